@@ -1,0 +1,172 @@
+"""The built wheels, their manifest, and one isolated install per build.
+
+``make wheels`` puts every wheel under ``build/wheels/<kind>/`` and then runs
+``python -m fib_benchmarks.builds manifest`` to describe them in
+``build/wheels/manifest.json``. Everything else (the benchmark, the tests, the web server)
+finds wheels through that manifest, never by guessing file names.
+
+Two builds of ``fib_pyrs`` cannot be imported into one interpreter, so each build is
+installed into its own folder under ``build/sites/`` and run with only that folder on
+``PYTHONPATH`` (``python -m fib_benchmarks.builds exec rust-debug -- pytest ...``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Optional
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BUILD_DIR = Path(os.environ.get("PY_RUST_FIB_BUILD", REPO_ROOT / "build"))
+WHEELS_DIR = BUILD_DIR / "wheels"
+MANIFEST = WHEELS_DIR / "manifest.json"
+SITES_DIR = BUILD_DIR / "sites"
+MANIFEST_SCHEMA = 1
+
+#: Output folder of each kind of wheel -> (platform, profile).
+KINDS = {
+    "native-debug": ("native", "debug"),
+    "native-release": ("native", "release"),
+    "pyodide-debug": ("pyodide", "debug"),
+    "pyodide-release": ("pyodide", "release"),
+    "pure": ("any", None),
+}
+
+#: The builds of the fib API that are measured, in table order.
+VARIANTS = ("python", "rust-debug", "rust-release")
+
+
+class BuildError(Exception):
+    """A wheel the user asked for is not built, or a manifest is missing or stale."""
+
+
+@dataclass(frozen=True)
+class Wheel:
+    file: str  # relative to the wheels folder
+    package: str  # distribution name, e.g. fib-pyrs
+    module: str  # import name, e.g. fib_pyrs
+    variant: Optional[str]  # python / rust-debug / rust-release; None for support wheels
+    platform: str  # native / pyodide / any
+    profile: Optional[str]  # debug / release; None for pure Python
+    tag: str  # the wheel's compatibility tag, e.g. cp311-cp311-manylinux_2_34_x86_64
+    size: int
+    sha256: str
+
+    @property
+    def path(self) -> Path:
+        return WHEELS_DIR / self.file
+
+    def runs_on(self, platform: str) -> bool:
+        return self.platform in (platform, "any")
+
+
+def describe_wheel(path: Path, kind: str) -> Wheel:
+    """Manifest entry for one wheel file, from its folder and its name (PEP 427)."""
+    platform, profile = KINDS[kind]
+    distribution, _version, *_build, python, abi, platform_tag = path.stem.split("-")
+    package = distribution.replace("_", "-")
+    if package == "fib-pyrs":
+        variant = f"rust-{profile}"
+    elif package == "fib-python":
+        variant = "python"
+    else:
+        variant = None
+    return Wheel(
+        file=f"{kind}/{path.name}",
+        package=package,
+        module=distribution,
+        variant=variant,
+        platform=platform,
+        profile=profile,
+        tag=f"{python}-{abi}-{platform_tag}",
+        size=path.stat().st_size,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+    )
+
+
+def write_manifest() -> list[Wheel]:
+    """Describe every wheel under the wheels folder; one wheel per package and kind."""
+    wheels = []
+    for kind in KINDS:
+        found = sorted((WHEELS_DIR / kind).glob("*.whl"), key=lambda p: p.stat().st_mtime)
+        latest = {}
+        for path in found:  # an older version left behind loses to the newest build
+            latest[path.name.split("-")[0]] = path
+        wheels += [describe_wheel(path, kind) for path in latest.values()]
+    document = {"schema": MANIFEST_SCHEMA, "wheels": [asdict(wheel) for wheel in wheels]}
+    MANIFEST.write_text(json.dumps(document, indent=2) + "\n")
+    return wheels
+
+
+def load_manifest() -> list[Wheel]:
+    if not MANIFEST.exists():
+        raise BuildError(f"no wheels built yet ({MANIFEST} is missing): run `make wheels`")
+    document = json.loads(MANIFEST.read_text())
+    if document.get("schema") != MANIFEST_SCHEMA:
+        raise BuildError(f"{MANIFEST} has an unknown schema: run `make wheels` again")
+    return [Wheel(**entry) for entry in document["wheels"]]
+
+
+def find_wheel(variant: str, platform: str = "native") -> Wheel:
+    """The wheel of one variant for one platform, or a BuildError that says what to do."""
+    for wheel in load_manifest():
+        if wheel.variant == variant and wheel.runs_on(platform):
+            if not wheel.path.exists():
+                raise BuildError(f"{wheel.path} is listed but missing: run `make wheels`")
+            return wheel
+    raise BuildError(f"no {platform} wheel for {variant!r} in {MANIFEST}: run `make wheels`")
+
+
+def isolated_site(wheel: Wheel) -> Path:
+    """A folder where exactly this wheel is installed; reinstalled when the wheel changes."""
+    site = SITES_DIR / f"{wheel.variant or wheel.module}-{wheel.platform}"
+    stamp = site / ".installed-sha256"
+    if not stamp.exists() or stamp.read_text() != wheel.sha256:
+        shutil.rmtree(site, ignore_errors=True)
+        command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
+        command += ["--no-index", "--disable-pip-version-check", "--target", str(site)]
+        subprocess.run([*command, str(wheel.path)], check=True)
+        stamp.write_text(wheel.sha256)
+    return site
+
+
+def variant_environment(variant: str) -> dict[str, str]:
+    """Environment for a process that must see exactly one build of the fib API.
+
+    ``FIB_IMPL`` names the module to import and ``FIB_EXPECT_PROFILE`` the build profile it
+    must report, so a test run can prove that it measured the build it meant to.
+    """
+    wheel = find_wheel(variant)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(isolated_site(wheel))
+    env["FIB_IMPL"] = wheel.module
+    env["FIB_EXPECT_PROFILE"] = wheel.profile or ""
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def main(argv: list[str]) -> int:
+    """``manifest`` | ``exec VARIANT -- COMMAND...``"""
+    if argv[1:2] == ["manifest"]:
+        for wheel in write_manifest():
+            print(f"{wheel.file:80} {wheel.size:>10,} B  {wheel.sha256[:12]}")
+        return 0
+    if argv[1:2] == ["exec"] and len(argv) > 4 and argv[3] == "--":
+        try:
+            env = variant_environment(argv[2])
+        except BuildError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        return subprocess.run(argv[4:], env=env).returncode
+    print(main.__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,173 @@
+"""``poetry run benchmark``: time F(n) in every build of the fib API and compare them."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import builds, native, report, schema
+
+MAX_N = 10_000_000  # the contract of every implementation (fib-rust's MAX_N)
+DEFAULT_NS = [1_000, 10_000, 100_000]
+
+# Not a terminal (CI logs, `| tee`): rich would assume 80 columns and fold the table.
+console = Console()
+if not console.is_terminal:
+    console = Console(width=130)
+app = typer.Typer(add_completion=False, rich_markup_mode="rich")
+
+
+class Algorithm(str, Enum):
+    iterative = "iterative"
+    doubling = "doubling"
+
+
+class Variant(str, Enum):
+    python = "python"
+    rust_debug = "rust-debug"
+    rust_release = "rust-release"
+
+
+class Runtime(str, Enum):
+    native = "native"
+
+
+def _split(values: list[str]) -> list[str]:
+    """Accept both `--n 10 --n 20` and `--n 10,20`."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _parse_ns(values: list[str]) -> list[int]:
+    ns = []
+    for text in _split(values):
+        try:
+            n = int(text.replace("_", ""))
+        except ValueError:
+            raise typer.BadParameter(f"{text!r} is not an integer", param_hint="--n") from None
+        if not 0 <= n <= MAX_N:
+            raise typer.BadParameter(f"{n} is outside 0..{MAX_N}", param_hint="--n")
+        ns.append(n)
+    return sorted(set(ns))
+
+
+def _choices(values: list[str], enum: type[Enum], hint: str) -> list[str]:
+    allowed = [member.value for member in enum]
+    chosen = []
+    for value in _split(values):
+        if value not in allowed:
+            raise typer.BadParameter(
+                f"{value!r} is not one of {', '.join(allowed)}", param_hint=hint
+            )
+        if value not in chosen:
+            chosen.append(value)
+    return chosen
+
+
+@app.command()
+def benchmark(
+    n: Annotated[
+        list[str],
+        typer.Option("--n", "-n", help="n to compute F(n) for; repeat or comma-separate."),
+    ] = [str(n) for n in DEFAULT_NS],  # noqa: B006
+    algorithm: Annotated[
+        list[str], typer.Option("--algorithm", "-a", help="iterative, doubling.")
+    ] = ["iterative", "doubling"],  # noqa: B006
+    variant: Annotated[
+        list[str], typer.Option("--variant", "-v", help="python, rust-debug, rust-release.")
+    ] = ["python", "rust-debug", "rust-release"],  # noqa: B006
+    runtime: Annotated[list[str], typer.Option("--runtime", "-r", help="native.")] = ["native"],  # noqa: B006
+    repeats: Annotated[int, typer.Option(min=1, max=1000, help="Timed calls per case.")] = 5,
+    warmup: Annotated[int, typer.Option(min=0, max=100, help="Untimed calls before them.")] = 1,
+    json_path: Annotated[
+        Optional[Path],
+        typer.Option("--json", help="Write the results (schema: fib_benchmarks.schema)."),
+    ] = None,
+    plot_path: Annotated[
+        Optional[Path], typer.Option("--plot", help="Write a PNG chart of time against n.")
+    ] = None,
+) -> None:
+    """Time F(n) with fib-python and the debug and release builds of fib-pyrs.
+
+    Each build runs in its own process, where it is the only build importable; timings are
+    medians of REPEATS calls after WARMUP untimed ones, with the garbage collector off, and
+    include the conversion of the result to a Python int. The run fails if two builds
+    disagree on any F(n).
+    """
+    settings = {
+        "ns": _parse_ns(n),
+        "algorithms": _choices(algorithm, Algorithm, "--algorithm"),
+        "variants": _choices(variant, Variant, "--variant"),
+        "runtimes": _choices(runtime, Runtime, "--runtime"),
+        "repeats": repeats,
+        "warmup": warmup,
+    }
+    try:
+        startups, rows = _measure(settings)
+    except (builds.BuildError, native.RunnerError) as error:
+        console.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted: nothing written[/]")
+        raise typer.Exit(130) from None
+
+    schema.add_ratios(rows)
+    console.print(report.table(rows, startups))
+    if json_path:
+        json_path.write_text(json.dumps(schema.document(settings, startups, rows), indent=1) + "\n")
+        console.print(f"wrote {json_path}")
+    if plot_path:
+        report.plot(rows, plot_path)
+        console.print(f"wrote {plot_path}")
+    problems = schema.disagreements(rows)
+    if problems:
+        console.print("[bold red]builds disagree on F(n):[/]\n  " + "\n  ".join(problems))
+        raise typer.Exit(1)
+
+
+RUNNERS = {"native": native.run}
+
+
+def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
+    """Run every (runtime, variant) in turn, one at a time, behind a progress bar."""
+    plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
+    calls = len(plan["algorithms"]) * len(plan["ns"]) * plan["repeats"]
+    runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
+    startups, rows = [], []
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        for runtime_kind, variant in runs:
+            label = f"{variant} ({runtime_kind})"
+            task = progress.add_task(label, total=calls)
+            where = {"variant": variant, "runtime_kind": runtime_kind}
+            for event in RUNNERS[runtime_kind](variant, plan):
+                kind = event.pop("event")
+                if kind == "ready":
+                    where |= {"runtime": event["runtime"], "build": event["build"]}
+                    startups.append(where | {"seconds": event["startup_s"]})
+                elif kind == "progress":
+                    case = f"{event['algorithm']} F({event['n']:,})"
+                    progress.update(task, advance=1, description=f"{label} {case}")
+                elif kind == "result":
+                    rows.append(where | event)
+    rows.sort(
+        key=lambda row: (
+            settings["algorithms"].index(row["algorithm"]),
+            row["n"],
+            runs.index((row["runtime_kind"], row["variant"])),
+        )
+    )
+    return startups, rows
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Show benchmark rows: a terminal table (rich) and a chart (matplotlib)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from rich.table import Table
+
+from .schema import Row
+
+
+def _ms(value: float) -> str:
+    if value >= 1000:
+        return f"{value / 1000:,.2f} s"
+    if value >= 1:
+        return f"{value:,.1f} ms"
+    return f"{value * 1000:,.1f} µs"
+
+
+def _ratio(value: Optional[float]) -> str:
+    return "—" if value is None else f"{value:,.2f}x"
+
+
+def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
+    """One line per (case, build, runtime), grouped by case; ratios from this run only."""
+    runtimes = sorted({row["runtime"] for row in rows})
+    several_runtimes = len({row["runtime_kind"] for row in rows}) > 1
+    grid = Table(
+        title=f"F(n), median of timed calls; runtime: {' · '.join(runtimes)}",
+        title_justify="left",
+    )
+    grid.add_column("algorithm")
+    grid.add_column("n", justify="right")
+    grid.add_column("build")
+    if several_runtimes:
+        grid.add_column("runtime")
+    for name in ("median", "min", "max", "vs Python"):
+        grid.add_column(name, justify="right")
+    if several_runtimes:
+        grid.add_column("wasm/native", justify="right")
+    grid.add_column("digits", justify="right")
+    grid.add_column("digest")
+    previous_case = None
+    for row in rows:
+        case = (row["algorithm"], row["n"])
+        if previous_case is not None and case != previous_case:
+            grid.add_section()
+        previous_case = case
+        cells = [row["algorithm"], f"{row['n']:,}", row["variant"]]
+        if several_runtimes:
+            cells.append(row["runtime_kind"])
+        cells += [_ms(row[key]) for key in ("median_ms", "min_ms", "max_ms")]
+        cells.append(_ratio(row["speedup_vs_python"]))
+        if several_runtimes:
+            cells.append(_ratio(row["slowdown_vs_native"]))
+        cells += [f"{row['digits']:,}", row["digest"][7:15]]
+        grid.add_row(*cells)
+    if startups:
+        starts = ", ".join(
+            f"{s['variant']} ({s['runtime_kind']}) {s['seconds']:.2f} s" for s in startups
+        )
+        grid.caption = f"start-up, not included above: {starts}"
+    return grid
+
+
+def plot(rows: list[Row], path: Path) -> None:
+    """Median time against n, log-log, one line per build, runtime and algorithm."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only; never needs a display
+    import matplotlib.pyplot as plt
+
+    algorithms = list(dict.fromkeys(row["algorithm"] for row in rows))
+    figure, axes = plt.subplots(
+        1, len(algorithms), figsize=(6 * len(algorithms), 4.5), squeeze=False
+    )
+    for axis, algorithm in zip(axes[0], algorithms):
+        lines: dict[tuple[str, str], list[Row]] = {}
+        for row in rows:
+            if row["algorithm"] == algorithm:
+                lines.setdefault((row["variant"], row["runtime_kind"]), []).append(row)
+        for (variant, runtime_kind), points in lines.items():
+            points.sort(key=lambda row: row["n"])
+            axis.plot(
+                [row["n"] for row in points],
+                [row["median_ms"] for row in points],
+                marker="o",
+                linestyle="-" if runtime_kind == "native" else "--",
+                label=f"{variant} ({runtime_kind})",
+            )
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_title(f"F(n), {algorithm}")
+        axis.set_xlabel("n")
+        axis.set_ylabel("median time (ms)")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)

@@ -1,0 +1,109 @@
+"""The `benchmark` command end to end, on tiny n, against the built wheels."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+VARIANTS = ["python", "rust-debug", "rust-release"]
+
+
+def run_benchmark(*args: str, **env: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "fib_benchmarks.cli", *args]
+    # Wide enough that rich does not fold messages across lines.
+    env = dict(os.environ, COLUMNS="250", **env)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    result = run_benchmark(
+        "--n", "10,200", "--algorithm", "iterative", "--algorithm", "doubling",
+        "--repeats", "3", "--warmup", "1",
+        "--json", str(out / "result.json"), "--plot", str(out / "plot.png"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (out / "plot.png").read_bytes().startswith(b"\x89PNG")
+    return json.loads((out / "result.json").read_text()), result.stdout
+
+
+def test_every_build_and_case_has_a_row(document):
+    doc, _ = document
+    assert (doc["schema"], doc["version"]) == ("py-rust-fib/benchmark", 1)
+    cases = {(r["variant"], r["algorithm"], r["n"]) for r in doc["rows"]}
+    assert cases == {
+        (v, a, n) for v in VARIANTS for a in ("iterative", "doubling") for n in (10, 200)
+    }
+    assert {s["variant"] for s in doc["startups"]} == set(VARIANTS)
+
+
+def test_rows_record_which_build_ran(document):
+    doc, _ = document
+    for row in doc["rows"]:
+        expected = None if row["variant"] == "python" else row["variant"].removeprefix("rust-")
+        assert row["build"]["profile"] == expected
+        assert row["runtime"].startswith("CPython 3.")
+        assert row["runtime_kind"] == "native"
+
+
+def test_statistics_are_consistent(document):
+    doc, _ = document
+    for row in doc["rows"]:
+        times = row["times_ns"]
+        assert len(times) == row["repeats"] == 3
+        assert row["min_ms"] <= row["median_ms"] <= row["max_ms"]
+        assert row["min_ms"] == pytest.approx(min(times) / 1e6)
+        if row["variant"] == "python":
+            assert row["speedup_vs_python"] == pytest.approx(1.0)
+        assert row["speedup_vs_python"] > 0
+
+
+def test_results_are_described_and_agree(document):
+    doc, _ = document
+    by_n = {}
+    for row in doc["rows"]:
+        by_n.setdefault(row["n"], set()).add((row["digest"], row["digits"], row["leading"]))
+    ((_, digits, leading),) = by_n[10]
+    assert (digits, leading) == (2, "55")
+    ((digest, digits, leading),) = by_n[200]
+    assert (
+        digits == 42 and leading == "280571172992"
+    )  # F(200) = 280571172992510140037611932413038677189525
+    assert digest.startswith("sha256:")
+
+
+def test_table_is_printed(document):
+    _, stdout = document
+    for word in ("rust-release", "rust-debug", "python", "median", "vs Python"):
+        assert word in stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--n", "-5"], "outside 0..10000000"),
+        (["--n", "abc"], "'abc' is not an integer"),
+        (["--n", "10000001"], "outside 0..10000000"),
+        (["--variant", "rust"], "'rust' is not one of python, rust-debug, rust-release"),
+        (["--algorithm", "matrix"], "'matrix' is not one of iterative, doubling"),
+        (["--repeats", "0"], "--repeats"),
+    ],
+)
+def test_bad_options_are_explained_without_a_traceback(args, message):
+    result = run_benchmark(*args)
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert message in output
+    assert "Traceback" not in output
+
+
+def test_missing_wheels_are_explained(tmp_path):
+    result = run_benchmark("--n", "10", PY_RUST_FIB_BUILD=str(tmp_path))
+    assert result.returncode == 1
+    assert "make wheels" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

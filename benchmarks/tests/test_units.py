@@ -1,0 +1,43 @@
+"""The pieces of the benchmark that do not need a build."""
+
+import sys
+
+import pytest
+from fib_benchmarks import measure, schema
+
+
+@pytest.mark.parametrize("value", [0, 1, 9, 10, 99, 100, 10**20 - 1, 10**20, 3**5000, 2**9999])
+def test_decimal_digits_matches_str(value):
+    sys.set_int_max_str_digits(0)
+    assert measure.decimal_digits(value) == len(str(value))
+
+
+def test_describe_edges():
+    described = measure.describe(12345678901234567890)
+    assert described["digits"] == 20
+    assert described["leading"] == "123456789012"
+    assert described["trailing"] == "901234567890"
+    small = measure.describe(55)
+    assert (small["leading"], small["trailing"], small["digits"]) == ("55", "55", 2)
+
+
+def row(variant, runtime_kind, median, digest="sha256:a"):
+    return {"variant": variant, "runtime_kind": runtime_kind, "algorithm": "iterative", "n": 10,
+            "median_ms": median, "digest": digest}  # fmt: skip
+
+
+def test_ratios_come_from_the_same_runtime():
+    rows = [row("python", "native", 10.0), row("rust-release", "native", 2.0),
+            row("python", "pyodide", 30.0), row("rust-release", "pyodide", 3.0)]  # fmt: skip
+    schema.add_ratios(rows)
+    assert [r["speedup_vs_python"] for r in rows] == [1.0, 5.0, 1.0, 10.0]
+    assert [r["slowdown_vs_native"] for r in rows] == [None, None, 3.0, 1.5]
+
+
+def test_disagreement_is_reported():
+    rows = [
+        row("python", "native", 1.0, "sha256:aaaa"),
+        row("rust-debug", "native", 1.0, "sha256:bbbb"),
+    ]
+    assert schema.disagreements(rows) and "rust-debug" in schema.disagreements(rows)[0]
+    assert schema.disagreements(rows[:1]) == []

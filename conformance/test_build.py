@@ -1,0 +1,21 @@
+"""The build under test is the one the runner meant to test, and says what it is."""
+
+import os
+
+
+def test_build_info_names_the_build(impl):
+    info = impl.build_info()
+    assert info["implementation"] in ("fib-python", "fib-pyrs")
+    assert info["version"] == impl.__version__
+    expected = os.environ.get("FIB_EXPECT_PROFILE") or None
+    assert info["profile"] == expected
+
+
+def test_rust_builds_say_how_they_were_built(impl):
+    info = impl.build_info()
+    if info["implementation"] != "fib-pyrs":
+        return
+    assert info["rustc"].startswith("rustc ")
+    assert info["target"]
+    assert set(info["dependencies"]) == {"fib-rust", "num-bigint", "pyo3"}
+    assert all(info["dependencies"].values())

@@ -1,0 +1,22 @@
+"""Fibonacci numbers computed in Rust (fib-rust) through PyO3."""
+
+from typing import Callable, Optional
+
+__version__: str
+ALGORITHMS: tuple[str, ...]
+MAX_N: int
+
+def fib(
+    n: int,
+    algorithm: str = "iterative",
+    *,
+    progress: Optional[Callable[[int, int], object]] = None,
+) -> int:
+    """Return F(n). Raises TypeError/ValueError for bad arguments, as fib_python does.
+
+    The computation runs without holding the GIL; ``progress(done, total)`` is called at a
+    bounded interval, and an exception from it (or Ctrl-C) stops the computation.
+    """
+
+def build_info() -> dict[str, object]:
+    """Build profile, crate versions, rustc version and target of this extension."""

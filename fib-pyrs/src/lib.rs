@@ -1,0 +1,157 @@
+//! Python binding of `fib-rust`.
+//!
+//! This layer only converts Python values to Rust values and back, and forwards to
+//! `fib_rust`: validation rules, algorithms and error texts all live in the core. The one
+//! Python-specific job done here is running the core's progress hook with the interpreter
+//! attached, so that Ctrl-C and a Python `progress` callback can stop the computation.
+
+use std::ops::ControlFlow;
+
+use fib_rust::{Algorithm, BigInt, BigUint, FibError, Progress};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyInt, PyString};
+
+mod built_info {
+    include!(concat!(env!("OUT_DIR"), "/built.rs"));
+}
+
+// Each argument has a type of its own whose extraction does the conversion, so that PyO3
+// converts them in order (n, then algorithm, then progress) before `fib` runs, and a
+// wrong type reads "n must be an int, not float": the same text fib-python raises.
+
+fn wrong_type(argument: &str, expected: &str, value: &Borrowed<'_, '_, PyAny>) -> PyErr {
+    let type_name = value
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |name| name.to_string());
+    PyTypeError::new_err(format!("{argument} must be {expected}, not {type_name}"))
+}
+
+fn value_error(error: FibError) -> PyErr {
+    PyValueError::new_err(error.to_string())
+}
+
+/// `n`: an `int` (but not a `bool`, which Python counts as one) in `0..=MAX_N`.
+struct NArg(u64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for NArg {
+    type Error = PyErr;
+
+    fn extract(n: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if !n.is_instance_of::<PyInt>() || n.is_instance_of::<PyBool>() {
+            return Err(wrong_type("n", "an int", &n));
+        }
+        let n: BigInt = n.extract()?;
+        fib_rust::check_n(&n).map(NArg).map_err(value_error)
+    }
+}
+
+/// `algorithm`: a `str` naming one of `fib_rust::Algorithm::ALL`.
+struct AlgorithmArg(Algorithm);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for AlgorithmArg {
+    type Error = PyErr;
+
+    fn extract(algorithm: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let name = algorithm
+            .cast::<PyString>()
+            .map_err(|_| wrong_type("algorithm", "a str", &algorithm))?;
+        name.to_str()?
+            .parse()
+            .map(AlgorithmArg)
+            .map_err(value_error)
+    }
+}
+
+/// `progress`: a callable taking `(done, total)`.
+struct ProgressArg(Py<PyAny>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for ProgressArg {
+    type Error = PyErr;
+
+    fn extract(callback: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if !callback.is_callable() {
+            return Err(wrong_type("progress", "callable or None", &callback));
+        }
+        Ok(ProgressArg(callback.to_owned().unbind()))
+    }
+}
+
+/// F(n) as a Python int.
+///
+/// The computation runs detached from the interpreter (other Python threads go on); every
+/// progress report re-attaches briefly to check for Ctrl-C and to call `progress(done, total)`.
+/// An exception from either stops the computation and is raised here.
+#[pyfunction]
+#[pyo3(
+    signature = (n, algorithm = AlgorithmArg(Algorithm::Iterative), *, progress = None),
+    text_signature = "(n, algorithm='iterative', *, progress=None)"
+)]
+fn fib(
+    py: Python<'_>,
+    n: NArg,
+    algorithm: AlgorithmArg,
+    progress: Option<ProgressArg>,
+) -> PyResult<BigUint> {
+    let (NArg(n), AlgorithmArg(algorithm)) = (n, algorithm);
+
+    let mut interruption: Option<PyErr> = None;
+    let on_progress = |report: Progress| {
+        Python::attach(|py| {
+            let outcome = py.check_signals().and_then(|()| match &progress {
+                Some(ProgressArg(callback)) => {
+                    callback.call1(py, (report.done, report.total)).map(drop)
+                }
+                None => Ok(()),
+            });
+            outcome.map_or_else(
+                |error| {
+                    interruption = Some(error);
+                    ControlFlow::Break(())
+                },
+                ControlFlow::Continue,
+            )
+        })
+    };
+    match py.detach(|| fib_rust::fib_with_progress(n, algorithm, on_progress)) {
+        Ok(value) => Ok(value),
+        Err(FibError::Cancelled) => Err(interruption.expect("the hook records why it stopped")),
+        Err(error) => Err(value_error(error)),
+    }
+}
+
+/// Which build of fib-pyrs this is: every benchmark row records it.
+#[pyfunction]
+fn build_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let dependency = |name: &str| {
+        built_info::DEPENDENCIES
+            .iter()
+            .find(|(dependency, _)| *dependency == name)
+            .map(|(_, version)| *version)
+    };
+    let info = PyDict::new(py);
+    info.set_item("implementation", "fib-pyrs")?;
+    info.set_item("version", built_info::PKG_VERSION)?;
+    info.set_item("profile", built_info::PROFILE)?;
+    info.set_item("opt_level", built_info::OPT_LEVEL)?;
+    info.set_item("rustc", built_info::RUSTC_VERSION)?;
+    info.set_item("target", built_info::TARGET)?;
+    let dependencies = PyDict::new(py);
+    for name in ["fib-rust", "num-bigint", "pyo3"] {
+        dependencies.set_item(name, dependency(name))?;
+    }
+    info.set_item("dependencies", dependencies)?;
+    Ok(info)
+}
+
+#[pymodule]
+fn fib_pyrs(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_function(wrap_pyfunction!(fib, module)?)?;
+    module.add_function(wrap_pyfunction!(build_info, module)?)?;
+    let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
+    module.add("ALGORITHMS", pyo3::types::PyTuple::new(module.py(), names)?)?;
+    module.add("MAX_N", fib_rust::MAX_N)?;
+    module.add("__version__", built_info::PKG_VERSION)?;
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Validation and error messages: the contract every implementation repeats word for word.
+
+use fib_rust::{check_n, Algorithm, BigInt, FibError, MAX_N};
+
+#[test]
+fn check_n_accepts_the_documented_range() {
+    assert_eq!(check_n(&BigInt::from(0)), Ok(0));
+    assert_eq!(check_n(&BigInt::from(MAX_N)), Ok(MAX_N));
+}
+
+#[test]
+fn check_n_refuses_negative_and_too_large() {
+    assert_eq!(
+        check_n(&BigInt::from(-5)).unwrap_err().to_string(),
+        "n must be non-negative, got -5"
+    );
+    let huge = BigInt::from(2).pow(100);
+    assert_eq!(
+        check_n(&huge).unwrap_err().to_string(),
+        format!("n must be at most 10000000, got {huge}")
+    );
+    assert!(matches!(
+        check_n(&BigInt::from(MAX_N + 1)),
+        Err(FibError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn algorithms_parse_by_name_only() {
+    for algorithm in Algorithm::ALL {
+        assert_eq!(algorithm.name().parse::<Algorithm>(), Ok(algorithm));
+    }
+    assert_eq!(
+        "Iterative".parse::<Algorithm>().unwrap_err().to_string(),
+        "unknown algorithm 'Iterative': expected one of 'iterative', 'doubling'"
+    );
+}
