@@ -21,6 +21,7 @@ POETRY  := $(or $(shell command -v poetry 2>/dev/null),$(HOME)/.local/bin/poetry
 # Benchmark settings for `make bench`; override on the command line: make bench N=500000
 N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
+RUNTIMES   ?= native,pyodide
 REPEATS    ?= 5
 
 .PHONY: help
@@ -54,7 +55,7 @@ rust-tools:
 # ---------------------------------------------------------------------------- wheels
 
 .PHONY: wheels
-wheels: native-wheels pure-wheels ## Build every wheel into build/wheels/ and write its manifest.json
+wheels: native-wheels pyodide-wheels pure-wheels ## Build every wheel into build/wheels/ + manifest.json
 	$(PY) -m fib_benchmarks.builds manifest
 
 .PHONY: native-wheels
@@ -65,24 +66,53 @@ native-wheels: setup ## fib-pyrs for this machine, debug and release (build/whee
 	  --interpreter $(PY) --out $(WHEELS)/native-release
 
 .PHONY: pure-wheels
-pure-wheels: setup ## fib-python and the other pure-Python wheels (build/wheels/pure)
+pure-wheels: setup ## fib-python and fib-benchmarks' measuring core as pure wheels (build/wheels/pure)
 	$(POETRY) -C fib-python build --quiet --format wheel --output $(WHEELS)/pure
+	$(POETRY) -C benchmarks build --quiet --format wheel --output $(WHEELS)/pure
+
+# Pyodide 314: CPython 3.14, emscripten; the tag micropip accepts is set in env.sh.
+PYODIDE_WHEEL_BUILD = . $(BUILD)/emscripten/env.sh && $(POETRY) run maturin build --quiet \
+	  --target wasm32-unknown-emscripten --interpreter python3.14 --manifest-path fib-pyrs/Cargo.toml
+
+.PHONY: pyodide-wheels
+pyodide-wheels: setup emscripten pyodide-vendor ## fib-pyrs for Pyodide, debug and release (build/wheels/pyodide-*)
+	$(PYODIDE_WHEEL_BUILD) --out $(WHEELS)/pyodide-debug
+	$(PYODIDE_WHEEL_BUILD) --release --out $(WHEELS)/pyodide-release
+
+.PHONY: emscripten
+emscripten: ## The emscripten toolchain (cached in ~/.cache/py-rust-fib) and the Pyodide runtime (npm)
+	scripts/setup-emscripten.sh
+
+# micropip for Pyodide (it ships none) and pytest for the conformance suite inside it: pure
+# wheels from PyPI, pinned. micropip declares Python >= 3.13 (Pyodide's), hence the flag.
+MICROPIP_VERSION := 0.11.1
+PYTEST_FOR_PYODIDE := pytest==9.2.0 iniconfig==2.3.1 packaging==26.3 pluggy==1.7.0 pygments==2.21.0
+
+.PHONY: pyodide-vendor
+pyodide-vendor: setup
+	$(PY) -m pip download --quiet --no-deps --ignore-requires-python --only-binary=:all: \
+	  --dest $(WHEELS)/pyodide-vendor micropip==$(MICROPIP_VERSION)
+	$(PY) -m pip download --quiet --no-deps --only-binary=:all: \
+	  --dest $(WHEELS)/pyodide-test $(PYTEST_FOR_PYODIDE)
 
 # ---------------------------------------------------------------------------- run
 
 .PHONY: bench
-bench: wheels ## Benchmark python vs rust-debug vs rust-release (N=, ALGORITHMS=, REPEATS=)
-	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --repeats $(REPEATS) \
+bench: wheels ## Python vs Rust debug/release, native and in Pyodide (N=, ALGORITHMS=, RUNTIMES=, REPEATS=)
+	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) --repeats $(REPEATS) \
 	  --json $(BUILD)/benchmark.json --plot $(BUILD)/benchmark.png
 
 # ---------------------------------------------------------------------------- tests
 
 .PHONY: test
-test: lint test-rust test-conformance test-benchmarks ## Everything CI runs
+test: lint test-rust test-conformance test-pyodide test-benchmarks ## Everything CI runs
 
 .PHONY: test-rust
 test-rust: rust-tools ## cargo test for the workspace
 	cargo test --workspace
+
+# fib-pyrs's own tests (panics, GIL, target) join the suite for the Rust builds.
+binding_tests = $$([ $(1) = python ] || echo fib-pyrs/tests)
 
 # One suite, run once per build, each in its own interpreter with only that build importable.
 .PHONY: test-conformance
@@ -90,7 +120,15 @@ test-conformance: wheels ## The conformance suite against fib-python, rust-debug
 	for variant in python rust-debug rust-release; do \
 	  echo "== conformance: $$variant (native)"; \
 	  $(PY) -m fib_benchmarks.builds exec $$variant -- \
-	    $(PY) -m pytest -q -p no:cacheprovider conformance; \
+	    $(PY) -m pytest -q -p no:cacheprovider conformance $(call binding_tests,$$variant); \
+	done
+
+.PHONY: test-pyodide
+test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for each build
+	for variant in python rust-debug rust-release; do \
+	  echo "== conformance: $$variant (pyodide)"; \
+	  $(PY) -m fib_benchmarks.runners pyodide-pytest $$variant conformance \
+	    $(call binding_tests,$$variant) -q; \
 	done
 
 .PHONY: test-benchmarks
@@ -111,5 +149,5 @@ fmt: setup ## Format Rust and Python sources in place
 	$(POETRY) run ruff check --fix .
 
 .PHONY: clean
-clean: ## Remove build output (build/, target/); keeps the venv and caches
-	rm -rf $(BUILD) target
+clean: ## Remove build output (build/, target/, node_modules/); keeps the venv and caches
+	rm -rf $(BUILD) target node_modules

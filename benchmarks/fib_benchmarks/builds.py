@@ -36,6 +36,10 @@ KINDS = {
     "pyodide-debug": ("pyodide", "debug"),
     "pyodide-release": ("pyodide", "release"),
     "pure": ("any", None),
+    # Third-party wheels for Pyodide, from PyPI: micropip (the browser needs it too) and,
+    # for the tests only, pytest and its dependencies.
+    "pyodide-vendor": ("any", None),
+    "pyodide-test": ("any", None),
 }
 
 #: The builds of the fib API that are measured, in table order.
@@ -121,6 +125,14 @@ def find_wheel(variant: str, platform: str = "native") -> Wheel:
                 raise BuildError(f"{wheel.path} is listed but missing: run `make wheels`")
             return wheel
     raise BuildError(f"no {platform} wheel for {variant!r} in {MANIFEST}: run `make wheels`")
+
+
+def find_package(package: str) -> Wheel:
+    """A pure wheel by distribution name (e.g. micropip, fib-benchmarks)."""
+    for wheel in load_manifest():
+        if wheel.package == package and wheel.platform == "any":
+            return wheel
+    raise BuildError(f"no wheel of {package} in {MANIFEST}: run `make wheels`")
 
 
 def isolated_site(wheel: Wheel) -> Path:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import builds, native, report, schema
+from . import builds, report, runners, schema
 
 MAX_N = 10_000_000  # the contract of every implementation (fib-rust's MAX_N)
 DEFAULT_NS = [1_000, 10_000, 100_000]
@@ -36,6 +36,7 @@ class Variant(str, Enum):
 
 class Runtime(str, Enum):
     native = "native"
+    pyodide = "pyodide"
 
 
 def _split(values: list[str]) -> list[str]:
@@ -81,7 +82,9 @@ def benchmark(
     variant: Annotated[
         list[str], typer.Option("--variant", "-v", help="python, rust-debug, rust-release.")
     ] = ["python", "rust-debug", "rust-release"],  # noqa: B006
-    runtime: Annotated[list[str], typer.Option("--runtime", "-r", help="native.")] = ["native"],  # noqa: B006
+    runtime: Annotated[
+        list[str], typer.Option("--runtime", "-r", help="native, pyodide (Pyodide under Node.js).")
+    ] = ["native"],  # noqa: B006
     repeats: Annotated[int, typer.Option(min=1, max=1000, help="Timed calls per case.")] = 5,
     warmup: Annotated[int, typer.Option(min=0, max=100, help="Untimed calls before them.")] = 1,
     json_path: Annotated[
@@ -109,7 +112,7 @@ def benchmark(
     }
     try:
         startups, rows = _measure(settings)
-    except (builds.BuildError, native.RunnerError) as error:
+    except (builds.BuildError, runners.RunnerError) as error:
         console.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -130,7 +133,7 @@ def benchmark(
         raise typer.Exit(1)
 
 
-RUNNERS = {"native": native.run}
+RUNNERS = {"native": runners.run_native, "pyodide": runners.run_pyodide}
 
 
 def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
@@ -149,7 +152,10 @@ def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Ro
                 kind = event.pop("event")
                 if kind == "ready":
                     where |= {"runtime": event["runtime"], "build": event["build"]}
-                    startups.append(where | {"seconds": event["startup_s"]})
+                    startups.append(
+                        where
+                        | {"seconds": event["startup_s"], "phases": event.get("startup_phases")}
+                    )
                 elif kind == "progress":
                     case = f"{event['algorithm']} F({event['n']:,})"
                     progress.update(task, advance=1, description=f"{label} {case}")

@@ -145,10 +145,20 @@ fn build_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(info)
 }
 
+/// Panics with `message`. Not part of the API: the binding's tests call it to check that a
+/// Rust panic reaches Python as `pyo3_runtime.PanicException` and leaves the interpreter
+/// usable, natively and in WebAssembly, where that depends on how the wheel was built
+/// (Pyodide 314 needs wasm exception handling).
+#[pyfunction]
+fn _panic(message: &str) {
+    panic!("{message}")
+}
+
 #[pymodule]
 fn fib_pyrs(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(fib, module)?)?;
     module.add_function(wrap_pyfunction!(build_info, module)?)?;
+    module.add_function(wrap_pyfunction!(_panic, module)?)?;
     let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
     module.add("ALGORITHMS", pyo3::types::PyTuple::new(module.py(), names)?)?;
     module.add("MAX_N", fib_rust::MAX_N)?;

@@ -1,0 +1,142 @@
+"""Runners: where a build of the fib API is measured, each build in a fresh process.
+
+- ``native``: ``python -m fib_benchmarks.measure`` in a subprocess whose ``PYTHONPATH`` holds
+  exactly one build (``builds.variant_environment``).
+- ``pyodide``: ``node pyodide_runner.mjs``: a fresh Pyodide instance under Node.js that
+  micropip-installs the build's emscripten wheel from a local file; no network.
+
+Both yield the events of ``measure.run_plan``; the ``ready`` event gains ``startup_s``, the
+cold start (interpreter, package installation, import), which is never part of a timing.
+
+``python -m fib_benchmarks.runners pyodide-pytest VARIANT FOLDER... [-PYTEST_OPTIONS...]``
+runs pytest suites inside Pyodide against one build (``make test-pyodide``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Optional
+
+from . import builds
+
+Event = dict[str, Any]
+PYODIDE_RUNNER = Path(__file__).with_name("pyodide_runner.mjs")
+PYODIDE_DIR = builds.REPO_ROOT / "node_modules" / "pyodide"
+# Generous: a cold Pyodide start takes seconds; a run of the default plan, about a minute.
+SILENCE_TIMEOUT_S = 600
+
+
+class RunnerError(Exception):
+    """A build could not be measured; the message says which and why."""
+
+
+def _events(command: list[str], env: dict[str, str], label: str) -> Iterator[Event]:
+    """JSON-line events from a child process; an ``error`` event becomes RunnerError."""
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        try:
+            for line in child.stdout:
+                event = json.loads(line)
+                if event["event"] == "error":
+                    raise RunnerError(f"{label}: {event['message']}")
+                yield event
+        finally:
+            if child.poll() is None:
+                child.kill()
+        if child.wait() not in (0, None):
+            raise RunnerError(f"{label}: exited with status {child.returncode}")
+
+
+def run_native(variant: str, plan: dict[str, Any]) -> Iterator[Event]:
+    env = builds.variant_environment(variant)
+    plan = plan | {"module": env["FIB_IMPL"]}
+    command = [sys.executable, "-m", "fib_benchmarks.measure", json.dumps(plan)]
+    started = time.perf_counter()
+    for event in _events(command, env, f"{variant} (native)"):
+        if event["event"] == "ready":
+            event["startup_s"] = time.perf_counter() - started
+        yield event
+
+
+def pyodide_request(variant: str, mode: str, **fields: Any) -> dict[str, Any]:
+    """What the Node runner needs for one build: Pyodide, micropip and the wheels."""
+    node = shutil.which("node")
+    if node is None:
+        raise builds.BuildError("Node.js is needed to run Pyodide: apt-get install nodejs")
+    if not (PYODIDE_DIR / "pyodide.mjs").exists():
+        raise builds.BuildError(f"no Pyodide runtime in {PYODIDE_DIR}: run `make pyodide-wheels`")
+    wheel = builds.find_wheel(variant, "pyodide")
+    return {
+        "pyodide": str(PYODIDE_DIR),
+        "micropip": str(builds.find_package("micropip").path),
+        "wheels": [str(wheel.path), *(str(w.path) for w in fields.pop("extra_wheels", []))],
+        "env": {"FIB_IMPL": wheel.module, "FIB_EXPECT_PROFILE": wheel.profile or ""},
+        "mode": mode,
+        **fields,
+    }
+
+
+def run_pyodide(variant: str, plan: dict[str, Any]) -> Iterator[Event]:
+    request = pyodide_request(
+        variant,
+        "measure",
+        extra_wheels=[builds.find_package("fib-benchmarks")],
+        plan=plan | {"module": builds.find_wheel(variant, "pyodide").module},
+    )
+    started = time.perf_counter()
+    command = ["node", str(PYODIDE_RUNNER), json.dumps(request)]
+    startup: Optional[Event] = None
+    for event in _events(command, dict(os.environ), f"{variant} (pyodide)"):
+        if event["event"] == "startup":
+            startup = event
+            continue
+        if event["event"] == "ready":
+            event["startup_s"] = time.perf_counter() - started
+            event["startup_phases"] = startup["phases"] if startup else {}
+        yield event
+
+
+def pyodide_pytest(variant: str, folders: list[Path], pytest_args: list[str]) -> int:
+    """Run the pytest suites in ``folders`` inside Pyodide against ``variant``; pytest's code."""
+    test_wheels = [w for w in builds.load_manifest() if w.file.startswith("pyodide-test/")]
+    request = pyodide_request(
+        variant,
+        "pytest",
+        extra_wheels=test_wheels,
+        tests=[str(folder.resolve()) for folder in folders],
+        pytest_args=pytest_args,
+    )
+    command = ["node", str(PYODIDE_RUNNER), json.dumps(request)]
+    try:
+        for event in _events(command, dict(os.environ), f"{variant} (pyodide)"):
+            if event["event"] == "pytest":
+                return int(event["exit_code"])
+    except RunnerError as error:
+        if "exited with status" not in str(error):
+            print(f"error: {error}", file=sys.stderr)
+            return 3
+    return 1
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 4 and argv[1] == "pyodide-pytest":
+        folders = [Path(arg) for arg in argv[3:] if not arg.startswith("-")]
+        options = [arg for arg in argv[3:] if arg.startswith("-")]
+        try:
+            return pyodide_pytest(argv[2], folders, options)
+        except builds.BuildError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
