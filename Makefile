@@ -18,6 +18,8 @@ PY      := $(VENV)/bin/python
 POETRY_VERSION := 2.5.1
 POETRY  := $(or $(shell command -v poetry 2>/dev/null),$(HOME)/.local/bin/poetry)
 
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 # Benchmark settings for `make bench`; override on the command line: make bench N=500000
 N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
@@ -41,10 +43,10 @@ $(POETRY):
 	ln -sf $(HOME)/.local/share/pypoetry/venv/bin/poetry $(HOME)/.local/bin/poetry
 
 # The venv is pinned by requirements.lock (see its header) and used through `poetry run`.
-$(VENV)/.installed: requirements.lock benchmarks/pyproject.toml
+$(VENV)/.installed: requirements.lock benchmarks/pyproject.toml webapp-backend/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e ./benchmarks
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e ./benchmarks -e ./webapp-backend
 	touch $@
 
 .PHONY: rust-tools
@@ -66,9 +68,10 @@ native-wheels: setup ## fib-pyrs for this machine, debug and release (build/whee
 	  --interpreter $(PY) --out $(WHEELS)/native-release
 
 .PHONY: pure-wheels
-pure-wheels: setup ## fib-python and fib-benchmarks' measuring core as pure wheels (build/wheels/pure)
+pure-wheels: setup ## fib-python, fib-benchmarks (measuring core), fib-worker: pure wheels (build/wheels/pure)
 	$(POETRY) -C fib-python build --quiet --format wheel --output $(WHEELS)/pure
 	$(POETRY) -C benchmarks build --quiet --format wheel --output $(WHEELS)/pure
+	$(POETRY) -C webapp-worker build --quiet --format wheel --output $(WHEELS)/pure
 
 # Pyodide 314: CPython 3.14, emscripten; the tag micropip accepts is set in env.sh.
 PYODIDE_WHEEL_BUILD = . $(BUILD)/emscripten/env.sh && $(POETRY) run maturin build --quiet \
@@ -80,8 +83,13 @@ pyodide-wheels: setup emscripten pyodide-vendor ## fib-pyrs for Pyodide, debug a
 	$(PYODIDE_WHEEL_BUILD) --release --out $(WHEELS)/pyodide-release
 
 .PHONY: emscripten
-emscripten: ## The emscripten toolchain (cached in ~/.cache/py-rust-fib) and the Pyodide runtime (npm)
+emscripten: node_modules/.installed ## The emscripten toolchain for the Pyodide wheels (cached in ~/.cache/py-rust-fib)
 	scripts/setup-emscripten.sh
+
+# Pyodide runtime, Chart.js and binaryen, exactly as package-lock.json pins them.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # micropip for Pyodide (it ships none) and pytest for the conformance suite inside it: pure
 # wheels from PyPI, pinned. micropip declares Python >= 3.13 (Pyodide's), hence the flag.
@@ -102,10 +110,17 @@ bench: wheels ## Python vs Rust debug/release, native and in Pyodide (N=, ALGORI
 	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) --repeats $(REPEATS) \
 	  --json $(BUILD)/benchmark.json --plot $(BUILD)/benchmark.png
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve
+serve: wheels ## Serve the benchmark site on http://$(HOST):$(PORT)/ (HOST=, PORT=)
+	$(POETRY) run python -m fib_webapp --host $(HOST) --port $(PORT)
+
 # ---------------------------------------------------------------------------- tests
 
 .PHONY: test
-test: lint test-rust test-conformance test-pyodide test-benchmarks ## Everything CI runs
+test: lint test-rust test-conformance test-pyodide test-benchmarks test-webapp test-browser ## Everything CI runs
 
 .PHONY: test-rust
 test-rust: rust-tools ## cargo test for the workspace
@@ -134,6 +149,21 @@ test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for
 .PHONY: test-benchmarks
 test-benchmarks: wheels ## Tests of the benchmark CLI (tiny n, checks the JSON)
 	$(POETRY) run pytest -q -p no:cacheprovider benchmarks/tests
+
+.PHONY: test-webapp
+test-webapp: wheels ## Backend: allow-list, types, headers, API (test client and a real uvicorn)
+	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests --ignore=webapp-backend/tests/test_browser.py
+
+.PHONY: test-browser
+test-browser: wheels chromium ## The page end to end in headless Chromium; screenshots in build/screenshots
+	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests/test_browser.py
+
+# Debian's Chromium, driven by Playwright (never `playwright install`: no browser downloads).
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
 
 .PHONY: lint
 lint: setup ## cargo fmt --check, clippy -D warnings, ruff check and format --check

@@ -133,9 +133,6 @@ def benchmark(
         raise typer.Exit(1)
 
 
-RUNNERS = {"native": runners.run_native, "pyodide": runners.run_pyodide}
-
-
 def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
     """Run every (runtime, variant) in turn, one at a time, behind a progress bar."""
     plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
@@ -147,20 +144,14 @@ def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Ro
         for runtime_kind, variant in runs:
             label = f"{variant} ({runtime_kind})"
             task = progress.add_task(label, total=calls)
-            where = {"variant": variant, "runtime_kind": runtime_kind}
-            for event in RUNNERS[runtime_kind](variant, plan):
-                kind = event.pop("event")
-                if kind == "ready":
-                    where |= {"runtime": event["runtime"], "build": event["build"]}
-                    startups.append(
-                        where
-                        | {"seconds": event["startup_s"], "phases": event.get("startup_phases")}
-                    )
-                elif kind == "progress":
-                    case = f"{event['algorithm']} F({event['n']:,})"
-                    progress.update(task, advance=1, description=f"{label} {case}")
-                elif kind == "result":
-                    rows.append(where | event)
+
+            def advance(event: dict[str, Any], task=task, label=label) -> None:
+                case = f"{event['algorithm']} F({event['n']:,})"
+                progress.update(task, advance=1, description=f"{label} {case}")
+
+            startup, measured = runners.measure_build(runtime_kind, variant, plan, advance)
+            startups.append(startup)
+            rows += measured
     rows.sort(
         key=lambda row: (
             settings["algorithms"].index(row["algorithm"]),

@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 Event = dict[str, Any]
 
@@ -82,13 +82,24 @@ def timed_call(function: Callable[[], int]) -> tuple[int, int]:
     return elapsed, value
 
 
-def measure_case(module: Any, algorithm: str, n: int, repeats: int, warmup: int) -> Iterator[Event]:
+def measure_case(
+    module: Any,
+    algorithm: str,
+    n: int,
+    repeats: int,
+    warmup: int,
+    progress: Optional[Callable[[int, int], object]] = None,
+) -> Iterator[Event]:
     """Warm up, then time ``repeats`` calls of ``module.fib(n, algorithm)``.
 
     The timed span is exactly what a Python user pays: the call, including the conversion
-    of the result to a Python int. Progress events come between calls, never inside them.
+    of the result to a Python int. Progress events come between calls; ``progress``, if
+    given, is passed to ``fib`` to follow long calls from inside (the browser does that).
     """
-    call = lambda: module.fib(n, algorithm)  # noqa: E731
+    if progress is None:
+        call = lambda: module.fib(n, algorithm)  # noqa: E731
+    else:
+        call = lambda: module.fib(n, algorithm, progress=progress)  # noqa: E731
     for _ in range(warmup):
         call()
     times: list[int] = []
@@ -110,6 +121,7 @@ def measure_case(module: Any, algorithm: str, n: int, repeats: int, warmup: int)
         "median_ms": statistics.median(times) / 1e6,
         "min_ms": min(times) / 1e6,
         "max_ms": max(times) / 1e6,
+        "progress_hook": progress is not None,
         **describe(value),
     }
 

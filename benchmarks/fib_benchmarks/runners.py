@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Optional
 
@@ -123,6 +123,34 @@ def pyodide_pytest(variant: str, folders: list[Path], pytest_args: list[str]) ->
             print(f"error: {error}", file=sys.stderr)
             return 3
     return 1
+
+
+RUNNERS = {"native": run_native, "pyodide": run_pyodide}
+
+
+def measure_build(
+    runtime_kind: str,
+    variant: str,
+    plan: dict[str, Any],
+    on_progress: Optional[Callable[[Event], None]] = None,
+) -> tuple[Event, list[Event]]:
+    """Run ``plan`` against one build in one runtime: its start-up record and result rows.
+
+    Rows follow ``schema`` (less the ratios, which need the other builds' rows).
+    """
+    where: dict[str, Any] = {"variant": variant, "runtime_kind": runtime_kind}
+    startup: Event = {}
+    rows = []
+    for event in RUNNERS[runtime_kind](variant, plan):
+        kind = event.pop("event")
+        if kind == "ready":
+            where |= {"runtime": event["runtime"], "build": event["build"]}
+            startup = where | {"seconds": event["startup_s"], "phases": event.get("startup_phases")}
+        elif kind == "progress" and on_progress is not None:
+            on_progress(event)
+        elif kind == "result":
+            rows.append(where | event)
+    return startup, rows
 
 
 def main(argv: list[str]) -> int:

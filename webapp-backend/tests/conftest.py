@@ -1,0 +1,50 @@
+"""A real uvicorn server for the live and browser tests, started from an unrelated folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+STARTUP_TIMEOUT_S = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of `python -m fib_webapp` on a free loopback port."""
+    port = free_port()
+    elsewhere = tmp_path_factory.mktemp("cwd")  # the server must find its files anyway
+    log = (elsewhere / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fib_webapp", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                if json.load(response)["status"] == "ok":
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"server did not start: {Path(log.name).read_text()[-2000:]}")
+        time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)

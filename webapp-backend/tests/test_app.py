@@ -1,0 +1,128 @@
+"""The backend through FastAPI's test client: allow-list, types, headers, API validation."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from fastapi.testclient import TestClient
+from fib_webapp.app import create_app
+from fib_webapp.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app())
+
+
+def get_raw(client: TestClient, raw_path: str):
+    """GET a path exactly as written (no client-side normalisation of .. or %2e)."""
+    return client.get(client.base_url.join(raw_path), follow_redirects=False)
+
+
+@pytest.mark.parametrize(
+    "path, media_type, cache",
+    [
+        ("/", "text/html", "no-cache"),
+        ("/static/app.js", "text/javascript", "no-cache"),
+        ("/static/style.css", "text/css", "no-cache"),
+        ("/worker.mjs", "text/javascript", "no-cache"),
+        ("/pyodide/314.0.7/pyodide.mjs", "text/javascript", "immutable"),
+        ("/pyodide/314.0.7/pyodide.asm.mjs", "text/javascript", "immutable"),
+        ("/pyodide/314.0.7/pyodide.asm.wasm", "application/wasm", "immutable"),
+        ("/pyodide/314.0.7/python_stdlib.zip", "application/zip", "immutable"),
+        ("/pyodide/314.0.7/pyodide-lock.json", "application/json", "immutable"),
+        ("/vendor/chart.js/4.6.1/chart.umd.min.js", "text/javascript", "immutable"),
+    ],
+)
+def test_allowed_files_with_their_types_and_cache_policy(client, path, media_type, cache):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    assert cache in response.headers["cache-control"]
+    assert response.headers["cross-origin-opener-policy"] == "same-origin"
+    assert response.headers["cross-origin-embedder-policy"] == "require-corp"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.git/config", "/.git/HEAD", "/.gitignore", "/README.md", "/Makefile", "/Cargo.toml",
+        "/static/.hidden", "/static/../README.md", "/static/..%2fREADME.md",
+        "/static/%2e%2e/%2e%2e/README.md", "/static/..%5c..%5cREADME.md",
+        "/static/%2e%2e%2f%2e%2e%2fMakefile", "/static/app.js%00.css",
+        "/webapp-backend/static/app.js", "/node_modules/pyodide/pyodide.mjs",
+        "/build/wheels/manifest.json", "/pyodide/314.0.7/package.json",
+        "/pyodide/314.0.7/README.md", "/pyodide/314.0.6/pyodide.mjs",
+        "/pyodide/314.0.7/../../package.json", "/vendor/chart.js/4.6.0/chart.umd.min.js",
+        "/wheels/0000/fib_python-0.1.0-py3-none-any.whl", "/etc/passwd", "//etc/passwd",
+    ],
+)  # fmt: skip
+def test_everything_else_is_404(client, path):
+    response = get_raw(client, path)
+    assert response.status_code == 404, response.text[:200]
+    assert response.headers["cross-origin-embedder-policy"] == "require-corp"
+
+
+def test_symlinks_out_of_the_static_folder_are_refused(tmp_path):
+    (tmp_path / "ok.css").write_text("body {}")
+    (tmp_path / "leak.css").symlink_to("/etc/passwd")
+    (tmp_path / "inside.css").symlink_to(tmp_path / "ok.css")
+    client = TestClient(create_app(Settings(static_dir=tmp_path)))
+    assert client.get("/static/ok.css").status_code == 200
+    assert client.get("/static/inside.css").status_code == 200
+    assert client.get("/static/leak.css").status_code == 404
+
+
+def test_revalidation_gives_304(client):
+    first = client.get("/static/app.js")
+    again = client.get("/static/app.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_every_wheel_the_page_needs_is_served_by_content_address(client):
+    config = client.get("/api/builds").json()
+    assert {b["variant"] for b in config["builds"]} == {"python", "rust-debug", "rust-release"}
+    urls = [config["micropip"], *config["support_wheels"], *(b["wheel"] for b in config["builds"])]
+    for url in urls:
+        _, _, sha256, name = url.split("/")
+        response = client.get(url)
+        assert response.status_code == 200
+        assert hashlib.sha256(response.content).hexdigest() == sha256
+        assert name.endswith(".whl")
+        assert "immutable" in response.headers["cache-control"]
+    rust = [b for b in config["builds"] if b["variant"].startswith("rust")]
+    assert all(b["wheel"].endswith("-cp314-cp314-pyemscripten_2026_0_wasm32.whl") for b in rust)
+
+
+def test_health(client):
+    assert client.get("/api/health").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "query, word",
+    [
+        ("n=-1&algorithm=doubling", "greater than or equal to 0"),
+        ("n=1000001&algorithm=doubling", "less than or equal to 1000000"),
+        ("n=ten&algorithm=doubling", "valid integer"),
+        ("n=10&algorithm=matrix", "'iterative' or 'doubling'"),
+        ("n=10&algorithm=doubling&repeats=0", "greater than or equal to 1"),
+        ("n=10&algorithm=doubling&variant=rust", "unknown variant 'rust'"),
+        ("algorithm=doubling", "Field required"),
+    ],
+)
+def test_native_api_validates(client, query, word):
+    response = client.get(f"/api/native?{query}")
+    assert response.status_code == 422
+    assert word in response.text
+
+
+def test_native_api_measures_every_build_with_the_cli_runner(client):
+    result = client.get("/api/native?n=300&algorithm=iterative&repeats=2").json()
+    rows = {row["variant"]: row for row in result["rows"]}
+    assert set(rows) == {"python", "rust-debug", "rust-release"}
+    assert len({row["digest"] for row in rows.values()}) == 1
+    assert rows["python"]["speedup_vs_python"] == pytest.approx(1.0)
+    assert rows["rust-release"]["build"]["profile"] == "release"
+    assert all(len(row["times_ns"]) == 2 for row in rows.values())

@@ -1,0 +1,150 @@
+"""The page end to end in Debian's headless Chromium, driven by Playwright.
+
+Every wait is bounded: a server mistake (a wrong MIME type, say) makes Pyodide hang
+silently, and a test must then fail, not hang. Screenshots go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fib_benchmarks.builds import BUILD_DIR
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # fmt: skip
+SCREENSHOTS = BUILD_DIR / "screenshots"
+READY_MS = 150_000  # three cold Pyodide starts, one after another, on a slow machine
+RUN_MS = 300_000
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(f"page error: {error}"))
+    page.base = live_server
+    page.messages = messages
+    yield page
+    context.close()
+
+
+def wait_for_state(page, states: tuple[str, ...], timeout: int) -> str:
+    page.wait_for_function(
+        "states => states.includes(document.querySelector('#status').dataset.state)",
+        arg=list(states), timeout=timeout,
+    )  # fmt: skip
+    return page.get_attribute("#status", "data-state")
+
+
+def open_ready(page, query: str = "") -> None:
+    page.goto(f"{page.base}/{query}")
+    state = wait_for_state(page, ("ready", "error"), READY_MS)
+    assert state == "ready", f"{page.inner_text('#status')} | console: {page.messages[-5:]}"
+
+
+def test_run_every_build_and_algorithm(page):
+    open_ready(page)
+    page.fill("#n", "1000")
+    page.select_option("#algorithm", "both")
+    page.click("#run")
+    assert page.is_disabled("#run")
+    assert wait_for_state(page, ("done", "error"), RUN_MS) == "done", page.inner_text("#status")
+    results = page.locator(".result")
+    rows = [results.nth(i) for i in range(results.count())]
+    found = {(r.get_attribute("data-variant"), r.get_attribute("data-runtime"),
+              r.get_attribute("data-algorithm")) for r in rows}  # fmt: skip
+    expected = {(v, where, a) for v in ("python", "rust-release", "rust-debug")
+                for where in ("browser", "native") for a in ("iterative", "doubling")}  # fmt: skip
+    assert found == expected
+    assert {r.get_attribute("data-digits") for r in rows} == {"209"}  # F(1000) has 209 digits
+    assert len({r.get_attribute("data-digest") for r in rows}) == 1
+    assert all(float(r.get_attribute("data-median-ms")) > 0 for r in rows)
+    assert page.get_attribute("#agreement", "data-agree") == "true"
+    # F(1000) = 434665576869...166849228875, independently known
+    assert page.locator("#results").inner_text().count("434665576869…166849228875") == 12
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "page.png"), full_page=True)
+    with page.expect_download(timeout=10_000) as download:
+        page.click("#download")
+    document = Path(download.value.path()).read_text()
+    assert '"schema": "py-rust-fib/benchmark"' in document
+
+
+BAD_INPUTS = [
+    ("", "Enter n"),
+    ("-5", "0 or more"),
+    ("12.5", "not a whole number"),
+    ("abc", "not a whole number"),
+    ("10000001", "at most 10,000,000"),
+]
+
+
+def test_bad_input_is_explained_and_never_runs(page):
+    open_ready(page)
+    for text, message in BAD_INPUTS:
+        page.fill("#n", text)
+        assert message in page.inner_text("#n-error"), text
+        assert page.get_attribute("#n", "aria-invalid") == "true"
+        assert page.is_disabled("#run")
+        page.press("#n", "Enter")  # submitting anyway does nothing
+        assert page.get_attribute("#status", "data-state") == "ready"
+        assert page.locator(".result").count() == 0
+    page.fill("#n", "10")
+    assert page.inner_text("#n-error") == ""
+    assert page.is_enabled("#run")
+
+
+def test_cancel_stops_a_long_run_and_starts_fresh_workers(page):
+    open_ready(page)
+    page.fill("#n", "3000000")
+    page.select_option("#algorithm", "iterative")
+    page.uncheck("input[value=python]")
+    page.uncheck("input[value=rust-release]")
+    page.click("#run")
+    page.wait_for_function(
+        "document.querySelector('li[data-variant=rust-debug] .stage').textContent.includes('call')",
+        timeout=60_000,
+    )
+    page.click("#cancel")
+    assert page.get_attribute("#status", "data-state") == "loading"
+    assert wait_for_state(page, ("ready", "error"), READY_MS) == "ready"
+    assert page.locator(".result").count() == 0
+
+
+def test_a_missing_wheel_is_reported_not_hung(page):
+    page.route(re.compile(r".*/wheels/.*fib_pyrs.*"), lambda route: route.fulfill(status=404))
+    page.goto(f"{page.base}/")
+    assert wait_for_state(page, ("ready", "error"), READY_MS) == "error"
+    assert "installing" in page.inner_text("#status")
+
+
+def test_a_wrong_wasm_type_is_reported_within_the_bound(page):
+    def wrong_type(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-type": "text/plain"})
+
+    page.route(re.compile(r".*pyodide\.asm\.wasm$"), wrong_type)
+    page.goto(f"{page.base}/?ready_timeout_s=15")
+    assert wait_for_state(page, ("ready", "error"), 60_000) == "error"
+    assert page.inner_text("#status")

@@ -1,0 +1,45 @@
+"""The backend behind a real uvicorn: what a browser sees, and one native run at a time."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+
+
+def fetch(url: str, timeout: float = 30):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_served_from_anywhere_with_types_and_isolation(live_server):
+    status, headers, body = fetch(f"{live_server}/pyodide/314.0.7/pyodide.asm.wasm")
+    assert status == 200 and body[:4] == b"\0asm"
+    assert headers["content-type"] == "application/wasm"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    status, headers, _ = fetch(f"{live_server}/pyodide/314.0.7/pyodide.mjs")
+    assert headers["content-type"].startswith("text/javascript")
+    assert fetch(f"{live_server}/.git/config")[0] == 404
+    assert fetch(f"{live_server}/static/%2e%2e/%2e%2e/Makefile")[0] == 404
+
+
+def test_a_second_native_run_is_refused_and_files_keep_flowing(live_server):
+    # rust-debug, iterative F(300 000): a few seconds, long enough to overlap.
+    slow = f"{live_server}/api/native?n=300000&algorithm=iterative&repeats=2&variant=rust-debug"
+    first: dict = {}
+    runner = threading.Thread(target=lambda: first.update(result=fetch(slow, timeout=300)))
+    runner.start()
+    time.sleep(1.0)
+    started = time.monotonic()
+    status, headers, body = fetch(f"{live_server}/api/native?n=10&algorithm=doubling")
+    assert status == 429, body
+    assert b"busy" in body and headers["retry-after"] == "5"
+    status, _, _ = fetch(f"{live_server}/static/app.js")
+    assert status == 200
+    assert time.monotonic() - started < 2, "the event loop was blocked by the native run"
+    runner.join(timeout=300)
+    assert first["result"][0] == 200
