@@ -9,6 +9,11 @@ use fib_rust::{fib, fib_with_progress, Algorithm};
 fn algorithms(c: &mut Criterion) {
     let mut group = c.benchmark_group("fib");
     group.sample_size(10);
+    for &n in &[10_000u64, 100_000] {
+        group.bench_with_input(BenchmarkId::new("iterative_num_bigint", n), &n, |b, &n| {
+            b.iter(|| fib_rust::fib_num_bigint(black_box(n)))
+        });
+    }
     for (algorithm, sizes) in [
         (Algorithm::Iterative, &[10_000u64, 100_000][..]),
         (Algorithm::Doubling, &[100_000, 1_000_000][..]),

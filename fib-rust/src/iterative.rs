@@ -1,4 +1,9 @@
 //! The iterative algorithm: n additions, every F(i) computed on the way.
+//!
+//! [`fib`] runs the additions on carry-save numbers ([`crate::carry_save`]): the same n
+//! additions, without a carry chain in the inner loop. [`fib_num_bigint`] is the plain
+//! version on num-bigint, in place: the reference the fast one is tested against, and the
+//! baseline `cargo bench` compares it with.
 
 use std::mem;
 use std::ops::ControlFlow;
@@ -6,6 +11,7 @@ use std::ops::ControlFlow;
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
+use crate::carry_save::FibPair;
 use crate::{Progress, STEPS_PER_REPORT_MAX, WORK_PER_REPORT};
 
 /// F(n), or `None` if `on_progress` asked to stop.
@@ -13,23 +19,28 @@ pub(crate) fn fib(
     n: u64,
     mut on_progress: impl FnMut(Progress) -> ControlFlow<()>,
 ) -> Option<BigUint> {
-    // Invariant: a = F(done), b = F(done + 1).
-    let (mut a, mut b) = (BigUint::zero(), BigUint::one());
+    let mut pair = FibPair::new(n); // (F(done), F(done + 1))
     let mut done = 0;
     while done < n {
-        let steps = steps_before_next_report(b.bits(), n - done);
-        for _ in 0..steps {
-            // In place: `a` becomes F(i + 2) in its own buffer, then the names swap. No
-            // allocation per step, only the buffer's amortised growth.
-            a += &b;
-            mem::swap(&mut a, &mut b);
-        }
+        let steps = steps_before_next_report(pair.bits(), n - done);
+        pair.advance(steps);
         done += steps;
         if on_progress(Progress { done, total: n }).is_break() {
             return None;
         }
     }
-    Some(a)
+    Some(pair.into_first())
+}
+
+/// F(n) with num-bigint's in-place addition: `a += &b`, then swap the names.
+pub fn fib_num_bigint(n: u64) -> BigUint {
+    let (mut a, mut b) = (BigUint::zero(), BigUint::one());
+    for _ in 0..n {
+        // `a` becomes F(i + 2) in its own buffer: no allocation per step, only growth.
+        a += &b;
+        mem::swap(&mut a, &mut b);
+    }
+    a
 }
 
 /// How many additions of numbers of about `bits` bits make up [`WORK_PER_REPORT`].

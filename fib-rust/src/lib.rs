@@ -22,8 +22,13 @@ use std::str::FromStr;
 
 pub use num_bigint::{BigInt, BigUint};
 
+mod carry_save;
 mod doubling;
 mod iterative;
+
+/// The iterative algorithm written plainly on num-bigint (`a += &b`): the reference that
+/// the carry-save engine behind [`Algorithm::Iterative`] is tested and benchmarked against.
+pub use iterative::fib_num_bigint;
 
 /// The largest `n` any implementation of this project accepts.
 ///

@@ -22,6 +22,11 @@ proptest! {
     }
 
     #[test]
+    fn carry_save_engine_matches_plain_num_bigint(n in 0u64..6_000) {
+        prop_assert_eq!(fib(n, Algorithm::Iterative).unwrap(), fib_rust::fib_num_bigint(n));
+    }
+
+    #[test]
     fn doubling_identity_holds_for_iterative_results(k in 0u64..5_000) {
         // F(2k) = F(k)(2F(k+1) − F(k)) and F(2k+1) = F(k)² + F(k+1)², checked on the
         // algorithm that does not use them.
