@@ -45,6 +45,9 @@ KINDS = {
 #: The builds of the fib API that are measured, in table order.
 VARIANTS = ("python", "rust-debug", "rust-release")
 
+#: Not a build of the fib API: GMP through gmpy2, a reference column (native, doubling only).
+GMP_REFERENCE = "gmp"
+
 
 class BuildError(Exception):
     """A wheel the user asked for is not built, or a manifest is missing or stale."""
@@ -154,12 +157,15 @@ def variant_environment(variant: str) -> dict[str, str]:
     ``FIB_IMPL`` names the module to import and ``FIB_EXPECT_PROFILE`` the build profile it
     must report, so a test run can prove that it measured the build it meant to.
     """
-    wheel = find_wheel(variant)
     env = dict(os.environ)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if variant == GMP_REFERENCE:  # gmpy2 is installed in this environment itself
+        env.pop("PYTHONPATH", None)
+        return env | {"FIB_IMPL": "fib_benchmarks.gmp_reference", "FIB_EXPECT_PROFILE": ""}
+    wheel = find_wheel(variant)
     env["PYTHONPATH"] = str(isolated_site(wheel))
     env["FIB_IMPL"] = wheel.module
     env["FIB_EXPECT_PROFILE"] = wheel.profile or ""
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 

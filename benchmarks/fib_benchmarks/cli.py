@@ -32,6 +32,7 @@ class Variant(str, Enum):
     python = "python"
     rust_debug = "rust-debug"
     rust_release = "rust-release"
+    gmp = "gmp"
 
 
 class Runtime(str, Enum):
@@ -80,7 +81,12 @@ def benchmark(
         list[str], typer.Option("--algorithm", "-a", help="iterative, doubling.")
     ] = ["iterative", "doubling"],  # noqa: B006
     variant: Annotated[
-        list[str], typer.Option("--variant", "-v", help="python, rust-debug, rust-release.")
+        list[str],
+        typer.Option(
+            "--variant",
+            "-v",
+            help="python, rust-debug, rust-release; gmp: GMP as a reference (native, doubling).",
+        ),
     ] = ["python", "rust-debug", "rust-release"],  # noqa: B006
     runtime: Annotated[
         list[str], typer.Option("--runtime", "-r", help="native, pyodide (Pyodide under Node.js).")
@@ -136,20 +142,28 @@ def benchmark(
 def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
     """Run every (runtime, variant) in turn, one at a time, behind a progress bar."""
     plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
-    calls = len(plan["algorithms"]) * len(plan["ns"]) * plan["repeats"]
     runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
+    # GMP is a native reference for the doubling algorithm only.
+    gmp_plan = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}
+    runs = [
+        (r, v)
+        for r, v in runs
+        if v != builds.GMP_REFERENCE or (r == "native" and gmp_plan["algorithms"])
+    ]
     startups, rows = [], []
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
         for runtime_kind, variant in runs:
             label = f"{variant} ({runtime_kind})"
-            task = progress.add_task(label, total=calls)
+            run_plan = gmp_plan if variant == builds.GMP_REFERENCE else plan
+            total = len(run_plan["algorithms"]) * len(plan["ns"]) * plan["repeats"]
+            task = progress.add_task(label, total=total)
 
             def advance(event: dict[str, Any], task=task, label=label) -> None:
                 case = f"{event['algorithm']} F({event['n']:,})"
                 progress.update(task, advance=1, description=f"{label} {case}")
 
-            startup, measured = runners.measure_build(runtime_kind, variant, plan, advance)
+            startup, measured = runners.measure_build(runtime_kind, variant, run_plan, advance)
             startups.append(startup)
             rows += measured
     rows.sort(

@@ -5,7 +5,12 @@ use std::ops::ControlFlow;
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
+use crate::ntt::Multiplier;
 use crate::Progress;
+
+/// From this size of F(k) on, a step's products go through NTTs (`crate::ntt`) rather
+/// than num-bigint's Karatsuba/Toom-3 (measured crossover; see `cargo bench`).
+pub(crate) const NTT_FROM_BITS: u64 = 1 << 16;
 
 /// F(n), or `None` if `on_progress` asked to stop.
 pub(crate) fn fib(
@@ -13,13 +18,19 @@ pub(crate) fn fib(
     mut on_progress: impl FnMut(Progress) -> ControlFlow<()>,
 ) -> Option<BigUint> {
     let total = u64::from(u64::BITS - n.leading_zeros());
+    // The largest step starts from F(k + 1) with k <= n / 2: F(m) < 2^(0.6943 m).
+    let largest_words = ((n / 2 + 2) as f64 * 0.694_242 / 32.0) as usize + 3;
+    let multiplier =
+        (largest_words * 32 >= NTT_FROM_BITS as usize).then(|| Multiplier::new(largest_words));
     // Invariant: a = F(k), b = F(k + 1), where k is the bits of n consumed so far.
     let (mut a, mut b) = (BigUint::zero(), BigUint::one());
     for done in 1..=total {
-        // F(2k) = F(k)(2F(k+1) − F(k)) and F(2k+1) = F(k)² + F(k+1)².
-        // 2F(k+1) ≥ F(k), so the subtraction cannot underflow.
-        let f2k = &a * ((&b << 1u8) - &a);
-        let f2k1 = &a * &a + &b * &b;
+        // F(2k) = F(k)(2F(k+1) - F(k)) and F(2k+1) = F(k)^2 + F(k+1)^2.
+        // 2F(k+1) >= F(k), so the subtraction cannot underflow.
+        let (f2k, f2k1) = match &multiplier {
+            Some(multiplier) if b.bits() >= NTT_FROM_BITS => multiplier.doubling_step(&a, &b),
+            _ => (&a * ((&b << 1u8) - &a), &a * &a + &b * &b),
+        };
         if (n >> (total - done)) & 1 == 1 {
             b = f2k + &f2k1;
             a = f2k1;

@@ -25,6 +25,7 @@ pub use num_bigint::{BigInt, BigUint};
 mod carry_save;
 mod doubling;
 mod iterative;
+mod ntt;
 
 /// The iterative algorithm written plainly on num-bigint (`a += &b`): the reference that
 /// the carry-save engine behind [`Algorithm::Iterative`] is tested and benchmarked against.

@@ -1,0 +1,342 @@
+//! Big-integer products by number-theoretic transforms (NTT), for the doubling algorithm.
+//!
+//! num-bigint multiplies with Karatsuba and Toom-3 at most, so its cost grows like
+//! n^1.46; at F(10^7) most of the doubling algorithm's time is a handful of products of
+//! multi-million-bit numbers. This module computes such products in O(n log n):
+//!
+//! * the numbers are cut into 32-bit words, the coefficients of two polynomials;
+//! * their product's coefficients (a convolution) are computed by NTTs modulo three
+//!   primes p < 2^30 of the form c 2^k + 1, with Montgomery multiplication on u32;
+//! * 2F(k+1) - F(k) is formed in the transform domain (it is linear), so its coefficients
+//!   `2 b_i - a_i` lie in (-2^32, 2^33) and the products' coefficients may be negative; in
+//!   absolute value they stay below `words * 2^32 * 2^33 = words * 2^65`;
+//! * the Chinese remainder theorem rebuilds each coefficient exactly as a residue in
+//!   [0, P), P = p1 p2 p3 (about 2^86.02), read as signed: exact while `words * 2^65 < P / 2`,
+//!   that is for fewer than [`MAX_WORDS`] = 2^20 words (F(10^7) needs about 2^17);
+//! * carries are then propagated once, in i128.
+//!
+//! The forward transform is decimation-in-frequency (natural order in, bit-reversed out)
+//! and the inverse decimation-in-time (bit-reversed in, natural out), so no bit-reversal
+//! pass is needed: products are taken point by point in bit-reversed order.
+
+use num_bigint::BigUint;
+
+/// Fewer words than this keeps every coefficient's absolute value below P / 2.
+pub(crate) const MAX_WORDS: usize = 1 << 20;
+
+/// Arithmetic modulo one NTT prime `P`, with values in Montgomery form where noted.
+#[derive(Clone, Copy)]
+struct Field<const P: u32>;
+
+impl<const P: u32> Field<P> {
+    /// -P^-1 mod 2^32, by Newton's iteration (each step doubles the correct low bits).
+    const NEG_INV: u32 = {
+        let mut inv: u32 = 1;
+        let mut i = 0;
+        while i < 5 {
+            inv = inv.wrapping_mul(2u32.wrapping_sub(P.wrapping_mul(inv)));
+            i += 1;
+        }
+        inv.wrapping_neg()
+    };
+    /// 2^64 mod P: turns a plain value into Montgomery form with one multiplication.
+    const R2: u32 = ((1u128 << 64) % P as u128) as u32;
+
+    /// a b / 2^32 mod P, for a, b < P (result < P).
+    #[inline(always)]
+    fn mul(a: u32, b: u32) -> u32 {
+        let t = u64::from(a) * u64::from(b);
+        let m = (t as u32).wrapping_mul(Self::NEG_INV);
+        // t + m P < 2^60 + 2^62: no overflow; the sum is divisible by 2^32.
+        let u = ((t + u64::from(m) * u64::from(P)) >> 32) as u32;
+        u.min(u.wrapping_sub(P))
+    }
+
+    #[inline(always)]
+    fn add(a: u32, b: u32) -> u32 {
+        let s = a + b; // < 2P < 2^31
+        s.min(s.wrapping_sub(P))
+    }
+
+    #[inline(always)]
+    fn sub(a: u32, b: u32) -> u32 {
+        let d = a.wrapping_sub(b);
+        d.min(d.wrapping_add(P))
+    }
+
+    fn pow(mut base: u32, mut exp: u64) -> u32 {
+        // Plain (not Montgomery) modular exponentiation; used only to build tables.
+        let mut result = 1u64;
+        let mut b = u64::from(base) % u64::from(P);
+        while exp > 0 {
+            if exp & 1 == 1 {
+                result = result * b % u64::from(P);
+            }
+            b = b * b % u64::from(P);
+            exp >>= 1;
+        }
+        base = result as u32;
+        base
+    }
+
+    fn to_montgomery(x: u32) -> u32 {
+        Self::mul(x % P, Self::R2)
+    }
+}
+
+/// Twiddle factors for transforms of every size up to `n`, in Montgomery form:
+/// `forward[len + j] = w^j` and `inverse[len + j] = w^-j` for a primitive 2len-th root w.
+/// A table made for n serves every smaller power of two.
+struct Twiddles {
+    forward: Vec<u32>,
+    inverse: Vec<u32>,
+}
+
+impl Twiddles {
+    fn new<const P: u32>(n: usize, generator: u32) -> Self {
+        let (mut forward, mut inverse) = (vec![0; n.max(2)], vec![0; n.max(2)]);
+        let mut len = 1;
+        while len < n {
+            let root = Field::<P>::pow(generator, u64::from(P - 1) / (2 * len as u64));
+            let root_inv = Field::<P>::pow(root, u64::from(P - 2));
+            let (w, w_inv) = (
+                Field::<P>::to_montgomery(root),
+                Field::<P>::to_montgomery(root_inv),
+            );
+            let (mut x, mut y) = (Field::<P>::to_montgomery(1), Field::<P>::to_montgomery(1));
+            for j in 0..len {
+                forward[len + j] = x;
+                inverse[len + j] = y;
+                x = Field::<P>::mul(x, w);
+                y = Field::<P>::mul(y, w_inv);
+            }
+            len *= 2;
+        }
+        Twiddles { forward, inverse }
+    }
+}
+
+mod kernels {
+    //! The transforms and the point-by-point step, in portable Rust.
+
+    use super::Field;
+
+    /// Decimation in frequency: natural order in, bit-reversed order out.
+    pub(super) fn forward<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+        let mut len = a.len() / 2;
+        while len >= 1 {
+            let tw = &twiddles[len..2 * len];
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
+                    let (x, y) = (*u, *v);
+                    *u = Field::<P>::add(x, y);
+                    *v = Field::<P>::mul(Field::<P>::sub(x, y), w);
+                }
+            }
+            len /= 2;
+        }
+    }
+
+    /// Decimation in time: bit-reversed order in, natural order out (unscaled).
+    pub(super) fn inverse<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+        let mut len = 1;
+        while len < a.len() {
+            let tw = &twiddles[len..2 * len];
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
+                    let (x, y) = (*u, Field::<P>::mul(*v, w));
+                    *u = Field::<P>::add(x, y);
+                    *v = Field::<P>::sub(x, y);
+                }
+            }
+            len *= 2;
+        }
+    }
+
+    /// Transforms of a = F(k) and b = F(k+1) in; transforms of a (2b - a) and a^2 + b^2
+    /// out, in place.
+    pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32]) {
+        for (x, y) in fa.iter_mut().zip(fb.iter_mut()) {
+            let (a, b) = (*x, *y);
+            let c = Field::<P>::sub(Field::<P>::add(b, b), a);
+            *x = Field::<P>::mul(a, c);
+            *y = Field::<P>::add(Field::<P>::mul(a, a), Field::<P>::mul(b, b));
+        }
+    }
+}
+
+const P1: u32 = 998_244_353; // 119 * 2^23 + 1, generator 3
+const P2: u32 = 167_772_161; // 5 * 2^25 + 1, generator 3
+const P3: u32 = 469_762_049; // 7 * 2^26 + 1, generator 3
+/// Transforms longer than 2^23 points are not possible with P1.
+const MAX_POINTS: usize = 1 << 23;
+
+/// Everything one doubling step needs, for one prime: residues of the step's two products.
+///
+/// Only F(k) and F(k+1) are transformed: 2F(k+1) - F(k) is formed in the transform
+/// domain, which is linear.
+fn doubling_products_mod<const P: u32>(
+    a: &[u32],
+    b: &[u32],
+    points: usize,
+    twiddles: &Twiddles,
+) -> (Vec<u32>, Vec<u32>) {
+    let load = |words: &[u32]| {
+        let mut v = vec![0u32; points];
+        for (slot, &w) in v.iter_mut().zip(words) {
+            *slot = w % P;
+        }
+        kernels::forward::<P>(&mut v, &twiddles.forward);
+        v
+    };
+    let (mut fa, mut fb) = (load(a), load(b));
+    kernels::doubling_pointwise::<P>(&mut fa, &mut fb);
+    let (mut products, mut squares) = (fa, fb);
+    kernels::inverse::<P>(&mut products, &twiddles.inverse);
+    kernels::inverse::<P>(&mut squares, &twiddles.inverse);
+    // Undo the 1/n of the transform pair and the 1/2^32 of the Montgomery product.
+    let n_inv = Field::<P>::pow(points as u32 % P, u64::from(P - 2));
+    let scale = Field::<P>::to_montgomery(Field::<P>::to_montgomery(n_inv));
+    for x in products.iter_mut().chain(squares.iter_mut()) {
+        *x = Field::<P>::mul(*x, scale);
+    }
+    (products, squares)
+}
+
+/// Rebuilds the exact (signed) coefficients from their three residues and propagates the
+/// carries.
+fn combine(r1: &[u32], r2: &[u32], r3: &[u32], words: usize) -> BigUint {
+    const P1_INV_MOD_P2: u64 = 47_450_712;
+    const P1P2_INV_MOD_P3: u64 = 115_990_628;
+    let (p1, p2, p3) = (u64::from(P1), u64::from(P2), u64::from(P3));
+    let modulus = i128::from(p1 * p2) * i128::from(p3);
+    let mut out = Vec::with_capacity(words + 4);
+    let mut carry: i128 = 0;
+    for i in 0..words {
+        // Garner: x = x1 + p1 t1 + p1 p2 t2, with each t below the next prime.
+        let (x1, x2, x3) = (u64::from(r1[i]), u64::from(r2[i]), u64::from(r3[i]));
+        let t1 = (x2 + p2 - x1 % p2) % p2 * P1_INV_MOD_P2 % p2;
+        let y = x1 + p1 * t1; // < p1 p2
+        let t2 = (x3 + p3 - y % p3) % p3 * P1P2_INV_MOD_P3 % p3;
+        let x = i128::from(y) + i128::from(p1 * p2) * i128::from(t2);
+        carry += if 2 * x > modulus { x - modulus } else { x };
+        out.push(carry as u32); // the low 32 bits, also of a negative carry
+        carry >>= 32; // floor division
+    }
+    debug_assert!(carry >= 0, "a product of F(k)s is positive");
+    while carry > 0 {
+        out.push(carry as u32);
+        carry >>= 32;
+    }
+    BigUint::new(out)
+}
+
+/// Tables for every transform up to a size, made once per computation and reused.
+pub(crate) struct Multiplier {
+    points: usize,
+    tables: [Twiddles; 3],
+}
+
+impl Multiplier {
+    /// Ready for factors of up to `max_words` 32-bit words each.
+    pub(crate) fn new(max_words: usize) -> Self {
+        let points = (2 * max_words).next_power_of_two().max(2);
+        assert!(
+            points <= MAX_POINTS && max_words < MAX_WORDS,
+            "too large for the NTT primes"
+        );
+        Multiplier {
+            points,
+            tables: [
+                Twiddles::new::<P1>(points, 3),
+                Twiddles::new::<P2>(points, 3),
+                Twiddles::new::<P3>(points, 3),
+            ],
+        }
+    }
+
+    /// `(a (2b - a), a^2 + b^2)`: one doubling step, F(2k) and F(2k+1) from F(k), F(k+1).
+    pub(crate) fn doubling_step(&self, a: &BigUint, b: &BigUint) -> (BigUint, BigUint) {
+        let (a, b) = (a.to_u32_digits(), b.to_u32_digits());
+        // 2b - a has at most one bit more than b: room for it in `words`.
+        let words = a.len().max(b.len()) + 1;
+        let points = (2 * words).next_power_of_two().max(2);
+        assert!(points <= self.points, "Multiplier made for smaller numbers");
+        let (c1, s1) = doubling_products_mod::<P1>(&a, &b, points, &self.tables[0]);
+        let (c2, s2) = doubling_products_mod::<P2>(&a, &b, points, &self.tables[1]);
+        let (c3, s3) = doubling_products_mod::<P3>(&a, &b, points, &self.tables[2]);
+        (
+            combine(&c1, &c2, &c3, 2 * words),
+            combine(&s1, &s2, &s3, 2 * words),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn montgomery_constants() {
+        fn check<const P: u32>() {
+            assert_eq!(P.wrapping_mul(Field::<P>::NEG_INV.wrapping_neg()), 1);
+            assert_eq!(Field::<P>::mul(Field::<P>::to_montgomery(12345), 1), 12345);
+            assert_eq!(Field::<P>::pow(3, u64::from(P - 1)), 1);
+            assert_ne!(Field::<P>::pow(3, u64::from(P - 1) / 2), 1, "3 generates");
+        }
+        check::<P1>();
+        check::<P2>();
+        check::<P3>();
+        let (p1, p2, p3) = (u128::from(P1), u128::from(P2), u128::from(P3));
+        assert_eq!(p1 * 47_450_712 % p2, 1);
+        assert_eq!(p1 * p2 * 115_990_628 % p3, 1);
+        // The coefficient bound of the module documentation.
+        assert!((MAX_WORDS as u128) << 65 < p1 * p2 * p3 / 2);
+    }
+
+    #[test]
+    fn transforms_invert_each_other() {
+        let table = Twiddles::new::<P2>(64, 3);
+        let original: Vec<u32> = (0..64u32).map(|i| i * 2_654_435 % P2).collect();
+        let mut v = original.clone();
+        kernels::forward::<P2>(&mut v, &table.forward);
+        assert_ne!(v, original);
+        kernels::inverse::<P2>(&mut v, &table.inverse);
+        let scale = Field::<P2>::to_montgomery(Field::<P2>::pow(64, u64::from(P2 - 2)));
+        let back: Vec<u32> = v.iter().map(|&x| Field::<P2>::mul(x, scale)).collect();
+        assert_eq!(back, original);
+    }
+
+    #[test]
+    fn doubling_step_matches_num_bigint() {
+        // Worst-case words (all ones) and irregular lengths.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut words = |n: usize| -> Vec<u32> {
+            (0..n)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    seed as u32
+                })
+                .collect()
+        };
+        let multiplier = Multiplier::new(5000);
+        for (len_a, len_b) in [(1, 1), (3, 3), (7, 8), (100, 101), (4999, 5000)] {
+            for all_ones in [false, true] {
+                let (wa, wb) = if all_ones {
+                    (vec![u32::MAX; len_a], vec![u32::MAX; len_b])
+                } else {
+                    (words(len_a), words(len_b))
+                };
+                let (a, b) = (BigUint::new(wa), BigUint::new(wb));
+                let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
+                let (f2k, f2k1) = multiplier.doubling_step(&a, &b);
+                assert_eq!(f2k, &a * ((&b << 1u8) - &a), "a(2b - a), {len_a} x {len_b}");
+                assert_eq!(f2k1, &a * &a + &b * &b, "a^2 + b^2, {len_a} x {len_b}");
+            }
+        }
+    }
+}
