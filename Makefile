@@ -66,6 +66,7 @@ native-wheels: setup ## fib-pyrs for this machine, debug and release (build/whee
 	  --interpreter $(PY) --out $(WHEELS)/native-debug
 	$(POETRY) run maturin build --quiet --release --manifest-path fib-pyrs/Cargo.toml \
 	  --interpreter $(PY) --out $(WHEELS)/native-release
+	cargo build --quiet --release -p fib-rust --example fib_timer  # the rust-core reference
 
 .PHONY: pure-wheels
 pure-wheels: setup ## fib-python, fib-benchmarks (measuring core), fib-worker: pure wheels (build/wheels/pure)

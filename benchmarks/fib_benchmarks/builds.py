@@ -47,6 +47,10 @@ VARIANTS = ("python", "rust-debug", "rust-release")
 
 #: Not a build of the fib API: GMP through gmpy2, a reference column (native, doubling only).
 GMP_REFERENCE = "gmp"
+#: Not a Python build either: fib-rust timed from Rust itself (`fib-rust/examples/fib_timer.rs`,
+#: release profile), to show what the binding costs. Native only.
+RUST_CORE = "rust-core"
+RUST_CORE_TIMER = REPO_ROOT / "target" / "release" / "examples" / "fib_timer"
 
 
 class BuildError(Exception):

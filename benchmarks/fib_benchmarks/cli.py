@@ -33,6 +33,7 @@ class Variant(str, Enum):
     rust_debug = "rust-debug"
     rust_release = "rust-release"
     gmp = "gmp"
+    rust_core = "rust-core"
 
 
 class Runtime(str, Enum):
@@ -85,7 +86,8 @@ def benchmark(
         typer.Option(
             "--variant",
             "-v",
-            help="python, rust-debug, rust-release; gmp: GMP as a reference (native, doubling).",
+            help="python, rust-debug, rust-release; references: gmp (GMP, native, doubling), "
+            "rust-core (fib-rust timed from Rust, native).",
         ),
     ] = ["python", "rust-debug", "rust-release"],  # noqa: B006
     runtime: Annotated[
@@ -143,12 +145,14 @@ def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Ro
     """Run every (runtime, variant) in turn, one at a time, behind a progress bar."""
     plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
     runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
-    # GMP is a native reference for the doubling algorithm only.
+    # The references are native only; GMP is a reference for the doubling algorithm only.
     gmp_plan = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}
+    references = (builds.GMP_REFERENCE, builds.RUST_CORE)
     runs = [
         (r, v)
         for r, v in runs
-        if v != builds.GMP_REFERENCE or (r == "native" and gmp_plan["algorithms"])
+        if v not in references
+        or (r == "native" and (v != builds.GMP_REFERENCE or gmp_plan["algorithms"]))
     ]
     startups, rows = [], []
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]

@@ -35,7 +35,7 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
     grid.add_column("build")
     if several_runtimes:
         grid.add_column("runtime")
-    for name in ("median", "min", "max", "vs Python"):
+    for name in ("median", "min", "max", "vs Python", "debug/release"):
         grid.add_column(name, justify="right")
     if several_runtimes:
         grid.add_column("wasm/native", justify="right")
@@ -52,6 +52,7 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
             cells.append(row["runtime_kind"])
         cells += [_ms(row[key]) for key in ("median_ms", "min_ms", "max_ms")]
         cells.append(_ratio(row["speedup_vs_python"]))
+        cells.append(_ratio(row["debug_vs_release"]) if row["debug_vs_release"] else "")
         if several_runtimes:
             cells.append(_ratio(row["slowdown_vs_native"]))
         cells += [f"{row['digits']:,}", row["digest"][7:15]]

@@ -55,9 +55,16 @@ def _events(command: list[str], env: dict[str, str], label: str) -> Iterator[Eve
 
 
 def run_native(variant: str, plan: dict[str, Any]) -> Iterator[Event]:
-    env = builds.variant_environment(variant)
-    plan = plan | {"module": env["FIB_IMPL"]}
-    command = [sys.executable, "-m", "fib_benchmarks.measure", json.dumps(plan)]
+    if variant == builds.RUST_CORE:
+        if not builds.RUST_CORE_TIMER.exists():
+            raise builds.BuildError(f"{builds.RUST_CORE_TIMER} is missing: run `make wheels`")
+        cases = [f"{a}:{n}" for a in plan["algorithms"] for n in plan["ns"]]
+        command = [str(builds.RUST_CORE_TIMER), str(plan["repeats"]), str(plan["warmup"]), *cases]
+        env = dict(os.environ)
+    else:
+        env = builds.variant_environment(variant)
+        plan = plan | {"module": env["FIB_IMPL"]}
+        command = [sys.executable, "-m", "fib_benchmarks.measure", json.dumps(plan)]
     started = time.perf_counter()
     for event in _events(command, env, f"{variant} (native)"):
         if event["event"] == "ready":

@@ -19,6 +19,7 @@ Version 1::
         "median_ms": 29.1, "min_ms": 28.7, "max_ms": 30.2,
         "speedup_vs_python": 3.4,           # python's median / this median, same runtime, same run
         "slowdown_vs_native": null,         # this median / the native median of the same variant
+        "debug_vs_release": null,           # rust-debug rows: this median / rust-release's
         "digits": 20899, "leading": "259740693472", "trailing": "374653428746",
         "digest": "sha256:..."              # of F(n)'s little-endian bytes
       }]
@@ -68,7 +69,8 @@ def _ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional
 
 
 def add_ratios(rows: list[Row]) -> None:
-    """Fill ``speedup_vs_python`` and ``slowdown_vs_native`` from rows of the same run."""
+    """Fill ``speedup_vs_python``, ``slowdown_vs_native`` and ``debug_vs_release`` from
+    rows of the same run."""
     median = {
         (row["variant"], row["runtime_kind"], row["algorithm"], row["n"]): row["median_ms"]
         for row in rows
@@ -80,6 +82,10 @@ def add_ratios(rows: list[Row]) -> None:
         row["speedup_vs_python"] = _ratio(python, row["median_ms"])
         row["slowdown_vs_native"] = (
             _ratio(row["median_ms"], native) if row["runtime_kind"] != "native" else None
+        )
+        release = median.get(("rust-release", row["runtime_kind"], *case))
+        row["debug_vs_release"] = (
+            _ratio(row["median_ms"], release) if row["variant"] == "rust-debug" else None
         )
 
 

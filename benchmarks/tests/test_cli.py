@@ -107,3 +107,20 @@ def test_missing_wheels_are_explained(tmp_path):
     assert result.returncode == 1
     assert "make wheels" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_reference_columns_agree_with_the_builds(tmp_path):
+    out = tmp_path / "references.json"
+    result = run_benchmark(
+        "--n", "0,10,300", "--variant", "python,gmp,rust-core", "--repeats", "2",
+        "--json", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = json.loads(out.read_text())["rows"]
+    gmp = {(r["algorithm"], r["n"]) for r in rows if r["variant"] == "gmp"}
+    assert gmp == {("doubling", n) for n in (0, 10, 300)}  # GMP: doubling only
+    core = {(r["algorithm"], r["n"]) for r in rows if r["variant"] == "rust-core"}
+    assert core == {(a, n) for a in ("iterative", "doubling") for n in (0, 10, 300)}
+    for n in (0, 10, 300):
+        assert len({(r["digest"], r["digits"], r["trailing"]) for r in rows if r["n"] == n}) == 1
+    assert all(r["runtime"].startswith("Rust") for r in rows if r["variant"] == "rust-core")

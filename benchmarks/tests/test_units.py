@@ -32,6 +32,14 @@ def test_ratios_come_from_the_same_runtime():
     schema.add_ratios(rows)
     assert [r["speedup_vs_python"] for r in rows] == [1.0, 5.0, 1.0, 10.0]
     assert [r["slowdown_vs_native"] for r in rows] == [None, None, 3.0, 1.5]
+    assert all(r["debug_vs_release"] is None for r in rows)
+
+
+def test_debug_builds_are_compared_with_release():
+    rows = [row("rust-release", "native", 2.0), row("rust-debug", "native", 30.0)]
+    schema.add_ratios(rows)
+    assert rows[1]["debug_vs_release"] == 15.0
+    assert rows[0]["debug_vs_release"] is None
 
 
 def test_disagreement_is_reported():

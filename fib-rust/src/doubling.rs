@@ -20,14 +20,14 @@ pub(crate) fn fib(
     let total = u64::from(u64::BITS - n.leading_zeros());
     // The largest step starts from F(k + 1) with k <= n / 2: F(m) < 2^(0.6943 m).
     let largest_words = ((n / 2 + 2) as f64 * 0.694_242 / 32.0) as usize + 3;
-    let multiplier =
+    let mut multiplier =
         (largest_words * 32 >= NTT_FROM_BITS as usize).then(|| Multiplier::new(largest_words));
     // Invariant: a = F(k), b = F(k + 1), where k is the bits of n consumed so far.
     let (mut a, mut b) = (BigUint::zero(), BigUint::one());
     for done in 1..=total {
         // F(2k) = F(k)(2F(k+1) - F(k)) and F(2k+1) = F(k)^2 + F(k+1)^2.
         // 2F(k+1) >= F(k), so the subtraction cannot underflow.
-        let (f2k, f2k1) = match &multiplier {
+        let (f2k, f2k1) = match &mut multiplier {
             Some(multiplier) if b.bits() >= NTT_FROM_BITS => multiplier.doubling_step(&a, &b),
             _ => (&a * ((&b << 1u8) - &a), &a * &a + &b * &b),
         };

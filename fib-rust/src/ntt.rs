@@ -117,7 +117,9 @@ impl Twiddles {
 }
 
 mod kernels {
-    //! The transforms and the point-by-point step, in portable Rust.
+    //! The transforms and the point-by-point step. Each level of a transform runs 8 lanes
+    //! at a time with AVX2 where the CPU has it (checked at run time) and the level's
+    //! butterflies are at least 8 apart; otherwise, and on other targets, portable Rust.
 
     use super::Field;
 
@@ -126,6 +128,18 @@ mod kernels {
         let mut len = a.len() / 2;
         while len >= 1 {
             let tw = &twiddles[len..2 * len];
+            #[cfg(target_arch = "x86_64")]
+            if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present; levels work on whole chunks of 8 or 16 lanes.
+                if len >= 8 {
+                    unsafe { avx2::forward_level::<P>(a, len, tw) };
+                    len /= 2;
+                } else {
+                    unsafe { avx2::forward_last_levels::<P>(a, twiddles) };
+                    len = 0;
+                }
+                continue;
+            }
             for block in a.chunks_exact_mut(2 * len) {
                 let (low, high) = block.split_at_mut(len);
                 for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
@@ -143,6 +157,18 @@ mod kernels {
         let mut len = 1;
         while len < a.len() {
             let tw = &twiddles[len..2 * len];
+            #[cfg(target_arch = "x86_64")]
+            if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
+                // SAFETY: as in `forward`.
+                if len == 1 {
+                    unsafe { avx2::inverse_first_levels::<P>(a, twiddles) };
+                    len = 8;
+                } else {
+                    unsafe { avx2::inverse_level::<P>(a, len, tw) };
+                    len *= 2;
+                }
+                continue;
+            }
             for block in a.chunks_exact_mut(2 * len) {
                 let (low, high) = block.split_at_mut(len);
                 for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
@@ -158,11 +184,195 @@ mod kernels {
     /// Transforms of a = F(k) and b = F(k+1) in; transforms of a (2b - a) and a^2 + b^2
     /// out, in place.
     pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32]) {
+        #[cfg(target_arch = "x86_64")]
+        if fa.len() % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
+            unsafe { avx2::doubling_pointwise::<P>(fa, fb) };
+            return;
+        }
         for (x, y) in fa.iter_mut().zip(fb.iter_mut()) {
             let (a, b) = (*x, *y);
             let c = Field::<P>::sub(Field::<P>::add(b, b), a);
             *x = Field::<P>::mul(a, c);
             *y = Field::<P>::add(Field::<P>::mul(a, a), Field::<P>::mul(b, b));
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    mod avx2 {
+        //! The same arithmetic as `Field`, on 8 lanes of u32.
+
+        use super::super::Field;
+        use std::arch::x86_64::*;
+
+        #[inline(always)]
+        unsafe fn splat(x: u32) -> __m256i {
+            _mm256_set1_epi32(x as i32)
+        }
+
+        /// Montgomery product of 8 lanes: even and odd lanes through 32x32->64 products.
+        #[inline(always)]
+        unsafe fn mul<const P: u32>(a: __m256i, b: __m256i) -> __m256i {
+            let (p, neg_inv) = (splat(P), splat(Field::<P>::NEG_INV));
+            let t_even = _mm256_mul_epu32(a, b);
+            let t_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), _mm256_srli_epi64::<32>(b));
+            let m_even = _mm256_mul_epu32(t_even, neg_inv);
+            let m_odd = _mm256_mul_epu32(t_odd, neg_inv);
+            let s_even = _mm256_add_epi64(t_even, _mm256_mul_epu32(m_even, p));
+            let s_odd = _mm256_add_epi64(t_odd, _mm256_mul_epu32(m_odd, p));
+            // The results are the high halves of the 64-bit sums.
+            let u = _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(s_even), s_odd);
+            _mm256_min_epu32(u, _mm256_sub_epi32(u, p))
+        }
+
+        #[inline(always)]
+        unsafe fn add<const P: u32>(a: __m256i, b: __m256i) -> __m256i {
+            let s = _mm256_add_epi32(a, b);
+            _mm256_min_epu32(s, _mm256_sub_epi32(s, splat(P)))
+        }
+
+        #[inline(always)]
+        unsafe fn sub<const P: u32>(a: __m256i, b: __m256i) -> __m256i {
+            let d = _mm256_sub_epi32(a, b);
+            _mm256_min_epu32(d, _mm256_add_epi32(d, splat(P)))
+        }
+
+        #[inline(always)]
+        unsafe fn load(slice: &[u32], at: usize) -> __m256i {
+            debug_assert!(at + 8 <= slice.len());
+            _mm256_loadu_si256(slice.as_ptr().add(at).cast())
+        }
+
+        #[inline(always)]
+        unsafe fn store(slice: &mut [u32], at: usize, value: __m256i) {
+            debug_assert!(at + 8 <= slice.len());
+            _mm256_storeu_si256(slice.as_mut_ptr().add(at).cast(), value)
+        }
+
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for j in (0..len).step_by(8) {
+                    let (x, y, w) = (load(low, j), load(high, j), load(tw, j));
+                    store(low, j, add::<P>(x, y));
+                    store(high, j, mul::<P>(sub::<P>(x, y), w));
+                }
+            }
+        }
+
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for j in (0..len).step_by(8) {
+                    let (x, y) = (load(low, j), mul::<P>(load(high, j), load(tw, j)));
+                    store(low, j, add::<P>(x, y));
+                    store(high, j, sub::<P>(x, y));
+                }
+            }
+        }
+
+        /// The twiddles of the levels whose butterflies are 4 and 2 apart, as 8 lanes.
+        #[inline(always)]
+        unsafe fn short_twiddles(tw: &[u32]) -> (__m256i, __m256i) {
+            let four = _mm256_setr_epi32(
+                tw[4] as i32,
+                tw[5] as i32,
+                tw[6] as i32,
+                tw[7] as i32,
+                tw[4] as i32,
+                tw[5] as i32,
+                tw[6] as i32,
+                tw[7] as i32,
+            );
+            let two = _mm256_setr_epi32(
+                tw[2] as i32,
+                tw[3] as i32,
+                tw[2] as i32,
+                tw[3] as i32,
+                tw[2] as i32,
+                tw[3] as i32,
+                tw[2] as i32,
+                tw[3] as i32,
+            );
+            (four, two)
+        }
+
+        /// Butterflies 4 apart within x and within y: (lows, highs) of both, and back.
+        #[inline(always)]
+        unsafe fn split4(x: __m256i, y: __m256i) -> (__m256i, __m256i) {
+            (
+                _mm256_permute2x128_si256::<0x20>(x, y),
+                _mm256_permute2x128_si256::<0x31>(x, y),
+            )
+        }
+        /// Butterflies 2 apart: lanes 0,1 and 2,3 of each group of four.
+        #[inline(always)]
+        unsafe fn split2(x: __m256i, y: __m256i) -> (__m256i, __m256i) {
+            (_mm256_unpacklo_epi64(x, y), _mm256_unpackhi_epi64(x, y))
+        }
+        #[inline(always)]
+        unsafe fn join2(u: __m256i, v: __m256i) -> (__m256i, __m256i) {
+            split2(u, v)
+        }
+        /// Butterflies 1 apart: even and odd lanes.
+        #[inline(always)]
+        unsafe fn split1(x: __m256i, y: __m256i) -> (__m256i, __m256i) {
+            let (x, y) = (_mm256_castsi256_ps(x), _mm256_castsi256_ps(y));
+            (
+                _mm256_castps_si256(_mm256_shuffle_ps::<0b10_00_10_00>(x, y)),
+                _mm256_castps_si256(_mm256_shuffle_ps::<0b11_01_11_01>(x, y)),
+            )
+        }
+        #[inline(always)]
+        unsafe fn join1(u: __m256i, v: __m256i) -> (__m256i, __m256i) {
+            (_mm256_unpacklo_epi32(u, v), _mm256_unpackhi_epi32(u, v))
+        }
+
+        /// The forward levels with butterflies 4, 2 and 1 apart, 16 values at a time.
+        /// (The level 1 apart multiplies by w^0 = 1: no product.)
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn forward_last_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+            let (t4, t2) = short_twiddles(twiddles);
+            for chunk in a.chunks_exact_mut(16) {
+                let (u, v) = split4(load(chunk, 0), load(chunk, 8));
+                let (x, y) = split4(add::<P>(u, v), mul::<P>(sub::<P>(u, v), t4));
+                let (u, v) = split2(x, y);
+                let (x, y) = join2(add::<P>(u, v), mul::<P>(sub::<P>(u, v), t2));
+                let (u, v) = split1(x, y);
+                let (x, y) = join1(add::<P>(u, v), sub::<P>(u, v));
+                store(chunk, 0, x);
+                store(chunk, 8, y);
+            }
+        }
+
+        /// The inverse levels with butterflies 1, 2 and 4 apart, 16 values at a time.
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn inverse_first_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+            let (t4, t2) = short_twiddles(twiddles);
+            for chunk in a.chunks_exact_mut(16) {
+                let (u, v) = split1(load(chunk, 0), load(chunk, 8));
+                let (x, y) = join1(add::<P>(u, v), sub::<P>(u, v));
+                let (u, v) = split2(x, y);
+                let v = mul::<P>(v, t2);
+                let (x, y) = join2(add::<P>(u, v), sub::<P>(u, v));
+                let (u, v) = split4(x, y);
+                let v = mul::<P>(v, t4);
+                let (x, y) = split4(add::<P>(u, v), sub::<P>(u, v));
+                store(chunk, 0, x);
+                store(chunk, 8, y);
+            }
+        }
+
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32]) {
+            for j in (0..fa.len()).step_by(8) {
+                let (a, b) = (load(fa, j), load(fb, j));
+                let c = sub::<P>(add::<P>(b, b), a);
+                store(fa, j, mul::<P>(a, c));
+                store(fb, j, add::<P>(mul::<P>(a, a), mul::<P>(b, b)));
+            }
         }
     }
 }
@@ -178,31 +388,29 @@ const MAX_POINTS: usize = 1 << 23;
 /// Only F(k) and F(k+1) are transformed: 2F(k+1) - F(k) is formed in the transform
 /// domain, which is linear.
 fn doubling_products_mod<const P: u32>(
-    a: &[u32],
-    b: &[u32],
-    points: usize,
+    a: &BigUint,
+    b: &BigUint,
     twiddles: &Twiddles,
-) -> (Vec<u32>, Vec<u32>) {
-    let load = |words: &[u32]| {
-        let mut v = vec![0u32; points];
-        for (slot, &w) in v.iter_mut().zip(words) {
+    products: &mut [u32],
+    squares: &mut [u32],
+) {
+    let points = products.len();
+    for (words, out) in [(a, &mut *products), (b, &mut *squares)] {
+        out.fill(0);
+        for (slot, w) in out.iter_mut().zip(words.iter_u32_digits()) {
             *slot = w % P;
         }
-        kernels::forward::<P>(&mut v, &twiddles.forward);
-        v
-    };
-    let (mut fa, mut fb) = (load(a), load(b));
-    kernels::doubling_pointwise::<P>(&mut fa, &mut fb);
-    let (mut products, mut squares) = (fa, fb);
-    kernels::inverse::<P>(&mut products, &twiddles.inverse);
-    kernels::inverse::<P>(&mut squares, &twiddles.inverse);
+        kernels::forward::<P>(out, &twiddles.forward);
+    }
+    kernels::doubling_pointwise::<P>(products, squares);
+    kernels::inverse::<P>(products, &twiddles.inverse);
+    kernels::inverse::<P>(squares, &twiddles.inverse);
     // Undo the 1/n of the transform pair and the 1/2^32 of the Montgomery product.
     let n_inv = Field::<P>::pow(points as u32 % P, u64::from(P - 2));
     let scale = Field::<P>::to_montgomery(Field::<P>::to_montgomery(n_inv));
     for x in products.iter_mut().chain(squares.iter_mut()) {
         *x = Field::<P>::mul(*x, scale);
     }
-    (products, squares)
 }
 
 /// Rebuilds the exact (signed) coefficients from their three residues and propagates the
@@ -237,6 +445,9 @@ fn combine(r1: &[u32], r2: &[u32], r3: &[u32], words: usize) -> BigUint {
 pub(crate) struct Multiplier {
     points: usize,
     tables: [Twiddles; 3],
+    /// Residues of the two products for each prime, reused from step to step: fresh
+    /// buffers of megabytes each step would cost page faults, not only allocations.
+    scratch: Vec<u32>,
 }
 
 impl Multiplier {
@@ -254,22 +465,25 @@ impl Multiplier {
                 Twiddles::new::<P2>(points, 3),
                 Twiddles::new::<P3>(points, 3),
             ],
+            scratch: vec![0; 6 * points],
         }
     }
 
     /// `(a (2b - a), a^2 + b^2)`: one doubling step, F(2k) and F(2k+1) from F(k), F(k+1).
-    pub(crate) fn doubling_step(&self, a: &BigUint, b: &BigUint) -> (BigUint, BigUint) {
-        let (a, b) = (a.to_u32_digits(), b.to_u32_digits());
+    pub(crate) fn doubling_step(&mut self, a: &BigUint, b: &BigUint) -> (BigUint, BigUint) {
         // 2b - a has at most one bit more than b: room for it in `words`.
-        let words = a.len().max(b.len()) + 1;
+        let words = (a.bits().max(b.bits()) as usize).div_ceil(32) + 1;
         let points = (2 * words).next_power_of_two().max(2);
         assert!(points <= self.points, "Multiplier made for smaller numbers");
-        let (c1, s1) = doubling_products_mod::<P1>(&a, &b, points, &self.tables[0]);
-        let (c2, s2) = doubling_products_mod::<P2>(&a, &b, points, &self.tables[1]);
-        let (c3, s3) = doubling_products_mod::<P3>(&a, &b, points, &self.tables[2]);
+        let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
+        let mut next = || buffers.next().expect("six buffers");
+        let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
+        doubling_products_mod::<P1>(a, b, &self.tables[0], c1, s1);
+        doubling_products_mod::<P2>(a, b, &self.tables[1], c2, s2);
+        doubling_products_mod::<P3>(a, b, &self.tables[2], c3, s3);
         (
-            combine(&c1, &c2, &c3, 2 * words),
-            combine(&s1, &s2, &s3, 2 * words),
+            combine(c1, c2, c3, 2 * words),
+            combine(s1, s2, s3, 2 * words),
         )
     }
 }
@@ -323,7 +537,7 @@ mod tests {
                 })
                 .collect()
         };
-        let multiplier = Multiplier::new(5000);
+        let mut multiplier = Multiplier::new(5000);
         for (len_a, len_b) in [(1, 1), (3, 3), (7, 8), (100, 101), (4999, 5000)] {
             for all_ones in [false, true] {
                 let (wa, wb) = if all_ones {

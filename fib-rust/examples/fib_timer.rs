@@ -1,0 +1,120 @@
+//! Times `fib_rust::fib` with no Python at all: the "rust-core" row of the benchmark.
+//!
+//! `fib_timer REPEATS WARMUP ALGORITHM:N...` prints the same JSON-line events as
+//! `python -m fib_benchmarks.measure` (ready, progress, result), so the benchmark shows
+//! the cost of the Python binding as the ratio between this row and rust-release's.
+//! Built by `make wheels` with the release profile, like the release wheel.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use fib_rust::{fib, Algorithm, BigUint};
+use num_traits::{ToPrimitive, Zero};
+use sha2::{Digest, Sha256};
+
+const EDGE_DIGITS: u32 = 12;
+
+/// The same facts as `fib_benchmarks.measure.describe`, computed the same way.
+fn describe(value: &BigUint) -> String {
+    let ten = BigUint::from(10u32);
+    let mut digits = if value.is_zero() {
+        1
+    } else {
+        ((value.bits() - 1) as f64 * std::f64::consts::LOG10_2) as u32 + 1
+    };
+    while *value >= ten.pow(digits) {
+        digits += 1;
+    }
+    while digits > 1 && *value < ten.pow(digits - 1) {
+        digits -= 1;
+    }
+    let leading = value / ten.pow(digits.saturating_sub(EDGE_DIGITS));
+    let trailing = (value % ten.pow(EDGE_DIGITS)).to_u64().unwrap_or(0);
+    let width = EDGE_DIGITS.min(digits) as usize;
+    let bytes = if value.is_zero() {
+        Vec::new()
+    } else {
+        value.to_bytes_le()
+    };
+    format!(
+        r#""digits": {digits}, "leading": "{leading}", "trailing": "{trailing:0width$}", "digest": "sha256:{:x}""#,
+        Sha256::digest(bytes)
+    )
+}
+
+fn run(repeats: usize, warmup: usize, algorithm: Algorithm, n: u64) -> Result<(), String> {
+    let call = || fib(n, algorithm).map_err(|error| format!("ValueError: {error}"));
+    for _ in 0..warmup {
+        black_box(call()?);
+    }
+    let mut times = Vec::with_capacity(repeats);
+    let mut value = BigUint::zero();
+    for done in 1..=repeats {
+        let start = Instant::now();
+        value = black_box(call()?);
+        times.push(start.elapsed().as_nanos() as u64);
+        println!(
+            r#"{{"event": "progress", "algorithm": "{algorithm}", "n": {n}, "done": {done}, "total": {repeats}}}"#
+        );
+    }
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    let middle = sorted.len() / 2;
+    let median = if sorted.len() % 2 == 1 {
+        sorted[middle] as f64
+    } else {
+        (sorted[middle - 1] + sorted[middle]) as f64 / 2.0
+    };
+    let list: Vec<String> = times.iter().map(u64::to_string).collect();
+    println!(
+        r#"{{"event": "result", "algorithm": "{algorithm}", "n": {n}, "repeats": {repeats}, "warmup": {warmup}, "times_ns": [{}], "median_ms": {}, "min_ms": {}, "max_ms": {}, "progress_hook": false, {}}}"#,
+        list.join(", "),
+        median / 1e6,
+        sorted[0] as f64 / 1e6,
+        sorted[sorted.len() - 1] as f64 / 1e6,
+        describe(&value),
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let parsed = (|| -> Result<_, String> {
+        let number = |text: &str| text.parse::<usize>().map_err(|e| format!("{text}: {e}"));
+        let (repeats, warmup) = (
+            number(args.first().ok_or("usage")?)?,
+            number(args.get(1).ok_or("usage")?)?,
+        );
+        let mut cases = Vec::new();
+        for case in &args[2..] {
+            let (algorithm, n) = case
+                .split_once(':')
+                .ok_or(format!("{case}: want ALGORITHM:N"))?;
+            let algorithm: Algorithm = algorithm.parse().map_err(|e| format!("ValueError: {e}"))?;
+            cases.push((
+                algorithm,
+                n.parse::<u64>().map_err(|e| format!("{n}: {e}"))?,
+            ));
+        }
+        Ok((repeats.max(1), warmup, cases))
+    })();
+    let result = parsed.and_then(|(repeats, warmup, cases)| {
+        println!(
+            r#"{{"event": "ready", "runtime": "Rust {} (no Python)", "build": {{"implementation": "fib-rust", "version": "{}", "profile": "release"}}}}"#,
+            env!("CARGO_PKG_RUST_VERSION"),
+            env!("CARGO_PKG_VERSION"),
+        );
+        cases.into_iter().try_for_each(|(algorithm, n)| run(repeats, warmup, algorithm, n))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            println!(
+                r#"{{"event": "error", "message": "{}"}}"#,
+                message.replace('"', "'")
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
