@@ -73,6 +73,9 @@ def plot(rows: list[Row], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     algorithms = list(dict.fromkeys(row["algorithm"] for row in rows))
+    # One colour per build, one line style per runtime: the same build is easy to follow.
+    variants = list(dict.fromkeys(row["variant"] for row in rows))
+    colour = {variant: f"C{i}" for i, variant in enumerate(variants)}
     figure, axes = plt.subplots(
         1, len(algorithms), figsize=(6 * len(algorithms), 4.5), squeeze=False
     )
@@ -86,7 +89,8 @@ def plot(rows: list[Row], path: Path) -> None:
             axis.plot(
                 [row["n"] for row in points],
                 [row["median_ms"] for row in points],
-                marker="o",
+                marker="o" if runtime_kind == "native" else "s",
+                color=colour[variant],
                 linestyle="-" if runtime_kind == "native" else "--",
                 label=f"{variant} ({runtime_kind})",
             )
