@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,20 +31,45 @@ from . import builds
 Event = dict[str, Any]
 PYODIDE_RUNNER = Path(__file__).with_name("pyodide_runner.mjs")
 PYODIDE_DIR = builds.REPO_ROOT / "node_modules" / "pyodide"
-# Generous: a cold Pyodide start takes seconds; a run of the default plan, about a minute.
-SILENCE_TIMEOUT_S = 600
+# The test suite inside Pyodide reports within a minute: ten minutes without its result
+# mean a hang (say, Pyodide waiting forever on a file). Measurements get no such bound:
+# between two events there is one timed call, and F(MAX_N) by the iterative algorithm
+# takes CPython many minutes.
+PYTEST_SILENCE_TIMEOUT_S = 600
 
 
 class RunnerError(Exception):
     """A build could not be measured; the message says which and why."""
 
 
-def _events(command: list[str], env: dict[str, str], label: str) -> Iterator[Event]:
-    """JSON-line events from a child process; an ``error`` event becomes RunnerError."""
+def _events(
+    command: list[str],
+    env: dict[str, str],
+    label: str,
+    silence_timeout_s: Optional[float] = None,
+) -> Iterator[Event]:
+    """JSON-line events from a child process; an ``error`` event becomes RunnerError, and
+    so does ``silence_timeout_s`` seconds without a line (the child is then killed)."""
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
         assert child.stdout is not None
+        lines: queue.Queue[Optional[str]] = queue.Queue()
+
+        def pump(stream: Any = child.stdout) -> None:
+            for line in stream:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
         try:
-            for line in child.stdout:
+            while True:
+                try:
+                    line = lines.get(timeout=silence_timeout_s)
+                except queue.Empty:
+                    raise RunnerError(
+                        f"{label}: silent for {silence_timeout_s} s; stopped"
+                    ) from None
+                if line is None:
+                    break
                 event = json.loads(line)
                 if event["event"] == "error":
                     raise RunnerError(f"{label}: {event['message']}")
@@ -122,7 +149,8 @@ def pyodide_pytest(variant: str, folders: list[Path], pytest_args: list[str]) ->
     )
     command = ["node", str(PYODIDE_RUNNER), json.dumps(request)]
     try:
-        for event in _events(command, dict(os.environ), f"{variant} (pyodide)"):
+        label = f"{variant} (pyodide)"
+        for event in _events(command, dict(os.environ), label, PYTEST_SILENCE_TIMEOUT_S):
             if event["event"] == "pytest":
                 return int(event["exit_code"])
     except RunnerError as error:

@@ -1,9 +1,10 @@
 """The pieces of the benchmark that do not need a build."""
 
 import sys
+import time
 
 import pytest
-from fib_benchmarks import measure, schema
+from fib_benchmarks import measure, runners, schema
 
 
 @pytest.mark.parametrize("value", [0, 1, 9, 10, 99, 100, 10**20 - 1, 10**20, 3**5000, 2**9999])
@@ -49,3 +50,11 @@ def test_disagreement_is_reported():
     ]
     assert schema.disagreements(rows) and "rust-debug" in schema.disagreements(rows)[0]
     assert schema.disagreements(rows[:1]) == []
+
+
+def test_a_silent_child_is_stopped_within_the_bound():
+    sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
+    started = time.monotonic()
+    with pytest.raises(runners.RunnerError, match=r"silent for 0\.5 s"):
+        list(runners._events(sleeper, {}, "sleeper", silence_timeout_s=0.5))
+    assert time.monotonic() - started < 5
