@@ -141,25 +141,30 @@ def benchmark(
         raise typer.Exit(1)
 
 
+def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The part of ``plan`` one build runs in one runtime, or None if it runs nothing there.
+
+    The references are native only, and GMP is a reference for the doubling algorithm only.
+    """
+    if variant in (builds.GMP_REFERENCE, builds.RUST_CORE) and runtime_kind != "native":
+        return None
+    if variant == builds.GMP_REFERENCE:
+        plan = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}
+    return plan if plan["algorithms"] else None
+
+
 def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
     """Run every (runtime, variant) in turn, one at a time, behind a progress bar."""
     plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
     runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
-    # The references are native only; GMP is a reference for the doubling algorithm only.
-    gmp_plan = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}
-    references = (builds.GMP_REFERENCE, builds.RUST_CORE)
-    runs = [
-        (r, v)
-        for r, v in runs
-        if v not in references
-        or (r == "native" and (v != builds.GMP_REFERENCE or gmp_plan["algorithms"]))
-    ]
     startups, rows = [], []
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
         for runtime_kind, variant in runs:
+            run_plan = _plan_for(runtime_kind, variant, plan)
+            if run_plan is None:
+                continue
             label = f"{variant} ({runtime_kind})"
-            run_plan = gmp_plan if variant == builds.GMP_REFERENCE else plan
             total = len(run_plan["algorithms"]) * len(plan["ns"]) * plan["repeats"]
             task = progress.add_task(label, total=total)
 
