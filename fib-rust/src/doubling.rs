@@ -5,12 +5,12 @@ use std::ops::ControlFlow;
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
-use crate::ntt::Multiplier;
+use crate::ntt::{Multiplier, Wanted};
 use crate::Progress;
 
 /// From this size of F(k) on, a step's products go through NTTs (`crate::ntt`) rather
 /// than num-bigint's Karatsuba/Toom-3 (measured crossover; see `cargo bench`).
-pub(crate) const NTT_FROM_BITS: u64 = 1 << 16;
+pub(crate) const NTT_FROM_BITS: u64 = 1 << 12;
 
 /// F(n), or `None` if `on_progress` asked to stop.
 pub(crate) fn fib(
@@ -25,19 +25,34 @@ pub(crate) fn fib(
     // Invariant: a = F(k), b = F(k + 1), where k is the bits of n consumed so far.
     let (mut a, mut b) = (BigUint::zero(), BigUint::one());
     for done in 1..=total {
+        let odd = (n >> (total - done)) & 1 == 1;
+        // The last step needs only F(n): one product instead of two, in the largest step.
+        let wanted = match (done == total, odd) {
+            (false, _) => Wanted::Both,
+            (true, false) => Wanted::Even,
+            (true, true) => Wanted::Odd,
+        };
         // F(2k) = F(k)(2F(k+1) - F(k)) and F(2k+1) = F(k)^2 + F(k+1)^2.
         // 2F(k+1) >= F(k), so the subtraction cannot underflow.
         let (f2k, f2k1) = match &mut multiplier {
-            Some(multiplier) if b.bits() >= NTT_FROM_BITS => multiplier.doubling_step(&a, &b),
-            _ => (&a * ((&b << 1u8) - &a), &a * &a + &b * &b),
+            Some(multiplier) if b.bits() >= NTT_FROM_BITS => {
+                multiplier.doubling_step(&a, &b, wanted)
+            }
+            _ => (
+                (wanted != Wanted::Odd).then(|| &a * ((&b << 1u8) - &a)),
+                (wanted != Wanted::Even).then(|| &a * &a + &b * &b),
+            ),
         };
-        if (n >> (total - done)) & 1 == 1 {
-            b = f2k + &f2k1;
-            a = f2k1;
-        } else {
-            a = f2k;
-            b = f2k1;
-        }
+        (a, b) = match (f2k, f2k1, odd) {
+            (Some(f2k), Some(f2k1), true) => {
+                let f2k2 = f2k + &f2k1;
+                (f2k1, f2k2)
+            }
+            (Some(f2k), Some(f2k1), false) => (f2k, f2k1),
+            // The last step: F(n) alone, and b is not needed any more.
+            (Some(f_n), None, _) | (None, Some(f_n), _) => (f_n, BigUint::zero()),
+            (None, None, _) => unreachable!("a step computes at least one product"),
+        };
         if on_progress(Progress { done, total }).is_break() {
             return None;
         }

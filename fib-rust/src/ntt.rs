@@ -193,25 +193,74 @@ mod kernels {
         }
     }
 
-    /// Transforms of a = F(k) and b = F(k+1) in; transforms of a (2b - a) and a^2 + b^2
-    /// out, in place.
-    pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32]) {
+    /// Plain words in, their residues out, in place, divided by 2^32 (a Montgomery
+    /// reduction, valid for any u32: the factor is undone with the transform's scale).
+    pub(super) fn to_residues<const P: u32>(a: &mut [u32]) {
+        #[cfg(target_arch = "x86_64")]
+        if a.len() % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present; the slice is whole chunks of 8 lanes.
+            unsafe { avx2::to_residues::<P>(a) };
+            return;
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if a.len() % 4 == 0 {
+            simd128::to_residues::<P>(a);
+            return;
+        }
+        for x in a {
+            *x = Field::<P>::mul(*x, 1);
+        }
+    }
+
+    /// Transforms of a = F(k) and b = F(k+1) in; transforms of a (2b - a) and a^2 + b^2,
+    /// multiplied by `scale`, out, in place.
+    pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
         #[cfg(target_arch = "x86_64")]
         if fa.len() % 8 == 0 && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
-            unsafe { avx2::doubling_pointwise::<P>(fa, fb) };
+            unsafe { avx2::doubling_pointwise::<P>(fa, fb, scale) };
             return;
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if fa.len() % 4 == 0 {
-            simd128::doubling_pointwise::<P>(fa, fb);
+            simd128::doubling_pointwise::<P>(fa, fb, scale);
             return;
         }
         for (x, y) in fa.iter_mut().zip(fb.iter_mut()) {
             let (a, b) = (*x, *y);
             let c = Field::<P>::sub(Field::<P>::add(b, b), a);
-            *x = Field::<P>::mul(a, c);
-            *y = Field::<P>::add(Field::<P>::mul(a, a), Field::<P>::mul(b, b));
+            let (a_scaled, b_scaled) = (Field::<P>::mul(a, scale), Field::<P>::mul(b, scale));
+            *x = Field::<P>::mul(a_scaled, c);
+            *y = Field::<P>::add(Field::<P>::mul(a_scaled, a), Field::<P>::mul(b_scaled, b));
+        }
+    }
+
+    /// The mixed-radix digits of Garner's algorithm, lane by lane: residues (x1, x2, x3)
+    /// in, (x1, t1, t2) out, with x = x1 + p1 t1 + p1 p2 t2 (see `super::Garner`).
+    pub(super) fn garner<const P2: u32, const P3: u32>(
+        x1: &[u32],
+        x2: &mut [u32],
+        x3: &mut [u32],
+        c: super::Garner,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if x1.len() % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
+            unsafe { avx2::garner::<P2, P3>(x1, x2, x3, c) };
+            return;
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if x1.len() % 4 == 0 {
+            simd128::garner::<P2, P3>(x1, x2, x3, c);
+            return;
+        }
+        for ((&x1, x2), x3) in x1.iter().zip(x2.iter_mut()).zip(x3.iter_mut()) {
+            let t1 = Field::<P2>::sub(Field::<P2>::mul(*x2, c.inv1), Field::<P2>::mul(x1, c.inv1));
+            let y3 = Field::<P3>::add(
+                Field::<P3>::mul(x1, c.inv2),
+                Field::<P3>::mul(t1, c.p1_inv2),
+            );
+            (*x2, *x3) = (t1, Field::<P3>::sub(Field::<P3>::mul(*x3, c.inv2), y3));
         }
     }
 
@@ -282,12 +331,41 @@ mod kernels {
             }
         }
 
-        pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32]) {
+        pub(super) fn to_residues<const P: u32>(a: &mut [u32]) {
+            for j in (0..a.len()).step_by(4) {
+                store(a, j, mul::<P>(load(a, j), u32x4_splat(1)));
+            }
+        }
+
+        pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
+            let scale = u32x4_splat(scale);
             for j in (0..fa.len()).step_by(4) {
                 let (a, b) = (load(fa, j), load(fb, j));
                 let c = sub::<P>(add::<P>(b, b), a);
-                store(fa, j, mul::<P>(a, c));
-                store(fb, j, add::<P>(mul::<P>(a, a), mul::<P>(b, b)));
+                let (a_scaled, b_scaled) = (mul::<P>(a, scale), mul::<P>(b, scale));
+                store(fa, j, mul::<P>(a_scaled, c));
+                store(
+                    fb,
+                    j,
+                    add::<P>(mul::<P>(a_scaled, a), mul::<P>(b_scaled, b)),
+                );
+            }
+        }
+
+        pub(super) fn garner<const P2: u32, const P3: u32>(
+            x1: &[u32],
+            x2: &mut [u32],
+            x3: &mut [u32],
+            c: super::super::Garner,
+        ) {
+            let (inv1, inv2) = (u32x4_splat(c.inv1), u32x4_splat(c.inv2));
+            let p1_inv2 = u32x4_splat(c.p1_inv2);
+            for j in (0..x1.len()).step_by(4) {
+                let x = load(x1, j);
+                let t1 = sub::<P2>(mul::<P2>(load(x2, j), inv1), mul::<P2>(x, inv1));
+                let y3 = add::<P3>(mul::<P3>(x, inv2), mul::<P3>(t1, p1_inv2));
+                store(x2, j, t1);
+                store(x3, j, sub::<P3>(mul::<P3>(load(x3, j), inv2), y3));
             }
         }
     }
@@ -460,12 +538,46 @@ mod kernels {
         }
 
         #[target_feature(enable = "avx2")]
-        pub(super) unsafe fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32]) {
+        pub(super) unsafe fn to_residues<const P: u32>(a: &mut [u32]) {
+            for j in (0..a.len()).step_by(8) {
+                store(a, j, mul::<P>(load(a, j), splat(1)));
+            }
+        }
+
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn doubling_pointwise<const P: u32>(
+            fa: &mut [u32],
+            fb: &mut [u32],
+            scale: u32,
+        ) {
+            let scale = splat(scale);
             for j in (0..fa.len()).step_by(8) {
                 let (a, b) = (load(fa, j), load(fb, j));
                 let c = sub::<P>(add::<P>(b, b), a);
-                store(fa, j, mul::<P>(a, c));
-                store(fb, j, add::<P>(mul::<P>(a, a), mul::<P>(b, b)));
+                let (a_scaled, b_scaled) = (mul::<P>(a, scale), mul::<P>(b, scale));
+                store(fa, j, mul::<P>(a_scaled, c));
+                store(
+                    fb,
+                    j,
+                    add::<P>(mul::<P>(a_scaled, a), mul::<P>(b_scaled, b)),
+                );
+            }
+        }
+
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn garner<const P2: u32, const P3: u32>(
+            x1: &[u32],
+            x2: &mut [u32],
+            x3: &mut [u32],
+            c: super::super::Garner,
+        ) {
+            let (inv1, inv2, p1_inv2) = (splat(c.inv1), splat(c.inv2), splat(c.p1_inv2));
+            for j in (0..x1.len()).step_by(8) {
+                let x = load(x1, j);
+                let t1 = sub::<P2>(mul::<P2>(load(x2, j), inv1), mul::<P2>(x, inv1));
+                let y3 = add::<P3>(mul::<P3>(x, inv2), mul::<P3>(t1, p1_inv2));
+                store(x2, j, t1);
+                store(x3, j, sub::<P3>(mul::<P3>(load(x3, j), inv2), y3));
             }
         }
     }
@@ -477,52 +589,99 @@ const P3: u32 = 469_762_049; // 7 * 2^26 + 1, generator 3
 /// Transforms longer than 2^23 points are not possible with P1.
 const MAX_POINTS: usize = 1 << 23;
 
-/// Everything one doubling step needs, for one prime: residues of the step's two products.
+/// Which of a doubling step's two products to compute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wanted {
+    /// F(2k) = a (2b - a) and F(2k+1) = a^2 + b^2.
+    Both,
+    /// F(2k) only.
+    Even,
+    /// F(2k+1) only.
+    Odd,
+}
+
+/// One doubling step for one prime: residues of the wanted products, left in `products`
+/// (F(2k)) and `squares` (F(2k+1)).
 ///
 /// Only F(k) and F(k+1) are transformed: 2F(k+1) - F(k) is formed in the transform
 /// domain, which is linear.
 fn doubling_products_mod<const P: u32>(
-    a: &BigUint,
-    b: &BigUint,
+    (a, b): (&BigUint, &BigUint),
+    wanted: Wanted,
     twiddles: &Twiddles,
     products: &mut [u32],
     squares: &mut [u32],
 ) {
     let points = products.len();
-    for (words, out) in [(a, &mut *products), (b, &mut *squares)] {
-        out.fill(0);
-        for (slot, w) in out.iter_mut().zip(words.iter_u32_digits()) {
-            *slot = w % P;
+    for (number, out) in [(a, &mut *products), (b, &mut *squares)] {
+        let mut used = 0usize;
+        for (slot, word) in out.iter_mut().zip(number.iter_u32_digits()) {
+            *slot = word;
+            used += 1;
         }
+        out[used..].fill(0);
+        kernels::to_residues::<P>(&mut out[..used.next_multiple_of(8).min(points)]);
         kernels::forward::<P>(out, &twiddles.forward);
     }
-    kernels::doubling_pointwise::<P>(products, squares);
-    kernels::inverse::<P>(products, &twiddles.inverse);
-    kernels::inverse::<P>(squares, &twiddles.inverse);
-    // Undo the 1/n of the transform pair and the 1/2^32 of the Montgomery product.
+    // The residues carry a factor 2^-32 from `to_residues`, the pointwise products two
+    // more from their Montgomery products (one for the scale) and the inverse transform
+    // a factor `points`: the scale undoes them all, so the inverse gives plain residues.
     let n_inv = Field::<P>::pow(points as u32 % P, u64::from(P - 2));
-    let scale = Field::<P>::to_montgomery(Field::<P>::to_montgomery(n_inv));
-    for x in products.iter_mut().chain(squares.iter_mut()) {
-        *x = Field::<P>::mul(*x, scale);
+    let scale = (0..4).fold(n_inv, |x, _| Field::<P>::to_montgomery(x));
+    kernels::doubling_pointwise::<P>(products, squares, scale);
+    if wanted != Wanted::Odd {
+        kernels::inverse::<P>(products, &twiddles.inverse);
+    }
+    if wanted != Wanted::Even {
+        kernels::inverse::<P>(squares, &twiddles.inverse);
+    }
+}
+
+/// Constants of Garner's algorithm for the three primes, in Montgomery form so that
+/// `Field::mul` by them multiplies by the plain value.
+#[derive(Clone, Copy)]
+struct Garner {
+    /// p1^-1 mod p2.
+    inv1: u32,
+    /// (p1 p2)^-1 mod p3.
+    inv2: u32,
+    /// p1 (p1 p2)^-1 mod p3.
+    p1_inv2: u32,
+}
+
+impl Garner {
+    const fn new() -> Self {
+        const fn mont(x: u64, p: u32) -> u32 {
+            (((x % p as u64) << 32) % p as u64) as u32
+        }
+        const INV1: u64 = 47_450_712; // p1^-1 mod p2
+        const INV2: u64 = 115_990_628; // (p1 p2)^-1 mod p3
+        Garner {
+            inv1: mont(INV1, P2),
+            inv2: mont(INV2, P3),
+            p1_inv2: mont(P1 as u64 % P3 as u64 * INV2 % P3 as u64, P3),
+        }
     }
 }
 
 /// Rebuilds the exact (signed) coefficients from their three residues and propagates the
-/// carries.
-fn combine(r1: &[u32], r2: &[u32], r3: &[u32], words: usize) -> BigUint {
-    const P1_INV_MOD_P2: u64 = 47_450_712;
-    const P1P2_INV_MOD_P3: u64 = 115_990_628;
-    let (p1, p2, p3) = (u64::from(P1), u64::from(P2), u64::from(P3));
-    let modulus = i128::from(p1 * p2) * i128::from(p3);
+/// carries; `r2` and `r3` are used as scratch.
+fn combine(r1: &[u32], r2: &mut [u32], r3: &mut [u32], words: usize) -> BigUint {
+    let lanes = words.next_multiple_of(8).min(r1.len());
+    kernels::garner::<P2, P3>(
+        &r1[..lanes],
+        &mut r2[..lanes],
+        &mut r3[..lanes],
+        Garner::new(),
+    );
+    let (p1, p1p2) = (u64::from(P1), u64::from(P1) * u64::from(P2));
+    let modulus = i128::from(p1p2) * i128::from(P3);
     let mut out = Vec::with_capacity(words + 4);
     let mut carry: i128 = 0;
-    for i in 0..words {
-        // Garner: x = x1 + p1 t1 + p1 p2 t2, with each t below the next prime.
-        let (x1, x2, x3) = (u64::from(r1[i]), u64::from(r2[i]), u64::from(r3[i]));
-        let t1 = (x2 + p2 - x1 % p2) % p2 * P1_INV_MOD_P2 % p2;
-        let y = x1 + p1 * t1; // < p1 p2
-        let t2 = (x3 + p3 - y % p3) % p3 * P1P2_INV_MOD_P3 % p3;
-        let x = i128::from(y) + i128::from(p1 * p2) * i128::from(t2);
+    for ((&x1, &t1), &t2) in r1.iter().zip(r2.iter()).zip(r3.iter()).take(words) {
+        // x = x1 + p1 t1 + p1 p2 t2 is the coefficient modulo P, in [0, P): read as signed.
+        let low = u64::from(x1) + p1 * u64::from(t1); // < p1 p2
+        let x = i128::from(low) + i128::from(p1p2) * i128::from(t2);
         carry += if 2 * x > modulus { x - modulus } else { x };
         out.push(carry as u32); // the low 32 bits, also of a negative carry
         carry >>= 32; // floor division
@@ -547,7 +706,7 @@ pub(crate) struct Multiplier {
 impl Multiplier {
     /// Ready for factors of up to `max_words` 32-bit words each.
     pub(crate) fn new(max_words: usize) -> Self {
-        let points = (2 * max_words).next_power_of_two().max(2);
+        let points = (2 * max_words).next_power_of_two().max(8);
         assert!(
             points <= MAX_POINTS && max_words < MAX_WORDS,
             "too large for the NTT primes"
@@ -563,21 +722,27 @@ impl Multiplier {
         }
     }
 
-    /// `(a (2b - a), a^2 + b^2)`: one doubling step, F(2k) and F(2k+1) from F(k), F(k+1).
-    pub(crate) fn doubling_step(&mut self, a: &BigUint, b: &BigUint) -> (BigUint, BigUint) {
+    /// One doubling step from a = F(k), b = F(k+1): `(a (2b - a), a^2 + b^2)`, that is
+    /// `(F(2k), F(2k+1))`, or only the one `wanted` (the other is then `None`).
+    pub(crate) fn doubling_step(
+        &mut self,
+        a: &BigUint,
+        b: &BigUint,
+        wanted: Wanted,
+    ) -> (Option<BigUint>, Option<BigUint>) {
         // 2b - a has at most one bit more than b: room for it in `words`.
         let words = (a.bits().max(b.bits()) as usize).div_ceil(32) + 1;
-        let points = (2 * words).next_power_of_two().max(2);
+        let points = (2 * words).next_power_of_two().max(8);
         assert!(points <= self.points, "Multiplier made for smaller numbers");
         let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
         let mut next = || buffers.next().expect("six buffers");
         let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
-        doubling_products_mod::<P1>(a, b, &self.tables[0], c1, s1);
-        doubling_products_mod::<P2>(a, b, &self.tables[1], c2, s2);
-        doubling_products_mod::<P3>(a, b, &self.tables[2], c3, s3);
+        doubling_products_mod::<P1>((a, b), wanted, &self.tables[0], c1, s1);
+        doubling_products_mod::<P2>((a, b), wanted, &self.tables[1], c2, s2);
+        doubling_products_mod::<P3>((a, b), wanted, &self.tables[2], c3, s3);
         (
-            combine(c1, c2, c3, 2 * words),
-            combine(s1, s2, s3, 2 * words),
+            (wanted != Wanted::Odd).then(|| combine(c1, c2, c3, 2 * words)),
+            (wanted != Wanted::Even).then(|| combine(s1, s2, s3, 2 * words)),
         )
     }
 }
@@ -598,8 +763,16 @@ mod tests {
         check::<P2>();
         check::<P3>();
         let (p1, p2, p3) = (u128::from(P1), u128::from(P2), u128::from(P3));
-        assert_eq!(p1 * 47_450_712 % p2, 1);
-        assert_eq!(p1 * p2 * 115_990_628 % p3, 1);
+        let garner = Garner::new();
+        // Out of Montgomery form: x / 2^32 mod p.
+        let (inv1, inv2) = (
+            Field::<P2>::mul(garner.inv1, 1),
+            Field::<P3>::mul(garner.inv2, 1),
+        );
+        assert_eq!(p1 * u128::from(inv1) % p2, 1);
+        assert_eq!(p1 * p2 * u128::from(inv2) % p3, 1);
+        let p1_inv2 = Field::<P3>::mul(garner.p1_inv2, 1);
+        assert_eq!(u128::from(p1_inv2), p1 * u128::from(inv2) % p3);
         // The coefficient bound of the module documentation.
         assert!((MAX_WORDS as u128) << 65 < p1 * p2 * p3 / 2);
     }
@@ -641,9 +814,17 @@ mod tests {
                 };
                 let (a, b) = (BigUint::new(wa), BigUint::new(wb));
                 let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
-                let (f2k, f2k1) = multiplier.doubling_step(&a, &b);
-                assert_eq!(f2k, &a * ((&b << 1u8) - &a), "a(2b - a), {len_a} x {len_b}");
-                assert_eq!(f2k1, &a * &a + &b * &b, "a^2 + b^2, {len_a} x {len_b}");
+                let (f2k, f2k1) = (&a * ((&b << 1u8) - &a), &a * &a + &b * &b);
+                let both = multiplier.doubling_step(&a, &b, Wanted::Both);
+                assert_eq!(
+                    both,
+                    (Some(f2k.clone()), Some(f2k1.clone())),
+                    "{len_a} x {len_b}"
+                );
+                let even = multiplier.doubling_step(&a, &b, Wanted::Even);
+                assert_eq!(even, (Some(f2k), None), "F(2k) only, {len_a} x {len_b}");
+                let odd = multiplier.doubling_step(&a, &b, Wanted::Odd);
+                assert_eq!(odd, (None, Some(f2k1)), "F(2k+1) only, {len_a} x {len_b}");
             }
         }
     }
