@@ -25,6 +25,7 @@ N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
 RUNTIMES   ?= native,pyodide
 REPEATS    ?= 5
+ROUNDS     ?= 3
 
 .PHONY: help
 help: ## List the targets
@@ -107,8 +108,8 @@ pyodide-vendor: setup
 # ---------------------------------------------------------------------------- run
 
 .PHONY: bench
-bench: wheels ## Python vs Rust debug/release, native and in Pyodide (N=, ALGORITHMS=, RUNTIMES=, REPEATS=)
-	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) --repeats $(REPEATS) \
+bench: wheels ## Python vs Rust debug/release, native and in Pyodide (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
+	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) --repeats $(REPEATS) --rounds $(ROUNDS) \
 	  --json $(BUILD)/benchmark.json --plot $(BUILD)/benchmark.png
 
 HOST ?= 127.0.0.1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -95,6 +96,16 @@ def benchmark(
     ] = ["native"],  # noqa: B006
     repeats: Annotated[int, typer.Option(min=1, max=1000, help="Timed calls per case.")] = 5,
     warmup: Annotated[int, typer.Option(min=0, max=100, help="Untimed calls before them.")] = 1,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=100,
+            help="Run everything this many times, the builds taking turns; medians are over "
+            "all rounds' calls. On a noisy machine this keeps a slow spell from landing on "
+            "one build only.",
+        ),
+    ] = 1,
     json_path: Annotated[
         Optional[Path],
         typer.Option("--json", help="Write the results (schema: fib_benchmarks.schema)."),
@@ -107,8 +118,9 @@ def benchmark(
 
     Each build runs in its own process, where it is the only build importable; timings are
     medians of REPEATS calls after WARMUP untimed ones, with the garbage collector off, and
-    include the conversion of the result to a Python int. The run fails if two builds
-    disagree on any F(n).
+    include the conversion of the result to a Python int. With ROUNDS > 1 the builds take
+    turns ROUNDS times (each round a fresh process per build) and each median is over all
+    ROUNDS x REPEATS calls. The run fails if two builds disagree on any F(n).
     """
     settings = {
         "ns": _parse_ns(n),
@@ -117,6 +129,7 @@ def benchmark(
         "runtimes": _choices(runtime, Runtime, "--runtime"),
         "repeats": repeats,
         "warmup": warmup,
+        "rounds": rounds,
     }
     try:
         startups, rows = _measure(settings)
@@ -154,35 +167,59 @@ def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional
 
 
 def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
-    """Run every (runtime, variant) in turn, one at a time, behind a progress bar."""
+    """Run every (runtime, variant) in turn, one at a time, behind a progress bar; with
+    several rounds, the whole sequence again each round."""
     plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
     runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
-    startups, rows = [], []
+    runs = [(r, v, p) for r, v in runs if (p := _plan_for(r, v, plan)) is not None]
+    startups: dict[tuple[str, str], schema.Row] = {}
+    rows: dict[tuple[str, str, str, int], schema.Row] = {}
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
-        for runtime_kind, variant in runs:
-            run_plan = _plan_for(runtime_kind, variant, plan)
-            if run_plan is None:
-                continue
-            label = f"{variant} ({runtime_kind})"
-            total = len(run_plan["algorithms"]) * len(plan["ns"]) * plan["repeats"]
-            task = progress.add_task(label, total=total)
+        tasks = {}
+        for runtime_kind, variant, run_plan in runs:
+            cases = len(run_plan["algorithms"]) * len(plan["ns"])
+            calls = cases * plan["repeats"] * settings["rounds"]
+            tasks[variant, runtime_kind] = progress.add_task(f"{variant} ({runtime_kind})", calls)
+        for _ in range(settings["rounds"]):
+            for runtime_kind, variant, run_plan in runs:
+                task, label = tasks[variant, runtime_kind], f"{variant} ({runtime_kind})"
 
-            def advance(event: dict[str, Any], task=task, label=label) -> None:
-                case = f"{event['algorithm']} F({event['n']:,})"
-                progress.update(task, advance=1, description=f"{label} {case}")
+                def advance(event: dict[str, Any], task=task, label=label) -> None:
+                    case = f"{event['algorithm']} F({event['n']:,})"
+                    progress.update(task, advance=1, description=f"{label} {case}")
 
-            startup, measured = runners.measure_build(runtime_kind, variant, run_plan, advance)
-            startups.append(startup)
-            rows += measured
-    rows.sort(
+                startup, measured = runners.measure_build(runtime_kind, variant, run_plan, advance)
+                # The first round's start-up is the cold one: later rounds find files cached.
+                startups.setdefault((runtime_kind, variant), startup)
+                for row in measured:
+                    key = (runtime_kind, variant, row["algorithm"], row["n"])
+                    rows[key] = _merge(rows[key], row) if key in rows else row
+    order = [(r, v) for r, v, _ in runs]
+    return list(startups.values()), sorted(
+        rows.values(),
         key=lambda row: (
             settings["algorithms"].index(row["algorithm"]),
             row["n"],
-            runs.index((row["runtime_kind"], row["variant"])),
-        )
+            order.index((row["runtime_kind"], row["variant"])),
+        ),
     )
-    return startups, rows
+
+
+def _merge(row: schema.Row, later: schema.Row) -> schema.Row:
+    """One row from the same case measured in two rounds: all their calls, new statistics."""
+    if later["digest"] != row["digest"]:
+        raise runners.RunnerError(
+            f"{row['variant']} ({row['runtime_kind']}): F({row['n']:,}) changed between rounds"
+        )
+    times = row["times_ns"] + later["times_ns"]
+    return row | {
+        "repeats": len(times),
+        "times_ns": times,
+        "median_ms": statistics.median(times) / 1e6,
+        "min_ms": min(times) / 1e6,
+        "max_ms": max(times) / 1e6,
+    }
 
 
 def main() -> None:

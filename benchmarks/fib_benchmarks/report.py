@@ -37,6 +37,9 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
         grid.add_column("runtime")
     for name in ("median", "min", "max", "vs Python", "debug/release"):
         grid.add_column(name, justify="right")
+    with_gmp = any(row.get("vs_gmp") for row in rows)
+    if with_gmp:
+        grid.add_column("time/GMP", justify="right")
     if several_runtimes:
         grid.add_column("wasm/native", justify="right")
     grid.add_column("digits", justify="right")
@@ -53,6 +56,8 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
         cells += [_ms(row[key]) for key in ("median_ms", "min_ms", "max_ms")]
         cells.append(_ratio(row["speedup_vs_python"]))
         cells.append(_ratio(row["debug_vs_release"]) if row["debug_vs_release"] else "")
+        if with_gmp:
+            cells.append(_ratio(row["vs_gmp"]) if row["vs_gmp"] else "")
         if several_runtimes:
             cells.append(_ratio(row["slowdown_vs_native"]))
         cells += [f"{row['digits']:,}", row["digest"][7:15]]

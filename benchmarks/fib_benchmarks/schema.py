@@ -7,19 +7,20 @@ Version 1::
       "created": "2026-11-22T02:10:00+00:00",
       "host": {"machine": "x86_64", "system": "Linux", "cpus": 2, "python": "CPython 3.11.7"},
       "settings": {"ns": [...], "algorithms": [...], "variants": [...], "runtimes": [...],
-                   "repeats": 5, "warmup": 1},
-      "startups": [{"variant", "runtime_kind", "runtime", "build", "seconds"}],
+                   "repeats": 5, "warmup": 1, "rounds": 1},
+      "startups": [{"variant", "runtime_kind", "runtime", "build", "seconds"}],  # first round's
       "rows": [{
         "variant": "rust-release",          # python | rust-debug | rust-release
         "runtime_kind": "native",           # native | pyodide
         "runtime": "CPython 3.11.7",        # or "Pyodide 314.0.7 (CPython 3.14.2)"
         "build": {...},                     # the module's build_info(): profile, rustc, ...
         "algorithm": "iterative", "n": 100000, "repeats": 5, "warmup": 1,
-        "times_ns": [...],                  # every timed call, warm-up excluded
+        "times_ns": [...],                  # every timed call of every round, warm-up excluded
         "median_ms": 29.1, "min_ms": 28.7, "max_ms": 30.2,
         "speedup_vs_python": 3.4,           # python's median / this median, same runtime, same run
         "slowdown_vs_native": null,         # this median / the native median of the same variant
         "debug_vs_release": null,           # rust-debug rows: this median / rust-release's
+        "vs_gmp": null,                     # this median / the native GMP reference's, if run
         "digits": 20899, "leading": "259740693472", "trailing": "374653428746",
         "digest": "sha256:..."              # of F(n)'s little-endian bytes
       }]
@@ -69,8 +70,8 @@ def _ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional
 
 
 def add_ratios(rows: list[Row]) -> None:
-    """Fill ``speedup_vs_python``, ``slowdown_vs_native`` and ``debug_vs_release`` from
-    rows of the same run."""
+    """Fill ``speedup_vs_python``, ``slowdown_vs_native``, ``debug_vs_release`` and
+    ``vs_gmp`` from rows of the same run."""
     median = {
         (row["variant"], row["runtime_kind"], row["algorithm"], row["n"]): row["median_ms"]
         for row in rows
@@ -87,6 +88,8 @@ def add_ratios(rows: list[Row]) -> None:
         row["debug_vs_release"] = (
             _ratio(row["median_ms"], release) if row["variant"] == "rust-debug" else None
         )
+        # GMP is the physical limit for big-integer arithmetic: how far each build is from it.
+        row["vs_gmp"] = _ratio(row["median_ms"], median.get(("gmp", "native", *case)))
 
 
 def disagreements(rows: list[Row]) -> list[str]:

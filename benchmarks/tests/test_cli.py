@@ -109,14 +109,19 @@ def test_missing_wheels_are_explained(tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_reference_columns_agree_with_the_builds(tmp_path):
+def test_reference_columns_agree_with_the_builds_over_rounds(tmp_path):
     out = tmp_path / "references.json"
     result = run_benchmark(
         "--n", "0,10,300", "--variant", "python,gmp,rust-core", "--repeats", "2",
-        "--json", str(out),
+        "--rounds", "3", "--json", str(out),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    rows = json.loads(out.read_text())["rows"]
+    doc = json.loads(out.read_text())
+    rows = doc["rows"]
+    # Each round adds its calls to the same row; one (cold) start-up per build.
+    assert all(len(r["times_ns"]) == r["repeats"] == 6 for r in rows)
+    assert all(r["min_ms"] <= r["median_ms"] <= r["max_ms"] for r in rows)
+    assert sorted(s["variant"] for s in doc["startups"]) == ["gmp", "python", "rust-core"]
     gmp = {(r["algorithm"], r["n"]) for r in rows if r["variant"] == "gmp"}
     assert gmp == {("doubling", n) for n in (0, 10, 300)}  # GMP: doubling only
     core = {(r["algorithm"], r["n"]) for r in rows if r["variant"] == "rust-core"}

@@ -43,6 +43,14 @@ def test_debug_builds_are_compared_with_release():
     assert rows[0]["debug_vs_release"] is None
 
 
+def test_distance_to_gmp_is_native_and_per_case():
+    rows = [row("gmp", "native", 2.0), row("rust-release", "native", 3.0),
+            row("rust-release", "pyodide", 9.0), row("python", "native", 40.0)]  # fmt: skip
+    rows.append(row("rust-release", "native", 5.0) | {"n": 20})  # no GMP row for n = 20
+    schema.add_ratios(rows)
+    assert [r["vs_gmp"] for r in rows] == [1.0, 1.5, 4.5, 20.0, None]
+
+
 def test_disagreement_is_reported():
     rows = [
         row("python", "native", 1.0, "sha256:aaaa"),
