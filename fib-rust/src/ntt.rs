@@ -123,9 +123,33 @@ mod kernels {
 
     use super::Field;
 
-    /// Decimation in frequency: natural order in, bit-reversed order out.
-    pub(super) fn forward<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
-        let mut len = a.len() / 2;
+    /// The forward transform, decimation in frequency (natural order in, bit-reversed
+    /// order out), of a whose upper half is zero, which it neither reads nor needs zeroed:
+    /// the first level's butterflies are then (x, 0) -> (x, x w). A product's factors
+    /// always fill at most half of the points.
+    pub(super) fn forward_zero_padded<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+        let len = a.len() / 2;
+        let (low, high) = a.split_at_mut(len);
+        let tw = &twiddles[len..2 * len];
+        #[cfg(target_arch = "x86_64")]
+        if len % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present; the halves are whole chunks of 8 lanes.
+            unsafe { avx2::spread_level::<P>(low, high, tw) };
+            return forward_from::<P>(a, len / 2, twiddles);
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if len % 4 == 0 {
+            simd128::spread_level::<P>(low, high, tw);
+            return forward_from::<P>(a, len / 2, twiddles);
+        }
+        for ((x, y), &w) in low.iter().zip(high.iter_mut()).zip(tw) {
+            *y = Field::<P>::mul(*x, w);
+        }
+        forward_from::<P>(a, len / 2, twiddles);
+    }
+
+    /// The forward levels from butterflies `len` apart down.
+    fn forward_from<const P: u32>(a: &mut [u32], mut len: usize, twiddles: &[u32]) {
         while len >= 1 {
             let tw = &twiddles[len..2 * len];
             #[cfg(target_arch = "x86_64")]
@@ -328,6 +352,12 @@ mod kernels {
                     store(low, j, add::<P>(x, y));
                     store(high, j, sub::<P>(x, y));
                 }
+            }
+        }
+
+        pub(super) fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
+            for j in (0..low.len()).step_by(4) {
+                store(high, j, mul::<P>(load(low, j), load(tw, j)));
             }
         }
 
@@ -538,6 +568,13 @@ mod kernels {
         }
 
         #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
+            for j in (0..low.len()).step_by(8) {
+                store(high, j, mul::<P>(load(low, j), load(tw, j)));
+            }
+        }
+
+        #[target_feature(enable = "avx2")]
         pub(super) unsafe fn to_residues<const P: u32>(a: &mut [u32]) {
             for j in (0..a.len()).step_by(8) {
                 store(a, j, mul::<P>(load(a, j), splat(1)));
@@ -606,22 +643,21 @@ pub(crate) enum Wanted {
 /// Only F(k) and F(k+1) are transformed: 2F(k+1) - F(k) is formed in the transform
 /// domain, which is linear.
 fn doubling_products_mod<const P: u32>(
-    (a, b): (&BigUint, &BigUint),
+    (a, b): (&[u32], &[u32]),
     wanted: Wanted,
     twiddles: &Twiddles,
     products: &mut [u32],
     squares: &mut [u32],
 ) {
     let points = products.len();
-    for (number, out) in [(a, &mut *products), (b, &mut *squares)] {
-        let mut used = 0usize;
-        for (slot, word) in out.iter_mut().zip(number.iter_u32_digits()) {
-            *slot = word;
-            used += 1;
-        }
-        out[used..].fill(0);
-        kernels::to_residues::<P>(&mut out[..used.next_multiple_of(8).min(points)]);
-        kernels::forward::<P>(out, &twiddles.forward);
+    for (words, out) in [(a, &mut *products), (b, &mut *squares)] {
+        // The words fill at most the lower half: the upper half is left to the transform.
+        let half = &mut out[..points / 2];
+        half[..words.len()].copy_from_slice(words);
+        half[words.len()..].fill(0);
+        let whole_lanes = words.len().next_multiple_of(8).min(half.len());
+        kernels::to_residues::<P>(&mut half[..whole_lanes]);
+        kernels::forward_zero_padded::<P>(out, &twiddles.forward);
     }
     // The residues carry a factor 2^-32 from `to_residues`, the pointwise products two
     // more from their Montgomery products (one for the scale) and the inverse transform
@@ -701,6 +737,8 @@ pub(crate) struct Multiplier {
     /// Residues of the two products for each prime, reused from step to step: fresh
     /// buffers of megabytes each step would cost page faults, not only allocations.
     scratch: Vec<u32>,
+    /// The 32-bit words of a and b, read out of their `BigUint`s once for all primes.
+    words: Vec<u32>,
 }
 
 impl Multiplier {
@@ -719,6 +757,7 @@ impl Multiplier {
                 Twiddles::new::<P3>(points, 3),
             ],
             scratch: vec![0; 6 * points],
+            words: Vec::with_capacity(points),
         }
     }
 
@@ -737,9 +776,17 @@ impl Multiplier {
         let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
         let mut next = || buffers.next().expect("six buffers");
         let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
-        doubling_products_mod::<P1>((a, b), wanted, &self.tables[0], c1, s1);
-        doubling_products_mod::<P2>((a, b), wanted, &self.tables[1], c2, s2);
-        doubling_products_mod::<P3>((a, b), wanted, &self.tables[2], c3, s3);
+        self.words.clear();
+        for number in [a, b] {
+            for digit in number.iter_u64_digits() {
+                self.words.extend([digit as u32, (digit >> 32) as u32]);
+            }
+        }
+        // A final zero word from a 64-bit digit is harmless: it is a zero coefficient.
+        let ab = self.words.split_at(2 * a.iter_u64_digits().len());
+        doubling_products_mod::<P1>(ab, wanted, &self.tables[0], c1, s1);
+        doubling_products_mod::<P2>(ab, wanted, &self.tables[1], c2, s2);
+        doubling_products_mod::<P3>(ab, wanted, &self.tables[2], c3, s3);
         (
             (wanted != Wanted::Odd).then(|| combine(c1, c2, c3, 2 * words)),
             (wanted != Wanted::Even).then(|| combine(s1, s2, s3, 2 * words)),
@@ -780,9 +827,12 @@ mod tests {
     #[test]
     fn transforms_invert_each_other() {
         let table = Twiddles::new::<P2>(64, 3);
-        let original: Vec<u32> = (0..64u32).map(|i| i * 2_654_435 % P2).collect();
+        let original: Vec<u32> = (0..64u32)
+            .map(|i| if i < 32 { i * 2_654_435 % P2 } else { 0 })
+            .collect();
         let mut v = original.clone();
-        kernels::forward::<P2>(&mut v, &table.forward);
+        v[32..].fill(u32::MAX); // not read: taken as zero
+        kernels::forward_zero_padded::<P2>(&mut v, &table.forward);
         assert_ne!(v, original);
         kernels::inverse::<P2>(&mut v, &table.inverse);
         let scale = Field::<P2>::to_montgomery(Field::<P2>::pow(64, u64::from(P2 - 2)));
