@@ -102,7 +102,7 @@ fn main() -> ExitCode {
     let result = parsed.and_then(|(repeats, warmup, cases)| {
         println!(
             r#"{{"event": "ready", "runtime": "Rust {} (no Python)", "build": {{"implementation": "fib-rust", "version": "{}", "profile": "release"}}}}"#,
-            env!("CARGO_PKG_RUST_VERSION"),
+            env!("FIB_RUST_RUSTC_VERSION"),
             env!("CARGO_PKG_VERSION"),
         );
         cases.into_iter().try_for_each(|(algorithm, n)| run(repeats, warmup, algorithm, n))

@@ -132,13 +132,13 @@ mod kernels {
         let (low, high) = a.split_at_mut(len);
         let tw = &twiddles[len..2 * len];
         #[cfg(target_arch = "x86_64")]
-        if len % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+        if len.is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the halves are whole chunks of 8 lanes.
             unsafe { avx2::spread_level::<P>(low, high, tw) };
             return forward_from::<P>(a, len / 2, twiddles);
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if len % 4 == 0 {
+        if len.is_multiple_of(4) {
             simd128::spread_level::<P>(low, high, tw);
             return forward_from::<P>(a, len / 2, twiddles);
         }
@@ -148,86 +148,122 @@ mod kernels {
         forward_from::<P>(a, len / 2, twiddles);
     }
 
+    /// Transforms longer than this run their outer levels over the whole array, then all
+    /// the inner levels one block at a time: a block (16 kB) stays in the L1 cache through
+    /// its levels instead of streaming through it once per level.
+    const BLOCK: usize = 1 << 12;
+
     /// The forward levels from butterflies `len` apart down.
     fn forward_from<const P: u32>(a: &mut [u32], mut len: usize, twiddles: &[u32]) {
-        while len >= 1 {
-            let tw = &twiddles[len..2 * len];
-            #[cfg(target_arch = "x86_64")]
-            if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
-                // SAFETY: AVX2 is present; levels work on whole chunks of 8 or 16 lanes.
-                if len >= 8 {
-                    unsafe { avx2::forward_level::<P>(a, len, tw) };
-                    len /= 2;
-                } else {
-                    unsafe { avx2::forward_last_levels::<P>(a, twiddles) };
-                    len = 0;
-                }
-                continue;
-            }
-            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-            if len >= 4 {
-                simd128::forward_level::<P>(a, len, tw);
-                len /= 2;
-                continue;
-            }
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
-                    let (x, y) = (*u, *v);
-                    *u = Field::<P>::add(x, y);
-                    *v = Field::<P>::mul(Field::<P>::sub(x, y), w);
-                }
-            }
-            len /= 2;
+        while 2 * len > BLOCK {
+            len = forward_levels::<P>(a, len, twiddles);
         }
+        if len == 0 {
+            return;
+        }
+        for block in a.chunks_exact_mut(2 * len) {
+            let mut len = len;
+            while len >= 1 {
+                len = forward_levels::<P>(block, len, twiddles);
+            }
+        }
+    }
+
+    /// The forward level with butterflies `len` apart, or the last levels together;
+    /// returns the `len` of the next level (0: done).
+    fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
+        let tw = &twiddles[len..2 * len];
+        #[cfg(target_arch = "x86_64")]
+        if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present; levels work on whole chunks of 8 or 16 lanes, and
+            // of 16 lanes with AVX-512 when present.
+            if len >= 16 && std::is_x86_feature_detected!("avx512f") {
+                unsafe { avx512::forward_level::<P>(a, len, tw) };
+                return len / 2;
+            }
+            if len >= 8 {
+                unsafe { avx2::forward_level::<P>(a, len, tw) };
+                return len / 2;
+            }
+            unsafe { avx2::forward_last_levels::<P>(a, twiddles) };
+            return 0;
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if len >= 4 {
+            simd128::forward_level::<P>(a, len, tw);
+            return len / 2;
+        }
+        for block in a.chunks_exact_mut(2 * len) {
+            let (low, high) = block.split_at_mut(len);
+            for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
+                let (x, y) = (*u, *v);
+                *u = Field::<P>::add(x, y);
+                *v = Field::<P>::mul(Field::<P>::sub(x, y), w);
+            }
+        }
+        len / 2
     }
 
     /// Decimation in time: bit-reversed order in, natural order out (unscaled).
     pub(super) fn inverse<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
-        let mut len = 1;
-        while len < a.len() {
-            let tw = &twiddles[len..2 * len];
-            #[cfg(target_arch = "x86_64")]
-            if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
-                // SAFETY: as in `forward`.
-                if len == 1 {
-                    unsafe { avx2::inverse_first_levels::<P>(a, twiddles) };
-                    len = 8;
-                } else {
-                    unsafe { avx2::inverse_level::<P>(a, len, tw) };
-                    len *= 2;
-                }
-                continue;
+        let block_len = a.len().min(BLOCK);
+        for block in a.chunks_exact_mut(block_len) {
+            let mut len = 1;
+            while len < block_len {
+                len = inverse_levels::<P>(block, len, twiddles);
             }
-            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-            if len >= 4 {
-                simd128::inverse_level::<P>(a, len, tw);
-                len *= 2;
-                continue;
-            }
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
-                    let (x, y) = (*u, Field::<P>::mul(*v, w));
-                    *u = Field::<P>::add(x, y);
-                    *v = Field::<P>::sub(x, y);
-                }
-            }
-            len *= 2;
         }
+        let mut len = block_len;
+        while len < a.len() {
+            len = inverse_levels::<P>(a, len, twiddles);
+        }
+    }
+
+    /// The inverse level with butterflies `len` apart, or the first levels together;
+    /// returns the `len` of the next level.
+    fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
+        let tw = &twiddles[len..2 * len];
+        #[cfg(target_arch = "x86_64")]
+        if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: as in `forward_levels`.
+            if len == 1 {
+                unsafe { avx2::inverse_first_levels::<P>(a, twiddles) };
+                return 8;
+            }
+            if len >= 16 && std::is_x86_feature_detected!("avx512f") {
+                unsafe { avx512::inverse_level::<P>(a, len, tw) };
+                return len * 2;
+            }
+            unsafe { avx2::inverse_level::<P>(a, len, tw) };
+            return len * 2;
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if len >= 4 {
+            simd128::inverse_level::<P>(a, len, tw);
+            return len * 2;
+        }
+        for block in a.chunks_exact_mut(2 * len) {
+            let (low, high) = block.split_at_mut(len);
+            for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
+                let (x, y) = (*u, Field::<P>::mul(*v, w));
+                *u = Field::<P>::add(x, y);
+                *v = Field::<P>::sub(x, y);
+            }
+        }
+        len * 2
     }
 
     /// Plain words in, their residues out, in place, divided by 2^32 (a Montgomery
     /// reduction, valid for any u32: the factor is undone with the transform's scale).
     pub(super) fn to_residues<const P: u32>(a: &mut [u32]) {
         #[cfg(target_arch = "x86_64")]
-        if a.len() % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+        if a.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the slice is whole chunks of 8 lanes.
             unsafe { avx2::to_residues::<P>(a) };
             return;
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if a.len() % 4 == 0 {
+        if a.len().is_multiple_of(4) {
             simd128::to_residues::<P>(a);
             return;
         }
@@ -240,13 +276,13 @@ mod kernels {
     /// multiplied by `scale`, out, in place.
     pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
         #[cfg(target_arch = "x86_64")]
-        if fa.len() % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+        if fa.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
             unsafe { avx2::doubling_pointwise::<P>(fa, fb, scale) };
             return;
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if fa.len() % 4 == 0 {
+        if fa.len().is_multiple_of(4) {
             simd128::doubling_pointwise::<P>(fa, fb, scale);
             return;
         }
@@ -268,13 +304,13 @@ mod kernels {
         c: super::Garner,
     ) {
         #[cfg(target_arch = "x86_64")]
-        if x1.len() % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+        if x1.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
             unsafe { avx2::garner::<P2, P3>(x1, x2, x3, c) };
             return;
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if x1.len() % 4 == 0 {
+        if x1.len().is_multiple_of(4) {
             simd128::garner::<P2, P3>(x1, x2, x3, c);
             return;
         }
@@ -396,6 +432,82 @@ mod kernels {
                 let y3 = add::<P3>(mul::<P3>(x, inv2), mul::<P3>(t1, p1_inv2));
                 store(x2, j, t1);
                 store(x3, j, sub::<P3>(mul::<P3>(load(x3, j), inv2), y3));
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    mod avx512 {
+        //! The levels of the transforms on 16 lanes of u32, where butterflies are at least
+        //! 16 apart: the same arithmetic as `Field` and `avx2`, twice as wide.
+
+        use super::super::Field;
+        use std::arch::x86_64::*;
+
+        #[inline(always)]
+        unsafe fn splat(x: u32) -> __m512i {
+            _mm512_set1_epi32(x as i32)
+        }
+
+        #[inline(always)]
+        unsafe fn mul<const P: u32>(a: __m512i, b: __m512i) -> __m512i {
+            let (p, neg_inv) = (splat(P), splat(Field::<P>::NEG_INV));
+            let t_even = _mm512_mul_epu32(a, b);
+            let t_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(a), _mm512_srli_epi64::<32>(b));
+            let m_even = _mm512_mul_epu32(t_even, neg_inv);
+            let m_odd = _mm512_mul_epu32(t_odd, neg_inv);
+            let s_even = _mm512_add_epi64(t_even, _mm512_mul_epu32(m_even, p));
+            let s_odd = _mm512_add_epi64(t_odd, _mm512_mul_epu32(m_odd, p));
+            let odd_lanes = 0b1010_1010_1010_1010;
+            let u = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64::<32>(s_even), s_odd);
+            _mm512_min_epu32(u, _mm512_sub_epi32(u, p))
+        }
+
+        #[inline(always)]
+        unsafe fn add<const P: u32>(a: __m512i, b: __m512i) -> __m512i {
+            let s = _mm512_add_epi32(a, b);
+            _mm512_min_epu32(s, _mm512_sub_epi32(s, splat(P)))
+        }
+
+        #[inline(always)]
+        unsafe fn sub<const P: u32>(a: __m512i, b: __m512i) -> __m512i {
+            let d = _mm512_sub_epi32(a, b);
+            _mm512_min_epu32(d, _mm512_add_epi32(d, splat(P)))
+        }
+
+        #[inline(always)]
+        unsafe fn load(slice: &[u32], at: usize) -> __m512i {
+            debug_assert!(at + 16 <= slice.len());
+            _mm512_loadu_si512(slice.as_ptr().add(at).cast())
+        }
+
+        #[inline(always)]
+        unsafe fn store(slice: &mut [u32], at: usize, value: __m512i) {
+            debug_assert!(at + 16 <= slice.len());
+            _mm512_storeu_si512(slice.as_mut_ptr().add(at).cast(), value)
+        }
+
+        #[target_feature(enable = "avx512f")]
+        pub(super) unsafe fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for j in (0..len).step_by(16) {
+                    let (x, y, w) = (load(low, j), load(high, j), load(tw, j));
+                    store(low, j, add::<P>(x, y));
+                    store(high, j, mul::<P>(sub::<P>(x, y), w));
+                }
+            }
+        }
+
+        #[target_feature(enable = "avx512f")]
+        pub(super) unsafe fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for j in (0..len).step_by(16) {
+                    let (x, y) = (load(low, j), mul::<P>(load(high, j), load(tw, j)));
+                    store(low, j, add::<P>(x, y));
+                    store(high, j, sub::<P>(x, y));
+                }
             }
         }
     }
