@@ -192,6 +192,9 @@ mod kernels {
         if len >= 4 {
             simd128::forward_level::<P>(a, len, tw);
             return len / 2;
+        } else if len == 2 && a.len().is_multiple_of(8) {
+            simd128::forward_last_levels::<P>(a, twiddles);
+            return 0;
         }
         for block in a.chunks_exact_mut(2 * len) {
             let (low, high) = block.split_at_mut(len);
@@ -241,6 +244,9 @@ mod kernels {
         if len >= 4 {
             simd128::inverse_level::<P>(a, len, tw);
             return len * 2;
+        } else if len == 1 && a.len().is_multiple_of(8) {
+            simd128::inverse_first_levels::<P>(a, twiddles);
+            return 4;
         }
         for block in a.chunks_exact_mut(2 * len) {
             let (low, high) = block.split_at_mut(len);
@@ -388,6 +394,55 @@ mod kernels {
                     store(low, j, add::<P>(x, y));
                     store(high, j, sub::<P>(x, y));
                 }
+            }
+        }
+
+        /// The forward levels with butterflies 2 and 1 apart, 8 values at a time, lanes
+        /// regrouped by shuffles so that each butterfly's two values share a lane.
+        /// (The level 1 apart multiplies by w^0 = 1: no product.)
+        pub(super) fn forward_last_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+            let t2 = u32x4(twiddles[2], twiddles[3], twiddles[2], twiddles[3]);
+            for j in (0..a.len()).step_by(8) {
+                let (x, y) = (load(a, j), load(a, j + 4));
+                // 2 apart: (0 2) (1 3) (4 6) (5 7).
+                let (u, v) = (
+                    i32x4_shuffle::<0, 1, 4, 5>(x, y),
+                    i32x4_shuffle::<2, 3, 6, 7>(x, y),
+                );
+                let (u, v) = (add::<P>(u, v), mul::<P>(sub::<P>(u, v), t2));
+                // Now u = values 0 1 4 5, v = 2 3 6 7; 1 apart: (0 1) (2 3) (4 5) (6 7).
+                let (p, q) = (
+                    i32x4_shuffle::<0, 2, 4, 6>(u, v),
+                    i32x4_shuffle::<1, 3, 5, 7>(u, v),
+                );
+                let (p, q) = (add::<P>(p, q), sub::<P>(p, q));
+                // p = values 0 4 2 6, q = 1 5 3 7.
+                store(a, j, i32x4_shuffle::<0, 4, 2, 6>(p, q));
+                store(a, j + 4, i32x4_shuffle::<1, 5, 3, 7>(p, q));
+            }
+        }
+
+        /// The inverse levels with butterflies 1 and 2 apart: `forward_last_levels` undone.
+        pub(super) fn inverse_first_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+            let t2 = u32x4(twiddles[2], twiddles[3], twiddles[2], twiddles[3]);
+            for j in (0..a.len()).step_by(8) {
+                let (x, y) = (load(a, j), load(a, j + 4));
+                // 1 apart: (0 1) (2 3) (4 5) (6 7).
+                let (p, q) = (
+                    i32x4_shuffle::<0, 2, 4, 6>(x, y),
+                    i32x4_shuffle::<1, 3, 5, 7>(x, y),
+                );
+                let (p, q) = (add::<P>(p, q), sub::<P>(p, q));
+                // p = values 0 2 4 6, q = 1 3 5 7; 2 apart: (0 2) (1 3) (4 6) (5 7).
+                let (u, v) = (
+                    i32x4_shuffle::<0, 4, 2, 6>(p, q),
+                    i32x4_shuffle::<1, 5, 3, 7>(p, q),
+                );
+                let v = mul::<P>(v, t2);
+                let (u, v) = (add::<P>(u, v), sub::<P>(u, v));
+                // u = values 0 1 4 5, v = 2 3 6 7.
+                store(a, j, i32x4_shuffle::<0, 1, 4, 5>(u, v));
+                store(a, j + 4, i32x4_shuffle::<2, 3, 6, 7>(u, v));
             }
         }
 
@@ -823,13 +878,16 @@ fn combine(r1: &[u32], r2: &mut [u32], r3: &mut [u32], words: usize) -> BigUint 
         Garner::new(),
     );
     let (p1, p1p2) = (u64::from(P1), u64::from(P1) * u64::from(P2));
+    let (p1p2_high, p1p2_low) = (p1p2 >> 32, p1p2 & u64::from(u32::MAX));
     let modulus = i128::from(p1p2) * i128::from(P3);
     let mut out = Vec::with_capacity(words + 4);
     let mut carry: i128 = 0;
     for ((&x1, &t1), &t2) in r1.iter().zip(r2.iter()).zip(r3.iter()).take(words) {
         // x = x1 + p1 t1 + p1 p2 t2 is the coefficient modulo P, in [0, P): read as signed.
-        let low = u64::from(x1) + p1 * u64::from(t1); // < p1 p2
-        let x = i128::from(low) + i128::from(p1p2) * i128::from(t2);
+        // x1 + p1 t1 < p1 p2 fits a u64; p1 p2 t2 comes from two exact u64 products, as
+        // an i128 product is a library call on wasm32.
+        let (low, t2) = (u64::from(x1) + p1 * u64::from(t1), u64::from(t2));
+        let x = i128::from(low) + i128::from(p1p2_low * t2) + (i128::from(p1p2_high * t2) << 32);
         carry += if 2 * x > modulus { x - modulus } else { x };
         out.push(carry as u32); // the low 32 bits, also of a negative carry
         carry >>= 32; // floor division
