@@ -93,22 +93,40 @@ struct Twiddles {
 }
 
 impl Twiddles {
+    /// Made in O(n) products that do not wait on each other: built for every computation,
+    /// the tables cost a tenth of F(10^6) when made one dependent product after another.
     fn new<const P: u32>(n: usize, generator: u32) -> Self {
-        let (mut forward, mut inverse) = (vec![0; n.max(2)], vec![0; n.max(2)]);
+        let n = n.max(2);
+        let one = Field::<P>::to_montgomery(1);
+        let mut forward = vec![0; n];
+        // The largest level: w^j for j < n/2, w a primitive n-th root of unity, as eight
+        // independent chains w^(j+8) = w^j w^8.
+        let half = n / 2;
+        let w = Field::<P>::to_montgomery(Field::<P>::pow(generator, u64::from(P - 1) / n as u64));
+        let top = &mut forward[half..];
+        let mut power = one;
+        for slot in top.iter_mut().take(8) {
+            *slot = power;
+            power = Field::<P>::mul(power, w);
+        }
+        for j in 8..half {
+            top[j] = Field::<P>::mul(top[j - 8], power);
+        }
+        // Each smaller level's root is the square of the one above: every other power.
+        let mut len = half / 2;
+        while len >= 1 {
+            for j in 0..len {
+                forward[len + j] = forward[2 * len + 2 * j];
+            }
+            len /= 2;
+        }
+        // w^-j = w^(2len - j) = -w^(len - j), as w^len = -1: no products at all.
+        let mut inverse = vec![0; n];
         let mut len = 1;
         while len < n {
-            let root = Field::<P>::pow(generator, u64::from(P - 1) / (2 * len as u64));
-            let root_inv = Field::<P>::pow(root, u64::from(P - 2));
-            let (w, w_inv) = (
-                Field::<P>::to_montgomery(root),
-                Field::<P>::to_montgomery(root_inv),
-            );
-            let (mut x, mut y) = (Field::<P>::to_montgomery(1), Field::<P>::to_montgomery(1));
-            for j in 0..len {
-                forward[len + j] = x;
-                inverse[len + j] = y;
-                x = Field::<P>::mul(x, w);
-                y = Field::<P>::mul(y, w_inv);
+            inverse[len] = one;
+            for j in 1..len {
+                inverse[len + j] = P - forward[2 * len - j];
             }
             len *= 2;
         }
@@ -871,30 +889,30 @@ impl Garner {
 /// carries; `r2` and `r3` are used as scratch.
 fn combine(r1: &[u32], r2: &mut [u32], r3: &mut [u32], words: usize) -> BigUint {
     let lanes = words.next_multiple_of(8).min(r1.len());
-    kernels::garner::<P2, P3>(
-        &r1[..lanes],
-        &mut r2[..lanes],
-        &mut r3[..lanes],
-        Garner::new(),
-    );
-    let (p1, p1p2) = (u64::from(P1), u64::from(P1) * u64::from(P2));
-    let (p1p2_high, p1p2_low) = (p1p2 >> 32, p1p2 & u64::from(u32::MAX));
-    let modulus = i128::from(p1p2) * i128::from(P3);
-    let mut out = Vec::with_capacity(words + 4);
-    let mut carry: i128 = 0;
-    for ((&x1, &t1), &t2) in r1.iter().zip(r2.iter()).zip(r3.iter()).take(words) {
-        // x = x1 + p1 t1 + p1 p2 t2 is the coefficient modulo P, in [0, P): read as signed.
-        // x1 + p1 t1 < p1 p2 fits a u64; p1 p2 t2 comes from two exact u64 products, as
-        // an i128 product is a library call on wasm32.
-        let (low, t2) = (u64::from(x1) + p1 * u64::from(t1), u64::from(t2));
-        let x = i128::from(low) + i128::from(p1p2_low * t2) + (i128::from(p1p2_high * t2) << 32);
-        carry += if 2 * x > modulus { x - modulus } else { x };
-        out.push(carry as u32); // the low 32 bits, also of a negative carry
-        carry >>= 32; // floor division
+    let (r1, r2, r3) = (&r1[..lanes], &mut r2[..lanes], &mut r3[..lanes]);
+    kernels::garner::<P2, P3>(r1, r2, r3, Garner::new());
+    let p1 = u64::from(P1);
+    let p1p2 = p1 * u64::from(P2);
+    let (p1p2_high, p1p2_low) = ((p1p2 >> 32) as i64, (p1p2 & 0xFFFF_FFFF) as i64);
+    // The value is positive and the carry below fits an i64: two words beyond `words`.
+    let mut out = vec![0u32; words + 2];
+    let mut carry: i64 = 0;
+    for (((&x1, &t1), &t2), digit) in r1.iter().zip(&*r2).zip(&*r3).zip(&mut out).take(words) {
+        // x = x1 + p1 t1 + p1 p2 t2 is the coefficient modulo P, in [0, P), to be read as
+        // signed. It is negative when t2 > p3 / 2: decided by t2 alone, which is exact as
+        // long as |x| stays p1 p2 away from P / 2 (checked in `tests`). Then t2 - p3 in
+        // place of t2 gives x - P.
+        let t2 = i64::from(t2) - if 2 * t2 > P3 { i64::from(P3) } else { 0 };
+        // x = low + 2^32 p1p2_high t2, every part in an i64 (no i128: on wasm32 its
+        // products are library calls).
+        let low = (u64::from(x1) + p1 * u64::from(t1)) as i64 + p1p2_low * t2;
+        let sum = carry + (low & 0xFFFF_FFFF);
+        *digit = sum as u32;
+        carry = (sum >> 32) + (low >> 32) + p1p2_high * t2; // floor divisions
     }
     debug_assert!(carry >= 0, "a product of F(k)s is positive");
-    while carry > 0 {
-        out.push(carry as u32);
+    for digit in &mut out[words..] {
+        *digit = carry as u32;
         carry >>= 32;
     }
     BigUint::new(out)
@@ -990,8 +1008,33 @@ mod tests {
         assert_eq!(p1 * p2 * u128::from(inv2) % p3, 1);
         let p1_inv2 = Field::<P3>::mul(garner.p1_inv2, 1);
         assert_eq!(u128::from(p1_inv2), p1 * u128::from(inv2) % p3);
-        // The coefficient bound of the module documentation.
-        assert!((MAX_WORDS as u128) << 65 < p1 * p2 * p3 / 2);
+        // The coefficient bound of the module documentation, with the margin `combine`
+        // needs to tell negative coefficients by their last Garner digit alone.
+        assert!(((MAX_WORDS as u128) << 65) + p1 * p2 < p1 * p2 * p3 / 2);
+    }
+
+    #[test]
+    fn twiddles_are_the_powers_of_the_roots() {
+        for n in [2, 8, 64, 4096] {
+            let table = Twiddles::new::<P3>(n, 3);
+            let mut len = 1;
+            while len < n {
+                let root = Field::<P3>::pow(3, u64::from(P3 - 1) / (2 * len as u64));
+                let root_inv = Field::<P3>::pow(root, u64::from(P3 - 2));
+                for j in 0..len {
+                    let plain = |x: u32| Field::<P3>::mul(x, 1); // out of Montgomery form
+                    assert_eq!(
+                        plain(table.forward[len + j]),
+                        Field::<P3>::pow(root, j as u64)
+                    );
+                    assert_eq!(
+                        plain(table.inverse[len + j]),
+                        Field::<P3>::pow(root_inv, j as u64)
+                    );
+                }
+                len *= 2;
+            }
+        }
     }
 
     #[test]
