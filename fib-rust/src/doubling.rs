@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 
-use crate::ntt::{Multiplier, Wanted};
+use crate::ntt::{LentMultiplier, Wanted};
 use crate::Progress;
 
 /// From this size of F(k) on, a step's products go through NTTs (`crate::ntt`) rather
@@ -21,7 +21,7 @@ pub(crate) fn fib(
     // The largest step starts from F(k + 1) with k <= n / 2: F(m) < 2^(0.6943 m).
     let largest_words = ((n / 2 + 2) as f64 * 0.694_242 / 32.0) as usize + 3;
     let mut multiplier =
-        (largest_words * 32 >= NTT_FROM_BITS as usize).then(|| Multiplier::new(largest_words));
+        (largest_words * 32 >= NTT_FROM_BITS as usize).then(|| LentMultiplier::new(largest_words));
     // Invariant: a = F(k), b = F(k + 1), where k is the bits of n consumed so far.
     let (mut a, mut b) = (BigUint::zero(), BigUint::one());
     for done in 1..=total {

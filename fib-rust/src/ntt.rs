@@ -19,6 +19,9 @@
 //! and the inverse decimation-in-time (bit-reversed in, natural out), so no bit-reversal
 //! pass is needed: products are taken point by point in bit-reversed order.
 
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, PoisonError};
+
 use num_bigint::BigUint;
 
 /// Fewer words than this keeps every coefficient's absolute value below P / 2.
@@ -918,7 +921,7 @@ fn combine(r1: &[u32], r2: &mut [u32], r3: &mut [u32], words: usize) -> BigUint 
     BigUint::new(out)
 }
 
-/// Tables for every transform up to a size, made once per computation and reused.
+/// Tables and buffers for every transform up to a size.
 pub(crate) struct Multiplier {
     points: usize,
     tables: [Twiddles; 3],
@@ -979,6 +982,60 @@ impl Multiplier {
             (wanted != Wanted::Odd).then(|| combine(c1, c2, c3, 2 * words)),
             (wanted != Wanted::Even).then(|| combine(s1, s2, s3, 2 * words)),
         )
+    }
+}
+
+/// The largest multiplier a finished computation left, for the next one: its tables and
+/// buffers (12 MB for F(10^7)) took more time to make and to fault into memory than a
+/// tenth of the computation, every time. FFT libraries keep their plans the same way.
+static SPARE: Mutex<Option<Multiplier>> = Mutex::new(None);
+
+/// A multiplier for one computation: the spare one if it is large enough, else a new one.
+/// Dropped (also when a computation stops early), it becomes the spare if it is the larger.
+/// Computations running at the same time each have their own.
+pub(crate) struct LentMultiplier(Option<Multiplier>);
+
+impl LentMultiplier {
+    pub(crate) fn new(max_words: usize) -> Self {
+        let points = (2 * max_words).next_power_of_two().max(8);
+        // A poisoned lock only means another computation panicked: its spare is fine.
+        let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
+        let multiplier = match spare.take() {
+            Some(multiplier) if multiplier.points >= points => multiplier,
+            too_small => {
+                *spare = too_small;
+                drop(spare);
+                Multiplier::new(max_words)
+            }
+        };
+        LentMultiplier(Some(multiplier))
+    }
+}
+
+impl Deref for LentMultiplier {
+    type Target = Multiplier;
+    fn deref(&self) -> &Multiplier {
+        self.0.as_ref().expect("lent until dropped")
+    }
+}
+
+impl DerefMut for LentMultiplier {
+    fn deref_mut(&mut self) -> &mut Multiplier {
+        self.0.as_mut().expect("lent until dropped")
+    }
+}
+
+impl Drop for LentMultiplier {
+    fn drop(&mut self) {
+        let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(multiplier) = self.0.take() {
+            if spare
+                .as_ref()
+                .is_none_or(|kept| kept.points < multiplier.points)
+            {
+                *spare = Some(multiplier);
+            }
+        }
     }
 }
 
