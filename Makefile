@@ -68,12 +68,14 @@ native-wheels: setup ## fib-pyrs for this machine, debug and release (build/whee
 	$(POETRY) run maturin build --quiet --release --manifest-path fib-pyrs/Cargo.toml \
 	  --interpreter $(PY) --out $(WHEELS)/native-release
 	cargo build --quiet --release -p fib-rust --example fib_timer  # the rust-core reference
+	$(PY) -m fib_benchmarks.builds manifest >/dev/null
 
 .PHONY: pure-wheels
 pure-wheels: setup ## fib-python, fib-benchmarks (measuring core), fib-worker: pure wheels (build/wheels/pure)
 	$(POETRY) -C fib-python build --quiet --format wheel --output $(WHEELS)/pure
 	$(POETRY) -C benchmarks build --quiet --format wheel --output $(WHEELS)/pure
 	$(POETRY) -C webapp-worker build --quiet --format wheel --output $(WHEELS)/pure
+	$(PY) -m fib_benchmarks.builds manifest >/dev/null
 
 # Pyodide 314: CPython 3.14, emscripten; the tag micropip accepts is set in env.sh.
 PYODIDE_WHEEL_BUILD = . $(BUILD)/emscripten/env.sh && $(POETRY) run maturin build --quiet \
@@ -83,6 +85,7 @@ PYODIDE_WHEEL_BUILD = . $(BUILD)/emscripten/env.sh && $(POETRY) run maturin buil
 pyodide-wheels: setup emscripten pyodide-vendor ## fib-pyrs for Pyodide, debug and release (build/wheels/pyodide-*)
 	$(PYODIDE_WHEEL_BUILD) --out $(WHEELS)/pyodide-debug
 	$(PYODIDE_WHEEL_BUILD) --release --out $(WHEELS)/pyodide-release
+	$(PY) -m fib_benchmarks.builds manifest >/dev/null
 
 .PHONY: emscripten
 emscripten: node_modules/.installed ## The emscripten toolchain for the Pyodide wheels (cached in ~/.cache/py-rust-fib)

@@ -130,6 +130,11 @@ def find_wheel(variant: str, platform: str = "native") -> Wheel:
         if wheel.variant == variant and wheel.runs_on(platform):
             if not wheel.path.exists():
                 raise BuildError(f"{wheel.path} is listed but missing: run `make wheels`")
+            # Measuring an older build than the one on disk would be a silent lie.
+            if hashlib.sha256(wheel.path.read_bytes()).hexdigest() != wheel.sha256:
+                raise BuildError(
+                    f"{wheel.path} changed after {MANIFEST.name} was written: run `make wheels`"
+                )
             return wheel
     raise BuildError(f"no {platform} wheel for {variant!r} in {MANIFEST}: run `make wheels`")
 

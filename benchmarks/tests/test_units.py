@@ -4,7 +4,7 @@ import sys
 import time
 
 import pytest
-from fib_benchmarks import measure, runners, schema
+from fib_benchmarks import builds, measure, runners, schema
 
 
 @pytest.mark.parametrize("value", [0, 1, 9, 10, 99, 100, 10**20 - 1, 10**20, 3**5000, 2**9999])
@@ -58,6 +58,19 @@ def test_disagreement_is_reported():
     ]
     assert schema.disagreements(rows) and "rust-debug" in schema.disagreements(rows)[0]
     assert schema.disagreements(rows[:1]) == []
+
+
+def test_a_wheel_rebuilt_after_the_manifest_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(builds, "WHEELS_DIR", tmp_path)
+    monkeypatch.setattr(builds, "MANIFEST", tmp_path / "manifest.json")
+    wheel = tmp_path / "native-release" / "fib_pyrs-0.1.0-cp311-cp311-linux_x86_64.whl"
+    wheel.parent.mkdir()
+    wheel.write_bytes(b"first build")
+    builds.write_manifest()
+    assert builds.find_wheel("rust-release").path == wheel
+    wheel.write_bytes(b"second build")
+    with pytest.raises(builds.BuildError, match=r"changed after manifest\.json was written"):
+        builds.find_wheel("rust-release")
 
 
 def test_a_silent_child_is_stopped_within_the_bound():
