@@ -209,6 +209,7 @@ mod kernels {
 
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     mod simd128 {
+        use super::super::STEPS_PER_BATCH;
         use super::{LIMB_BITS, MASK};
         use std::arch::wasm32::*;
 
@@ -234,10 +235,21 @@ mod kernels {
                     x[v] = normalised(a, base + 2 * v);
                     y[v] = normalised(b, base + 2 * v);
                 }
-                for _ in 0..steps / 2 {
+                let double_step = |x: &mut [v128; VECTORS], y: &mut [v128; VECTORS]| {
                     for v in 0..VECTORS {
                         x[v] = u64x2_add(x[v], y[v]);
                         y[v] = u64x2_add(y[v], x[v]);
+                    }
+                };
+                // A full batch as a loop of constant length, which LLVM unrolls: V8 does
+                // not, and the loop's own counting cost 10% under Node.
+                if steps == STEPS_PER_BATCH {
+                    for _ in 0..STEPS_PER_BATCH / 2 {
+                        double_step(&mut x, &mut y);
+                    }
+                } else {
+                    for _ in 0..steps / 2 {
+                        double_step(&mut x, &mut y);
                     }
                 }
                 if steps % 2 == 1 {
