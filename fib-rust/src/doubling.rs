@@ -9,7 +9,8 @@ use crate::ntt::{LentMultiplier, Wanted};
 use crate::Progress;
 
 /// From this size of F(k) on, a step's products go through NTTs (`crate::ntt`) rather
-/// than num-bigint's Karatsuba/Toom-3 (measured crossover; see `cargo bench`).
+/// than num-bigint's Karatsuba/Toom-3: at F(10^6), 2^16/2^14/2^12/2^10 bits took
+/// 100M/89.5M/88.8M/88.9M instructions (callgrind, three calls), 2^12 also the fastest.
 pub(crate) const NTT_FROM_BITS: u64 = 1 << 12;
 
 /// F(n), or `None` if `on_progress` asked to stop.

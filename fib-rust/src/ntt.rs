@@ -13,7 +13,7 @@
 //! * the Chinese remainder theorem rebuilds each coefficient exactly as a residue in
 //!   [0, P), P = p1 p2 p3 (about 2^86.02), read as signed: exact while `words * 2^65 < P / 2`,
 //!   that is for fewer than [`MAX_WORDS`] = 2^20 words (F(10^7) needs about 2^17);
-//! * carries are then propagated once, in i128.
+//! * carries are then propagated once, in i64 (see `combine`).
 //!
 //! The forward transform is decimation-in-frequency (natural order in, bit-reversed out)
 //! and the inverse decimation-in-time (bit-reversed in, natural out), so no bit-reversal
