@@ -207,6 +207,10 @@ mod kernels {
                 unsafe { avx512::forward_level::<P>(a, len, tw) };
                 return len / 2;
             }
+            if len == 8 && a.len() >= 32 && std::is_x86_feature_detected!("avx512f") {
+                unsafe { avx512::forward_last_levels::<P>(a, twiddles) };
+                return 0;
+            }
             if len >= 8 {
                 unsafe { avx2::forward_level::<P>(a, len, tw) };
                 return len / 2;
@@ -255,6 +259,10 @@ mod kernels {
         #[cfg(target_arch = "x86_64")]
         if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
             // SAFETY: as in `forward_levels`.
+            if len == 1 && a.len() >= 32 && std::is_x86_feature_detected!("avx512f") {
+                unsafe { avx512::inverse_first_levels::<P>(a, twiddles) };
+                return 16;
+            }
             if len == 1 {
                 unsafe { avx2::inverse_first_levels::<P>(a, twiddles) };
                 return 8;
@@ -582,6 +590,115 @@ mod kernels {
                     store(low, j, add::<P>(x, y));
                     store(high, j, mul::<P>(sub::<P>(x, y), w));
                 }
+            }
+        }
+
+        /// Lanes for `_mm512_permutex2var_epi32` on 32 values (x: 0..16, y: 16..32) for the
+        /// butterflies `d` apart: where their first and second values come from, and
+        /// where x and y take theirs back from (lane m of the first values is 0 + m, of
+        /// the second 16 + m).
+        const fn butterfly_lanes(d: usize) -> [[u32; 16]; 4] {
+            let (mut first, mut second) = ([0; 16], [0; 16]);
+            let (mut back_x, mut back_y) = ([0; 16], [0; 16]);
+            let (mut i, mut m) = (0, 0);
+            while i < 32 {
+                if i & d == 0 {
+                    (first[m], second[m]) = (i as u32, (i + d) as u32);
+                    m += 1;
+                }
+                i += 1;
+            }
+            let mut m = 0;
+            while m < 16 {
+                let (f, g) = (first[m] as usize, second[m] as usize);
+                if f < 16 {
+                    back_x[f] = m as u32;
+                } else {
+                    back_y[f - 16] = m as u32;
+                }
+                if g < 16 {
+                    back_x[g] = 16 + m as u32;
+                } else {
+                    back_y[g - 16] = 16 + m as u32;
+                }
+                m += 1;
+            }
+            [first, second, back_x, back_y]
+        }
+
+        /// The permutations and twiddles of the levels with butterflies 8, 4, 2 and 1 apart.
+        struct ShortLevels {
+            lanes: [[__m512i; 4]; 4],
+            twiddles: [__m512i; 4],
+        }
+
+        #[inline(always)]
+        unsafe fn short_levels(twiddles: &[u32]) -> ShortLevels {
+            const LANES: [[[u32; 16]; 4]; 4] = [
+                butterfly_lanes(8),
+                butterfly_lanes(4),
+                butterfly_lanes(2),
+                butterfly_lanes(1),
+            ];
+            let mut levels = ShortLevels {
+                lanes: [[_mm512_setzero_si512(); 4]; 4],
+                twiddles: [_mm512_setzero_si512(); 4],
+            };
+            for (level, d) in [8usize, 4, 2, 1].into_iter().enumerate() {
+                for (k, lanes) in LANES[level].iter().enumerate() {
+                    levels.lanes[level][k] = _mm512_loadu_si512(lanes.as_ptr().cast());
+                }
+                // The butterfly of a first value at i uses w^(i mod 2d) of the level's root.
+                let mut tw = [0u32; 16];
+                for (w, &i) in tw.iter_mut().zip(&LANES[level][0]) {
+                    *w = twiddles[d + i as usize % (2 * d)];
+                }
+                levels.twiddles[level] = _mm512_loadu_si512(tw.as_ptr().cast());
+            }
+            levels
+        }
+
+        /// The forward levels with butterflies 8, 4, 2 and 1 apart, 32 values at a time:
+        /// each level gathers its butterflies' values into two vectors and puts them back.
+        #[target_feature(enable = "avx512f")]
+        pub(super) unsafe fn forward_last_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+            let levels = short_levels(twiddles);
+            for chunk in a.chunks_exact_mut(32) {
+                let (mut x, mut y) = (load(chunk, 0), load(chunk, 16));
+                for level in 0..4 {
+                    let [first, second, back_x, back_y] = levels.lanes[level];
+                    let u = _mm512_permutex2var_epi32(x, first, y);
+                    let v = _mm512_permutex2var_epi32(x, second, y);
+                    let (u, v) = (
+                        add::<P>(u, v),
+                        mul::<P>(sub::<P>(u, v), levels.twiddles[level]),
+                    );
+                    x = _mm512_permutex2var_epi32(u, back_x, v);
+                    y = _mm512_permutex2var_epi32(u, back_y, v);
+                }
+                store(chunk, 0, x);
+                store(chunk, 16, y);
+            }
+        }
+
+        /// The inverse levels with butterflies 1, 2, 4 and 8 apart: `forward_last_levels`
+        /// undone, level by level.
+        #[target_feature(enable = "avx512f")]
+        pub(super) unsafe fn inverse_first_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+            let levels = short_levels(twiddles);
+            for chunk in a.chunks_exact_mut(32) {
+                let (mut x, mut y) = (load(chunk, 0), load(chunk, 16));
+                for level in (0..4).rev() {
+                    let [first, second, back_x, back_y] = levels.lanes[level];
+                    let u = _mm512_permutex2var_epi32(x, first, y);
+                    let v = _mm512_permutex2var_epi32(x, second, y);
+                    let v = mul::<P>(v, levels.twiddles[level]);
+                    let (u, v) = (add::<P>(u, v), sub::<P>(u, v));
+                    x = _mm512_permutex2var_epi32(u, back_x, v);
+                    y = _mm512_permutex2var_epi32(u, back_y, v);
+                }
+                store(chunk, 0, x);
+                store(chunk, 16, y);
             }
         }
 
