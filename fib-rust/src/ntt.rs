@@ -153,6 +153,12 @@ mod kernels {
         let (low, high) = a.split_at_mut(len);
         let tw = &twiddles[len..2 * len];
         #[cfg(target_arch = "x86_64")]
+        if len.is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: AVX-512F is present; the halves are whole chunks of 16 lanes.
+            unsafe { avx512::spread_level::<P>(low, high, tw) };
+            return forward_from::<P>(a, len / 2, twiddles);
+        }
+        #[cfg(target_arch = "x86_64")]
         if len.is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the halves are whole chunks of 8 lanes.
             unsafe { avx2::spread_level::<P>(low, high, tw) };
@@ -321,6 +327,12 @@ mod kernels {
     /// multiplied by `scale`, out, in place.
     pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
         #[cfg(target_arch = "x86_64")]
+        if fa.len().is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: AVX-512F is present; the slices are whole chunks of 16 lanes.
+            unsafe { avx512::doubling_pointwise::<P>(fa, fb, scale) };
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
         if fa.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
             unsafe { avx2::doubling_pointwise::<P>(fa, fb, scale) };
@@ -348,6 +360,12 @@ mod kernels {
         x3: &mut [u32],
         c: super::Garner,
     ) {
+        #[cfg(target_arch = "x86_64")]
+        if x1.len().is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: AVX-512F is present; the slices are whole chunks of 16 lanes.
+            unsafe { avx512::garner::<P2, P3>(x1, x2, x3, c) };
+            return;
+        }
         #[cfg(target_arch = "x86_64")]
         if x1.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
@@ -699,6 +717,50 @@ mod kernels {
                 }
                 store(chunk, 0, x);
                 store(chunk, 16, y);
+            }
+        }
+
+        #[target_feature(enable = "avx512f")]
+        pub(super) unsafe fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
+            for j in (0..low.len()).step_by(16) {
+                store(high, j, mul::<P>(load(low, j), load(tw, j)));
+            }
+        }
+
+        #[target_feature(enable = "avx512f")]
+        pub(super) unsafe fn doubling_pointwise<const P: u32>(
+            fa: &mut [u32],
+            fb: &mut [u32],
+            scale: u32,
+        ) {
+            let scale = splat(scale);
+            for j in (0..fa.len()).step_by(16) {
+                let (a, b) = (load(fa, j), load(fb, j));
+                let c = sub::<P>(add::<P>(b, b), a);
+                let (a_scaled, b_scaled) = (mul::<P>(a, scale), mul::<P>(b, scale));
+                store(fa, j, mul::<P>(a_scaled, c));
+                store(
+                    fb,
+                    j,
+                    add::<P>(mul::<P>(a_scaled, a), mul::<P>(b_scaled, b)),
+                );
+            }
+        }
+
+        #[target_feature(enable = "avx512f")]
+        pub(super) unsafe fn garner<const P2: u32, const P3: u32>(
+            x1: &[u32],
+            x2: &mut [u32],
+            x3: &mut [u32],
+            c: super::super::Garner,
+        ) {
+            let (inv1, inv2, p1_inv2) = (splat(c.inv1), splat(c.inv2), splat(c.p1_inv2));
+            for j in (0..x1.len()).step_by(16) {
+                let x = load(x1, j);
+                let t1 = sub::<P2>(mul::<P2>(load(x2, j), inv1), mul::<P2>(x, inv1));
+                let y3 = add::<P3>(mul::<P3>(x, inv2), mul::<P3>(t1, p1_inv2));
+                store(x2, j, t1);
+                store(x3, j, sub::<P3>(mul::<P3>(load(x3, j), inv2), y3));
             }
         }
 
@@ -1073,7 +1135,7 @@ impl Garner {
 /// Rebuilds the exact (signed) coefficients from their three residues and propagates the
 /// carries; `r2` and `r3` are used as scratch.
 fn combine(r1: &[u32], r2: &mut [u32], r3: &mut [u32], words: usize) -> BigUint {
-    let lanes = words.next_multiple_of(8).min(r1.len());
+    let lanes = words.next_multiple_of(16).min(r1.len());
     let (r1, r2, r3) = (&r1[..lanes], &mut r2[..lanes], &mut r3[..lanes]);
     kernels::garner::<P2, P3>(r1, r2, r3, Garner::new());
     let p1 = u64::from(P1);
