@@ -166,7 +166,8 @@ mod kernels {
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if len.is_multiple_of(4) {
-            simd128::spread_level::<P>(low, high, tw);
+            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+            unsafe { simd128::spread_level::<P>(low, high, tw) };
             return forward_from::<P>(a, len / 2, twiddles);
         }
         for ((x, y), &w) in low.iter().zip(high.iter_mut()).zip(tw) {
@@ -226,7 +227,8 @@ mod kernels {
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if len >= 4 {
-            simd128::forward_level::<P>(a, len, tw);
+            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+            unsafe { simd128::forward_level::<P>(a, len, tw) };
             return len / 2;
         } else if len == 2 && a.len().is_multiple_of(8) {
             simd128::forward_last_levels::<P>(a, twiddles);
@@ -287,7 +289,8 @@ mod kernels {
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if len >= 4 {
-            simd128::inverse_level::<P>(a, len, tw);
+            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+            unsafe { simd128::inverse_level::<P>(a, len, tw) };
             return len * 2;
         } else if len == 1 && a.len().is_multiple_of(8) {
             simd128::inverse_first_levels::<P>(a, twiddles);
@@ -308,6 +311,12 @@ mod kernels {
     /// reduction, valid for any u32: the factor is undone with the transform's scale).
     pub(super) fn to_residues<const P: u32>(a: &mut [u32]) {
         #[cfg(target_arch = "x86_64")]
+        if a.len().is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: AVX-512F is present; the slice is whole chunks of 16 lanes.
+            unsafe { avx512::to_residues::<P>(a) };
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
         if a.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
             // SAFETY: AVX2 is present; the slice is whole chunks of 8 lanes.
             unsafe { avx2::to_residues::<P>(a) };
@@ -315,7 +324,8 @@ mod kernels {
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if a.len().is_multiple_of(4) {
-            simd128::to_residues::<P>(a);
+            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+            unsafe { simd128::to_residues::<P>(a) };
             return;
         }
         for x in a {
@@ -340,7 +350,8 @@ mod kernels {
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if fa.len().is_multiple_of(4) {
-            simd128::doubling_pointwise::<P>(fa, fb, scale);
+            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+            unsafe { simd128::doubling_pointwise::<P>(fa, fb, scale) };
             return;
         }
         for (x, y) in fa.iter_mut().zip(fb.iter_mut()) {
@@ -374,7 +385,8 @@ mod kernels {
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         if x1.len().is_multiple_of(4) {
-            simd128::garner::<P2, P3>(x1, x2, x3, c);
+            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+            unsafe { simd128::garner::<P2, P3>(x1, x2, x3, c) };
             return;
         }
         for ((&x1, x2), x3) in x1.iter().zip(x2.iter_mut()).zip(x3.iter_mut()) {
@@ -387,12 +399,196 @@ mod kernels {
         }
     }
 
+    /// The u32 lanes of one instruction set, with `Field`'s arithmetic on every lane:
+    /// the kernels of `generic` are written once over them.
+    pub(super) trait Lanes: Copy {
+        const WIDTH: usize;
+        unsafe fn splat(x: u32) -> Self;
+        unsafe fn load(slice: &[u32], at: usize) -> Self;
+        unsafe fn store(self, slice: &mut [u32], at: usize);
+        unsafe fn mul<const P: u32>(self, other: Self) -> Self;
+        unsafe fn add<const P: u32>(self, other: Self) -> Self;
+        unsafe fn sub<const P: u32>(self, other: Self) -> Self;
+    }
+
+    /// The kernels that need no shuffles, for any `Lanes`; every slice is whole chunks of
+    /// `WIDTH` lanes. Each instruction set instantiates them with `lane_kernels!`.
+    mod generic {
+        use super::Lanes;
+        use crate::ntt::Garner;
+
+        #[inline(always)]
+        pub(super) unsafe fn forward_level<V: Lanes, const P: u32>(
+            a: &mut [u32],
+            len: usize,
+            tw: &[u32],
+        ) {
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for j in (0..len).step_by(V::WIDTH) {
+                    let (x, y, w) = (V::load(low, j), V::load(high, j), V::load(tw, j));
+                    x.add::<P>(y).store(low, j);
+                    x.sub::<P>(y).mul::<P>(w).store(high, j);
+                }
+            }
+        }
+
+        #[inline(always)]
+        pub(super) unsafe fn inverse_level<V: Lanes, const P: u32>(
+            a: &mut [u32],
+            len: usize,
+            tw: &[u32],
+        ) {
+            for block in a.chunks_exact_mut(2 * len) {
+                let (low, high) = block.split_at_mut(len);
+                for j in (0..len).step_by(V::WIDTH) {
+                    let (x, y) = (V::load(low, j), V::load(high, j).mul::<P>(V::load(tw, j)));
+                    x.add::<P>(y).store(low, j);
+                    x.sub::<P>(y).store(high, j);
+                }
+            }
+        }
+
+        /// The first forward level of a zero-padded array: (x, 0) -> (x, x w).
+        #[inline(always)]
+        pub(super) unsafe fn spread_level<V: Lanes, const P: u32>(
+            low: &[u32],
+            high: &mut [u32],
+            tw: &[u32],
+        ) {
+            for j in (0..low.len()).step_by(V::WIDTH) {
+                V::load(low, j).mul::<P>(V::load(tw, j)).store(high, j);
+            }
+        }
+
+        #[inline(always)]
+        pub(super) unsafe fn to_residues<V: Lanes, const P: u32>(a: &mut [u32]) {
+            for j in (0..a.len()).step_by(V::WIDTH) {
+                V::load(a, j).mul::<P>(V::splat(1)).store(a, j);
+            }
+        }
+
+        #[inline(always)]
+        pub(super) unsafe fn doubling_pointwise<V: Lanes, const P: u32>(
+            fa: &mut [u32],
+            fb: &mut [u32],
+            scale: u32,
+        ) {
+            let scale = V::splat(scale);
+            for j in (0..fa.len()).step_by(V::WIDTH) {
+                let (a, b) = (V::load(fa, j), V::load(fb, j));
+                let c = b.add::<P>(b).sub::<P>(a);
+                let (a_scaled, b_scaled) = (a.mul::<P>(scale), b.mul::<P>(scale));
+                a_scaled.mul::<P>(c).store(fa, j);
+                let squares = a_scaled.mul::<P>(a).add::<P>(b_scaled.mul::<P>(b));
+                squares.store(fb, j);
+            }
+        }
+
+        #[inline(always)]
+        pub(super) unsafe fn garner<V: Lanes, const P2: u32, const P3: u32>(
+            x1: &[u32],
+            x2: &mut [u32],
+            x3: &mut [u32],
+            c: Garner,
+        ) {
+            let (inv1, inv2, p1_inv2) = (V::splat(c.inv1), V::splat(c.inv2), V::splat(c.p1_inv2));
+            for j in (0..x1.len()).step_by(V::WIDTH) {
+                let x = V::load(x1, j);
+                let t1 = V::load(x2, j).mul::<P2>(inv1).sub::<P2>(x.mul::<P2>(inv1));
+                let y3 = x.mul::<P3>(inv2).add::<P3>(t1.mul::<P3>(p1_inv2));
+                t1.store(x2, j);
+                V::load(x3, j).mul::<P3>(inv2).sub::<P3>(y3).store(x3, j);
+            }
+        }
+    }
+
+    /// `Lanes` for a newtype over one instruction set's vector, from the module's own
+    /// helpers `splat`, `load`, `store`, `mul`, `add` and `sub` on the bare vector.
+    macro_rules! lanes_from_helpers {
+        ($lanes:ident, $width:literal) => {
+            #[allow(unused_unsafe)] // simd128's helpers are safe functions
+            impl super::Lanes for $lanes {
+                const WIDTH: usize = $width;
+                #[inline(always)]
+                unsafe fn splat(x: u32) -> Self {
+                    $lanes(unsafe { splat(x) })
+                }
+                #[inline(always)]
+                unsafe fn load(slice: &[u32], at: usize) -> Self {
+                    $lanes(unsafe { load(slice, at) })
+                }
+                #[inline(always)]
+                unsafe fn store(self, slice: &mut [u32], at: usize) {
+                    unsafe { store(slice, at, self.0) }
+                }
+                #[inline(always)]
+                unsafe fn mul<const P: u32>(self, other: Self) -> Self {
+                    $lanes(unsafe { mul::<P>(self.0, other.0) })
+                }
+                #[inline(always)]
+                unsafe fn add<const P: u32>(self, other: Self) -> Self {
+                    $lanes(unsafe { add::<P>(self.0, other.0) })
+                }
+                #[inline(always)]
+                unsafe fn sub<const P: u32>(self, other: Self) -> Self {
+                    $lanes(unsafe { sub::<P>(self.0, other.0) })
+                }
+            }
+        };
+    }
+    use lanes_from_helpers;
+
+    /// The kernels of `generic` for one `Lanes` type, compiled with its target feature.
+    macro_rules! lane_kernels {
+        ($lanes:ty $(, $feature:literal)?) => {
+            $(#[target_feature(enable = $feature)])?
+            pub(super) unsafe fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+                super::generic::forward_level::<$lanes, P>(a, len, tw)
+            }
+            $(#[target_feature(enable = $feature)])?
+            pub(super) unsafe fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+                super::generic::inverse_level::<$lanes, P>(a, len, tw)
+            }
+            $(#[target_feature(enable = $feature)])?
+            pub(super) unsafe fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
+                super::generic::spread_level::<$lanes, P>(low, high, tw)
+            }
+            $(#[target_feature(enable = $feature)])?
+            pub(super) unsafe fn to_residues<const P: u32>(a: &mut [u32]) {
+                super::generic::to_residues::<$lanes, P>(a)
+            }
+            $(#[target_feature(enable = $feature)])?
+            pub(super) unsafe fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
+                super::generic::doubling_pointwise::<$lanes, P>(fa, fb, scale)
+            }
+            $(#[target_feature(enable = $feature)])?
+            pub(super) unsafe fn garner<const P2: u32, const P3: u32>(
+                x1: &[u32],
+                x2: &mut [u32],
+                x3: &mut [u32],
+                c: crate::ntt::Garner,
+            ) {
+                super::generic::garner::<$lanes, P2, P3>(x1, x2, x3, c)
+            }
+        };
+    }
+    use lane_kernels;
+
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     mod simd128 {
         //! The same arithmetic as `Field`, on 4 lanes of u32.
 
         use super::super::Field;
         use std::arch::wasm32::*;
+
+        #[derive(Clone, Copy)]
+        pub(super) struct Simd128(v128);
+
+        super::lanes_from_helpers!(Simd128, 4);
+
+        // simd128 is a compile-time feature here: no `target_feature` to enable.
+        super::lane_kernels!(Simd128);
 
         /// Montgomery product of 4 lanes: 32x32->64 products of the low and high halves.
         #[inline(always)]
@@ -404,6 +600,11 @@ mod kernels {
             let s_high = i64x2_add(t_high, u64x2_extmul_high_u32x4(m, p));
             let u = i32x4_shuffle::<1, 3, 5, 7>(s_low, s_high);
             u32x4_min(u, i32x4_sub(u, p))
+        }
+
+        #[inline(always)]
+        fn splat(x: u32) -> v128 {
+            u32x4_splat(x)
         }
 
         #[inline(always)]
@@ -430,28 +631,6 @@ mod kernels {
             let lanes = &mut slice[at..at + 4];
             // SAFETY: as in `load`.
             unsafe { v128_store(lanes.as_mut_ptr().cast(), value) }
-        }
-
-        pub(super) fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for j in (0..len).step_by(4) {
-                    let (x, y, w) = (load(low, j), load(high, j), load(tw, j));
-                    store(low, j, add::<P>(x, y));
-                    store(high, j, mul::<P>(sub::<P>(x, y), w));
-                }
-            }
-        }
-
-        pub(super) fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for j in (0..len).step_by(4) {
-                    let (x, y) = (load(low, j), mul::<P>(load(high, j), load(tw, j)));
-                    store(low, j, add::<P>(x, y));
-                    store(high, j, sub::<P>(x, y));
-                }
-            }
         }
 
         /// The forward levels with butterflies 2 and 1 apart, 8 values at a time, lanes
@@ -502,59 +681,21 @@ mod kernels {
                 store(a, j + 4, i32x4_shuffle::<2, 3, 6, 7>(u, v));
             }
         }
-
-        pub(super) fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
-            for j in (0..low.len()).step_by(4) {
-                store(high, j, mul::<P>(load(low, j), load(tw, j)));
-            }
-        }
-
-        pub(super) fn to_residues<const P: u32>(a: &mut [u32]) {
-            for j in (0..a.len()).step_by(4) {
-                store(a, j, mul::<P>(load(a, j), u32x4_splat(1)));
-            }
-        }
-
-        pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
-            let scale = u32x4_splat(scale);
-            for j in (0..fa.len()).step_by(4) {
-                let (a, b) = (load(fa, j), load(fb, j));
-                let c = sub::<P>(add::<P>(b, b), a);
-                let (a_scaled, b_scaled) = (mul::<P>(a, scale), mul::<P>(b, scale));
-                store(fa, j, mul::<P>(a_scaled, c));
-                store(
-                    fb,
-                    j,
-                    add::<P>(mul::<P>(a_scaled, a), mul::<P>(b_scaled, b)),
-                );
-            }
-        }
-
-        pub(super) fn garner<const P2: u32, const P3: u32>(
-            x1: &[u32],
-            x2: &mut [u32],
-            x3: &mut [u32],
-            c: super::super::Garner,
-        ) {
-            let (inv1, inv2) = (u32x4_splat(c.inv1), u32x4_splat(c.inv2));
-            let p1_inv2 = u32x4_splat(c.p1_inv2);
-            for j in (0..x1.len()).step_by(4) {
-                let x = load(x1, j);
-                let t1 = sub::<P2>(mul::<P2>(load(x2, j), inv1), mul::<P2>(x, inv1));
-                let y3 = add::<P3>(mul::<P3>(x, inv2), mul::<P3>(t1, p1_inv2));
-                store(x2, j, t1);
-                store(x3, j, sub::<P3>(mul::<P3>(load(x3, j), inv2), y3));
-            }
-        }
     }
 
     #[cfg(target_arch = "x86_64")]
     mod avx512 {
-        //! The levels of the transforms on 16 lanes of u32, where butterflies are at least
-        //! 16 apart: the same arithmetic as `Field` and `avx2`, twice as wide.
+        //! The same arithmetic as `Field`, on 16 lanes of u32.
 
         use super::super::Field;
         use std::arch::x86_64::*;
+
+        #[derive(Clone, Copy)]
+        pub(super) struct Avx512(__m512i);
+
+        super::lanes_from_helpers!(Avx512, 16);
+
+        super::lane_kernels!(Avx512, "avx512f");
 
         #[inline(always)]
         unsafe fn splat(x: u32) -> __m512i {
@@ -597,18 +738,6 @@ mod kernels {
         unsafe fn store(slice: &mut [u32], at: usize, value: __m512i) {
             debug_assert!(at + 16 <= slice.len());
             _mm512_storeu_si512(slice.as_mut_ptr().add(at).cast(), value)
-        }
-
-        #[target_feature(enable = "avx512f")]
-        pub(super) unsafe fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for j in (0..len).step_by(16) {
-                    let (x, y, w) = (load(low, j), load(high, j), load(tw, j));
-                    store(low, j, add::<P>(x, y));
-                    store(high, j, mul::<P>(sub::<P>(x, y), w));
-                }
-            }
         }
 
         /// Lanes for `_mm512_permutex2var_epi32` on 32 values (x: 0..16, y: 16..32) for the
@@ -720,50 +849,6 @@ mod kernels {
             }
         }
 
-        #[target_feature(enable = "avx512f")]
-        pub(super) unsafe fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
-            for j in (0..low.len()).step_by(16) {
-                store(high, j, mul::<P>(load(low, j), load(tw, j)));
-            }
-        }
-
-        #[target_feature(enable = "avx512f")]
-        pub(super) unsafe fn doubling_pointwise<const P: u32>(
-            fa: &mut [u32],
-            fb: &mut [u32],
-            scale: u32,
-        ) {
-            let scale = splat(scale);
-            for j in (0..fa.len()).step_by(16) {
-                let (a, b) = (load(fa, j), load(fb, j));
-                let c = sub::<P>(add::<P>(b, b), a);
-                let (a_scaled, b_scaled) = (mul::<P>(a, scale), mul::<P>(b, scale));
-                store(fa, j, mul::<P>(a_scaled, c));
-                store(
-                    fb,
-                    j,
-                    add::<P>(mul::<P>(a_scaled, a), mul::<P>(b_scaled, b)),
-                );
-            }
-        }
-
-        #[target_feature(enable = "avx512f")]
-        pub(super) unsafe fn garner<const P2: u32, const P3: u32>(
-            x1: &[u32],
-            x2: &mut [u32],
-            x3: &mut [u32],
-            c: super::super::Garner,
-        ) {
-            let (inv1, inv2, p1_inv2) = (splat(c.inv1), splat(c.inv2), splat(c.p1_inv2));
-            for j in (0..x1.len()).step_by(16) {
-                let x = load(x1, j);
-                let t1 = sub::<P2>(mul::<P2>(load(x2, j), inv1), mul::<P2>(x, inv1));
-                let y3 = add::<P3>(mul::<P3>(x, inv2), mul::<P3>(t1, p1_inv2));
-                store(x2, j, t1);
-                store(x3, j, sub::<P3>(mul::<P3>(load(x3, j), inv2), y3));
-            }
-        }
-
         /// The forward levels with butterflies `len` and `len / 2` apart in one pass: each
         /// value is loaded and stored once for both (half the memory traffic).
         #[target_feature(enable = "avx512f")]
@@ -818,18 +903,6 @@ mod kernels {
                 }
             }
         }
-
-        #[target_feature(enable = "avx512f")]
-        pub(super) unsafe fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for j in (0..len).step_by(16) {
-                    let (x, y) = (load(low, j), mul::<P>(load(high, j), load(tw, j)));
-                    store(low, j, add::<P>(x, y));
-                    store(high, j, sub::<P>(x, y));
-                }
-            }
-        }
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -838,6 +911,13 @@ mod kernels {
 
         use super::super::Field;
         use std::arch::x86_64::*;
+
+        #[derive(Clone, Copy)]
+        pub(super) struct Avx2(__m256i);
+
+        super::lanes_from_helpers!(Avx2, 8);
+
+        super::lane_kernels!(Avx2, "avx2");
 
         #[inline(always)]
         unsafe fn splat(x: u32) -> __m256i {
@@ -881,30 +961,6 @@ mod kernels {
         unsafe fn store(slice: &mut [u32], at: usize, value: __m256i) {
             debug_assert!(at + 8 <= slice.len());
             _mm256_storeu_si256(slice.as_mut_ptr().add(at).cast(), value)
-        }
-
-        #[target_feature(enable = "avx2")]
-        pub(super) unsafe fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for j in (0..len).step_by(8) {
-                    let (x, y, w) = (load(low, j), load(high, j), load(tw, j));
-                    store(low, j, add::<P>(x, y));
-                    store(high, j, mul::<P>(sub::<P>(x, y), w));
-                }
-            }
-        }
-
-        #[target_feature(enable = "avx2")]
-        pub(super) unsafe fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-            for block in a.chunks_exact_mut(2 * len) {
-                let (low, high) = block.split_at_mut(len);
-                for j in (0..len).step_by(8) {
-                    let (x, y) = (load(low, j), mul::<P>(load(high, j), load(tw, j)));
-                    store(low, j, add::<P>(x, y));
-                    store(high, j, sub::<P>(x, y));
-                }
-            }
         }
 
         /// The twiddles of the levels whose butterflies are 4 and 2 apart, as 8 lanes.
@@ -996,57 +1052,6 @@ mod kernels {
                 let (x, y) = split4(add::<P>(u, v), sub::<P>(u, v));
                 store(chunk, 0, x);
                 store(chunk, 8, y);
-            }
-        }
-
-        #[target_feature(enable = "avx2")]
-        pub(super) unsafe fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
-            for j in (0..low.len()).step_by(8) {
-                store(high, j, mul::<P>(load(low, j), load(tw, j)));
-            }
-        }
-
-        #[target_feature(enable = "avx2")]
-        pub(super) unsafe fn to_residues<const P: u32>(a: &mut [u32]) {
-            for j in (0..a.len()).step_by(8) {
-                store(a, j, mul::<P>(load(a, j), splat(1)));
-            }
-        }
-
-        #[target_feature(enable = "avx2")]
-        pub(super) unsafe fn doubling_pointwise<const P: u32>(
-            fa: &mut [u32],
-            fb: &mut [u32],
-            scale: u32,
-        ) {
-            let scale = splat(scale);
-            for j in (0..fa.len()).step_by(8) {
-                let (a, b) = (load(fa, j), load(fb, j));
-                let c = sub::<P>(add::<P>(b, b), a);
-                let (a_scaled, b_scaled) = (mul::<P>(a, scale), mul::<P>(b, scale));
-                store(fa, j, mul::<P>(a_scaled, c));
-                store(
-                    fb,
-                    j,
-                    add::<P>(mul::<P>(a_scaled, a), mul::<P>(b_scaled, b)),
-                );
-            }
-        }
-
-        #[target_feature(enable = "avx2")]
-        pub(super) unsafe fn garner<const P2: u32, const P3: u32>(
-            x1: &[u32],
-            x2: &mut [u32],
-            x3: &mut [u32],
-            c: super::super::Garner,
-        ) {
-            let (inv1, inv2, p1_inv2) = (splat(c.inv1), splat(c.inv2), splat(c.p1_inv2));
-            for j in (0..x1.len()).step_by(8) {
-                let x = load(x1, j);
-                let t1 = sub::<P2>(mul::<P2>(load(x2, j), inv1), mul::<P2>(x, inv1));
-                let y3 = add::<P3>(mul::<P3>(x, inv2), mul::<P3>(t1, p1_inv2));
-                store(x2, j, t1);
-                store(x3, j, sub::<P3>(mul::<P3>(load(x3, j), inv2), y3));
             }
         }
     }
