@@ -138,9 +138,11 @@ impl Twiddles {
 }
 
 mod kernels {
-    //! The transforms and the point-by-point step. Levels run 8 lanes at a time with AVX2
-    //! where the CPU has it (checked at run time), 4 lanes with WebAssembly's simd128 where
-    //! butterflies are at least 4 apart (Pyodide's build enables it), portable Rust otherwise.
+    //! The transforms, the point-by-point step and Garner's digits. They run 16 lanes at a
+    //! time with AVX-512F or 8 with AVX2 where the CPU has them (checked at run time), 4
+    //! with WebAssembly's simd128 (Pyodide's build enables it), portable Rust otherwise.
+    //! The kernels without shuffles are written once (`generic`, over `Lanes`); the
+    //! shortest levels, which regroup lanes, are written per instruction set.
 
     use super::Field;
 
