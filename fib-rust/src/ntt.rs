@@ -146,6 +146,57 @@ mod kernels {
 
     use super::Field;
 
+    /// Runs a kernel of `lane_kernels!` with the widest lanes that divide `len` and that
+    /// this CPU (AVX-512F, AVX2: checked at run time) or build (simd128) has, else on
+    /// scalar lanes, and returns from the calling function.
+    macro_rules! widest_lanes {
+        ($len:expr, $kernel:ident::<$($constant:ident),*>($($argument:expr),*)) => {{
+            #[cfg(target_arch = "x86_64")]
+            if $len % 16 == 0 && std::is_x86_feature_detected!("avx512f") {
+                // SAFETY: AVX-512F is present; the slices are whole chunks of 16 lanes.
+                return unsafe { avx512::$kernel::<$($constant),*>($($argument),*) };
+            }
+            #[cfg(target_arch = "x86_64")]
+            if $len % 8 == 0 && std::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
+                return unsafe { avx2::$kernel::<$($constant),*>($($argument),*) };
+            }
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            if $len % 4 == 0 {
+                // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+                return unsafe { simd128::$kernel::<$($constant),*>($($argument),*) };
+            }
+            // SAFETY: scalar lanes have no requirement.
+            return unsafe { generic::$kernel::<Scalar, $($constant),*>($($argument),*) };
+        }};
+    }
+
+    /// One u32 as lanes: the portable fallback of every kernel.
+    #[derive(Clone, Copy)]
+    struct Scalar(u32);
+
+    impl Lanes for Scalar {
+        const WIDTH: usize = 1;
+        unsafe fn splat(x: u32) -> Self {
+            Scalar(x)
+        }
+        unsafe fn load(slice: &[u32], at: usize) -> Self {
+            Scalar(slice[at])
+        }
+        unsafe fn store(self, slice: &mut [u32], at: usize) {
+            slice[at] = self.0;
+        }
+        unsafe fn mul<const P: u32>(self, other: Self) -> Self {
+            Scalar(Field::<P>::mul(self.0, other.0))
+        }
+        unsafe fn add<const P: u32>(self, other: Self) -> Self {
+            Scalar(Field::<P>::add(self.0, other.0))
+        }
+        unsafe fn sub<const P: u32>(self, other: Self) -> Self {
+            Scalar(Field::<P>::sub(self.0, other.0))
+        }
+    }
+
     /// The forward transform, decimation in frequency (natural order in, bit-reversed
     /// order out), of a whose upper half is zero, which it neither reads nor needs zeroed:
     /// the first level's butterflies are then (x, 0) -> (x, x w). A product's factors
@@ -154,28 +205,12 @@ mod kernels {
         let len = a.len() / 2;
         let (low, high) = a.split_at_mut(len);
         let tw = &twiddles[len..2 * len];
-        #[cfg(target_arch = "x86_64")]
-        if len.is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: AVX-512F is present; the halves are whole chunks of 16 lanes.
-            unsafe { avx512::spread_level::<P>(low, high, tw) };
-            return forward_from::<P>(a, len / 2, twiddles);
-        }
-        #[cfg(target_arch = "x86_64")]
-        if len.is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is present; the halves are whole chunks of 8 lanes.
-            unsafe { avx2::spread_level::<P>(low, high, tw) };
-            return forward_from::<P>(a, len / 2, twiddles);
-        }
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if len.is_multiple_of(4) {
-            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
-            unsafe { simd128::spread_level::<P>(low, high, tw) };
-            return forward_from::<P>(a, len / 2, twiddles);
-        }
-        for ((x, y), &w) in low.iter().zip(high.iter_mut()).zip(tw) {
-            *y = Field::<P>::mul(*x, w);
-        }
+        spread_level::<P>(low, high, tw);
         forward_from::<P>(a, len / 2, twiddles);
+    }
+
+    fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
+        widest_lanes!(low.len(), spread_level::<P>(low, high, tw));
     }
 
     /// Transforms longer than this run their outer levels over the whole array, then all
@@ -236,14 +271,8 @@ mod kernels {
             simd128::forward_last_levels::<P>(a, twiddles);
             return 0;
         }
-        for block in a.chunks_exact_mut(2 * len) {
-            let (low, high) = block.split_at_mut(len);
-            for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
-                let (x, y) = (*u, *v);
-                *u = Field::<P>::add(x, y);
-                *v = Field::<P>::mul(Field::<P>::sub(x, y), w);
-            }
-        }
+        // SAFETY: scalar lanes have no requirement.
+        unsafe { generic::forward_level::<Scalar, P>(a, len, tw) };
         len / 2
     }
 
@@ -298,71 +327,21 @@ mod kernels {
             simd128::inverse_first_levels::<P>(a, twiddles);
             return 4;
         }
-        for block in a.chunks_exact_mut(2 * len) {
-            let (low, high) = block.split_at_mut(len);
-            for ((u, v), &w) in low.iter_mut().zip(high.iter_mut()).zip(tw) {
-                let (x, y) = (*u, Field::<P>::mul(*v, w));
-                *u = Field::<P>::add(x, y);
-                *v = Field::<P>::sub(x, y);
-            }
-        }
+        // SAFETY: as above.
+        unsafe { generic::inverse_level::<Scalar, P>(a, len, tw) };
         len * 2
     }
 
     /// Plain words in, their residues out, in place, divided by 2^32 (a Montgomery
     /// reduction, valid for any u32: the factor is undone with the transform's scale).
     pub(super) fn to_residues<const P: u32>(a: &mut [u32]) {
-        #[cfg(target_arch = "x86_64")]
-        if a.len().is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: AVX-512F is present; the slice is whole chunks of 16 lanes.
-            unsafe { avx512::to_residues::<P>(a) };
-            return;
-        }
-        #[cfg(target_arch = "x86_64")]
-        if a.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is present; the slice is whole chunks of 8 lanes.
-            unsafe { avx2::to_residues::<P>(a) };
-            return;
-        }
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if a.len().is_multiple_of(4) {
-            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
-            unsafe { simd128::to_residues::<P>(a) };
-            return;
-        }
-        for x in a {
-            *x = Field::<P>::mul(*x, 1);
-        }
+        widest_lanes!(a.len(), to_residues::<P>(a));
     }
 
     /// Transforms of a = F(k) and b = F(k+1) in; transforms of a (2b - a) and a^2 + b^2,
     /// multiplied by `scale`, out, in place.
     pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
-        #[cfg(target_arch = "x86_64")]
-        if fa.len().is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: AVX-512F is present; the slices are whole chunks of 16 lanes.
-            unsafe { avx512::doubling_pointwise::<P>(fa, fb, scale) };
-            return;
-        }
-        #[cfg(target_arch = "x86_64")]
-        if fa.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
-            unsafe { avx2::doubling_pointwise::<P>(fa, fb, scale) };
-            return;
-        }
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if fa.len().is_multiple_of(4) {
-            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
-            unsafe { simd128::doubling_pointwise::<P>(fa, fb, scale) };
-            return;
-        }
-        for (x, y) in fa.iter_mut().zip(fb.iter_mut()) {
-            let (a, b) = (*x, *y);
-            let c = Field::<P>::sub(Field::<P>::add(b, b), a);
-            let (a_scaled, b_scaled) = (Field::<P>::mul(a, scale), Field::<P>::mul(b, scale));
-            *x = Field::<P>::mul(a_scaled, c);
-            *y = Field::<P>::add(Field::<P>::mul(a_scaled, a), Field::<P>::mul(b_scaled, b));
-        }
+        widest_lanes!(fa.len(), doubling_pointwise::<P>(fa, fb, scale));
     }
 
     /// The mixed-radix digits of Garner's algorithm, lane by lane: residues (x1, x2, x3)
@@ -373,32 +352,7 @@ mod kernels {
         x3: &mut [u32],
         c: super::Garner,
     ) {
-        #[cfg(target_arch = "x86_64")]
-        if x1.len().is_multiple_of(16) && std::is_x86_feature_detected!("avx512f") {
-            // SAFETY: AVX-512F is present; the slices are whole chunks of 16 lanes.
-            unsafe { avx512::garner::<P2, P3>(x1, x2, x3, c) };
-            return;
-        }
-        #[cfg(target_arch = "x86_64")]
-        if x1.len().is_multiple_of(8) && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
-            unsafe { avx2::garner::<P2, P3>(x1, x2, x3, c) };
-            return;
-        }
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if x1.len().is_multiple_of(4) {
-            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
-            unsafe { simd128::garner::<P2, P3>(x1, x2, x3, c) };
-            return;
-        }
-        for ((&x1, x2), x3) in x1.iter().zip(x2.iter_mut()).zip(x3.iter_mut()) {
-            let t1 = Field::<P2>::sub(Field::<P2>::mul(*x2, c.inv1), Field::<P2>::mul(x1, c.inv1));
-            let y3 = Field::<P3>::add(
-                Field::<P3>::mul(x1, c.inv2),
-                Field::<P3>::mul(t1, c.p1_inv2),
-            );
-            (*x2, *x3) = (t1, Field::<P3>::sub(Field::<P3>::mul(*x3, c.inv2), y3));
-        }
+        widest_lanes!(x1.len(), garner::<P2, P3>(x1, x2, x3, c));
     }
 
     /// The u32 lanes of one instruction set, with `Field`'s arithmetic on every lane:
