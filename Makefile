@@ -23,7 +23,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Benchmark settings for `make bench`; override on the command line: make bench N=500000
 N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
-RUNTIMES   ?= native,pyodide
+RUNTIMES   ?= native,pyodide,chromium
 REPEATS    ?= 5
 ROUNDS     ?= 3
 
@@ -111,8 +111,9 @@ pyodide-vendor: setup
 # ---------------------------------------------------------------------------- run
 
 .PHONY: bench
-bench: wheels ## Python vs Rust debug/release, native and in Pyodide (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
-	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) --repeats $(REPEATS) --rounds $(ROUNDS) \
+bench: wheels chromium ## Python vs Rust debug/release vs JavaScript: native, Pyodide, Chromium (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
+	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) \
+	  --variant python,rust-debug,rust-release,javascript --repeats $(REPEATS) --rounds $(ROUNDS) \
 	  --json $(BUILD)/benchmark.json --plot $(BUILD)/benchmark.png
 
 HOST ?= 127.0.0.1
@@ -125,11 +126,15 @@ serve: wheels ## Serve the benchmark site on http://$(HOST):$(PORT)/ (HOST=, POR
 # ---------------------------------------------------------------------------- tests
 
 .PHONY: test
-test: lint test-rust test-conformance test-pyodide test-benchmarks test-webapp test-browser ## Everything CI runs
+test: lint test-rust test-javascript test-conformance test-pyodide test-benchmarks test-webapp test-browser ## Everything CI runs
 
 .PHONY: test-rust
 test-rust: rust-tools ## cargo test for the workspace
 	cargo test --workspace
+
+.PHONY: test-javascript
+test-javascript: node_modules/.installed ## The JavaScript BigInt build's own tests (node --test)
+	node --test fib-javascript/test/
 
 # fib-pyrs's own tests (panics, GIL, target) join the suite for the Rust builds.
 binding_tests = $$([ $(1) = python ] || echo fib-pyrs/tests)
@@ -152,7 +157,7 @@ test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for
 	done
 
 .PHONY: test-benchmarks
-test-benchmarks: wheels ## Tests of the benchmark CLI (tiny n, checks the JSON)
+test-benchmarks: wheels chromium ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
 	$(POETRY) run pytest -q -p no:cacheprovider benchmarks/tests
 
 .PHONY: test-webapp

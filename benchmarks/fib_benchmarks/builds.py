@@ -51,6 +51,11 @@ GMP_REFERENCE = "gmp"
 #: release profile), to show what the binding costs. Native only.
 RUST_CORE = "rust-core"
 RUST_CORE_TIMER = REPO_ROOT / "target" / "release" / "examples" / "fib_timer"
+#: The same algorithms on JavaScript BigInt (`fib-javascript/`): under Node.js natively, in
+#: its own worker in the browser. No wheel: the answer to "why not just JavaScript?".
+JAVASCRIPT = "javascript"
+#: What the web page measures, in its table order: the wheels' builds, then JavaScript.
+PAGE_VARIANTS = (*VARIANTS, JAVASCRIPT)
 
 
 class BuildError(Exception):

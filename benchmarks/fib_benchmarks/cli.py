@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import statistics
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import builds, report, runners, schema
+from . import builds, measure, report, runners, schema
 
 MAX_N = 10_000_000  # the contract of every implementation (fib-rust's MAX_N)
 DEFAULT_NS = [1_000, 10_000, 100_000]
@@ -20,7 +19,7 @@ DEFAULT_NS = [1_000, 10_000, 100_000]
 # Not a terminal (CI logs, `| tee`): rich would assume 80 columns and fold the table.
 console = Console()
 if not console.is_terminal:
-    console = Console(width=130)
+    console = Console(width=160)
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 
@@ -33,6 +32,7 @@ class Variant(str, Enum):
     python = "python"
     rust_debug = "rust-debug"
     rust_release = "rust-release"
+    javascript = "javascript"
     gmp = "gmp"
     rust_core = "rust-core"
 
@@ -40,6 +40,7 @@ class Variant(str, Enum):
 class Runtime(str, Enum):
     native = "native"
     pyodide = "pyodide"
+    chromium = "chromium"
 
 
 def _split(values: list[str]) -> list[str]:
@@ -58,6 +59,21 @@ def _parse_ns(values: list[str]) -> list[int]:
             raise typer.BadParameter(f"{n} is outside 0..{MAX_N}", param_hint="--n")
         ns.append(n)
     return sorted(set(ns))
+
+
+def _parse_warmup(text: str) -> int | str:
+    if text.strip() == measure.AUTO:
+        return measure.AUTO
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= measure.WARMUP_MAX_CALLS * 5:
+        raise typer.BadParameter(
+            f"{text!r} is neither 'auto' nor a count from 0 to {measure.WARMUP_MAX_CALLS * 5}",
+            param_hint="--warmup",
+        )
+    return count
 
 
 def _choices(values: list[str], enum: type[Enum], hint: str) -> list[str]:
@@ -87,15 +103,29 @@ def benchmark(
         typer.Option(
             "--variant",
             "-v",
-            help="python, rust-debug, rust-release; references: gmp (GMP, native, doubling), "
-            "rust-core (fib-rust timed from Rust, native).",
+            help="python, rust-debug, rust-release, javascript (BigInt: Node.js natively, a "
+            "worker in Chromium); references: gmp (GMP, native, doubling), rust-core (fib-rust "
+            "timed from Rust, native).",
         ),
     ] = ["python", "rust-debug", "rust-release"],  # noqa: B006
     runtime: Annotated[
-        list[str], typer.Option("--runtime", "-r", help="native, pyodide (Pyodide under Node.js).")
+        list[str],
+        typer.Option(
+            "--runtime",
+            "-r",
+            help="native, pyodide (Pyodide under Node.js), chromium (the web page's own "
+            "workers in Debian's headless Chromium).",
+        ),
     ] = ["native"],  # noqa: B006
     repeats: Annotated[int, typer.Option(min=1, max=1000, help="Timed calls per case.")] = 5,
-    warmup: Annotated[int, typer.Option(min=0, max=100, help="Untimed calls before them.")] = 1,
+    warmup: Annotated[
+        str,
+        typer.Option(
+            help="Untimed calls before them: a number, or 'auto' to warm up until the last "
+            f"{measure.SETTLED_WINDOW} calls agree within {measure.SETTLED_SPREAD:.0%} (at most "
+            f"{measure.WARMUP_MAX_CALLS} calls and {measure.WARMUP_MAX_SECONDS:g} s)."
+        ),
+    ] = measure.AUTO,
     rounds: Annotated[
         int,
         typer.Option(
@@ -128,7 +158,7 @@ def benchmark(
         "variants": _choices(variant, Variant, "--variant"),
         "runtimes": _choices(runtime, Runtime, "--runtime"),
         "repeats": repeats,
-        "warmup": warmup,
+        "warmup": _parse_warmup(warmup),
         "rounds": rounds,
     }
     try:
@@ -158,8 +188,11 @@ def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional
     """The part of ``plan`` one build runs in one runtime, or None if it runs nothing there.
 
     The references are native only, and GMP is a reference for the doubling algorithm only.
+    JavaScript has no Pyodide: it runs under Node.js natively and in its own page worker.
     """
     if variant in (builds.GMP_REFERENCE, builds.RUST_CORE) and runtime_kind != "native":
+        return None
+    if variant == builds.JAVASCRIPT and runtime_kind == "pyodide":
         return None
     if variant == builds.GMP_REFERENCE:
         plan = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}
@@ -180,7 +213,9 @@ def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Ro
         for runtime_kind, variant, run_plan in runs:
             cases = len(run_plan["algorithms"]) * len(plan["ns"])
             calls = cases * plan["repeats"] * settings["rounds"]
-            tasks[variant, runtime_kind] = progress.add_task(f"{variant} ({runtime_kind})", calls)
+            tasks[variant, runtime_kind] = progress.add_task(
+                f"{variant} ({runtime_kind})", total=calls
+            )
         for _ in range(settings["rounds"]):
             for runtime_kind, variant, run_plan in runs:
                 task, label = tasks[variant, runtime_kind], f"{variant} ({runtime_kind})"
@@ -213,12 +248,16 @@ def _merge(row: schema.Row, later: schema.Row) -> schema.Row:
             f"{row['variant']} ({row['runtime_kind']}): F({row['n']:,}) changed between rounds"
         )
     times = row["times_ns"] + later["times_ns"]
+    # Both rounds warmed up the same way: a fixed count (None) or auto (both must settle).
+    settled = None if row["warmup_settled"] is None else (
+        row["warmup_settled"] and later["warmup_settled"])  # fmt: skip
     return row | {
         "repeats": len(times),
         "times_ns": times,
-        "median_ms": statistics.median(times) / 1e6,
-        "min_ms": min(times) / 1e6,
-        "max_ms": max(times) / 1e6,
+        "warmup": row["warmup"] + later["warmup"],
+        "warmup_times_ns": row["warmup_times_ns"] + later["warmup_times_ns"],
+        "warmup_settled": settled,
+        **measure.summarize(times, settled),
     }
 
 

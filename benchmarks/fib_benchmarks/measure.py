@@ -5,8 +5,10 @@ fib_benchmarks.measure PLAN_JSON``) or Pyodide. Standard library only. Output is
 of events (dicts), one JSON object per line on stdout for subprocesses:
 
 - ``{"event": "ready", "build": {...}, "runtime": "..."}``
-- ``{"event": "progress", "algorithm", "n", "done", "total"}``: ``done`` of ``total`` timed
-  calls (warm-up excluded) for that case;
+- ``{"event": "warm", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_settled"}``:
+  the warm-up of a case is over;
+- ``{"event": "progress", "algorithm", "n", "done", "total", "last_ns"}``: ``done`` of
+  ``total`` timed calls (warm-up excluded) for that case, the last one took ``last_ns``;
 - ``{"event": "result", ...}``: one measurement (see ``schema.Measurement``);
 - ``{"event": "error", "message": "..."}``: the run stopped; the message is the exception.
 """
@@ -82,26 +84,112 @@ def timed_call(function: Callable[[], int]) -> tuple[int, int]:
     return elapsed, value
 
 
+# Adaptive warm-up, the same rule in every harness (this module, the JavaScript build's
+# measure.mjs, fib-rust's fib_timer): untimed calls until the last SETTLED_WINDOW of them
+# lie within SETTLED_SPREAD of each other, at most WARMUP_MAX_CALLS calls and no new call
+# once WARMUP_MAX_SECONDS have gone on warm-up. V8 runs a wasm function in its baseline
+# compiler until the optimising tier has compiled it in the background, so a fixed single
+# warm-up call left small-n browser rows measuring the baseline code.
+WARMUP_MAX_CALLS = 20
+WARMUP_MAX_SECONDS = 2.0
+SETTLED_WINDOW = 3
+SETTLED_SPREAD = 0.05
+AUTO = "auto"
+
+
+def settled(times_ns: list[int]) -> bool:
+    """Whether the last SETTLED_WINDOW warm-up times agree within SETTLED_SPREAD."""
+    if len(times_ns) < SETTLED_WINDOW:
+        return False
+    last = times_ns[-SETTLED_WINDOW:]
+    return max(last) - min(last) <= SETTLED_SPREAD * min(last)
+
+
+def warm_up(
+    call: Callable[[], int], warmup: int | str, first: Optional[Callable[[], int]] = None
+) -> Event:
+    """Untimed calls before the timed ones: ``warmup`` of them, or ``"auto"`` (see above).
+
+    ``first``, if given, replaces ``call`` for the first warm-up call only: the browser
+    passes the progress hook there, so a person sees a long call advance while no timed
+    call ever carries the hook. Returns the record every row keeps: how many calls ran,
+    their times, and whether they settled (None for a fixed count).
+    """
+    times: list[int] = []
+    auto = warmup == AUTO
+    limit = WARMUP_MAX_CALLS if auto else int(warmup)
+    while len(times) < limit:
+        elapsed, _ = timed_call(first if first is not None and not times else call)
+        times.append(elapsed)
+        if auto and (settled(times) or sum(times) >= WARMUP_MAX_SECONDS * 1e9):
+            break
+    return {
+        "warmup": len(times),
+        "warmup_times_ns": times,
+        "warmup_settled": settled(times) if auto else None,
+    }
+
+
+# An outlier lies beyond 1.5 interquartile ranges from the middle half (Tukey's fences);
+# a row is flagged unstable when its standard deviation exceeds this share of its mean
+# (pyperf's rule of thumb).
+OUTLIER_IQRS = 1.5
+UNSTABLE_STDEV = 0.10
+
+
+def summarize(times_ns: list[int], warmup_settled: Optional[bool] = None) -> Event:
+    """Statistics of the timed calls, with the warnings a reader should see beside them."""
+    ordered = sorted(times_ns)
+    count = len(ordered)
+    if count >= 2:
+        q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    else:
+        q1 = median = q3 = float(ordered[0])
+    mean = statistics.fmean(ordered)
+    stdev = statistics.stdev(ordered) if count >= 2 else 0.0
+    iqr = q3 - q1
+    low, high = q1 - OUTLIER_IQRS * iqr, q3 + OUTLIER_IQRS * iqr
+    outliers = sum(1 for t in ordered if t < low or t > high)
+    warnings = []
+    if outliers:
+        warnings.append(f"{outliers} of {count} calls are outliers (beyond 1.5 IQR)")
+    if count >= 2 and stdev > UNSTABLE_STDEV * mean:
+        warnings.append(f"unstable: the standard deviation is {stdev / mean:.0%} of the mean")
+    if warmup_settled is False:
+        warnings.append("warm-up stopped at its bound before the timings settled")
+    return {
+        "median_ms": median / 1e6,
+        "min_ms": ordered[0] / 1e6,
+        "max_ms": ordered[-1] / 1e6,
+        "mean_ms": mean / 1e6,
+        "stdev_ms": stdev / 1e6,
+        "q1_ms": q1 / 1e6,
+        "q3_ms": q3 / 1e6,
+        "iqr_ms": iqr / 1e6,
+        "outliers": outliers,
+        "warnings": warnings,
+    }
+
+
 def measure_case(
     module: Any,
     algorithm: str,
     n: int,
     repeats: int,
-    warmup: int,
+    warmup: int | str = AUTO,
     progress: Optional[Callable[[int, int], object]] = None,
 ) -> Iterator[Event]:
     """Warm up, then time ``repeats`` calls of ``module.fib(n, algorithm)``.
 
     The timed span is exactly what a Python user pays: the call, including the conversion
-    of the result to a Python int. Progress events come between calls; ``progress``, if
-    given, is passed to ``fib`` to follow long calls from inside (the browser does that).
+    of the result to a Python int, and nothing else: ``progress``, if given, follows the
+    first warm-up call from inside (the browser draws it), never a timed one. Progress
+    events come between calls.
     """
-    if progress is None:
-        call = lambda: module.fib(n, algorithm)  # noqa: E731
-    else:
-        call = lambda: module.fib(n, algorithm, progress=progress)  # noqa: E731
-    for _ in range(warmup):
-        call()
+    call = lambda: module.fib(n, algorithm)  # noqa: E731
+    traced = None if progress is None else lambda: module.fib(n, algorithm, progress=progress)
+    warm = warm_up(call, warmup, first=traced)
+    yield {"event": "warm", "algorithm": algorithm, "n": n, **warm}
     times: list[int] = []
     value = None
     for done in range(1, repeats + 1):
@@ -110,27 +198,40 @@ def measure_case(
             raise AssertionError(f"fib({n}, {algorithm!r}) changed between repeats")
         value = result
         times.append(elapsed)
-        yield {"event": "progress", "algorithm": algorithm, "n": n, "done": done, "total": repeats}
+        yield {"event": "progress", "algorithm": algorithm, "n": n, "done": done, "total": repeats,
+               "last_ns": elapsed}  # fmt: skip
     yield {
         "event": "result",
         "algorithm": algorithm,
         "n": n,
         "repeats": repeats,
-        "warmup": warmup,
+        **warm,
         "times_ns": times,
-        "median_ms": statistics.median(times) / 1e6,
-        "min_ms": min(times) / 1e6,
-        "max_ms": max(times) / 1e6,
-        "progress_hook": progress is not None,
+        **summarize(times, warm["warmup_settled"]),
+        "timer_resolution_ns": timer_resolution_ns(),
         **describe(value),
     }
+
+
+def timer_resolution_ns() -> int:
+    """The smallest step of ``perf_counter_ns`` seen: 100 µs in a browser page that is not
+    cross-origin isolated, 5 µs in one that is, well under a microsecond natively."""
+    smallest = None
+    for _ in range(5):
+        start = time.perf_counter_ns()
+        while (now := time.perf_counter_ns()) == start:
+            pass
+        step = now - start
+        smallest = step if smallest is None else min(smallest, step)
+    return smallest
 
 
 def run_plan(plan: dict[str, Any]) -> Iterator[Event]:
     """Run every (algorithm, n) of ``plan`` against the module it names.
 
     ``plan``: ``{"module": "fib_pyrs", "algorithms": [...], "ns": [...], "repeats": 5,
-    "warmup": 1}``. Any exception ends the stream with an ``error`` event.
+    "warmup": "auto"}`` (or a number of warm-up calls). Any exception ends the stream with
+    an ``error`` event.
     """
     try:
         module = importlib.import_module(plan["module"])

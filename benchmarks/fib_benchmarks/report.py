@@ -30,21 +30,21 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
         title=f"F(n), median of timed calls; runtime: {' · '.join(runtimes)}",
         title_justify="left",
     )
-    grid.add_column("algorithm")
-    grid.add_column("n", justify="right")
-    grid.add_column("build")
+    grid.add_column("algorithm", no_wrap=True)
+    grid.add_column("n", justify="right", no_wrap=True)
+    grid.add_column("build", no_wrap=True)
     if several_runtimes:
-        grid.add_column("runtime")
-    for name in ("median", "min", "max", "vs Python", "debug/release"):
-        grid.add_column(name, justify="right")
+        grid.add_column("runtime", no_wrap=True)
+    for name in ("median", "± IQR/2", "min", "warm-up", "vs Python", "debug/release"):
+        grid.add_column(name, justify="right", no_wrap=True)
     with_gmp = any(row.get("vs_gmp") for row in rows)
     if with_gmp:
-        grid.add_column("time/GMP", justify="right")
+        grid.add_column("time/GMP", justify="right", no_wrap=True)
     if several_runtimes:
-        grid.add_column("wasm/native", justify="right")
-    grid.add_column("digits", justify="right")
-    grid.add_column("digest")
+        grid.add_column("wasm/native", justify="right", no_wrap=True)
+    grid.add_column("digest", no_wrap=True)
     previous_case = None
+    notes: list[str] = []
     for row in rows:
         case = (row["algorithm"], row["n"])
         if previous_case is not None and case != previous_case:
@@ -53,20 +53,33 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
         cells = [row["algorithm"], f"{row['n']:,}", row["variant"]]
         if several_runtimes:
             cells.append(row["runtime_kind"])
-        cells += [_ms(row[key]) for key in ("median_ms", "min_ms", "max_ms")]
+        flag = f" [yellow]![{len(notes) + 1}][/]" if row["warnings"] else ""
+        if row["warnings"]:
+            label = f"{row['variant']} ({row['runtime_kind']}) {row['algorithm']} F({row['n']:,})"
+            notes.append(f"[{len(notes) + 1}] {label}: {'; '.join(row['warnings'])}")
+        cells.append(_ms(row["median_ms"]) + flag)
+        cells += [f"± {_ms(row['iqr_ms'] / 2)}", _ms(row["min_ms"])]
+        cells.append(f"{row['warmup']}" + ("" if row["warmup_settled"] is not False else "*"))
         cells.append(_ratio(row["speedup_vs_python"]))
         cells.append(_ratio(row["debug_vs_release"]) if row["debug_vs_release"] else "")
         if with_gmp:
             cells.append(_ratio(row["vs_gmp"]) if row["vs_gmp"] else "")
         if several_runtimes:
             cells.append(_ratio(row["slowdown_vs_native"]))
-        cells += [f"{row['digits']:,}", row["digest"][7:15]]
+        cells.append(row["digest"][7:15])
         grid.add_row(*cells)
+    caption = [
+        "± IQR/2: half the interquartile range of the timed calls. warm-up: untimed calls "
+        "before them (* = stopped by its bound before the timings settled). Every timed "
+        "call is in the JSON."
+    ]
     if startups:
         starts = ", ".join(
             f"{s['variant']} ({s['runtime_kind']}) {s['seconds']:.2f} s" for s in startups
         )
-        grid.caption = f"start-up, not included above: {starts}"
+        caption.append(f"Start-up, not included above: {starts}.")
+    grid.caption = "\n".join(caption + notes)
+    grid.caption_justify = "left"
     return grid
 
 

@@ -2,11 +2,15 @@
 
 - ``native``: ``python -m fib_benchmarks.measure`` in a subprocess whose ``PYTHONPATH`` holds
   exactly one build (``builds.variant_environment``).
+  The JavaScript build runs natively too: ``node fib-javascript/node_runner.mjs``.
 - ``pyodide``: ``node pyodide_runner.mjs``: a fresh Pyodide instance under Node.js that
   micropip-installs the build's emscripten wheel from a local file; no network.
+- ``chromium``: the web page's own worker for the build, in headless Chromium
+  (``chromium_runner``).
 
-Both yield the events of ``measure.run_plan``; the ``ready`` event gains ``startup_s``, the
+All yield the events of ``measure.run_plan``; the ``ready`` event gains ``startup_s``, the
 cold start (interpreter, package installation, import), which is never part of a timing.
+Every result row is summarised here by ``measure.summarize``, whichever harness timed it.
 
 ``python -m fib_benchmarks.runners pyodide-pytest VARIANT FOLDER... [-PYTEST_OPTIONS...]``
 runs pytest suites inside Pyodide against one build (``make test-pyodide``).
@@ -26,11 +30,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Optional
 
-from . import builds
+from . import builds, measure
 
 Event = dict[str, Any]
 PYODIDE_RUNNER = Path(__file__).with_name("pyodide_runner.mjs")
 PYODIDE_DIR = builds.REPO_ROOT / "node_modules" / "pyodide"
+JAVASCRIPT_RUNNER = builds.REPO_ROOT / "fib-javascript" / "node_runner.mjs"
 # The test suite inside Pyodide reports within a minute: ten minutes without its result
 # mean a hang (say, Pyodide waiting forever on a file). Measurements get no such bound:
 # between two events there is one timed call, and F(MAX_N) by the iterative algorithm
@@ -42,14 +47,24 @@ class RunnerError(Exception):
     """A build could not be measured; the message says which and why."""
 
 
+class Cancelled(RunnerError):
+    """The caller asked the run to stop; its child process was killed."""
+
+
+# How often a run that can be cancelled looks at its stop flag between two lines.
+STOP_POLL_S = 0.1
+
+
 def _events(
     command: list[str],
     env: dict[str, str],
     label: str,
     silence_timeout_s: Optional[float] = None,
+    stop: Optional[threading.Event] = None,
 ) -> Iterator[Event]:
     """JSON-line events from a child process; an ``error`` event becomes RunnerError, and
-    so does ``silence_timeout_s`` seconds without a line (the child is then killed)."""
+    so does ``silence_timeout_s`` seconds without a line; ``stop``, once set, ends the run
+    with Cancelled. The child is killed whenever the run ends early."""
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
         assert child.stdout is not None
         lines: queue.Queue[Optional[str]] = queue.Queue()
@@ -61,13 +76,23 @@ def _events(
 
         threading.Thread(target=pump, daemon=True).start()
         try:
+            silent_since = time.monotonic()
             while True:
+                if stop is not None and stop.is_set():
+                    raise Cancelled(f"{label}: cancelled")
+                wait = silence_timeout_s
+                if stop is not None:
+                    wait = STOP_POLL_S if wait is None else min(wait, STOP_POLL_S)
                 try:
-                    line = lines.get(timeout=silence_timeout_s)
+                    line = lines.get(timeout=wait)
                 except queue.Empty:
-                    raise RunnerError(
-                        f"{label}: silent for {silence_timeout_s} s; stopped"
-                    ) from None
+                    silent = time.monotonic() - silent_since
+                    if silence_timeout_s is not None and silent >= silence_timeout_s:
+                        raise RunnerError(
+                            f"{label}: silent for {silence_timeout_s} s; stopped"
+                        ) from None
+                    continue
+                silent_since = time.monotonic()
                 if line is None:
                     break
                 event = json.loads(line)
@@ -81,29 +106,41 @@ def _events(
             raise RunnerError(f"{label}: exited with status {child.returncode}")
 
 
-def run_native(variant: str, plan: dict[str, Any]) -> Iterator[Event]:
+def run_native(
+    variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
+) -> Iterator[Event]:
     if variant == builds.RUST_CORE:
         if not builds.RUST_CORE_TIMER.exists():
             raise builds.BuildError(f"{builds.RUST_CORE_TIMER} is missing: run `make wheels`")
         cases = [f"{a}:{n}" for a in plan["algorithms"] for n in plan["ns"]]
         command = [str(builds.RUST_CORE_TIMER), str(plan["repeats"]), str(plan["warmup"]), *cases]
         env = dict(os.environ)
+    elif variant == builds.JAVASCRIPT:
+        command = [_node(), str(JAVASCRIPT_RUNNER), json.dumps(plan)]
+        env = dict(os.environ)
     else:
         env = builds.variant_environment(variant)
         plan = plan | {"module": env["FIB_IMPL"]}
         command = [sys.executable, "-m", "fib_benchmarks.measure", json.dumps(plan)]
     started = time.perf_counter()
-    for event in _events(command, env, f"{variant} (native)"):
+    for event in _events(command, env, f"{variant} (native)", stop=stop):
         if event["event"] == "ready":
             event["startup_s"] = time.perf_counter() - started
         yield event
 
 
-def pyodide_request(variant: str, mode: str, **fields: Any) -> dict[str, Any]:
-    """What the Node runner needs for one build: Pyodide, micropip and the wheels."""
+def _node() -> str:
     node = shutil.which("node")
     if node is None:
-        raise builds.BuildError("Node.js is needed to run Pyodide: apt-get install nodejs")
+        raise builds.BuildError(
+            "Node.js is needed (Pyodide, the JavaScript build): apt-get install nodejs"
+        )
+    return node
+
+
+def pyodide_request(variant: str, mode: str, **fields: Any) -> dict[str, Any]:
+    """What the Node runner needs for one build: Pyodide, micropip and the wheels."""
+    _node()
     if not (PYODIDE_DIR / "pyodide.mjs").exists():
         raise builds.BuildError(f"no Pyodide runtime in {PYODIDE_DIR}: run `make pyodide-wheels`")
     wheel = builds.find_wheel(variant, "pyodide")
@@ -117,7 +154,9 @@ def pyodide_request(variant: str, mode: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-def run_pyodide(variant: str, plan: dict[str, Any]) -> Iterator[Event]:
+def run_pyodide(
+    variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
+) -> Iterator[Event]:
     request = pyodide_request(
         variant,
         "measure",
@@ -127,7 +166,7 @@ def run_pyodide(variant: str, plan: dict[str, Any]) -> Iterator[Event]:
     started = time.perf_counter()
     command = ["node", str(PYODIDE_RUNNER), json.dumps(request)]
     startup: Optional[Event] = None
-    for event in _events(command, dict(os.environ), f"{variant} (pyodide)"):
+    for event in _events(command, dict(os.environ), f"{variant} (pyodide)", stop=stop):
         if event["event"] == "startup":
             startup = event
             continue
@@ -160,7 +199,15 @@ def pyodide_pytest(variant: str, folders: list[Path], pytest_args: list[str]) ->
     return 1
 
 
-RUNNERS = {"native": run_native, "pyodide": run_pyodide}
+def run_chromium(
+    variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
+) -> Iterator[Event]:
+    from . import chromium_runner  # Playwright and the site are needed by this runtime only
+
+    yield from chromium_runner.run_chromium(variant, plan, stop)
+
+
+RUNNERS = {"native": run_native, "pyodide": run_pyodide, "chromium": run_chromium}
 
 
 def measure_build(
@@ -168,15 +215,17 @@ def measure_build(
     variant: str,
     plan: dict[str, Any],
     on_progress: Optional[Callable[[Event], None]] = None,
+    stop: Optional[threading.Event] = None,
 ) -> tuple[Event, list[Event]]:
     """Run ``plan`` against one build in one runtime: its start-up record and result rows.
 
-    Rows follow ``schema`` (less the ratios, which need the other builds' rows).
+    Rows follow ``schema`` (less the ratios, which need the other builds' rows). Setting
+    ``stop`` kills the run's process and raises Cancelled.
     """
     where: dict[str, Any] = {"variant": variant, "runtime_kind": runtime_kind}
     startup: Event = {}
     rows = []
-    for event in RUNNERS[runtime_kind](variant, plan):
+    for event in RUNNERS[runtime_kind](variant, plan, stop=stop):
         kind = event.pop("event")
         if kind == "ready":
             where |= {"runtime": event["runtime"], "build": event["build"]}
@@ -184,7 +233,9 @@ def measure_build(
         elif kind == "progress" and on_progress is not None:
             on_progress(event)
         elif kind == "result":
-            rows.append(where | event)
+            rows.append(
+                where | event | measure.summarize(event["times_ns"], event["warmup_settled"])
+            )
     return startup, rows
 
 

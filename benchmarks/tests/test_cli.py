@@ -92,6 +92,8 @@ def test_table_is_printed(document):
         (["--variant", "rust"], "'rust' is not one of python, rust-debug, rust-release"),
         (["--algorithm", "matrix"], "'matrix' is not one of iterative, doubling"),
         (["--repeats", "0"], "--repeats"),
+        (["--warmup", "soon"], "neither 'auto' nor a count"),
+        (["--runtime", "firefox"], "'firefox' is not one of native, pyodide, chromium"),
     ],
 )
 def test_bad_options_are_explained_without_a_traceback(args, message):
@@ -129,3 +131,54 @@ def test_reference_columns_agree_with_the_builds_over_rounds(tmp_path):
     for n in (0, 10, 300):
         assert len({(r["digest"], r["digits"], r["trailing"]) for r in rows if r["n"] == n}) == 1
     assert all(r["runtime"].startswith("Rust") for r in rows if r["variant"] == "rust-core")
+
+
+def test_warm_up_is_adaptive_and_every_sample_is_kept(document):
+    doc, _ = document
+    for row in doc["rows"]:
+        # --warmup 1 in this run: exactly one untimed call, recorded with its time.
+        assert row["warmup"] == 1 and len(row["warmup_times_ns"]) == 1
+        assert row["warmup_settled"] is None
+        assert row["q1_ms"] <= row["median_ms"] <= row["q3_ms"]
+        assert row["iqr_ms"] == pytest.approx(row["q3_ms"] - row["q1_ms"])
+        assert isinstance(row["warnings"], list)
+
+
+def test_auto_warm_up_settles_or_says_why(tmp_path):
+    out = tmp_path / "auto.json"
+    result = run_benchmark(
+        "--n", "5000", "--algorithm", "doubling", "--variant", "python,rust-core,javascript",
+        "--repeats", "3", "--json", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    for row in json.loads(out.read_text())["rows"]:
+        times = row["warmup_times_ns"]
+        assert 1 <= row["warmup"] == len(times) <= 20
+        if row["warmup_settled"]:  # the last three agree within 5 %
+            assert max(times[-3:]) - min(times[-3:]) <= 0.05 * min(times[-3:])
+        else:  # stopped by a bound: the count or the time
+            assert len(times) == 20 or sum(times) >= 2e9
+            assert any("warm-up" in warning for warning in row["warnings"])
+
+
+def test_the_page_workers_are_a_runtime_of_the_cli(tmp_path):
+    """--runtime chromium: the site's own workers in Debian's headless Chromium."""
+    out = tmp_path / "chromium.json"
+    result = run_benchmark(
+        "--n", "1000,2000", "--algorithm", "doubling", "--variant", "python,rust-release,javascript",
+        "--runtime", "native,chromium", "--repeats", "3", "--json", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = json.loads(out.read_text())
+    rows = doc["rows"]
+    cases = {(r["variant"], r["runtime_kind"], r["n"]) for r in rows}
+    assert cases == {(v, where, n) for v in ("python", "rust-release", "javascript")
+                     for where in ("native", "chromium") for n in (1000, 2000)}  # fmt: skip
+    for n, digits in ((1000, 209), (2000, 418)):
+        assert len({r["digest"] for r in rows if r["n"] == n}) == 1  # browser and native agree
+        assert {r["digits"] for r in rows if r["n"] == n} == {digits}
+    chromium = [r for r in rows if r["runtime_kind"] == "chromium"]
+    assert all(r["runtime"].startswith(("Pyodide", "Chrome")) for r in chromium)
+    assert all(r["slowdown_vs_native"] > 0 for r in chromium)
+    assert all(len(r["times_ns"]) == 3 and r["warmup"] >= 1 for r in chromium)
+    assert {s["runtime_kind"] for s in doc["startups"]} == {"native", "chromium"}

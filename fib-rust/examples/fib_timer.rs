@@ -1,6 +1,6 @@
 //! Times `fib_rust::fib` with no Python at all: the "rust-core" row of the benchmark.
 //!
-//! `fib_timer REPEATS WARMUP ALGORITHM:N...` prints the same JSON-line events as
+//! `fib_timer REPEATS WARMUP|auto ALGORITHM:N...` prints the same JSON-line events as
 //! `python -m fib_benchmarks.measure` (ready, progress, result), so the benchmark shows
 //! the cost of the Python binding as the ratio between this row and rust-release's.
 //! Built by `make wheels` with the release profile, like the release wheel.
@@ -43,36 +43,83 @@ fn describe(value: &BigUint) -> String {
     )
 }
 
-fn run(repeats: usize, warmup: usize, algorithm: Algorithm, n: u64) -> Result<(), String> {
-    let call = || fib(n, algorithm).map_err(|error| format!("ValueError: {error}"));
-    for _ in 0..warmup {
-        black_box(call()?);
+/// How many untimed calls come first: a fixed count, or `auto`, the rule of
+/// `fib_benchmarks.measure.warm_up` (its constants are repeated here, and the benchmark's
+/// tests check that this timer follows it).
+#[derive(Clone, Copy)]
+enum Warmup {
+    Fixed(usize),
+    Auto,
+}
+
+const WARMUP_MAX_CALLS: usize = 20;
+const WARMUP_MAX_SECONDS: f64 = 2.0;
+const SETTLED_WINDOW: usize = 3;
+const SETTLED_SPREAD: f64 = 0.05;
+
+fn settled(times: &[u64]) -> bool {
+    if times.len() < SETTLED_WINDOW {
+        return false;
     }
+    let last = &times[times.len() - SETTLED_WINDOW..];
+    let (low, high) = (last.iter().min().unwrap(), last.iter().max().unwrap());
+    (high - low) as f64 <= SETTLED_SPREAD * *low as f64
+}
+
+fn list(times: &[u64]) -> String {
+    let items: Vec<String> = times.iter().map(u64::to_string).collect();
+    items.join(", ")
+}
+
+/// Prints the case's events; statistics are left to the benchmark, which summarises the
+/// raw times of every build in one place.
+fn run(repeats: usize, warmup: Warmup, algorithm: Algorithm, n: u64) -> Result<(), String> {
+    let call = || fib(n, algorithm).map_err(|error| format!("ValueError: {error}"));
+    let timed = || -> Result<(u64, BigUint), String> {
+        let start = Instant::now();
+        let value = black_box(call()?);
+        Ok((start.elapsed().as_nanos() as u64, value))
+    };
+    let mut warm = Vec::new();
+    loop {
+        let limit = match warmup {
+            Warmup::Fixed(count) => count,
+            Warmup::Auto => WARMUP_MAX_CALLS,
+        };
+        if warm.len() >= limit {
+            break;
+        }
+        warm.push(timed()?.0);
+        let spent = warm.iter().sum::<u64>() as f64 / 1e9;
+        if matches!(warmup, Warmup::Auto) && (settled(&warm) || spent >= WARMUP_MAX_SECONDS) {
+            break;
+        }
+    }
+    let warmup_settled = match warmup {
+        Warmup::Fixed(_) => "null",
+        Warmup::Auto if settled(&warm) => "true",
+        Warmup::Auto => "false",
+    };
+    println!(
+        r#"{{"event": "warm", "algorithm": "{algorithm}", "n": {n}, "warmup": {}, "warmup_times_ns": [{}], "warmup_settled": {warmup_settled}}}"#,
+        warm.len(),
+        list(&warm),
+    );
     let mut times = Vec::with_capacity(repeats);
     let mut value = BigUint::zero();
     for done in 1..=repeats {
-        let start = Instant::now();
-        value = black_box(call()?);
-        times.push(start.elapsed().as_nanos() as u64);
+        let elapsed;
+        (elapsed, value) = timed()?;
+        times.push(elapsed);
         println!(
-            r#"{{"event": "progress", "algorithm": "{algorithm}", "n": {n}, "done": {done}, "total": {repeats}}}"#
+            r#"{{"event": "progress", "algorithm": "{algorithm}", "n": {n}, "done": {done}, "total": {repeats}, "last_ns": {elapsed}}}"#
         );
     }
-    let mut sorted = times.clone();
-    sorted.sort_unstable();
-    let middle = sorted.len() / 2;
-    let median = if sorted.len() % 2 == 1 {
-        sorted[middle] as f64
-    } else {
-        (sorted[middle - 1] + sorted[middle]) as f64 / 2.0
-    };
-    let list: Vec<String> = times.iter().map(u64::to_string).collect();
     println!(
-        r#"{{"event": "result", "algorithm": "{algorithm}", "n": {n}, "repeats": {repeats}, "warmup": {warmup}, "times_ns": [{}], "median_ms": {}, "min_ms": {}, "max_ms": {}, "progress_hook": false, {}}}"#,
-        list.join(", "),
-        median / 1e6,
-        sorted[0] as f64 / 1e6,
-        sorted[sorted.len() - 1] as f64 / 1e6,
+        r#"{{"event": "result", "algorithm": "{algorithm}", "n": {n}, "repeats": {repeats}, "warmup": {}, "warmup_times_ns": [{}], "warmup_settled": {warmup_settled}, "times_ns": [{}], {}}}"#,
+        warm.len(),
+        list(&warm),
+        list(&times),
         describe(&value),
     );
     Ok(())
@@ -84,7 +131,10 @@ fn main() -> ExitCode {
         let number = |text: &str| text.parse::<usize>().map_err(|e| format!("{text}: {e}"));
         let (repeats, warmup) = (
             number(args.first().ok_or("usage")?)?,
-            number(args.get(1).ok_or("usage")?)?,
+            match args.get(1).ok_or("usage")?.as_str() {
+                "auto" => Warmup::Auto,
+                count => Warmup::Fixed(number(count)?),
+            },
         );
         let mut cases = Vec::new();
         for case in &args[2..] {

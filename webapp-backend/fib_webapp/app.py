@@ -19,6 +19,8 @@ from .settings import Settings, from_environment
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")  # fmt: skip
+# The JavaScript build's browser half: its worker and the two modules the worker imports.
+JAVASCRIPT_FILES = ("worker.mjs", "fib.mjs", "measure.mjs")
 MAX_N = 10_000_000  # the contract of every implementation (fib-rust's MAX_N)
 
 # Cross-origin isolation: lets the workers use SharedArrayBuffer (Pyodide's interrupt
@@ -67,6 +69,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     def worker(request: Request) -> Response:
         return file_response(request, settings.worker_script, REVALIDATE)
 
+    @app.api_route("/fib-javascript/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+    def javascript(request: Request, name: str) -> Response:
+        if name not in JAVASCRIPT_FILES:
+            raise HTTPException(status_code=404, detail="not found")
+        return file_response(request, settings.javascript_dir / name, REVALIDATE)
+
     @app.api_route("/pyodide/{version}/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def pyodide(request: Request, version: str, name: str) -> Response:
         if version != settings.pyodide_version or name not in PYODIDE_FILES:
@@ -110,9 +118,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         in_browser = []
         for variant in builds.VARIANTS:
             wheel = builds.find_wheel(variant, "pyodide")
-            in_browser.append({"variant": variant, "module": wheel.module,
-                               "profile": wheel.profile, "wheel": wheel_url(wheel),
-                               "size": wheel.size})  # fmt: skip
+            in_browser.append({"variant": variant, "worker": "/worker.mjs",
+                               "module": wheel.module, "profile": wheel.profile,
+                               "wheel": wheel_url(wheel), "size": wheel.size})  # fmt: skip
+        # No Pyodide for JavaScript: a worker of its own, ready as soon as it is loaded.
+        in_browser.append({"variant": builds.JAVASCRIPT, "worker": "/fib-javascript/worker.mjs",
+                           "module": None, "profile": None, "wheel": None})  # fmt: skip
         return {
             "max_n": MAX_N,
             "algorithms": ["iterative", "doubling"],
@@ -126,6 +137,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             "native": {
                 "max_n": settings.native_max_n,
                 "max_repeats": settings.native_max_repeats,
+                "variants": list(builds.PAGE_VARIANTS),
             },
         }
 
@@ -134,25 +146,38 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         n: Annotated[int, Query(ge=0, le=settings.native_max_n)],
         algorithm: Literal["iterative", "doubling"],
         repeats: Annotated[int, Query(ge=1, le=settings.native_max_repeats)] = 3,
-        warmup: Annotated[int, Query(ge=0, le=3)] = 1,
         variant: Annotated[Optional[list[str]], Query()] = None,
+        run: Annotated[str, Query(pattern=r"^[A-Za-z0-9-]{0,64}$")] = "",
     ) -> Any:
-        """Time F(n) natively on this server with the CLI's runner, one request at a time."""
-        variants = variant or list(builds.VARIANTS)
-        unknown = [v for v in variants if v not in builds.VARIANTS]
+        """Time F(n) natively on this server with the CLI's runner, one request at a time.
+
+        ``run`` is a token of the caller's choosing: ``POST /api/native/cancel?run=`` with
+        the same token stops the run (its process is killed) and frees the server.
+        """
+        variants = variant or list(builds.PAGE_VARIANTS)
+        unknown = [v for v in variants if v not in builds.PAGE_VARIANTS]
         if unknown:
-            expected = ", ".join(builds.VARIANTS)
+            expected = ", ".join(builds.PAGE_VARIANTS)
             message = f"unknown variant {unknown[0]!r}: expected one of {expected}"
             raise HTTPException(status_code=422, detail=message)
-        plan = {"algorithms": [algorithm], "ns": [n], "repeats": repeats, "warmup": warmup}
+        plan = {"algorithms": [algorithm], "ns": [n], "repeats": repeats, "warmup": "auto"}
         try:
-            return native.measure(variants, plan)
+            return native.measure(variants, plan, run)
         except Busy as busy:
             return JSONResponse(
                 {"detail": str(busy)}, status_code=429, headers={"Retry-After": "5"}
             )
+        except runners.Cancelled:
+            return JSONResponse({"detail": "cancelled"}, status_code=409)
         except (builds.BuildError, runners.RunnerError) as error:  # one line, for the page
             return JSONResponse({"detail": f"native run failed: {error}"}, status_code=500)
+
+    @app.post("/api/native/cancel")
+    def cancel_native(
+        run: Annotated[str, Query(pattern=r"^[A-Za-z0-9-]{1,64}$")],
+    ) -> dict[str, bool]:
+        """Stop the native run started with this token, if it is still going."""
+        return {"cancelled": native.cancel(run)}
 
     @app.exception_handler(builds.BuildError)
     async def missing_build(request: Request, error: builds.BuildError) -> JSONResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from fib_benchmarks import builds
@@ -20,12 +20,12 @@ def _npm_version(package_dir: Path) -> str:
 class Settings:
     static_dir: Path = REPO_ROOT / "webapp-backend" / "static"
     worker_script: Path = REPO_ROOT / "webapp-worker" / "worker.mjs"
+    javascript_dir: Path = REPO_ROOT / "fib-javascript"
     pyodide_dir: Path = REPO_ROOT / "node_modules" / "pyodide"
     chartjs_dir: Path = REPO_ROOT / "node_modules" / "chart.js" / "dist"
     # Native timings run on this machine, one at a time: keep each request bounded.
     native_max_n: int = 1_000_000
     native_max_repeats: int = 10
-    native_variants: tuple = field(default=builds.VARIANTS)
 
     @property
     def pyodide_version(self) -> str:

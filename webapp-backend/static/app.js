@@ -1,22 +1,39 @@
-// The benchmark page: starts one Pyodide worker per build, runs the measurements one
-// worker at a time, fetches the native timings, and shows a table and a chart.
+// The benchmark page: starts one worker per build, all at once (Pyodide for Python and the
+// Rust wheels, plain JavaScript for the BigInt build), runs the measurements one worker at
+// a time, fetches the native timings, and shows a table, a chart and the race.
 // Worker messages are described in webapp-worker/fib_worker/protocol.py.
+//
+// `window.pyRustFib` is the page's API for the benchmark CLI (`--runtime chromium`), which
+// drives these same workers from headless Chromium.
 
+const PARAMS = new URLSearchParams(location.search);
 // A cold Pyodide start takes seconds; a broken one (say, .wasm served with the wrong type)
 // never ends on its own. `?ready_timeout_s=` shortens the bound, for tests.
-const READY_TIMEOUT_MS = 1000 * Number(new URLSearchParams(location.search).get("ready_timeout_s") ?? 120);
-const SILENCE_TIMEOUT_MS = 120_000; // a run posts progress at least between calls
+const READY_TIMEOUT_MS = 1000 * Number(PARAMS.get("ready_timeout_s") ?? 120);
+// A run posts a message at least after every call; a call of F(MAX_N) by the iterative
+// algorithm in Pyodide's Python takes minutes. This only catches a worker that died.
+const SILENCE_TIMEOUT_MS = 1000 * Number(PARAMS.get("silence_timeout_s") ?? 1800);
 const FETCH_TIMEOUT_MS = 15_000;
-const NATIVE_TIMEOUT_MS = 600_000;
+const NATIVE_TIMEOUT_MS = 1_800_000;
+const MAX_REPEATS = 50;
 
 const $ = (selector) => document.querySelector(selector);
-const LABELS = { python: "Python", "rust-release": "Rust release", "rust-debug": "Rust debug" };
+const LABELS = {
+  python: "Python",
+  "rust-release": "Rust release",
+  "rust-debug": "Rust debug",
+  javascript: "JavaScript",
+};
+const COLOURS = { python: "#3a6ea5", "rust-release": "#c0392b", "rust-debug": "#e59866", javascript: "#b7950b" };
 
 let config = null; // GET /api/builds
 const workers = new Map(); // variant -> {worker, ready, card}
 let generation = 0; // bumped by Cancel: late messages of old workers are ignored
+let nativeRun = null; // {token, controller} of the server's native run under way
 let lastDocument = null;
+let readySeconds = null;
 let chart = null;
+let race = null;
 
 // ------------------------------------------------------------------ state and status
 
@@ -29,12 +46,9 @@ function setState(state, text) {
   $("#cancel").disabled = state !== "running";
 }
 
-function fail(message) {
-  setState("error", message);
-}
-
-async function fetchJson(url, timeoutMs) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+async function fetchJson(url, timeoutMs, options = {}) {
+  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  const response = await fetch(url, { ...options, signal });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
@@ -53,36 +67,99 @@ function loadScript(src) {
   });
 }
 
-// ------------------------------------------------------------------ input
+// ------------------------------------------------------------------ the form and the URL
 
 function selectedBuilds() {
   return [...document.querySelectorAll('input[name="build"]:checked')].map((box) => box.value);
 }
 
-/** The form's values, or null; with `show`, explain what is wrong next to the field. */
-function validate(show = true) {
-  const field = $("#n");
-  const text = field.value.trim().replaceAll("_", "").replaceAll(",", "");
+function wholeNumber(text) {
+  const clean = text.trim().replaceAll("_", "").replaceAll(",", "");
+  return /^-?\d+$/.test(clean) ? Number(clean) : null;
+}
+
+/** What is wrong with each field ({field: message}), or {} if the form can be run. */
+function problems() {
+  const found = {};
   const maxN = config?.max_n ?? 10_000_000;
-  let problem = "";
-  if (text === "") problem = "Enter n, a whole number.";
-  else if (!/^-?\d+$/.test(text)) problem = `“${field.value.trim()}” is not a whole number.`;
-  else if (text.startsWith("-")) problem = "n must be 0 or more.";
-  else if (Number(text) > maxN) problem = `n must be at most ${maxN.toLocaleString("en")}.`;
-  else if (selectedBuilds().length === 0) problem = "Choose at least one build.";
-  if (show) {
-    $("#n-error").textContent = problem;
-    field.setAttribute("aria-invalid", problem ? "true" : "false");
+  const nText = $("#n").value.trim();
+  const n = wholeNumber(nText);
+  if (nText === "") found.n = "Enter n, a whole number.";
+  else if (n === null) found.n = `“${nText}” is not a whole number.`;
+  else if (n < 0) found.n = "n must be 0 or more.";
+  else if (n > maxN) found.n = `n must be at most ${maxN.toLocaleString("en")}.`;
+  const repeatsText = $("#repeats").value.trim();
+  const repeats = wholeNumber(repeatsText);
+  if (repeats === null || repeats < 1 || repeats > MAX_REPEATS) {
+    found.repeats = `Timed calls must be a whole number from 1 to ${MAX_REPEATS}.`;
   }
-  if (problem) return null;
+  if (selectedBuilds().length === 0) found.builds = "Choose at least one build.";
+  if ($("#native").checked && config && !found.n && !found.repeats) {
+    const limits = config.native;
+    if (n > limits.max_n) {
+      found.native = `The server times n up to ${limits.max_n.toLocaleString("en")} natively: untick this to run F(${n.toLocaleString("en")}) in the browser only.`;
+    } else if (repeats > limits.max_repeats) {
+      found.native = `The server times at most ${limits.max_repeats} calls natively: lower “Timed calls” or untick this.`;
+    }
+  }
+  return found;
+}
+
+/** The form's values, or null; with `show`, explain what is wrong next to each field. */
+function validate(show = true) {
+  const found = problems();
+  if (show) {
+    for (const field of ["n", "repeats", "builds", "native"]) {
+      $(`#${field}-error`).textContent = found[field] ?? "";
+      $(`#${field}`)?.setAttribute("aria-invalid", found[field] ? "true" : "false");
+    }
+  }
+  if (Object.keys(found).length) return null;
   const algorithm = $("#algorithm").value;
   return {
-    n: Number(text),
+    ns: [wholeNumber($("#n").value)],
     algorithms: algorithm === "both" ? ["iterative", "doubling"] : [algorithm],
     builds: selectedBuilds(),
-    repeats: Math.min(20, Math.max(1, Number($("#repeats").value) || 3)),
+    repeats: wholeNumber($("#repeats").value),
+    warmup: "auto",
     native: $("#native").checked,
   };
+}
+
+/** Fill the form from the URL (?n=&algorithm=&builds=&repeats=&native=); a value that
+ * does not fit is kept in its field, where validation shows what is wrong with it. */
+function formFromUrl() {
+  if (PARAMS.has("n")) $("#n").value = PARAMS.get("n");
+  if (PARAMS.has("repeats")) $("#repeats").value = PARAMS.get("repeats");
+  const notes = [];
+  if (PARAMS.has("algorithm")) {
+    const algorithm = PARAMS.get("algorithm");
+    if ([...$("#algorithm").options].some((option) => option.value === algorithm)) $("#algorithm").value = algorithm;
+    else notes.push(`the link's algorithm “${algorithm}” is unknown`);
+  }
+  if (PARAMS.has("builds")) {
+    const wanted = PARAMS.get("builds").split(",").map((name) => name.trim()).filter(Boolean);
+    const known = [...document.querySelectorAll('input[name="build"]')].map((box) => box.value);
+    for (const box of document.querySelectorAll('input[name="build"]')) box.checked = wanted.includes(box.value);
+    const unknown = wanted.filter((name) => !known.includes(name));
+    if (unknown.length) notes.push(`the link's builds ${unknown.map((name) => `“${name}”`).join(", ")} are unknown`);
+  }
+  if (PARAMS.has("native")) $("#native").checked = !["0", "false", "no"].includes(PARAMS.get("native"));
+  $("#link-error").textContent = notes.length ? `Not taken from the link: ${notes.join("; ")}.` : "";
+}
+
+/** Keep the address bar in step with the form, so that the page can be linked as it is. */
+function urlFromForm() {
+  const query = new URLSearchParams({
+    n: $("#n").value.trim(),
+    algorithm: $("#algorithm").value,
+    builds: selectedBuilds().join(","),
+    repeats: $("#repeats").value.trim(),
+    native: $("#native").checked ? "1" : "0",
+  });
+  for (const keep of ["ready_timeout_s", "silence_timeout_s"]) if (PARAMS.has(keep)) query.set(keep, PARAMS.get(keep));
+  history.replaceState(null, "", `?${query}`);
+  $("#permalink").href = `${location.pathname}?${query}&run=1`;
 }
 
 // ------------------------------------------------------------------ workers
@@ -114,7 +191,7 @@ const STAGES = {
 /** Start the worker of one build; resolves when it is ready, rejects within a bound. */
 function startWorker(build, card) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker("/worker.mjs", { type: "module" });
+    const worker = new Worker(build.worker, { type: "module" });
     const timer = setTimeout(
       () => reject(new Error(`${LABELS[build.variant]} did not start within ${READY_TIMEOUT_MS / 1000} s`)),
       READY_TIMEOUT_MS,
@@ -139,31 +216,40 @@ function startWorker(build, card) {
       module: build.module,
       pyodide: config.pyodide,
       micropip: config.micropip,
-      wheels: [build.wheel, ...config.support_wheels],
+      wheels: build.wheel ? [build.wheel, ...config.support_wheels] : [],
     });
   });
 }
 
-async function startWorkers() {
+/** Start the workers of `variants` at once: each waits on downloads while the others
+ * compute. Builds ticked later get their worker when a run needs it. */
+async function startWorkers(variants) {
   const mine = generation;
-  $("#workers").replaceChildren();
-  workers.clear();
-  // One after another: each cold start is timed alone, not against the others.
-  for (const build of config.builds) {
+  const started = performance.now();
+  const builds = config.builds.filter((build) => variants.includes(build.variant) && !workers.has(build.variant));
+  setState("loading", `Starting ${builds.map((build) => LABELS[build.variant]).join(", ")}…`);
+  const starting = builds.map(async (build) => {
+    document.querySelector(`#workers li[data-variant="${build.variant}"]`)?.remove();
     const card = workerCard(build.variant);
-    setState("loading", `Starting ${LABELS[build.variant]}…`);
     const { worker, ready } = await startWorker(build, card);
     if (mine !== generation) return worker.terminate();
-    const seconds = Object.values(ready.startup).reduce((a, b) => a + b, 0);
-    card.querySelector(".startup").textContent = `cold start ${seconds.toFixed(2)} s`;
+    const seconds = (performance.now() - started) / 1000;
+    const phases = Object.entries(ready.startup).map(([phase, s]) => `${phase} ${s.toFixed(2)} s`).join(", ");
+    card.querySelector(".startup").textContent = `ready after ${seconds.toFixed(2)} s (${phases})`;
+    ready.ready_after_s = seconds;
     showStage(card, "ready", 0);
     workers.set(build.variant, { worker, ready, card });
-  }
-  setState("ready", `Ready: ${workers.size} builds loaded in ${workers.values().next().value.ready.runtime}.`);
+  });
+  const outcomes = await Promise.allSettled(starting);
+  if (mine !== generation) return;
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure) throw failure.reason;
+  readySeconds = performance.now() / 1000; // since the page was opened
+  setState("ready", `Ready: ${workers.size} builds, ${readySeconds.toFixed(1)} s after the page opened.`);
 }
 
 /** One measurement in one worker: resolves with its row, rejects on error or silence. */
-function measureIn(variant, request) {
+function measureIn(variant, request, onEvent) {
   const { worker, ready, card } = workers.get(variant);
   return new Promise((resolve, reject) => {
     let timer;
@@ -172,12 +258,17 @@ function measureIn(variant, request) {
       timer = setTimeout(() => reject(new Error(`${LABELS[variant]} went silent`)), SILENCE_TIMEOUT_MS);
     };
     watchdog();
+    const what = `${request.algorithm} F(${request.n.toLocaleString("en")})`;
     worker.onmessage = ({ data }) => {
       watchdog();
-      if (data.type === "progress") {
-        const inside = data.total ? data.done / data.total : 0;
-        const fraction = (data.call + inside) / data.calls;
-        showStage(card, `running ${request.algorithm}: call ${Math.min(data.call + 1, data.calls)} of ${data.calls}`, fraction);
+      onEvent?.(variant, request, data);
+      if (data.type === "trace") {
+        showStage(card, `${what}: first call, ${Math.round((100 * data.done) / data.total)} %`, data.done / data.total);
+        raceStep(variant, request, data);
+      } else if (data.type === "warm") {
+        showStage(card, `${what}: warmed up (${data.warmup} calls), timing…`, 0);
+      } else if (data.type === "progress") {
+        showStage(card, `${what}: call ${data.call} of ${data.calls} (${ms(data.last_ms)})`, data.call / data.calls);
       } else if (data.type === "result") {
         clearTimeout(timer);
         showStage(card, "done", 1);
@@ -188,69 +279,133 @@ function measureIn(variant, request) {
         reject(new Error(`${LABELS[variant]}: ${data.message}`));
       }
     };
-    showStage(card, `running ${request.algorithm}…`, 0);
+    showStage(card, `${what}: first call…`, null);
     worker.postMessage({ type: "run", ...request });
   });
 }
 
 // ------------------------------------------------------------------ runs
 
+/** Measure `plan` ({ns, algorithms, builds, repeats, warmup, native}) with the workers,
+ * one at a time, then natively on the server; resolves with {rows, notes}. */
+async function runPlan(plan, onEvent = null) {
+  const mine = generation;
+  const rows = [];
+  const notes = [];
+  let id = 0;
+  for (const algorithm of plan.algorithms) {
+    for (const n of plan.ns) {
+      raceStart(algorithm, n, plan.builds);
+      for (const variant of plan.builds) {
+        setState("running", `Running ${LABELS[variant]}, ${algorithm}, F(${n.toLocaleString("en")})…`);
+        const request = { id: ++id, algorithm, n, repeats: plan.repeats, warmup: plan.warmup ?? "auto" };
+        rows.push(await measureIn(variant, request, onEvent));
+        if (mine !== generation) throw new Error("cancelled");
+        render(rows, notes);
+      }
+    }
+  }
+  if (plan.native) {
+    for (const algorithm of plan.algorithms) {
+      for (const n of plan.ns) {
+        setState("running", `Running natively on the server: ${algorithm}, F(${n.toLocaleString("en")})…`);
+        rows.push(...(await nativeTimings(algorithm, n, plan, notes)));
+        if (mine !== generation) throw new Error("cancelled");
+      }
+    }
+  }
+  render(rows, notes);
+  return { rows, notes };
+}
+
+async function nativeTimings(algorithm, n, plan, notes) {
+  const token = crypto.randomUUID();
+  const query = new URLSearchParams({ n, algorithm, repeats: plan.repeats, run: token });
+  plan.builds.forEach((variant) => query.append("variant", variant));
+  nativeRun = { token, controller: new AbortController() };
+  try {
+    return (await fetchJson(`/api/native?${query}`, NATIVE_TIMEOUT_MS, { signal: nativeRun.controller.signal })).rows;
+  } catch (error) {
+    notes.push(`Native timings unavailable: ${error.message}`);
+    return [];
+  } finally {
+    nativeRun = null;
+  }
+}
+
 async function run(event) {
   event?.preventDefault();
   const input = validate(true);
   if (!input) return;
+  urlFromForm();
   const mine = generation;
-  setState("running", "Running…");
-  const rows = [];
-  const notes = [];
   try {
-    let id = 0;
-    for (const algorithm of input.algorithms) {
-      for (const variant of input.builds) {
-        setState("running", `Running ${LABELS[variant]}, ${algorithm}, F(${input.n.toLocaleString("en")})…`);
-        const request = { id: ++id, algorithm, n: input.n, repeats: input.repeats, warmup: 1 };
-        rows.push(await measureIn(variant, request));
-        if (mine !== generation) return;
-        render(rows, notes);
-      }
-    }
-    if (input.native) {
-      if (input.n > config.native.max_n) {
-        notes.push(`Native timings skipped: the server measures n up to ${config.native.max_n.toLocaleString("en")}.`);
-      } else {
-        for (const algorithm of input.algorithms) {
-          setState("running", `Running natively on the server: ${algorithm}…`);
-          const query = new URLSearchParams({ n: input.n, algorithm, repeats: Math.min(input.repeats, config.native.max_repeats) });
-          input.builds.forEach((variant) => query.append("variant", variant));
-          try {
-            const native = await fetchJson(`/api/native?${query}`, NATIVE_TIMEOUT_MS);
-            rows.push(...native.rows);
-          } catch (error) {
-            notes.push(`Native timings unavailable: ${error.message}`);
-          }
-          if (mine !== generation) return;
-        }
-      }
-    }
-    render(rows, notes);
+    await startWorkers(input.builds); // any build ticked since the page started
+    setState("running", "Running…");
+    const { rows } = await runPlan(input);
     setState("done", `Done: ${rows.length} measurements.`);
   } catch (error) {
-    if (mine === generation) {
-      render(rows, notes);
-      fail(error.message);
-    }
+    if (mine === generation) setState("error", error.message);
   }
 }
 
 async function cancel() {
   generation += 1;
   for (const { worker } of workers.values()) worker.terminate();
+  if (nativeRun) {
+    // Stop the server's process too, or it stays busy and refuses the next run.
+    const { token, controller } = nativeRun;
+    controller.abort();
+    fetch(`/api/native/cancel?run=${token}`, { method: "POST" }).catch(() => {});
+  }
+  workers.clear();
   setState("loading", "Cancelled. Starting fresh workers…");
   try {
-    await startWorkers();
+    await startWorkers(selectedBuilds());
   } catch (error) {
-    fail(error.message);
+    setState("error", error.message);
   }
+}
+
+// ------------------------------------------------------------------ the race
+
+/** A new race: every build's first call of this case, drawn as it goes. */
+function raceStart(algorithm, n, builds) {
+  if (!window.Chart) return;
+  $("#race-title").textContent = `The race: ${algorithm} F(${n.toLocaleString("en")}), each build's first call as it runs`;
+  const datasets = builds.map((variant) => ({
+    label: LABELS[variant],
+    data: [{ x: 0, y: 0 }],
+    borderColor: COLOURS[variant],
+    backgroundColor: COLOURS[variant],
+    pointRadius: 0,
+    borderWidth: 2,
+    showLine: true,
+  }));
+  if (race) {
+    race.data.datasets = datasets;
+    race.update("none");
+    return;
+  }
+  race = new window.Chart($("#race"), {
+    type: "scatter",
+    data: { datasets },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        x: { type: "linear", min: 0, title: { display: true, text: "time since the call started (ms)" } },
+        y: { min: 0, max: 100, title: { display: true, text: "% of F(n) done" } },
+      },
+    },
+  });
+}
+
+function raceStep(variant, request, { done, total, elapsed_ms }) {
+  const line = race?.data.datasets.find((dataset) => dataset.label === LABELS[variant]);
+  if (!line) return;
+  line.data.push({ x: elapsed_ms, y: (100 * done) / total });
+  race.update("none"); // called at most every 50 ms, during an untimed call only
 }
 
 // ------------------------------------------------------------------ results
@@ -269,35 +424,76 @@ const ms = (value) =>
   value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 1 ? `${value.toFixed(1)} ms` : `${(value * 1000).toFixed(0)} µs`;
 const ratio = (value) => (value == null ? "—" : `${value.toFixed(2)}×`);
 
+const COLUMNS = ["Build", "Where", "Median", "± IQR/2", "Min – max", "Warm-up", "vs Python", "Browser / native", "F(n)"];
+
+function cell(label, content, className = "") {
+  const td = document.createElement("td");
+  td.dataset.label = label;
+  if (className) td.className = className;
+  td.append(...[content].flat());
+  return td;
+}
+
+function resultRow(row, footnotes) {
+  const tr = document.createElement("tr");
+  tr.className = "result";
+  Object.assign(tr.dataset, {
+    variant: row.variant,
+    runtime: row.runtime_kind,
+    algorithm: row.algorithm,
+    n: row.n,
+    medianMs: row.median_ms,
+    iqrMs: row.iqr_ms,
+    warmup: row.warmup,
+    outliers: row.outliers,
+    digits: row.digits,
+    digest: row.digest,
+  });
+  const median = [ms(row.median_ms)];
+  if (row.warnings?.length) {
+    footnotes.push(`${LABELS[row.variant]} (${row.runtime_kind}), ${row.algorithm} F(${row.n.toLocaleString("en")}): ${row.warnings.join("; ")}.`);
+    const mark = Object.assign(document.createElement("sup"), { className: "warn", textContent: ` ⚠${footnotes.length}`, title: row.warnings.join("; ") });
+    median.push(mark);
+  }
+  const edges = row.digits > 24 ? `${row.leading}…${row.trailing}` : row.leading;
+  const value = Object.assign(document.createElement("span"), { className: "edges", textContent: edges, title: `${row.digits.toLocaleString("en")} digits, ${row.digest}` });
+  const digest = Object.assign(document.createElement("code"), { className: "digest", textContent: row.digest.slice(7, 15) });
+  const settled = row.warmup_settled === false ? "*" : "";
+  tr.replaceChildren(
+    cell(COLUMNS[0], LABELS[row.variant]),
+    cell(COLUMNS[1], row.runtime_kind === "native" ? "native" : "browser"),
+    cell(COLUMNS[2], median),
+    cell(COLUMNS[3], `± ${ms(row.iqr_ms / 2)}`),
+    cell(COLUMNS[4], `${ms(row.min_ms)} – ${ms(row.max_ms)}`),
+    cell(COLUMNS[5], `${row.warmup}${settled}`),
+    cell(COLUMNS[6], ratio(row.speedup_vs_python)),
+    cell(COLUMNS[7], ratio(row.slowdown_vs_native)),
+    cell(COLUMNS[8], [value, " ", digest], "value"),
+  );
+  return tr;
+}
+
 function render(rows, notes) {
   addRatios(rows);
+  const footnotes = [];
   const body = $("#results tbody");
-  body.replaceChildren(
-    ...rows.map((row) => {
-      const tr = document.createElement("tr");
-      tr.className = "result";
-      Object.assign(tr.dataset, {
-        variant: row.variant,
-        runtime: row.runtime_kind,
-        algorithm: row.algorithm,
-        n: row.n,
-        medianMs: row.median_ms,
-        digits: row.digits,
-        digest: row.digest,
-      });
-      const cells = [
-        row.algorithm, row.n.toLocaleString("en"), LABELS[row.variant],
-        row.runtime_kind === "native" ? "native" : "browser",
-        ms(row.median_ms), ms(row.min_ms), ms(row.max_ms),
-        ratio(row.speedup_vs_python), ratio(row.slowdown_vs_native),
-        row.digits.toLocaleString("en"),
-        row.digits > 24 ? `${row.leading}…${row.trailing}` : row.leading,
-        row.digest.slice(7, 19),
-      ];
-      tr.replaceChildren(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
-      return tr;
-    }),
-  );
+  const lines = [];
+  let previous = null;
+  for (const row of rows) {
+    const key = `${row.algorithm}|${row.n}`;
+    if (key !== previous) {
+      const header = document.createElement("tr");
+      header.className = "case";
+      const th = Object.assign(document.createElement("th"), { colSpan: COLUMNS.length, scope: "rowgroup" });
+      th.textContent = `${row.algorithm} · F(${row.n.toLocaleString("en")}), ${row.digits.toLocaleString("en")} digits`;
+      header.append(th);
+      lines.push(header);
+      previous = key;
+    }
+    lines.push(resultRow(row, footnotes));
+  }
+  body.replaceChildren(...lines);
+  $("#warnings").replaceChildren(...footnotes.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
   const digests = new Map();
   for (const row of rows) {
     if (!digests.has(row.n)) digests.set(row.n, new Set());
@@ -316,14 +512,14 @@ function render(rows, notes) {
 
 function drawChart(rows) {
   if (!window.Chart) return;
-  const labels = [...new Set(rows.map((r) => `${r.algorithm} · ${LABELS[r.variant]}`))];
-  const series = (kind) =>
-    labels.map((label) => rows.find((r) => `${r.algorithm} · ${LABELS[r.variant]}` === label && (r.runtime_kind === "native") === (kind === "native"))?.median_ms ?? null);
+  const name = (r) => `${r.algorithm} F(${r.n.toLocaleString("en")}) · ${LABELS[r.variant]}`;
+  const labels = [...new Set(rows.map(name))];
+  const series = (native) => labels.map((label) => rows.find((r) => name(r) === label && (r.runtime_kind === "native") === native)?.median_ms ?? null);
   const data = {
     labels,
     datasets: [
-      { label: "browser (Pyodide)", data: series("browser"), backgroundColor: "#2f6fb3" },
-      { label: "native (server)", data: series("native"), backgroundColor: "#d9822b" },
+      { label: "in this browser", data: series(false), backgroundColor: "#2f6fb3" },
+      { label: "native (server)", data: series(true), backgroundColor: "#d9822b" },
     ],
   };
   if (chart) {
@@ -336,23 +532,29 @@ function drawChart(rows) {
     data,
     options: {
       animation: false,
-      responsive: true,
+      maintainAspectRatio: false,
       scales: { y: { type: "logarithmic", title: { display: true, text: "median time (ms)" } } },
     },
   });
 }
 
 function resultDocument(rows) {
-  // The CLI's JSON schema (fib_benchmarks/schema.py), version 1.
+  // The CLI's JSON schema (fib_benchmarks/schema.py), version 1, from a browser.
   return {
     schema: "py-rust-fib/benchmark",
     version: 1,
     created: new Date().toISOString(),
-    host: { user_agent: navigator.userAgent, cpus: navigator.hardwareConcurrency },
-    settings: { source: "web page" },
+    host: {
+      user_agent: navigator.userAgent,
+      cpus: navigator.hardwareConcurrency,
+      cross_origin_isolated: self.crossOriginIsolated,
+      ready_after_s: readySeconds,
+    },
+    settings: { source: "web page", url: location.href },
     startups: [...workers.values()].map(({ ready }) => ({
       variant: ready.variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build,
       seconds: Object.values(ready.startup).reduce((a, b) => a + b, 0), phases: ready.startup,
+      ready_after_s: ready.ready_after_s,
     })),
     rows,
   };
@@ -360,12 +562,34 @@ function resultDocument(rows) {
 
 function download() {
   const blob = new Blob([JSON.stringify(lastDocument, null, 1)], { type: "application/json" });
-  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: "py-rust-fib.json" });
+  const stamp = new Date().toISOString().replaceAll(":", "-").slice(0, 19);
+  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: `py-rust-fib-${stamp}.json` });
   link.click();
   URL.revokeObjectURL(link.href);
 }
 
 // ------------------------------------------------------------------ start
+
+let resolveReady;
+const ready = new Promise((resolve) => (resolveReady = resolve));
+
+/** For the benchmark CLI: the same workers, driven from outside. */
+window.pyRustFib = {
+  ready, // resolves with {ok, seconds, message} once every worker is ready or one failed
+  // Progress goes to `window.pyRustFibProgress(message)` if the caller defined it.
+  runPlan: async (plan) => {
+    await startWorkers(plan.builds);
+    setState("running", "Running…");
+    const result = await runPlan(plan, (variant, request, data) => {
+      if (data.type === "progress" || data.type === "warm") {
+        window.pyRustFibProgress?.({ variant, algorithm: request.algorithm, n: request.n, ...data });
+      }
+    });
+    setState("done", `Done: ${result.rows.length} measurements.`);
+    return { ...result, document: lastDocument };
+  },
+  startups: () => resultDocument([]).startups,
+};
 
 async function boot() {
   $("#form").addEventListener("submit", run);
@@ -375,16 +599,27 @@ async function boot() {
     element.addEventListener("input", () => {
       const state = $("#status").dataset.state;
       const valid = validate(true) !== null;
-      if (state === "ready" || state === "done") $("#run").disabled = !valid;
+      urlFromForm();
+      if (state === "ready" || state === "done" || (state === "error" && config)) $("#run").disabled = !valid;
     });
   }
   try {
     config = await fetchJson("/api/builds", FETCH_TIMEOUT_MS);
     $("#max-n").textContent = config.max_n.toLocaleString("en");
-    await loadScript(config.chartjs);
-    await startWorkers();
+    formFromUrl();
+    urlFromForm();
+    validate(true);
+    // The chart library loads while the workers start; the page waits for neither alone.
+    await Promise.all([loadScript(config.chartjs), startWorkers(selectedBuilds())]);
+    resolveReady({ ok: true, seconds: readySeconds });
   } catch (error) {
-    fail(`Could not start: ${error.message}`);
+    setState("error", `Could not start: ${error.message}`);
+    resolveReady({ ok: false, message: error.message });
+    return;
+  }
+  if (PARAMS.get("run") === "1") {
+    if (validate(true)) await run();
+    else setState("ready", "The link asked to run, but the form has problems: see the messages above.");
   }
 }
 

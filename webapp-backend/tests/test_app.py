@@ -83,8 +83,10 @@ def test_revalidation_gives_304(client):
 
 def test_every_wheel_the_page_needs_is_served_by_content_address(client):
     config = client.get("/api/builds").json()
-    assert {b["variant"] for b in config["builds"]} == {"python", "rust-debug", "rust-release"}
-    urls = [config["micropip"], *config["support_wheels"], *(b["wheel"] for b in config["builds"])]
+    variants = {b["variant"] for b in config["builds"]}
+    assert variants == {"python", "rust-debug", "rust-release", "javascript"}
+    wheels = [b["wheel"] for b in config["builds"] if b["variant"] != "javascript"]
+    urls = [config["micropip"], *config["support_wheels"], *wheels]
     for url in urls:
         _, _, sha256, name = url.split("/")
         response = client.get(url)
@@ -94,6 +96,20 @@ def test_every_wheel_the_page_needs_is_served_by_content_address(client):
         assert "immutable" in response.headers["cache-control"]
     rust = [b for b in config["builds"] if b["variant"].startswith("rust")]
     assert all(b["wheel"].endswith("-cp314-cp314-pyemscripten_2026_0_wasm32.whl") for b in rust)
+
+
+def test_the_javascript_build_is_served_as_modules(client):
+    config = client.get("/api/builds").json()
+    (javascript,) = [b for b in config["builds"] if b["variant"] == "javascript"]
+    assert javascript["wheel"] is None
+    for name in ("worker.mjs", "fib.mjs", "measure.mjs"):
+        response = client.get(f"/fib-javascript/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["content-type"].startswith("text/javascript")
+    assert client.get(javascript["worker"]).status_code == 200
+    # Only those three: the folder's tests and runner are not the site's.
+    assert client.get("/fib-javascript/node_runner.mjs").status_code == 404
+    assert client.get("/fib-javascript/..%2fMakefile").status_code == 404
 
 
 def test_health(client):
@@ -121,7 +137,7 @@ def test_native_api_validates(client, query, word):
 def test_native_api_measures_every_build_with_the_cli_runner(client):
     result = client.get("/api/native?n=300&algorithm=iterative&repeats=2").json()
     rows = {row["variant"]: row for row in result["rows"]}
-    assert set(rows) == {"python", "rust-debug", "rust-release"}
+    assert set(rows) == {"python", "rust-debug", "rust-release", "javascript"}
     assert len({row["digest"] for row in rows.values()}) == 1
     assert rows["python"]["speedup_vs_python"] == pytest.approx(1.0)
     assert rows["rust-release"]["build"]["profile"] == "release"

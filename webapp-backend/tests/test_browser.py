@@ -6,6 +6,7 @@ silently, and a test must then fail, not hang. Screenshots go to build/screensho
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -19,7 +20,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]  # fmt: skip
 SCREENSHOTS = BUILD_DIR / "screenshots"
-READY_MS = 150_000  # three cold Pyodide starts, one after another, on a slow machine
+READY_MS = 150_000  # three cold Pyodide starts at once, on a slow machine
 RUN_MS = 300_000
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
@@ -63,32 +64,76 @@ def open_ready(page, query: str = "") -> None:
     assert state == "ready", f"{page.inner_text('#status')} | console: {page.messages[-5:]}"
 
 
+VARIANTS = ("python", "rust-release", "rust-debug", "javascript")
+
+
+def result_rows(page) -> list:
+    results = page.locator(".result")
+    return [results.nth(i) for i in range(results.count())]
+
+
 def test_run_every_build_and_algorithm(page):
     open_ready(page)
+    # Every build's worker started at once, and each shows its own start-up time.
+    assert page.locator("#workers li").count() == len(VARIANTS)
+    assert page.locator("#workers .startup").all_inner_texts()[0].startswith("ready after")
     page.fill("#n", "1000")
     page.select_option("#algorithm", "both")
     page.click("#run")
     assert page.is_disabled("#run")
     assert wait_for_state(page, ("done", "error"), RUN_MS) == "done", page.inner_text("#status")
-    results = page.locator(".result")
-    rows = [results.nth(i) for i in range(results.count())]
+    rows = result_rows(page)
     found = {(r.get_attribute("data-variant"), r.get_attribute("data-runtime"),
               r.get_attribute("data-algorithm")) for r in rows}  # fmt: skip
-    expected = {(v, where, a) for v in ("python", "rust-release", "rust-debug")
+    expected = {(v, where, a) for v in VARIANTS
                 for where in ("browser", "native") for a in ("iterative", "doubling")}  # fmt: skip
     assert found == expected
     assert {r.get_attribute("data-digits") for r in rows} == {"209"}  # F(1000) has 209 digits
     assert len({r.get_attribute("data-digest") for r in rows}) == 1
     assert all(float(r.get_attribute("data-median-ms")) > 0 for r in rows)
+    # The warm-up is adaptive: at least one untimed call, at most the rule's bound.
+    assert all(1 <= int(r.get_attribute("data-warmup")) <= 20 for r in rows)
+    assert all(float(r.get_attribute("data-iqr-ms")) >= 0 for r in rows)
     assert page.get_attribute("#agreement", "data-agree") == "true"
     # F(1000) = 434665576869...166849228875, independently known
-    assert page.locator("#results").inner_text().count("434665576869…166849228875") == 12
+    assert page.locator("#results").inner_text().count("434665576869…166849228875") == 16
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "page.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "the table overflows"
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=str(SCREENSHOTS / "page-375.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "the page scrolls sideways"
     with page.expect_download(timeout=10_000) as download:
         page.click("#download")
-    document = Path(download.value.path()).read_text()
-    assert '"schema": "py-rust-fib/benchmark"' in document
+    document = json.loads(Path(download.value.path()).read_text())
+    assert document["schema"] == "py-rust-fib/benchmark"
+    for row in document["rows"]:
+        assert len(row["times_ns"]) == row["repeats"] == 5
+        assert len(row["warmup_times_ns"]) == row["warmup"]
+
+
+def test_a_link_fills_the_form_and_runs(page):
+    page.goto(f"{page.base}/?n=2000&algorithm=doubling&builds=python,javascript&repeats=3"
+              "&native=0&run=1")  # fmt: skip
+    assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
+    assert page.input_value("#n") == "2000" and page.input_value("#repeats") == "3"
+    assert not page.is_checked("#native") and not page.is_checked("input[value=rust-debug]")
+    rows = result_rows(page)
+    assert {r.get_attribute("data-variant") for r in rows} == {"python", "javascript"}
+    assert {r.get_attribute("data-runtime") for r in rows} == {"browser"}
+    assert {r.get_attribute("data-digits") for r in rows} == {"418"}  # F(2000)
+    # Only the builds the link asked for were started.
+    assert page.locator("#workers li").count() == 2
+
+
+def test_a_link_with_bad_values_explains_them(page):
+    page.goto(f"{page.base}/?n=12x&repeats=0&builds=cobol&run=1")
+    assert wait_for_state(page, ("ready", "error"), READY_MS) in ("ready", "error")
+    assert "not a whole number" in page.inner_text("#n-error")
+    assert "from 1 to 50" in page.inner_text("#repeats-error")
+    assert "“cobol”" in page.inner_text("#link-error")
+    assert "at least one build" in page.inner_text("#builds-error")
+    assert page.locator(".result").count() == 0
 
 
 BAD_INPUTS = [
@@ -113,17 +158,33 @@ def test_bad_input_is_explained_and_never_runs(page):
     page.fill("#n", "10")
     assert page.inner_text("#n-error") == ""
     assert page.is_enabled("#run")
+    # No silent defaults or clamps: a field that cannot be honoured says so.
+    for text in ("0", "51", "three"):
+        page.fill("#repeats", text)
+        assert "from 1 to 50" in page.inner_text("#repeats-error"), text
+        assert page.is_disabled("#run")
+    page.fill("#repeats", "20")  # fine in the browser, more than the server times natively
+    assert "at most 10 calls natively" in page.inner_text("#native-error")
+    page.uncheck("#native")
+    assert page.inner_text("#native-error") == "" and page.is_enabled("#run")
+    page.fill("#n", "2000000")
+    page.check("#native")
+    assert "up to 1,000,000 natively" in page.inner_text("#native-error")
+    # The address bar follows the form, so the page can be linked as it is.
+    assert "n=2000000" in page.url and "repeats=20" in page.url
 
 
 def test_cancel_stops_a_long_run_and_starts_fresh_workers(page):
     open_ready(page)
     page.fill("#n", "3000000")
     page.select_option("#algorithm", "iterative")
-    page.uncheck("input[value=python]")
-    page.uncheck("input[value=rust-release]")
+    page.uncheck("#native")  # the server times n up to 1,000,000 only
+    for variant in ("python", "rust-release", "javascript"):
+        page.uncheck(f"input[value={variant}]")
     page.click("#run")
     page.wait_for_function(
-        "document.querySelector('li[data-variant=rust-debug] .stage').textContent.includes('call')",
+        "document.querySelector('li[data-variant=rust-debug] .stage')"
+        ".textContent.includes('first call')",
         timeout=60_000,
     )
     page.click("#cancel")

@@ -43,3 +43,26 @@ def test_a_second_native_run_is_refused_and_files_keep_flowing(live_server):
     assert time.monotonic() - started < 2, "the event loop was blocked by the native run"
     runner.join(timeout=300)
     assert first["result"][0] == 200
+
+
+def test_cancel_kills_the_native_run_and_frees_the_server(live_server):
+    # Python, iterative F(1 000 000): many seconds natively; cancelled after one.
+    token = "test-cancel-1"
+    slow = f"{live_server}/api/native?n=1000000&algorithm=iterative&repeats=5&variant=python"
+    slow += f"&run={token}"
+    first: dict = {}
+    runner = threading.Thread(target=lambda: first.update(result=fetch(slow, timeout=300)))
+    runner.start()
+    time.sleep(1.5)
+    request = urllib.request.Request(f"{live_server}/api/native/cancel?run=wrong", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read() == b'{"cancelled":false}'  # another run's token stops nothing
+    started = time.monotonic()
+    request = urllib.request.Request(f"{live_server}/api/native/cancel?run={token}", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read() == b'{"cancelled":true}'
+    runner.join(timeout=30)
+    assert first["result"][0] == 409 and b"cancelled" in first["result"][2]
+    assert time.monotonic() - started < 5, "the child was not killed"
+    status, _, body = fetch(f"{live_server}/api/native?n=10&algorithm=doubling&variant=python")
+    assert status == 200, body  # not 429: the server is free again

@@ -1,12 +1,15 @@
 """Messages between the page and a benchmark worker (one worker per build).
 
+The JavaScript build's worker (``fib-javascript/worker.mjs``) speaks the same protocol.
+
 Page → worker (``postMessage``):
 
 ``{"type": "init", "variant", "module", "pyodide", "micropip", "wheels": [url, ...]}``
     Load Pyodide from ``pyodide`` (a URL folder), micropip from its wheel URL, install
     ``wheels`` with micropip, import ``module``. Handled by ``worker.mjs``.
 ``{"type": "run", "id", "algorithm", "n", "repeats", "warmup"}``
-    Time ``repeats`` calls of ``fib(n, algorithm)`` after ``warmup`` untimed ones.
+    Warm up (``warmup`` untimed calls, or ``"auto"``: until the timings settle, see
+    ``fib_benchmarks.measure.warm_up``), then time ``repeats`` calls of ``fib(n, algorithm)``.
 
 Worker → page:
 
@@ -14,10 +17,14 @@ Worker → page:
     Start-up progress: ``stage`` is ``loading-runtime``, ``installing`` or ``importing``.
 ``{"type": "ready", "variant", "build", "runtime", "startup": {phase: seconds}}``
     Ready to run; ``build`` is the module's ``build_info()``.
-``{"type": "progress", "id", "call", "calls", "done", "total"}``
-    During a run: ``call`` of ``calls`` timed calls are done (warm-up calls are not
-    counted), and, for long calls (n >= 100 000), ``done`` of ``total`` steps of the call
-    under way (the core's progress hook; ``total`` is 0 between calls).
+``{"type": "trace", "id", "done", "total", "elapsed_ms"}``
+    Inside the first warm-up call only: ``done`` of ``total`` steps after ``elapsed_ms``
+    (the core's progress hook, at most every 50 ms). The page draws the race from these.
+    No timed call ever carries the hook, so the timings never include it.
+``{"type": "warm", "id", "warmup", "settled"}``
+    Warm-up is over after ``warmup`` calls; ``settled`` is false if a bound stopped it.
+``{"type": "progress", "id", "call", "calls", "last_ms"}``
+    ``call`` of ``calls`` timed calls are done, the last one took ``last_ms``.
 ``{"type": "result", "id", "row"}``
     One measurement: ``row`` has the fields of ``fib_benchmarks.schema`` rows that the
     worker knows (no ratios: the page computes those across builds).
@@ -42,9 +49,17 @@ def ready(variant: str, build: dict, runtime: str, startup: dict) -> Message:
             "startup": startup}  # fmt: skip
 
 
-def progress(run_id: int, call: int, calls: int, done: int = 0, total: int = 0) -> Message:
-    return {"type": "progress", "id": run_id, "call": call, "calls": calls, "done": done,
-            "total": total}  # fmt: skip
+def trace(run_id: int, done: int, total: int, elapsed_ms: float) -> Message:
+    return {"type": "trace", "id": run_id, "done": done, "total": total,
+            "elapsed_ms": elapsed_ms}  # fmt: skip
+
+
+def warm(run_id: int, warmup: int, settled: Optional[bool]) -> Message:
+    return {"type": "warm", "id": run_id, "warmup": warmup, "settled": settled}
+
+
+def progress(run_id: int, call: int, calls: int, last_ms: float) -> Message:
+    return {"type": "progress", "id": run_id, "call": call, "calls": calls, "last_ms": last_ms}
 
 
 def result(run_id: int, row: dict) -> Message:

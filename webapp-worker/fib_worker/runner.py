@@ -12,11 +12,9 @@ from . import protocol
 
 Post = Callable[[protocol.Message], None]
 
-# Below this n a call takes milliseconds: no progress inside it, so that the hook's few
-# calls cannot weigh on the timing. Above it they cost well under 0.1 % of a call.
-PROGRESS_INSIDE_CALLS_FROM_N = 100_000
-# At most this often, progress inside a call is posted to the page.
-PROGRESS_INTERVAL_S = 0.1
+# The first warm-up call is traced for the page's race view: its progress reports are
+# posted at most this often (and always the last one). Timed calls carry no hook at all.
+TRACE_INTERVAL_S = 0.05
 
 _module: Any = None
 
@@ -43,20 +41,22 @@ def handle(request: dict, post: Post) -> None:
 
 def _run(request: dict, run_id: int, post: Post) -> None:
     n, algorithm = request["n"], request["algorithm"]
-    repeats, warmup = int(request.get("repeats", 3)), int(request.get("warmup", 1))
-    state = {"call": 0, "posted": 0.0}
+    repeats, warmup = int(request["repeats"]), request.get("warmup", measure.AUTO)
+    started = time.perf_counter()
+    last_posted = [-1.0]
 
-    def inside_call(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - state["posted"] >= PROGRESS_INTERVAL_S or done == total:
-            state["posted"] = now
-            post(protocol.progress(run_id, state["call"], repeats, done, total))
+    def trace(done: int, total: int) -> None:
+        # Only ever called during the first, untimed warm-up call.
+        now = time.perf_counter()
+        if now - last_posted[0] >= TRACE_INTERVAL_S or done == total:
+            last_posted[0] = now
+            post(protocol.trace(run_id, done, total, (now - started) * 1000))
 
-    hook = inside_call if n >= PROGRESS_INSIDE_CALLS_FROM_N else None
-    for event in measure.measure_case(_module, algorithm, n, repeats, warmup, progress=hook):
-        if event["event"] == "progress":
-            state["call"] = event["done"]
-            post(protocol.progress(run_id, event["done"], repeats))
-        elif event["event"] == "result":
-            del event["event"]
+    for event in measure.measure_case(_module, algorithm, n, repeats, warmup, progress=trace):
+        kind = event.pop("event")
+        if kind == "warm":
+            post(protocol.warm(run_id, event["warmup"], event["warmup_settled"]))
+        elif kind == "progress":
+            post(protocol.progress(run_id, event["done"], repeats, event["last_ns"] / 1e6))
+        elif kind == "result":
             post(protocol.result(run_id, event))

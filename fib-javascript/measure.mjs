@@ -1,0 +1,359 @@
+// Time fib calls of the JavaScript build, and describe the results.
+//
+// The JavaScript twin of benchmarks/fib_benchmarks/measure.py: the same constants, the
+// same warm-up rule, the same statistics and warnings, the same events with the same keys,
+// the same description of F(n). A row from Node or a browser must mean exactly what a row
+// from CPython means, so any change here belongs in measure.py too (and the reverse):
+// benchmarks/tests/test_javascript.py feeds both the same samples and integers and checks
+// that they agree to the last bit.
+//
+// Events (plain objects), as measure.py documents them:
+// - {event: "ready", build, runtime}
+// - {event: "warm", algorithm, n, warmup, warmup_times_ns, warmup_settled}
+// - {event: "progress", algorithm, n, done, total, last_ns}
+// - {event: "result", ...}: one measurement (see fib_benchmarks.schema)
+// - {event: "error", message}: "RangeError: n must be non-negative, got -5"
+//
+// Standard library only (performance, crypto.subtle): runs under Node.js and in a browser
+// module worker.
+
+import { bitLength, buildInfo, fib, runtimeName } from "./fib.mjs";
+
+const LOG10_2 = Math.log10(2);
+const EDGE_DIGITS = 12;
+
+// Adaptive warm-up (see measure.py): untimed calls until the last SETTLED_WINDOW of them
+// lie within SETTLED_SPREAD of each other, at most WARMUP_MAX_CALLS calls and no new call
+// once WARMUP_MAX_SECONDS have gone on warm-up. In JavaScript this is where V8 moves the
+// fib functions from its interpreter to optimised code.
+export const WARMUP_MAX_CALLS = 20;
+export const WARMUP_MAX_SECONDS = 2.0;
+export const SETTLED_WINDOW = 3;
+export const SETTLED_SPREAD = 0.05;
+export const AUTO = "auto";
+
+// Tukey's fences and pyperf's rule of thumb, as in measure.py.
+export const OUTLIER_IQRS = 1.5;
+export const UNSTABLE_STDEV = 0.1;
+
+class AssertionError extends Error {
+  name = "AssertionError";
+}
+
+/** "RangeError: n must be non-negative, got -5": Python's `f"{type(error).__name__}: {error}"`. */
+export function errorMessage(error) {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+// --- Describing F(n) ---------------------------------------------------------------------
+
+/**
+ * Facts that identify an integer and can be compared across implementations and runtimes:
+ * {digits, leading, trailing, digest}, exactly as measure.describe gives them.
+ *
+ * Fast on F(10^7) (two million digits): `value.toString()` would cost V8 most of a
+ * second there, so the decimal facts come from one division by a power of ten, and the
+ * bytes from the (linear) hexadecimal form.
+ */
+export async function describe(value) {
+  const integer = BigInt(value);
+  if (integer < 0n) throw new RangeError(`describe needs a non-negative integer, got ${integer}`);
+  const { digits, head } = decimalHead(integer);
+  const trailing = String(integer % 10n ** BigInt(EDGE_DIGITS));
+  const bytes = littleEndianBytes(integer);
+  const hash = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", bytes));
+  return {
+    digits,
+    leading: head.slice(0, EDGE_DIGITS),
+    trailing: trailing.padStart(Math.min(EDGE_DIGITS, digits), "0"),
+    digest: "sha256:" + Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(""),
+  };
+}
+
+/** The exact number of decimal digits of a non-negative integer (1 for 0). */
+export function decimalDigits(value) {
+  return decimalHead(BigInt(value)).digits;
+}
+
+/**
+ * The number of decimal digits of `value`, and its first 13 or more of them as a string.
+ *
+ * A number of `bits` bits has `low` or `low + 1` digits (see below), so dividing by
+ * 10^(low - 13) leaves 13 or 14 digits, the exact leading ones: even if the floating-point
+ * estimate of `low` were one off, at least 12 remain. The power of ten (V8 squares its
+ * way there with fast multiplication) and a division with so small a quotient take about
+ * 0.1 s on F(10^7), where `value.toString()` takes 0.6 s.
+ */
+function decimalHead(value) {
+  const bits = bitLength(value);
+  // 2^(bits-1) <= value < 2^bits, so value has between ⌊(bits-1)·log10 2⌋ + 1 digits and one more.
+  const low = Math.floor((bits - 1) * LOG10_2) + 1;
+  const cut = Math.max(low - (EDGE_DIGITS + 1), 0);
+  const head = String(cut > 0 ? value / 10n ** BigInt(cut) : value);
+  return { digits: cut + head.length, head };
+}
+
+/**
+ * The shortest little-endian byte string of a non-negative integer, empty for zero:
+ * Python's `value.to_bytes((value.bit_length() + 7) // 8, "little")`.
+ */
+function littleEndianBytes(value) {
+  if (value === 0n) return new Uint8Array(0);
+  const hex = value.toString(16); // most significant digit first, no leading zeros
+  const nibble = (index) => {
+    if (index < 0) return 0; // the missing high half of an odd-length number's top byte
+    const code = hex.charCodeAt(index); // "0"-"9" or "a"-"f"
+    return code <= 57 ? code - 48 : code - 87;
+  };
+  const bytes = new Uint8Array(Math.ceil(hex.length / 2));
+  for (let i = 0, low = hex.length - 1; i < bytes.length; i++, low -= 2) {
+    bytes[i] = (nibble(low - 1) << 4) | nibble(low);
+  }
+  return bytes;
+}
+
+// --- Timing ------------------------------------------------------------------------------
+
+const nowNs = () => performance.now() * 1e6;
+
+/**
+ * [nanoseconds, result] of one call.
+ *
+ * measure.py collects garbage first and turns the collector off during the call. V8's
+ * collector cannot be turned off, and the garbage a call makes is part of what a
+ * JavaScript user pays. Forcing a collection before each call (`node --expose-gc`) was
+ * tried: it made calls of a few microseconds ten times slower (the next call starts on
+ * cold caches) and did not steady the long ones, so the heap is left as it is.
+ */
+export function timedCall(call) {
+  const start = nowNs();
+  const value = call();
+  const elapsed = nowNs() - start;
+  return [Math.round(elapsed), value];
+}
+
+/** Whether the last SETTLED_WINDOW warm-up times agree within SETTLED_SPREAD. */
+export function settled(timesNs) {
+  if (timesNs.length < SETTLED_WINDOW) return false;
+  const last = timesNs.slice(-SETTLED_WINDOW);
+  return Math.max(...last) - Math.min(...last) <= SETTLED_SPREAD * Math.min(...last);
+}
+
+/**
+ * Untimed calls before the timed ones: `warmup` of them, or "auto" (see above).
+ *
+ * `first`, if given, replaces `call` for the first warm-up call only: the browser worker
+ * passes the progress hook there, so a person sees a long call advance while no timed
+ * call ever carries the hook. Returns the record every row keeps.
+ */
+export function warmUp(call, warmup, first = null) {
+  const times = [];
+  const auto = warmup === AUTO;
+  const limit = auto ? WARMUP_MAX_CALLS : Math.trunc(Number(warmup));
+  if (!Number.isFinite(limit)) {
+    throw new TypeError(`warmup must be '${AUTO}' or a number of calls, not ${JSON.stringify(warmup)}`);
+  }
+  while (times.length < limit) {
+    const [elapsed] = timedCall(first !== null && times.length === 0 ? first : call);
+    times.push(elapsed);
+    if (auto && (settled(times) || sum(times) >= WARMUP_MAX_SECONDS * 1e9)) break;
+  }
+  return {
+    warmup: times.length,
+    warmup_times_ns: times,
+    warmup_settled: auto ? settled(times) : null,
+  };
+}
+
+/**
+ * The smallest step of the clock seen: 100 µs in a browser page that is not cross-origin
+ * isolated, 5 µs in one that is, well under a microsecond under Node.
+ */
+export function timerResolutionNs() {
+  let smallest = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const start = nowNs();
+    let now;
+    while ((now = nowNs()) === start);
+    smallest = Math.min(smallest, Math.round(now - start));
+  }
+  return smallest;
+}
+
+// --- Statistics --------------------------------------------------------------------------
+
+/**
+ * Statistics of the timed calls (integer nanoseconds), with the warnings a reader should
+ * see beside them: measure.summarize, number for number.
+ */
+export function summarize(timesNs, warmupSettled = null) {
+  const ordered = [...timesNs].sort((x, y) => x - y);
+  const count = ordered.length;
+  if (count === 0) throw new RangeError("summarize needs at least one time");
+  if (!ordered.every(Number.isSafeInteger)) throw new TypeError("times must be integer nanoseconds");
+  const [q1, median, q3] = count >= 2 ? quartiles(ordered) : [ordered[0], ordered[0], ordered[0]];
+  const mean = fmean(ordered);
+  const stdev = count >= 2 ? sampleStdev(ordered) : 0;
+  const iqr = q3 - q1;
+  const low = q1 - OUTLIER_IQRS * iqr;
+  const high = q3 + OUTLIER_IQRS * iqr;
+  const outliers = ordered.filter((t) => t < low || t > high).length;
+  const warnings = [];
+  if (outliers) warnings.push(`${outliers} of ${count} calls are outliers (beyond 1.5 IQR)`);
+  if (count >= 2 && stdev > UNSTABLE_STDEV * mean) {
+    warnings.push(`unstable: the standard deviation is ${formatPercent(stdev / mean)} of the mean`);
+  }
+  if (warmupSettled === false) warnings.push("warm-up stopped at its bound before the timings settled");
+  return {
+    median_ms: median / 1e6,
+    min_ms: ordered[0] / 1e6,
+    max_ms: ordered[count - 1] / 1e6,
+    mean_ms: mean / 1e6,
+    stdev_ms: stdev / 1e6,
+    q1_ms: q1 / 1e6,
+    q3_ms: q3 / 1e6,
+    iqr_ms: iqr / 1e6,
+    outliers,
+    warnings,
+  };
+}
+
+/**
+ * Python's `f"{ratio:.0%}"`: ratio × 100 rounded to a whole number, halves to even (the
+ * exact binary value decides, as in Python). Number#toFixed would round halves up.
+ */
+export function formatPercent(ratio) {
+  const percent = ratio * 100;
+  const floor = Math.floor(percent);
+  const fraction = percent - floor; // exact: both are doubles of the same magnitude
+  const whole = fraction > 0.5 || (fraction === 0.5 && floor % 2 !== 0) ? floor + 1 : floor;
+  return `${whole}%`;
+}
+
+function sum(values) {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+/**
+ * statistics.quantiles(data, n=4, method="inclusive") for sorted integer data (two or
+ * more). The numerator is an exact integer (below 2^53 for any real timing), so the one
+ * division rounds exactly as Python's int / int does.
+ */
+function quartiles(data) {
+  const m = data.length - 1;
+  return [1, 2, 3].map((i) => {
+    const j = Math.floor((i * m) / 4);
+    const delta = (i * m) % 4;
+    return (data[j] * (4 - delta) + data[j + 1] * delta) / 4;
+  });
+}
+
+/** statistics.fmean of integers: the exact sum, rounded once, over the count. */
+function fmean(data) {
+  const total = data.reduce((partial, value) => partial + BigInt(value), 0n);
+  return Number(total) / data.length;
+}
+
+/**
+ * statistics.stdev of integers: Python computes the sample variance exactly as a fraction
+ * and returns its correctly rounded square root, so the same is done here with BigInts.
+ * Any correctly rounded result is the same double, so this agrees with Python's bit for bit.
+ */
+function sampleStdev(data) {
+  const count = BigInt(data.length);
+  let sx = 0n;
+  let sxx = 0n;
+  for (const value of data) {
+    const x = BigInt(value);
+    sx += x;
+    sxx += x * x;
+  }
+  // variance = (count·Σx² - (Σx)²) / (count·(count - 1))
+  return sqrtOfFraction(count * sxx - sx * sx, count * (count - 1n));
+}
+
+// Bits of the integer square root taken before the final rounding: 2·53 + 3, statistics'
+// _sqrt_bit_width, enough that round-to-odd followed by one rounding to a double is exact.
+const SQRT_BIT_WIDTH = 109;
+
+/** √(n/m) for BigInts n >= 0 and m > 0, correctly rounded (statistics._float_sqrt_of_frac). */
+function sqrtOfFraction(n, m) {
+  const q = Math.floor((bitLength(n) - bitLength(m) - SQRT_BIT_WIDTH) / 2);
+  if (q >= 0) return Number(sqrtRoundToOdd(n, m << BigInt(2 * q)) << BigInt(q));
+  // Number() rounds the ~55-bit root once to nearest-even; dividing by 2^-q is exact.
+  return Number(sqrtRoundToOdd(n << BigInt(-2 * q), m)) / 2 ** -q;
+}
+
+/** √(n/m) rounded to an integer with round-to-odd: ⌊√(n/m)⌋, its lowest bit set if inexact. */
+function sqrtRoundToOdd(n, m) {
+  const root = isqrt(n / m);
+  return root * root * m === n ? root : root | 1n;
+}
+
+/** ⌊√x⌋ for a BigInt x >= 0: Newton's method from above, which decreases to it. */
+function isqrt(x) {
+  if (x < 2n) return x;
+  let root = 1n << BigInt((bitLength(x) >> 1) + 1); // > √x
+  for (;;) {
+    const next = (root + x / root) >> 1n;
+    if (next >= root) return root;
+    root = next;
+  }
+}
+
+// --- Cases and plans ---------------------------------------------------------------------
+
+/**
+ * Warm up, then time `repeats` calls of `fib(n, algorithm)`: the events of
+ * measure.measure_case, as an async generator (describing the result is asynchronous).
+ *
+ * The timed span is the call and nothing else. `progress`, if given, follows the first
+ * warm-up call from inside (the browser draws it), never a timed one.
+ */
+export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, progress = null) {
+  const call = () => fib(n, algorithm);
+  const traced = progress === null ? null : () => fib(n, algorithm, { progress });
+  const warm = warmUp(call, warmup, traced);
+  yield { event: "warm", algorithm, n, ...warm };
+  const times = [];
+  let value = null;
+  for (let done = 1; done <= repeats; done++) {
+    const [elapsed, result] = timedCall(call);
+    if (value !== null && result !== value) {
+      throw new AssertionError(`fib(${n}, '${algorithm}') changed between repeats`);
+    }
+    value = result;
+    times.push(elapsed);
+    yield { event: "progress", algorithm, n, done, total: repeats, last_ns: elapsed };
+  }
+  yield {
+    event: "result",
+    algorithm,
+    n,
+    repeats,
+    ...warm,
+    times_ns: times,
+    ...summarize(times, warm.warmup_settled),
+    timer_resolution_ns: timerResolutionNs(),
+    ...(await describe(value)),
+  };
+}
+
+/**
+ * Every (algorithm, n) of `plan` against this build: measure.run_plan's events.
+ *
+ * `plan`: {algorithms: [...], ns: [...], repeats: 5, warmup: "auto"} (or a number of
+ * warm-up calls; "auto" if absent). Any exception ends the stream with an error event.
+ */
+export async function* runPlan(plan) {
+  try {
+    yield { event: "ready", build: buildInfo(), runtime: runtimeName() };
+    for (const algorithm of plan.algorithms) {
+      for (const n of plan.ns) {
+        yield* measureCase(fib, algorithm, n, plan.repeats, plan.warmup ?? AUTO);
+      }
+    }
+  } catch (error) {
+    yield { event: "error", message: errorMessage(error) };
+  }
+}

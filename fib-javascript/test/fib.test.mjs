@@ -1,0 +1,236 @@
+// fib.mjs against truths that do not come from fib.mjs: known values, identities, the
+// other algorithm, and fib_python's exact error messages.
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { describe as group, test } from "node:test";
+
+import {
+  ALGORITHMS,
+  MAX_N,
+  VERSION,
+  bitLength,
+  browserName,
+  buildInfo,
+  fib,
+  runtimeName,
+} from "../fib.mjs";
+
+// From conformance/truth.py: computed once with CPython's own ints.
+const F100 = 354224848179261915075n;
+const F1000_HEAD = "4346655768693745643568852767504062580256466051";
+const F1000_TAIL = "6003704476137795166849228875";
+const DECIMAL_SHA256 = {
+  1000: "30ad6e2a0cbbd0a636a53ce8df4f703ece426736cf4777519f1c5cffbea2e220",
+  10000: "e9c83559a05641cfd86d6c192c53fdfda87b8e53470b63dc19d1d0d7526e987a",
+  100000: "9fe22f691a91170da9006226d479ad986b2f92021b7045ecfb0a5091b641b802",
+};
+
+const sha256 = (text) => createHash("sha256").update(text).digest("hex");
+
+/** For assert.throws: exactly this class (not a subclass) with exactly this message. */
+const exactly = (type, message) => (error) => error.constructor === type && error.message === message;
+
+group("known values", () => {
+  for (const algorithm of ALGORITHMS) {
+    test(`${algorithm}: small n, F(100), F(1000)`, () => {
+      assert.equal(fib(0, algorithm), 0n);
+      assert.equal(fib(1, algorithm), 1n);
+      assert.equal(fib(2, algorithm), 1n);
+      assert.equal(fib(10, algorithm), 55n);
+      assert.equal(fib(100, algorithm), F100);
+      const f1000 = fib(1000, algorithm).toString();
+      assert.equal(f1000.length, 209);
+      assert.ok(f1000.startsWith("434665576869") && f1000.startsWith(F1000_HEAD));
+      assert.ok(f1000.endsWith("166849228875") && f1000.endsWith(F1000_TAIL));
+    });
+
+    test(`${algorithm}: every F(n) that fits a double exactly, by Number arithmetic`, () => {
+      let [a, b] = [0, 1];
+      for (let n = 0; n <= 78; n++) {
+        assert.equal(fib(n, algorithm), BigInt(a), `F(${n})`);
+        [a, b] = [b, a + b];
+      }
+    });
+
+    test(`${algorithm}: SHA-256 of the decimal expansion of large F(n)`, () => {
+      for (const [n, digest] of Object.entries(DECIMAL_SHA256)) {
+        assert.equal(sha256(fib(Number(n), algorithm).toString()), digest, `F(${n})`);
+      }
+    });
+  }
+
+  test("n may be a BigInt", () => {
+    assert.equal(fib(100n, "iterative"), F100);
+    assert.equal(fib(100n, "doubling"), F100);
+  });
+});
+
+group("identities", () => {
+  const ns = [1, 2, 3, 10, 99, 1000, 4097, 30001];
+
+  test("F(2k) = F(k)(2F(k+1) - F(k)) and F(2k+1) = F(k)^2 + F(k+1)^2, across algorithms", () => {
+    for (const k of ns) {
+      const [fk, fk1] = [fib(k, "iterative"), fib(k + 1, "iterative")];
+      assert.equal(fib(2 * k, "doubling"), fk * (2n * fk1 - fk), `k = ${k}`);
+      assert.equal(fib(2 * k + 1, "doubling"), fk * fk + fk1 * fk1, `k = ${k}`);
+    }
+  });
+
+  for (const algorithm of ALGORITHMS) {
+    test(`${algorithm}: Cassini, F(n-1)F(n+1) - F(n)^2 = (-1)^n`, () => {
+      for (const n of ns) {
+        const cassini = fib(n - 1, algorithm) * fib(n + 1, algorithm) - fib(n, algorithm) ** 2n;
+        assert.equal(cassini, n % 2 === 0 ? 1n : -1n, `n = ${n}`);
+      }
+    });
+  }
+
+  test("iterative and doubling agree", () => {
+    for (let n = 0; n <= 300; n++) assert.equal(fib(n, "iterative"), fib(n, "doubling"), `n = ${n}`);
+    for (const n of [1024, 4095, 65537, 100000]) {
+      assert.equal(fib(n, "iterative"), fib(n, "doubling"), `n = ${n}`);
+    }
+  });
+});
+
+group("bad input: fib_python's messages", () => {
+  const badN = [
+    [1.5, TypeError, "n must be an int, not float"],
+    [NaN, TypeError, "n must be an int, not float"],
+    [Infinity, TypeError, "n must be an int, not float"],
+    [2 ** 53, TypeError, "n must be an int, not float"], // no longer one integer
+    ["10", TypeError, "n must be an int, not str"],
+    [null, TypeError, "n must be an int, not NoneType"],
+    [undefined, TypeError, "n must be an int, not NoneType"],
+    [true, TypeError, "n must be an int, not bool"],
+    [[1], TypeError, "n must be an int, not list"],
+    [{ n: 1 }, TypeError, "n must be an int, not dict"],
+    [-5, RangeError, "n must be non-negative, got -5"],
+    [-5n, RangeError, "n must be non-negative, got -5"],
+    [-(2n ** 80n), RangeError, `n must be non-negative, got -1208925819614629174706176`],
+    [MAX_N + 1, RangeError, "n must be at most 10000000, got 10000001"],
+    [2n ** 100n, RangeError, "n must be at most 10000000, got 1267650600228229401496703205376"],
+  ];
+  for (const algorithm of ALGORITHMS) {
+    for (const [n, type, message] of badN) {
+      test(`${algorithm}: ${message}`, () => {
+        assert.throws(() => fib(n, algorithm), exactly(type, message));
+      });
+    }
+  }
+
+  const expected = "expected one of 'iterative', 'doubling'";
+  const badAlgorithm = [
+    [5, TypeError, "algorithm must be a str, not int"],
+    [null, TypeError, "algorithm must be a str, not NoneType"],
+    [new TextEncoder().encode("iterative"), TypeError, "algorithm must be a str, not bytes"],
+    ["Iterative", RangeError, `unknown algorithm 'Iterative': ${expected}`],
+    ["", RangeError, `unknown algorithm '': ${expected}`],
+  ];
+  for (const [algorithm, type, message] of badAlgorithm) {
+    test(message, () => {
+      assert.throws(() => fib(10, algorithm), exactly(type, message));
+    });
+  }
+
+  test("n is checked before the algorithm, the algorithm before progress", () => {
+    assert.throws(() => fib(-1, "bogus", { progress: 5 }), /^RangeError: n must be non-negative/);
+    assert.throws(() => fib(1, "bogus", { progress: 5 }), /^RangeError: unknown algorithm/);
+  });
+
+  test("progress must be callable or None", () => {
+    assert.throws(() => fib(10, "iterative", { progress: 5 }), {
+      name: "TypeError",
+      message: "progress must be callable or None, not int",
+    });
+    assert.throws(() => fib(10, "doubling", { progress: "x" }), {
+      name: "TypeError",
+      message: "progress must be callable or None, not str",
+    });
+    assert.equal(fib(10, "iterative", { progress: null }), 55n);
+  });
+});
+
+group("progress", () => {
+  const reports = (n, algorithm) => {
+    const seen = [];
+    const value = fib(n, algorithm, { progress: (done, total) => seen.push([done, total]) });
+    assert.equal(value, fib(n, algorithm));
+    return seen;
+  };
+
+  for (const algorithm of ALGORITHMS) {
+    for (const n of [1, 2, 93, 5000, 40000]) {
+      test(`${algorithm}, n = ${n}: monotonic, complete, ending at total`, () => {
+        const seen = reports(n, algorithm);
+        const total = algorithm === "iterative" ? n : n.toString(2).length;
+        assert.ok(seen.length > 0, "never reported");
+        assert.ok(seen.every(([, t]) => t === total));
+        assert.ok(seen.every(([done], i) => i === 0 || done > seen[i - 1][0]), "not increasing");
+        assert.deepEqual(seen.at(-1), [total, total]);
+      });
+    }
+
+    test(`${algorithm}: no report for n = 0`, () => assert.deepEqual(reports(0, algorithm), []));
+
+    test(`${algorithm}: an exception in progress stops the computation and propagates`, () => {
+      class Stop extends Error {}
+      const calls = [];
+      const started = performance.now();
+      assert.throws(
+        () =>
+          fib(MAX_N, algorithm, {
+            progress: (done) => {
+              calls.push(done);
+              throw new Stop(`stopped at ${done}`);
+            },
+          }),
+        Stop,
+      );
+      assert.equal(calls.length, 1);
+      assert.ok(performance.now() - started < 10_000, "did not stop promptly");
+    });
+  }
+
+  test("bounded, not per step", () => {
+    const iterative = reports(100000, "iterative").length;
+    assert.ok(iterative >= 7 && iterative <= 40, `${iterative} reports`); // at most 2^14 additions apart
+    assert.equal(reports(100000, "doubling").length, 17); // one per bit of n
+  });
+});
+
+group("build information", () => {
+  test("buildInfo and runtimeName name Node and V8", () => {
+    assert.deepEqual(buildInfo(), {
+      implementation: "fib-javascript",
+      version: VERSION,
+      profile: null,
+      engine: `V8 ${process.versions.v8}`,
+    });
+    assert.equal(runtimeName(), `Node.js ${process.versions.node} (V8 ${process.versions.v8})`);
+  });
+
+  test("browserName reads the browser and its version from a user agent", () => {
+    const windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)";
+    assert.equal(browserName(`${windows} Chrome/156.0.8078.73 Safari/537.36`), "Chrome 156.0.8078.73");
+    const edge = `${windows} Chrome/156.0.0.0 Safari/537.36 Edg/156.0.1.2`;
+    assert.equal(browserName(edge), "Edge 156.0.1.2");
+    const firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    assert.equal(browserName(firefox), "Firefox 140.0");
+    const mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15";
+    assert.equal(browserName(`${mac} Version/18.4 Safari/605.1.15`), "Safari 18.4");
+    assert.equal(browserName(undefined), "unknown JavaScript runtime");
+  });
+});
+
+test("bitLength is exact, whatever lower bound it is given", () => {
+  const values = [0n, 1n, 2n, 3n, 15n, 16n, 255n, 256n, 2n ** 64n - 1n, 2n ** 64n];
+  values.push(3n ** 1000n, fib(5000));
+  for (const value of values) {
+    const exact = value === 0n ? 0 : value.toString(2).length;
+    for (const atLeast of [0, 1, exact - 3, exact - 1, exact, exact + 5]) {
+      assert.equal(bitLength(value, Math.max(atLeast, 0)), exact, `${value} with bound ${atLeast}`);
+    }
+  }
+});

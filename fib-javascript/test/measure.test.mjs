@@ -1,0 +1,252 @@
+// measure.mjs: statistics worked out by hand, describe against independent truths, and the
+// shape and order of the events. (benchmarks/tests/test_javascript.py checks that it agrees
+// with measure.py itself.)
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { describe as group, test } from "node:test";
+
+import { fib } from "../fib.mjs";
+import {
+  AUTO,
+  WARMUP_MAX_CALLS,
+  decimalDigits,
+  describe,
+  errorMessage,
+  formatPercent,
+  measureCase,
+  runPlan,
+  settled,
+  summarize,
+  timedCall,
+  timerResolutionNs,
+  warmUp,
+} from "../measure.mjs";
+
+const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+// measure.measure_case's result keys, in its order.
+const RESULT_KEYS = [
+  "event", "algorithm", "n", "repeats", "warmup", "warmup_times_ns", "warmup_settled",
+  "times_ns", "median_ms", "min_ms", "max_ms", "mean_ms", "stdev_ms", "q1_ms", "q3_ms",
+  "iqr_ms", "outliers", "warnings", "timer_resolution_ns", "digits", "leading", "trailing",
+  "digest",
+];
+
+const collect = async (events) => {
+  const all = [];
+  for await (const event of events) all.push(event);
+  return all;
+};
+
+/** Busy-waits about `ms` milliseconds: a call whose time we choose. */
+const spin = (ms) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+  return 0n;
+};
+
+group("summarize", () => {
+  test("one time: every statistic is that time, no spread", () => {
+    assert.deepEqual(summarize([5_000_000]), {
+      median_ms: 5, min_ms: 5, max_ms: 5, mean_ms: 5, stdev_ms: 0, q1_ms: 5, q3_ms: 5,
+      iqr_ms: 0, outliers: 0, warnings: [],
+    });
+  });
+
+  test("quartiles interpolate between samples (inclusive method); sample stdev", () => {
+    // Sorted 1, 2, 3, 4 ms: q1 = 1 + 3/4, median 2.5, q3 = 3 + 1/4; variance 5/3.
+    const summary = summarize([4_000_000, 1_000_000, 3_000_000, 2_000_000]);
+    assert.equal(summary.q1_ms, 1.75);
+    assert.equal(summary.median_ms, 2.5);
+    assert.equal(summary.q3_ms, 3.25);
+    assert.equal(summary.iqr_ms, 1.5);
+    assert.equal(summary.mean_ms, 2.5);
+    assert.equal(summary.stdev_ms, 1.2909944487358057); // statistics.stdev's value
+    assert.deepEqual([summary.min_ms, summary.max_ms, summary.outliers], [1, 4, 0]);
+    assert.deepEqual(summary.warnings, ["unstable: the standard deviation is 52% of the mean"]);
+  });
+
+  test("an outlier beyond 1.5 IQR, and the instability it causes", () => {
+    const summary = summarize([10, 10, 100, 10, 10]);
+    assert.deepEqual([summary.q1_ms, summary.median_ms, summary.q3_ms], [10e-6, 10e-6, 10e-6]);
+    assert.equal(summary.outliers, 1);
+    assert.equal(summary.stdev_ms, 40.24922359499622e-6); // √1620
+    assert.deepEqual(summary.warnings, [
+      "1 of 5 calls are outliers (beyond 1.5 IQR)",
+      "unstable: the standard deviation is 144% of the mean",
+    ]);
+  });
+
+  test("steady times draw no warning, unless the warm-up did not settle", () => {
+    const steady = [1_000_000, 1_010_000, 1_020_000, 990_000];
+    assert.deepEqual(summarize(steady).warnings, []);
+    assert.deepEqual(summarize(steady, true).warnings, []);
+    assert.deepEqual(summarize(steady, false).warnings, [
+      "warm-up stopped at its bound before the timings settled",
+    ]);
+  });
+
+  test("no times is an error, not a row of NaN", () => {
+    assert.throws(() => summarize([]), RangeError);
+  });
+
+  test("percentages round halves to even, as Python's format does", () => {
+    assert.equal(formatPercent(0.125), "12%"); // 12.5
+    assert.equal(formatPercent(0.375), "38%"); // 37.5
+    assert.equal(formatPercent(0.135), "14%"); // 13.5 once multiplied
+    assert.equal(formatPercent(0.145), "14%"); // 14.499999999999998
+    assert.equal(formatPercent(1.445), "144%");
+    assert.equal(formatPercent(0.4), "40%");
+  });
+});
+
+group("warm-up", () => {
+  test("settled: the last three times within 5% of the smallest", () => {
+    assert.equal(settled([100, 104, 105]), true);
+    assert.equal(settled([500, 100, 104, 105]), true);
+    assert.equal(settled([100, 106, 100]), false);
+    assert.equal(settled([100, 100]), false);
+  });
+
+  test("a fixed count runs exactly that many calls; the first one may differ", () => {
+    const calls = [];
+    const warm = warmUp(() => calls.push("call"), 3, () => calls.push("first"));
+    assert.deepEqual(calls, ["first", "call", "call"]);
+    assert.equal(warm.warmup, 3);
+    assert.equal(warm.warmup_times_ns.length, 3);
+    assert.equal(warm.warmup_settled, null);
+    assert.equal(warmUp(() => 0n, 0).warmup, 0);
+  });
+
+  test("auto stops once steady calls settle", () => {
+    const warm = warmUp(() => spin(2), AUTO);
+    assert.ok(warm.warmup >= 3 && warm.warmup < WARMUP_MAX_CALLS, `${warm.warmup} calls`);
+    assert.equal(warm.warmup_settled, true);
+  });
+
+  test("auto gives up after WARMUP_MAX_CALLS calls that never settle", () => {
+    let call = 0;
+    const warm = warmUp(() => spin(++call % 2 ? 0.3 : 1), AUTO);
+    assert.equal(warm.warmup, WARMUP_MAX_CALLS);
+    assert.equal(warm.warmup_settled, false);
+  });
+
+  test("a warm-up that is neither auto nor a number is refused", () => {
+    assert.throws(() => warmUp(() => 0n, "twice"), TypeError);
+  });
+});
+
+group("timing", () => {
+  test("timedCall returns integer nanoseconds and the value", () => {
+    const [elapsed, value] = timedCall(() => spin(3) + 7n);
+    assert.equal(value, 7n);
+    assert.ok(Number.isInteger(elapsed), `${elapsed}`);
+    assert.ok(elapsed >= 3_000_000 && elapsed < 1_000_000_000, `${elapsed}`);
+  });
+
+  test("the timer resolution is a positive whole number of nanoseconds", () => {
+    const resolution = timerResolutionNs();
+    assert.ok(Number.isInteger(resolution) && resolution > 0 && resolution < 1_000_000, `${resolution}`);
+  });
+});
+
+group("describe", () => {
+  test("edges", async () => {
+    const zero = await describe(0n);
+    assert.deepEqual(zero, { digits: 1, leading: "0", trailing: "0", digest: EMPTY_SHA256 });
+    const small = await describe(55n);
+    assert.deepEqual([small.leading, small.trailing, small.digits], ["55", "55", 2]);
+    const twenty = await describe(12345678901234567890n);
+    assert.equal(twenty.digits, 20);
+    assert.equal(twenty.leading, "123456789012");
+    assert.equal(twenty.trailing, "901234567890");
+    const power = await describe(10n ** 40n);
+    assert.deepEqual(
+      [power.digits, power.leading, power.trailing],
+      [41, "100000000000", "000000000000"],
+    );
+  });
+
+  test("digits, leading and trailing agree with the decimal string", async () => {
+    const values = [1n, 9n, 10n, 999_999_999_999n, 10n ** 12n, 10n ** 13n + 7n, 2n ** 64n];
+    values.push(3n ** 5000n, fib(20000));
+    for (let k = 1n; k < 400n; k += 37n) values.push(10n ** k - 1n, 10n ** k, 2n ** k);
+    for (const value of values) {
+      const text = value.toString();
+      const facts = await describe(value);
+      assert.equal(facts.digits, text.length, `digits of ${text}`);
+      assert.equal(decimalDigits(value), text.length);
+      assert.equal(facts.leading, text.slice(0, 12));
+      assert.equal(facts.trailing, text.slice(-12));
+    }
+  });
+
+  test("the digest is SHA-256 of the little-endian bytes", async () => {
+    for (const value of [1n, 255n, 256n, 0x0102n, 0x10203n, fib(1000), 2n ** 4096n]) {
+      const hex = value.toString(16);
+      const bigEndian = Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
+      const expected = createHash("sha256").update(bigEndian.reverse()).digest("hex");
+      assert.equal((await describe(value)).digest, `sha256:${expected}`, `${value}`);
+    }
+  });
+});
+
+group("measureCase and runPlan", () => {
+  test("measure.py's events and keys; progress on the first warm-up call only", async () => {
+    const calls = [];
+    const spy = (n, algorithm, options) => {
+      calls.push(options?.progress ? "traced" : "plain");
+      return fib(n, algorithm, options);
+    };
+    const reports = [];
+    const progress = (done, total) => reports.push([done, total]);
+    const events = await collect(measureCase(spy, "doubling", 1000, 3, 2, progress));
+    assert.deepEqual(
+      events.map((event) => event.event),
+      ["warm", "progress", "progress", "progress", "result"],
+    );
+    assert.deepEqual(calls, ["traced", "plain", "plain", "plain", "plain"]);
+    assert.deepEqual(reports.at(-1), [10, 10]);
+    const warmKeys = ["event", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_settled"];
+    assert.deepEqual(Object.keys(events[0]), warmKeys);
+    assert.deepEqual(
+      events.slice(1, 4).map(({ done, total }) => [done, total]),
+      [[1, 3], [2, 3], [3, 3]],
+    );
+    const result = events.at(-1);
+    assert.deepEqual(Object.keys(result), RESULT_KEYS);
+    assert.deepEqual(result.times_ns, events.slice(1, 4).map((event) => event.last_ns));
+    assert.equal(result.warmup, 2);
+    assert.equal(result.leading, "434665576869");
+    assert.equal(result.digits, 209);
+  });
+
+  test("a result that changes between repeats is an error", async () => {
+    let call = 0;
+    const fickle = () => BigInt(call++);
+    await assert.rejects(collect(measureCase(fickle, "iterative", 5, 3, 0)), {
+      name: "AssertionError",
+      message: "fib(5, 'iterative') changed between repeats",
+    });
+  });
+
+  test("runPlan: ready, then every case; an exception ends the stream with an error event", async () => {
+    const plan = { algorithms: ["iterative", "doubling"], ns: [10, -5, 20], repeats: 1, warmup: 0 };
+    const events = await collect(runPlan(plan));
+    assert.equal(events[0].event, "ready");
+    assert.equal(events[0].build.implementation, "fib-javascript");
+    // With no warm-up call, the bad n's first call is a timed one: its warm event comes first.
+    assert.deepEqual(
+      events.slice(1).map((event) => event.event),
+      ["warm", "progress", "result", "warm", "error"],
+    );
+    const message = "RangeError: n must be non-negative, got -5";
+    assert.deepEqual(events.at(-1), { event: "error", message });
+  });
+
+  test("errorMessage: the type, then the message", () => {
+    assert.equal(errorMessage(new TypeError("not str")), "TypeError: not str");
+    assert.equal(errorMessage("plain"), "plain");
+  });
+});

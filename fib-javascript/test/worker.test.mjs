@@ -1,0 +1,80 @@
+// worker.mjs speaks the page's protocol. Node has no worker global scope, so the test
+// stands in for it: `self` with a postMessage that records, and onmessage called directly.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+const posted = [];
+globalThis.self = { postMessage: (message) => posted.push(structuredClone(message)) };
+await import("../worker.mjs");
+
+/** Sends a request; resolves with every message posted until `last` says it is done. */
+function send(request, last = (message) => ["ready", "result", "error"].includes(message.type)) {
+  const from = posted.length;
+  self.onmessage({ data: request });
+  return new Promise((resolve) => {
+    const poll = () => {
+      const messages = posted.slice(from);
+      if (messages.some(last)) resolve(messages);
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+test("init: ready with the build, the runtime and the start-up time", async () => {
+  const [ready] = await send({ type: "init", variant: "javascript" });
+  assert.equal(ready.type, "ready");
+  assert.equal(ready.variant, "javascript");
+  assert.equal(ready.build.implementation, "fib-javascript");
+  assert.match(ready.runtime, /^Node\.js /);
+  assert.ok(ready.startup["loading-runtime"] > 0);
+});
+
+test("run: trace, warm, one progress per timed call, then the row", async () => {
+  const request = { type: "run", id: 7, algorithm: "doubling", n: 100000, repeats: 3, warmup: 2 };
+  const messages = await send(request);
+  assert.ok(messages.every((message) => message.id === 7));
+  const types = messages.map((message) => message.type);
+  const traces = messages.filter((message) => message.type === "trace");
+  assert.deepEqual(types.slice(traces.length), ["warm", "progress", "progress", "progress", "result"]);
+
+  // The first warm-up call's progress, throttled, but always with its end.
+  assert.ok(traces.length >= 1);
+  assert.deepEqual(traces.at(-1).done, 17);
+  assert.ok(traces.every((trace) => trace.total === 17 && trace.elapsed_ms >= 0));
+
+  const warm = messages.find((message) => message.type === "warm");
+  assert.deepEqual([warm.warmup, warm.settled], [2, null]);
+  const progress = messages.filter((message) => message.type === "progress");
+  assert.deepEqual(progress.map(({ call, calls }) => [call, calls]), [[1, 3], [2, 3], [3, 3]]);
+
+  const { row } = messages.at(-1);
+  assert.equal(row.event, undefined);
+  assert.deepEqual([row.algorithm, row.n, row.repeats, row.digits], ["doubling", 100000, 3, 20899]);
+  assert.deepEqual(progress.map((message) => message.last_ms), row.times_ns.map((ns) => ns / 1e6));
+});
+
+test("a failed run is one error message, and the worker stays usable", async () => {
+  const [error] = await send({ type: "run", id: 8, algorithm: "iterative", n: -5, repeats: 1 });
+  const message = "RangeError: n must be non-negative, got -5";
+  assert.deepEqual(error, { type: "error", id: 8, stage: "run", message });
+
+  const [unknown] = await send({ type: "stop", id: 9 });
+  const complaint = "RangeError: unknown request type 'stop'";
+  assert.deepEqual(unknown, { type: "error", id: 9, stage: "run", message: complaint });
+
+  const messages = await send({ type: "run", id: 10, algorithm: "iterative", n: 10, repeats: 1 });
+  assert.equal(messages.at(-1).type, "result");
+  assert.equal(messages.at(-1).row.leading, "55");
+  assert.equal(messages.at(-1).row.warmup_settled !== null, true); // warm-up defaults to "auto"
+});
+
+test("requests are handled one at a time, in order", async () => {
+  const first = send({ type: "run", id: 11, algorithm: "doubling", n: 50000, repeats: 2, warmup: 1 });
+  const secondDone = (message) => message.id === 12 && message.type === "result";
+  const second = send({ type: "run", id: 12, algorithm: "iterative", n: 20, repeats: 1 }, secondDone);
+  await Promise.all([first, second]);
+  const ids = posted.map((message) => message.id).filter((id) => id === 11 || id === 12);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "the two runs interleaved");
+});

@@ -1,0 +1,73 @@
+// The benchmark web worker of the JavaScript build: the same page protocol as the Pyodide
+// worker (webapp-worker/worker.mjs and fib_worker/protocol.py), with nothing to load.
+// Started by the page as `new Worker(".../worker.mjs", {type: "module"})`; the imports are
+// relative so that this folder can be served under any one URL prefix.
+//
+// Page -> worker:
+//   {type: "init", variant}                           -> ready
+//   {type: "run", id, algorithm, n, repeats, warmup}  -> trace*, warm, progress*, result
+// Worker -> page:
+//   {type: "ready", variant, build, runtime, startup: {"loading-runtime": seconds}}
+//   {type: "trace", id, done, total, elapsed_ms}   inside the first warm-up call
+//   {type: "warm", id, warmup, settled}            the warm-up is over
+//   {type: "progress", id, call, calls, last_ms}   after each timed call
+//   {type: "result", id, row}                      row: measure.mjs's result event
+//   {type: "error", id, stage, message}            a request failed; the worker stays usable
+
+import { buildInfo, fib, runtimeName } from "./fib.mjs";
+import { AUTO, errorMessage, measureCase } from "./measure.mjs";
+
+// At most this often, progress inside a call is posted to the page (and always its end).
+const TRACE_INTERVAL_MS = 50;
+
+const post = (message) => self.postMessage(message);
+
+function ready({ variant = "javascript" }) {
+  // A worker's clock starts when the worker is created, so this is the whole start-up:
+  // fetching, compiling and running these modules. The JavaScript runtime itself is the
+  // browser's, already there.
+  const startup = { "loading-runtime": performance.now() / 1000 };
+  post({ type: "ready", variant, build: buildInfo(), runtime: runtimeName(), startup });
+}
+
+async function run({ id, algorithm, n, repeats = 3, warmup = AUTO }) {
+  // The first warm-up call starts as soon as the loop below asks for the first event, so
+  // its elapsed time is counted from here.
+  const started = performance.now();
+  let posted = -Infinity;
+  const trace = (done, total) => {
+    const now = performance.now();
+    if (now - posted >= TRACE_INTERVAL_MS || done === total) {
+      posted = now;
+      post({ type: "trace", id, done, total, elapsed_ms: now - started });
+    }
+  };
+  for await (const event of measureCase(fib, algorithm, n, repeats, warmup, trace)) {
+    if (event.event === "warm") {
+      post({ type: "warm", id, warmup: event.warmup, settled: event.warmup_settled });
+    } else if (event.event === "progress") {
+      post({ type: "progress", id, call: event.done, calls: event.total, last_ms: event.last_ns / 1e6 });
+    } else if (event.event === "result") {
+      const { event: _, ...row } = event;
+      post({ type: "result", id, row });
+    }
+  }
+}
+
+async function handle(request) {
+  try {
+    if (request.type === "init") ready(request);
+    else if (request.type === "run") await run(request);
+    else throw new RangeError(`unknown request type '${request.type}'`);
+  } catch (error) {
+    const stage = request.type === "init" ? "loading-runtime" : "run";
+    post({ type: "error", id: request.id ?? null, stage, message: errorMessage(error) });
+  }
+}
+
+// One request at a time, in order: a run must not start while another's result is being
+// described, or the two would time each other.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(data));
+};
