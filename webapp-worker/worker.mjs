@@ -1,6 +1,7 @@
 // A benchmark web worker: the thin JavaScript half of fib_worker (see its protocol.py).
 // Started by the page as `new Worker("/worker.mjs", {type: "module"})`, one per build.
-// Everything it loads comes from our own origin: Pyodide, micropip and the wheels.
+// Everything it loads comes from our own origin: Pyodide (from the server's memory
+// snapshot when there is one) and the wheels.
 
 let pyodide = null;
 let runner = null;
@@ -14,7 +15,28 @@ function oneLine(error) {
   return text.split("\n").filter((line) => line.trim()).pop() ?? text;
 }
 
-async function init({ variant, module, pyodide: indexURL, micropip, wheels }) {
+/** Pyodide, from the server's memory snapshot if there is one (a sixth of the start-up
+ * time: scripts/make-pyodide-snapshot.mjs), else started from scratch. The snapshot is
+ * private Pyodide API, so any failure to use it falls back to the plain start. */
+async function startPyodide(indexURL, snapshotURL, startup) {
+  const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
+  if (snapshotURL) {
+    try {
+      const response = await fetch(snapshotURL);
+      if (!response.ok) throw new Error(`${snapshotURL}: ${response.status}`);
+      const snapshot = new Uint8Array(await response.arrayBuffer());
+      const started = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+      startup.snapshot = true;
+      return started;
+    } catch (error) {
+      console.warn(`Pyodide snapshot not used (${oneLine(error)}): starting from scratch`);
+    }
+  }
+  startup.snapshot = false;
+  return loadPyodide({ indexURL });
+}
+
+async function init({ variant, module, pyodide: indexURL, snapshot, wheels }) {
   const startup = {};
   const timed = async (phase, work) => {
     const started = performance.now();
@@ -25,15 +47,22 @@ async function init({ variant, module, pyodide: indexURL, micropip, wheels }) {
     return result;
   };
   await timed("loading-runtime", async () => {
-    const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
-    pyodide = await loadPyodide({ indexURL });
+    pyodide = await startPyodide(indexURL, snapshot, startup);
   });
   await timed("installing", async () => {
-    await pyodide.loadPackage(micropip, { messageCallback: () => {} });
-    // loadPackage resolves even when it fails: check for real.
-    if (!("micropip" in pyodide.loadedPackages)) throw new Error(`could not load ${micropip}`);
+    // Pyodide's own installer takes wheel URLs directly. micropip (what the Node runner
+    // uses) would resolve dependencies our wheels do not have, and importing it costs
+    // 1.5-2 s per worker when three start at once on two cores.
     const absolute = wheels.map((url) => new URL(url, self.location.href).href);
-    await pyodide.pyimport("micropip").install(absolute, { deps: false });
+    const problems = [];
+    const installed = await pyodide.loadPackage(absolute, {
+      messageCallback: () => {},
+      errorCallback: (message) => problems.push(message),
+    });
+    // loadPackage resolves even when it fails: count what it installed.
+    if (installed.length < absolute.length) {
+      throw new Error(`could not install the wheels: ${problems.join("; ") || absolute.join(", ")}`);
+    }
   });
   const ready = await timed("importing", async () => {
     runner = pyodide.pyimport("fib_worker.runner");

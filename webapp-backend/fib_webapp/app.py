@@ -77,7 +77,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @app.api_route("/pyodide/{version}/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def pyodide(request: Request, version: str, name: str) -> Response:
-        if version != settings.pyodide_version or name not in PYODIDE_FILES:
+        if version != settings.pyodide_version:
+            raise HTTPException(status_code=404, detail="not found")
+        if name == "snapshot.bin":  # ours, remade with the build: revalidated, not immutable
+            return file_response(request, settings.pyodide_snapshot, REVALIDATE)
+        if name not in PYODIDE_FILES:
             raise HTTPException(status_code=404, detail="not found")
         return file_response(request, settings.pyodide_dir / name, IMMUTABLE)
 
@@ -114,7 +118,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @app.get("/api/builds")
     def site_builds() -> dict[str, Any]:
-        """What the page loads: Pyodide, micropip, and one wheel per build to measure."""
+        """What the page loads: Pyodide (and its snapshot), and one worker per build."""
         in_browser = []
         for variant in builds.VARIANTS:
             wheel = builds.find_wheel(variant, "pyodide")
@@ -128,8 +132,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             "max_n": MAX_N,
             "algorithms": ["iterative", "doubling"],
             "pyodide": f"/pyodide/{settings.pyodide_version}/",
+            "pyodide_snapshot": (
+                f"/pyodide/{settings.pyodide_version}/snapshot.bin"
+                if settings.pyodide_snapshot.is_file()
+                else None
+            ),
             "chartjs": f"/vendor/chart.js/{settings.chartjs_version}/chart.umd.min.js",
-            "micropip": wheel_url(builds.find_package("micropip")),
             "support_wheels": [
                 wheel_url(builds.find_package(name)) for name in ("fib-benchmarks", "fib-worker")
             ],

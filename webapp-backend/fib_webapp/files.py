@@ -23,6 +23,7 @@ MEDIA_TYPES = {
     ".json": "application/json",
     ".wasm": "application/wasm",
     ".zip": "application/zip",
+    ".bin": "application/octet-stream",
     ".whl": "application/zip",
     ".png": "image/png",
     ".svg": "image/svg+xml",

@@ -22,6 +22,9 @@ class Settings:
     worker_script: Path = REPO_ROOT / "webapp-worker" / "worker.mjs"
     javascript_dir: Path = REPO_ROOT / "fib-javascript"
     pyodide_dir: Path = REPO_ROOT / "node_modules" / "pyodide"
+    # Made by `make wheels` (scripts/make-pyodide-snapshot.mjs); optional: without it the
+    # workers start Pyodide from scratch, about 3 s each.
+    pyodide_snapshot: Path = builds.BUILD_DIR / "pyodide" / "snapshot.bin"
     chartjs_dir: Path = REPO_ROOT / "node_modules" / "chart.js" / "dist"
     # Native timings run on this machine, one at a time: keep each request bounded.
     native_max_n: int = 1_000_000

@@ -215,7 +215,7 @@ function startWorker(build, card) {
       variant: build.variant,
       module: build.module,
       pyodide: config.pyodide,
-      micropip: config.micropip,
+      snapshot: config.pyodide_snapshot,
       wheels: build.wheel ? [build.wheel, ...config.support_wheels] : [],
     });
   });
@@ -234,8 +234,12 @@ async function startWorkers(variants) {
     const { worker, ready } = await startWorker(build, card);
     if (mine !== generation) return worker.terminate();
     const seconds = (performance.now() - started) / 1000;
-    const phases = Object.entries(ready.startup).map(([phase, s]) => `${phase} ${s.toFixed(2)} s`).join(", ");
-    card.querySelector(".startup").textContent = `ready after ${seconds.toFixed(2)} s (${phases})`;
+    const phases = Object.entries(ready.startup)
+      .filter(([, value]) => typeof value === "number")
+      .map(([phase, s]) => `${phase} ${s.toFixed(2)} s`)
+      .join(", ");
+    const from = ready.startup.snapshot ? ", Pyodide from its snapshot" : "";
+    card.querySelector(".startup").textContent = `ready after ${seconds.toFixed(2)} s (${phases}${from})`;
     ready.ready_after_s = seconds;
     showStage(card, "ready", 0);
     workers.set(build.variant, { worker, ready, card });
@@ -553,7 +557,8 @@ function resultDocument(rows) {
     settings: { source: "web page", url: location.href },
     startups: [...workers.values()].map(({ ready }) => ({
       variant: ready.variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build,
-      seconds: Object.values(ready.startup).reduce((a, b) => a + b, 0), phases: ready.startup,
+      seconds: Object.values(ready.startup).filter((value) => typeof value === "number").reduce((a, b) => a + b, 0),
+      phases: ready.startup,
       ready_after_s: ready.ready_after_s,
     })),
     rows,

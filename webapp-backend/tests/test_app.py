@@ -86,7 +86,7 @@ def test_every_wheel_the_page_needs_is_served_by_content_address(client):
     variants = {b["variant"] for b in config["builds"]}
     assert variants == {"python", "rust-debug", "rust-release", "javascript"}
     wheels = [b["wheel"] for b in config["builds"] if b["variant"] != "javascript"]
-    urls = [config["micropip"], *config["support_wheels"], *wheels]
+    urls = [*config["support_wheels"], *wheels]
     for url in urls:
         _, _, sha256, name = url.split("/")
         response = client.get(url)
@@ -110,6 +110,19 @@ def test_the_javascript_build_is_served_as_modules(client):
     # Only those three: the folder's tests and runner are not the site's.
     assert client.get("/fib-javascript/node_runner.mjs").status_code == 404
     assert client.get("/fib-javascript/..%2fMakefile").status_code == 404
+
+
+def test_the_pyodide_snapshot_is_served_when_built(client):
+    config = client.get("/api/builds").json()
+    assert config["pyodide_snapshot"] == f"{config['pyodide']}snapshot.bin"
+    response = client.get(config["pyodide_snapshot"])
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache" and response.headers["etag"]
+    assert len(response.content) > 10 * 2**20  # a whole wasm memory, not a stub
+    etag = response.headers["etag"]
+    assert (
+        client.get(config["pyodide_snapshot"], headers={"If-None-Match": etag}).status_code == 304
+    )
 
 
 def test_health(client):

@@ -77,6 +77,7 @@ def test_run_every_build_and_algorithm(page):
     # Every build's worker started at once, and each shows its own start-up time.
     assert page.locator("#workers li").count() == len(VARIANTS)
     assert page.locator("#workers .startup").all_inner_texts()[0].startswith("ready after")
+    assert "from its snapshot" in page.inner_text("li[data-variant=python] .startup")
     page.fill("#n", "1000")
     page.select_option("#algorithm", "both")
     page.click("#run")
@@ -191,6 +192,13 @@ def test_cancel_stops_a_long_run_and_starts_fresh_workers(page):
     assert page.get_attribute("#status", "data-state") == "loading"
     assert wait_for_state(page, ("ready", "error"), READY_MS) == "ready"
     assert page.locator(".result").count() == 0
+
+
+def test_without_the_snapshot_pyodide_starts_from_scratch(page):
+    page.route(re.compile(r".*/snapshot\.bin$"), lambda route: route.fulfill(status=404))
+    open_ready(page, "?builds=rust-release&native=0")
+    startup = page.inner_text("li[data-variant=rust-release] .startup")
+    assert startup.startswith("ready after") and "snapshot" not in startup
 
 
 def test_a_missing_wheel_is_reported_not_hung(page):

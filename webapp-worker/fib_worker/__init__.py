@@ -1,7 +1,8 @@
 """The Python half of a benchmark web worker: one build of the fib API, measured in Pyodide.
 
 ``worker.mjs`` (beside this package) is the thin JavaScript half: it loads Pyodide from our
-own origin, micropip-installs the wheels the page names, then hands every message from the
+own origin (from the server's memory snapshot when there is one), installs the wheels the
+page names with Pyodide's own installer, then hands every message from the
 page to :func:`fib_worker.runner.handle` and posts what it reports back. The messages are
 described in :mod:`fib_worker.protocol`.
 """

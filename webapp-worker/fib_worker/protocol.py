@@ -4,9 +4,10 @@ The JavaScript build's worker (``fib-javascript/worker.mjs``) speaks the same pr
 
 Page → worker (``postMessage``):
 
-``{"type": "init", "variant", "module", "pyodide", "micropip", "wheels": [url, ...]}``
-    Load Pyodide from ``pyodide`` (a URL folder), micropip from its wheel URL, install
-    ``wheels`` with micropip, import ``module``. Handled by ``worker.mjs``.
+``{"type": "init", "variant", "module", "pyodide", "snapshot", "wheels": [url, ...]}``
+    Load Pyodide from ``pyodide`` (a URL folder), from the memory snapshot at ``snapshot``
+    if given, install ``wheels`` (``pyodide.loadPackage``), import ``module``. Handled by
+    ``worker.mjs``.
 ``{"type": "run", "id", "algorithm", "n", "repeats", "warmup"}``
     Warm up (``warmup`` untimed calls, or ``"auto"``: until the timings settle, see
     ``fib_benchmarks.measure.warm_up``), then time ``repeats`` calls of ``fib(n, algorithm)``.
