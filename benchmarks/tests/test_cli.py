@@ -166,7 +166,8 @@ def test_the_page_workers_are_a_runtime_of_the_cli(tmp_path):
     out = tmp_path / "chromium.json"
     result = run_benchmark(
         "--n", "1000,2000", "--algorithm", "doubling",
-        "--variant", "python,rust-release,javascript", "--runtime", "native,chromium", "--repeats", "3", "--json", str(out),
+        "--variant", "python,rust-release,javascript", "--runtime", "native,chromium",
+        "--repeats", "3", "--json", str(out),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     doc = json.loads(out.read_text())
