@@ -18,8 +18,9 @@ function oneLine(error) {
 /** Pyodide, from the server's memory snapshot if there is one (a sixth of the start-up
  * time: scripts/make-pyodide-snapshot.mjs), else started from scratch. The snapshot is
  * private Pyodide API, so any failure to use it falls back to the plain start. */
-async function startPyodide(indexURL, snapshotURL, startup) {
+async function startPyodide(indexURL, snapshotURL, wasmModule, startup) {
   const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
+  if (wasmModule) useCompiledRuntime(wasmModule);
   if (snapshotURL) {
     try {
       const response = await fetch(snapshotURL);
@@ -36,7 +37,22 @@ async function startPyodide(indexURL, snapshotURL, startup) {
   return loadPyodide({ indexURL });
 }
 
-async function init({ variant, module, pyodide: indexURL, snapshot, wheels }) {
+/** The page compiles pyodide.asm.wasm once and hands the compiled module to every worker
+ * (a WebAssembly.Module can be posted within one origin). Pyodide has no option to take
+ * it, so the one `WebAssembly.instantiateStreaming` call that would compile the runtime
+ * again instantiates the page's module instead; any other call is left alone. */
+function useCompiledRuntime(wasmModule) {
+  const instantiateStreaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    if (!new URL(response.url).pathname.endsWith("/pyodide.asm.wasm")) return instantiateStreaming(response, imports);
+    WebAssembly.instantiateStreaming = instantiateStreaming; // once only
+    response.body?.cancel();
+    return { module: wasmModule, instance: await WebAssembly.instantiate(wasmModule, imports) };
+  };
+}
+
+async function init({ variant, module, pyodide: indexURL, snapshot, wasmModule, wheels }) {
   const startup = {};
   const timed = async (phase, work) => {
     const started = performance.now();
@@ -47,7 +63,7 @@ async function init({ variant, module, pyodide: indexURL, snapshot, wheels }) {
     return result;
   };
   await timed("loading-runtime", async () => {
-    pyodide = await startPyodide(indexURL, snapshot, startup);
+    pyodide = await startPyodide(indexURL, snapshot, wasmModule, startup);
   });
   await timed("installing", async () => {
     // Pyodide's own installer takes wheel URLs directly. micropip (what the Node runner

@@ -34,6 +34,9 @@ let lastDocument = null;
 let readySeconds = null;
 let chart = null;
 let race = null;
+// pyodide.asm.wasm, compiled once for every Pyodide worker (null if that fails: each
+// worker then compiles it itself).
+let pyodideRuntime = null;
 
 // ------------------------------------------------------------------ state and status
 
@@ -189,7 +192,8 @@ const STAGES = {
 };
 
 /** Start the worker of one build; resolves when it is ready, rejects within a bound. */
-function startWorker(build, card) {
+async function startWorker(build, card) {
+  const wasmModule = build.wheel ? await pyodideRuntime : null;
   return new Promise((resolve, reject) => {
     const worker = new Worker(build.worker, { type: "module" });
     const timer = setTimeout(
@@ -216,6 +220,7 @@ function startWorker(build, card) {
       module: build.module,
       pyodide: config.pyodide,
       snapshot: config.pyodide_snapshot,
+      wasmModule,
       wheels: build.wheel ? [build.wheel, ...config.support_wheels] : [],
     });
   });
@@ -611,6 +616,10 @@ async function boot() {
   try {
     config = await fetchJson("/api/builds", FETCH_TIMEOUT_MS);
     $("#max-n").textContent = config.max_n.toLocaleString("en");
+    pyodideRuntime = WebAssembly.compileStreaming(fetch(`${config.pyodide}pyodide.asm.wasm`)).catch((error) => {
+      console.warn(`pyodide.asm.wasm not compiled by the page (${error.message}): each worker compiles it`);
+      return null;
+    });
     formFromUrl();
     urlFromForm();
     validate(true);
