@@ -35,6 +35,8 @@ export const AUTO = "auto";
 // Tukey's fences and pyperf's rule of thumb, as in measure.py.
 export const OUTLIER_IQRS = 1.5;
 export const UNSTABLE_STDEV = 0.1;
+// A median of fewer ticks of the clock than this is quantised by more than 1 %.
+export const MIN_TICKS = 100;
 
 class AssertionError extends Error {
   name = "AssertionError";
@@ -186,7 +188,7 @@ export function timerResolutionNs() {
  * Statistics of the timed calls (integer nanoseconds), with the warnings a reader should
  * see beside them: measure.summarize, number for number.
  */
-export function summarize(timesNs, warmupSettled = null) {
+export function summarize(timesNs, warmupSettled = null, resolutionNs = null) {
   const ordered = [...timesNs].sort((x, y) => x - y);
   const count = ordered.length;
   if (count === 0) throw new RangeError("summarize needs at least one time");
@@ -204,6 +206,9 @@ export function summarize(timesNs, warmupSettled = null) {
     warnings.push(`unstable: the standard deviation is ${formatPercent(stdev / mean)} of the mean`);
   }
   if (warmupSettled === false) warnings.push("warm-up stopped at its bound before the timings settled");
+  if (resolutionNs && median < MIN_TICKS * resolutionNs) {
+    warnings.push(`the median is under ${MIN_TICKS} ticks of the clock (${resolutionNs} ns)`);
+  }
   return {
     median_ms: median / 1e6,
     min_ms: ordered[0] / 1e6,
@@ -326,6 +331,7 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
     times.push(elapsed);
     yield { event: "progress", algorithm, n, done, total: repeats, last_ns: elapsed };
   }
+  const resolution = timerResolutionNs();
   yield {
     event: "result",
     algorithm,
@@ -333,8 +339,8 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
     repeats,
     ...warm,
     times_ns: times,
-    ...summarize(times, warm.warmup_settled),
-    timer_resolution_ns: timerResolutionNs(),
+    ...summarize(times, warm.warmup_settled, resolution),
+    timer_resolution_ns: resolution,
     ...(await describe(value)),
   };
 }

@@ -15,6 +15,7 @@ import atexit
 import json
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -177,3 +178,53 @@ def _follow(
                     "slowdown_vs_native"):  # fmt: skip
             row.pop(key, None)
         yield {"event": "result", **row}
+
+
+def page_ready_times(trials: int) -> dict[str, list[float]]:
+    """Seconds from navigation until every worker of the page is ready (all builds), as a
+    first visit (a fresh browser profile: empty caches) and as a returning one (a reload
+    in the same profile, twice), ``trials`` times each."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {"first visit": [], "returning": []}
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            for _ in range(trials):
+                context = browser.new_context()
+                page = context.new_page()
+                for visit in ("first visit", "returning", "returning"):
+                    page.goto(f"{site_url()}/?native=0")
+                    ready = page.evaluate("window.pyRustFib.ready")
+                    if not ready["ok"]:
+                        raise ChromiumError(f"the page did not start: {ready['message']}")
+                    times[visit].append(ready["seconds"])
+                context.close()
+        finally:
+            browser.close()
+    return times
+
+
+def main(argv: list[str]) -> int:
+    """``python -m fib_benchmarks.chromium_runner ready [TRIALS]``: how soon the page is
+    ready, first visit and returning, in Debian's headless Chromium."""
+    if argv[1:2] != ["ready"] or len(argv) > 3 or not (argv[2:] or ["3"])[0].isdigit():
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    trials = int((argv[2:] or ["3"])[0])
+    try:
+        times = page_ready_times(trials)
+    except RunnerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for visit, seconds in times.items():
+        median = statistics.median(seconds)
+        listed = ", ".join(f"{s:.2f}" for s in seconds)
+        print(f"{visit:12} median {median:.2f} s   ({listed})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

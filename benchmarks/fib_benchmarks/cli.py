@@ -257,7 +257,7 @@ def _merge(row: schema.Row, later: schema.Row) -> schema.Row:
         "warmup": row["warmup"] + later["warmup"],
         "warmup_times_ns": row["warmup_times_ns"] + later["warmup_times_ns"],
         "warmup_settled": settled,
-        **measure.summarize(times, settled),
+        **measure.summarize(times, settled, row.get("timer_resolution_ns")),
     }
 
 

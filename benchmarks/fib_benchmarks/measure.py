@@ -135,9 +135,16 @@ def warm_up(
 # (pyperf's rule of thumb).
 OUTLIER_IQRS = 1.5
 UNSTABLE_STDEV = 0.10
+# A median of fewer ticks than this of the clock is quantised by more than 1 % (a browser
+# page's performance.now() ticks every 5 µs when cross-origin isolated, 100 µs if not).
+MIN_TICKS = 100
 
 
-def summarize(times_ns: list[int], warmup_settled: Optional[bool] = None) -> Event:
+def summarize(
+    times_ns: list[int],
+    warmup_settled: Optional[bool] = None,
+    resolution_ns: Optional[int] = None,
+) -> Event:
     """Statistics of the timed calls, with the warnings a reader should see beside them."""
     ordered = sorted(times_ns)
     count = len(ordered)
@@ -157,6 +164,8 @@ def summarize(times_ns: list[int], warmup_settled: Optional[bool] = None) -> Eve
         warnings.append(f"unstable: the standard deviation is {stdev / mean:.0%} of the mean")
     if warmup_settled is False:
         warnings.append("warm-up stopped at its bound before the timings settled")
+    if resolution_ns and median < MIN_TICKS * resolution_ns:
+        warnings.append(f"the median is under {MIN_TICKS} ticks of the clock ({resolution_ns} ns)")
     return {
         "median_ms": median / 1e6,
         "min_ms": ordered[0] / 1e6,
@@ -200,6 +209,7 @@ def measure_case(
         times.append(elapsed)
         yield {"event": "progress", "algorithm": algorithm, "n": n, "done": done, "total": repeats,
                "last_ns": elapsed}  # fmt: skip
+    resolution = timer_resolution_ns()
     yield {
         "event": "result",
         "algorithm": algorithm,
@@ -207,8 +217,8 @@ def measure_case(
         "repeats": repeats,
         **warm,
         "times_ns": times,
-        **summarize(times, warm["warmup_settled"]),
-        "timer_resolution_ns": timer_resolution_ns(),
+        **summarize(times, warm["warmup_settled"], resolution),
+        "timer_resolution_ns": resolution,
         **describe(value),
     }
 

@@ -233,9 +233,10 @@ def measure_build(
         elif kind == "progress" and on_progress is not None:
             on_progress(event)
         elif kind == "result":
-            rows.append(
-                where | event | measure.summarize(event["times_ns"], event["warmup_settled"])
+            summary = measure.summarize(
+                event["times_ns"], event["warmup_settled"], event.get("timer_resolution_ns")
             )
+            rows.append(where | event | summary)
     return startup, rows
 
 

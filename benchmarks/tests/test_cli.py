@@ -183,3 +183,14 @@ def test_the_page_workers_are_a_runtime_of_the_cli(tmp_path):
     assert all(r["slowdown_vs_native"] > 0 for r in chromium)
     assert all(len(r["times_ns"]) == 3 and r["warmup"] >= 1 for r in chromium)
     assert {s["runtime_kind"] for s in doc["startups"]} == {"native", "chromium"}
+
+
+def test_page_readiness_is_measured_first_visit_and_returning():
+    command = [sys.executable, "-m", "fib_benchmarks.chromium_runner", "ready", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["first", "returning"]
+    assert all(0 < float(line.split("median ")[1].split()[0]) < 120 for line in lines)
+    usage = subprocess.run([*command[:3], "soon"], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "ready [TRIALS]" in usage.stderr

@@ -143,17 +143,23 @@ def samples() -> list[tuple[list[int], Any]]:
         if rng.random() < 0.3:
             times[rng.randrange(count)] *= rng.randrange(2, 30)
         cases.append(times)
-    return [(times, settled) for times in cases for settled in (None, True, False)]
+    # Each case also with a clock fine enough and one too coarse for some of its calls.
+    return [
+        (times, settled, resolution)
+        for times in cases
+        for settled in (None, True, False)
+        for resolution in (None, 1, 5_000)
+    ]
 
 
 def test_summarize_agrees_number_for_number():
     cases = samples()
     javascript = run_javascript(
-        "const out = input.map(([times, settled]) => measure.summarize(times, settled));\n"
+        "const out = input.map((args) => measure.summarize(...args));\n"
         "console.log(JSON.stringify(out));",
         cases,
     )
-    python = [measure.summarize(times, settled) for times, settled in cases]
+    python = [measure.summarize(*case) for case in cases]
     assert len(javascript) == len(python)
     for case, js, py in zip(cases, javascript, python):
         assert js == py, case
