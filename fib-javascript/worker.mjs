@@ -9,7 +9,7 @@
 // Worker -> page:
 //   {type: "ready", variant, build, runtime, startup: {"loading-runtime": seconds}}
 //   {type: "trace", id, done, total, elapsed_ms}   inside the first warm-up call
-//   {type: "warm", id, warmup, settled}            the warm-up is over
+//   {type: "warm", id, warmup, settled, last_ms}   the warm-up is over
 //   {type: "progress", id, call, calls, last_ms}   after each timed call
 //   {type: "result", id, row}                      row: measure.mjs's result event
 //   {type: "error", id, stage, message}            a request failed; the worker stays usable
@@ -44,7 +44,8 @@ async function run({ id, algorithm, n, repeats = 3, warmup = AUTO }) {
   };
   for await (const event of measureCase(fib, algorithm, n, repeats, warmup, trace)) {
     if (event.event === "warm") {
-      post({ type: "warm", id, warmup: event.warmup, settled: event.warmup_settled });
+      const last = event.warmup_times_ns.at(-1);
+      post({ type: "warm", id, warmup: event.warmup, settled: event.warmup_settled, last_ms: last === undefined ? null : last / 1e6 });
     } else if (event.event === "progress") {
       post({ type: "progress", id, call: event.done, calls: event.total, last_ms: event.last_ns / 1e6 });
     } else if (event.event === "result") {

@@ -46,6 +46,7 @@ test("run: trace, warm, one progress per timed call, then the row", async () => 
 
   const warm = messages.find((message) => message.type === "warm");
   assert.deepEqual([warm.warmup, warm.settled], [2, null]);
+  assert.ok(warm.last_ms > 0); // the last warm-up call's time: the page paces its bar by it
   const progress = messages.filter((message) => message.type === "progress");
   assert.deepEqual(progress.map(({ call, calls }) => [call, calls]), [[1, 3], [2, 3], [3, 3]]);
 

@@ -257,6 +257,26 @@ async function startWorkers(variants) {
   setState("ready", `Ready: ${workers.size} builds, ${readySeconds.toFixed(1)} s after the page opened.`);
 }
 
+/** Progress during long timed calls, which carry no hook: the bar moves with the time
+ * the previous call took, ticking 4 times a second on the page's own thread, and only
+ * for calls of a second or more (a short call is over before it would move). */
+function callEstimate(card) {
+  let ticker = null;
+  const stop = () => clearInterval(ticker);
+  return {
+    stop,
+    next(done, calls, expectedMs) {
+      stop();
+      if (done >= calls || !(expectedMs >= 1000)) return;
+      const started = performance.now();
+      ticker = setInterval(() => {
+        const inside = Math.min((performance.now() - started) / expectedMs, 0.99);
+        card.querySelector("progress").value = (done + inside) / calls;
+      }, 250);
+    },
+  };
+}
+
 /** One measurement in one worker: resolves with its row, rejects on error or silence. */
 function measureIn(variant, request, onEvent) {
   const { worker, ready, card } = workers.get(variant);
@@ -268,6 +288,7 @@ function measureIn(variant, request, onEvent) {
     };
     watchdog();
     const what = `${request.algorithm} F(${request.n.toLocaleString("en")})`;
+    const estimate = callEstimate(card);
     worker.onmessage = ({ data }) => {
       watchdog();
       onEvent?.(variant, request, data);
@@ -276,14 +297,18 @@ function measureIn(variant, request, onEvent) {
         raceStep(variant, request, data);
       } else if (data.type === "warm") {
         showStage(card, `${what}: warmed up (${data.warmup} calls), timing…`, 0);
+        estimate.next(0, request.repeats, data.last_ms);
       } else if (data.type === "progress") {
         showStage(card, `${what}: call ${data.call} of ${data.calls} (${ms(data.last_ms)})`, data.call / data.calls);
+        estimate.next(data.call, data.calls, data.last_ms);
       } else if (data.type === "result") {
         clearTimeout(timer);
+        estimate.stop();
         showStage(card, "done", 1);
         resolve({ variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build, ...data.row });
       } else if (data.type === "error") {
         clearTimeout(timer);
+        estimate.stop();
         showStage(card, "error", 0);
         reject(new Error(`${LABELS[variant]}: ${data.message}`));
       }
@@ -488,7 +513,10 @@ function render(rows, notes) {
   const body = $("#results tbody");
   const lines = [];
   let previous = null;
-  for (const row of rows) {
+  // One group per case, the browser's rows and then the server's: sort is stable.
+  const cases = [...new Set(rows.map((row) => `${row.algorithm}|${row.n}`))];
+  const grouped = [...rows].sort((a, b) => cases.indexOf(`${a.algorithm}|${a.n}`) - cases.indexOf(`${b.algorithm}|${b.n}`));
+  for (const row of grouped) {
     const key = `${row.algorithm}|${row.n}`;
     if (key !== previous) {
       const header = document.createElement("tr");

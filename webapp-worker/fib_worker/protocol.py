@@ -22,8 +22,9 @@ Worker → page:
     Inside the first warm-up call only: ``done`` of ``total`` steps after ``elapsed_ms``
     (the core's progress hook, at most every 50 ms). The page draws the race from these.
     No timed call ever carries the hook, so the timings never include it.
-``{"type": "warm", "id", "warmup", "settled"}``
-    Warm-up is over after ``warmup`` calls; ``settled`` is false if a bound stopped it.
+``{"type": "warm", "id", "warmup", "settled", "last_ms"}``
+    Warm-up is over after ``warmup`` calls (the last took ``last_ms``, None if none ran);
+    ``settled`` is false if a bound stopped it.
 ``{"type": "progress", "id", "call", "calls", "last_ms"}``
     ``call`` of ``calls`` timed calls are done, the last one took ``last_ms``.
 ``{"type": "result", "id", "row"}``
@@ -55,8 +56,8 @@ def trace(run_id: int, done: int, total: int, elapsed_ms: float) -> Message:
             "elapsed_ms": elapsed_ms}  # fmt: skip
 
 
-def warm(run_id: int, warmup: int, settled: Optional[bool]) -> Message:
-    return {"type": "warm", "id": run_id, "warmup": warmup, "settled": settled}
+def warm(run_id: int, warmup: int, settled: Optional[bool], last_ms: Optional[float]) -> Message:
+    return {"type": "warm", "id": run_id, "warmup": warmup, "settled": settled, "last_ms": last_ms}
 
 
 def progress(run_id: int, call: int, calls: int, last_ms: float) -> Message:

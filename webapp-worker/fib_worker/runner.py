@@ -55,7 +55,9 @@ def _run(request: dict, run_id: int, post: Post) -> None:
     for event in measure.measure_case(_module, algorithm, n, repeats, warmup, progress=trace):
         kind = event.pop("event")
         if kind == "warm":
-            post(protocol.warm(run_id, event["warmup"], event["warmup_settled"]))
+            times = event["warmup_times_ns"]
+            last_ms = times[-1] / 1e6 if times else None
+            post(protocol.warm(run_id, event["warmup"], event["warmup_settled"], last_ms))
         elif kind == "progress":
             post(protocol.progress(run_id, event["done"], repeats, event["last_ns"] / 1e6))
         elif kind == "result":
