@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,23 @@ def test_without_the_snapshot_pyodide_starts_from_scratch(page):
     open_ready(page, "?builds=rust-release&native=0")
     startup = page.inner_text("li[data-variant=rust-release] .startup")
     assert startup.startswith("ready after") and "snapshot" not in startup
+
+
+def test_cancel_during_the_native_run_frees_the_server(page):
+    # Python, iterative F(300 000), 10 calls: about 10 s in the browser, then as long natively.
+    open_ready(page, "?n=300000&algorithm=iterative&builds=python&repeats=10&native=1")
+    page.click("#run")
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('natively')", timeout=RUN_MS
+    )
+    page.wait_for_timeout(1000)  # the server's child process is measuring now
+    page.click("#cancel")
+    assert wait_for_state(page, ("ready", "error"), READY_MS) == "ready"
+    # Not 429 "busy": the cancelled run's process is gone and the server takes a new one.
+    with urllib.request.urlopen(
+        f"{page.base}/api/native?n=10&algorithm=doubling", timeout=30
+    ) as answer:
+        assert answer.status == 200
 
 
 def test_a_missing_wheel_is_reported_not_hung(page):
