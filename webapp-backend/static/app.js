@@ -449,7 +449,8 @@ function addRatios(rows) {
   for (const row of rows) {
     const python = median.get(`python|${row.runtime_kind}|${row.algorithm}|${row.n}`);
     const native = median.get(`${row.variant}|native|${row.algorithm}|${row.n}`);
-    row.speedup_vs_python = python ? python / row.median_ms : null;
+    // A call quicker than the clock's tick measures 0: no ratio rather than an infinite one.
+    row.speedup_vs_python = python && row.median_ms ? python / row.median_ms : null;
     row.slowdown_vs_native = row.runtime_kind !== "native" && native ? row.median_ms / native : null;
   }
 }
