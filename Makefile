@@ -11,6 +11,8 @@ MAKEFLAGS += --no-print-directory
 ROOT    := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD   := $(ROOT)/build
 WHEELS  := $(BUILD)/wheels
+# A memory snapshot of a started Pyodide, for the page's workers (see its rule below).
+PYODIDE_SNAPSHOT := $(BUILD)/pyodide/snapshot.bin
 VENV    := $(ROOT)/.venv
 PY      := $(VENV)/bin/python
 # Poetry runs the CLI (`poetry run benchmark`) and builds fib-python's wheel. Installed
@@ -89,7 +91,6 @@ pyodide-wheels: setup emscripten pyodide-vendor ## fib-pyrs for Pyodide, debug a
 
 # A memory snapshot of a started Pyodide: the page's workers start from it in about a
 # sixth of the time (see the script). Remade whenever the Pyodide package changes.
-PYODIDE_SNAPSHOT := $(BUILD)/pyodide/snapshot.bin
 $(PYODIDE_SNAPSHOT): node_modules/.installed scripts/make-pyodide-snapshot.mjs
 	mkdir -p $(dir $@)
 	node scripts/make-pyodide-snapshot.mjs $(ROOT)/node_modules/pyodide $@
