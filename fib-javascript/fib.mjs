@@ -148,9 +148,17 @@ function checkN(n) {
   // integral Number beyond 2^53 is not a safe integer: it stands for many integers at
   // once, so it is refused as a float would be.
   if (typeof n !== "bigint" && !Number.isSafeInteger(n)) throw wrongType("n", "an int", n);
-  if (n < 0) throw new RangeError(`n must be non-negative, got ${n}`);
-  if (n > MAX_N) throw new RangeError(`n must be at most ${MAX_N}, got ${n}`);
+  if (n < 0) throw new RangeError(`n must be non-negative, got ${shownN(n)}`);
+  if (n > MAX_N) throw new RangeError(`n must be at most ${MAX_N}, got ${shownN(n)}`);
   return Number(n);
+}
+
+/** A refused n as every implementation shows it: its value while it fits in 64 bits,
+ * else its size (fib-rust's ShownN: writing out a huge integer is slow and useless). */
+function shownN(n) {
+  if (typeof n !== "bigint") return String(n);
+  const bits = bitLength(n < 0n ? -n : n);
+  return bits <= 64 ? String(n) : `${n < 0n ? "a negative" : "an"} integer of ${bits} bits`;
 }
 
 function checkAlgorithm(algorithm) {

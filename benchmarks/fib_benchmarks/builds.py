@@ -102,8 +102,22 @@ def describe_wheel(path: Path, kind: str) -> Wheel:
         profile=profile,
         tag=f"{python}-{abi}-{platform_tag}",
         size=path.stat().st_size,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=file_sha256(path),
     )
+
+
+# SHA-256 of files already hashed, by (path, modification time, size): the server asks
+# for the wheels on every page load and serves them by hash, but reads each file once
+# until it changes.
+_hashes: dict[tuple[Path, int, int], str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    stat = path.stat()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _hashes:
+        _hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _hashes[key]
 
 
 def write_manifest() -> list[Wheel]:
@@ -116,7 +130,10 @@ def write_manifest() -> list[Wheel]:
             latest[path.name.split("-")[0]] = path
         wheels += [describe_wheel(path, kind) for path in latest.values()]
     document = {"schema": MANIFEST_SCHEMA, "wheels": [asdict(wheel) for wheel in wheels]}
-    MANIFEST.write_text(json.dumps(document, indent=2) + "\n")
+    # Whole or not at all: the server may read the manifest while a build rewrites it.
+    partial = MANIFEST.with_name(MANIFEST.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2) + "\n")
+    os.replace(partial, MANIFEST)
     return wheels
 
 
@@ -136,7 +153,7 @@ def find_wheel(variant: str, platform: str = "native") -> Wheel:
             if not wheel.path.exists():
                 raise BuildError(f"{wheel.path} is listed but missing: run `make wheels`")
             # Measuring an older build than the one on disk would be a silent lie.
-            if hashlib.sha256(wheel.path.read_bytes()).hexdigest() != wheel.sha256:
+            if file_sha256(wheel.path) != wheel.sha256:
                 raise BuildError(
                     f"{wheel.path} changed after {MANIFEST.name} was written: run `make wheels`"
                 )

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from . import builds, measure, report, runners, schema
 
@@ -59,6 +67,19 @@ def _parse_ns(values: list[str]) -> list[int]:
             raise typer.BadParameter(f"{n} is outside 0..{MAX_N}", param_hint="--n")
         ns.append(n)
     return sorted(set(ns))
+
+
+def _check_writable(path: Optional[Path], option: str) -> None:
+    """Refuse, before measuring anything, a result file that could not be written."""
+    if path is None:
+        return
+    folder = path.parent.resolve()
+    if path.is_dir():
+        raise typer.BadParameter(f"{path} is a folder, not a file", param_hint=option)
+    if not folder.is_dir():
+        raise typer.BadParameter(f"no folder {folder} to write {path.name} in", param_hint=option)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise typer.BadParameter(f"{path} cannot be written", param_hint=option)
 
 
 def _parse_warmup(text: str) -> int | str:
@@ -144,7 +165,7 @@ def benchmark(
         Optional[Path], typer.Option("--plot", help="Write a PNG chart of time against n.")
     ] = None,
 ) -> None:
-    """Time F(n) with fib-python and the debug and release builds of fib-pyrs.
+    """Time F(n) with fib-python, the debug and release builds of fib-pyrs, and JavaScript.
 
     Each build runs in its own process, where it is the only build importable; timings are
     medians of REPEATS calls after WARMUP untimed ones, with the garbage collector off, and
@@ -161,6 +182,16 @@ def benchmark(
         "warmup": _parse_warmup(warmup),
         "rounds": rounds,
     }
+    for path, option in ((json_path, "--json"), (plot_path, "--plot")):
+        _check_writable(path, option)
+    plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
+    if not settings["ns"] or not any(_plan_for(r, v, plan) for r in settings["runtimes"]
+                                     for v in settings["variants"]):  # fmt: skip
+        raise typer.BadParameter(
+            "nothing to measure: no n, no algorithm, or no build that runs this algorithm in "
+            "these runtimes (gmp: doubling, native; rust-core: native)",
+            param_hint="--n/--algorithm/--variant/--runtime",
+        )
     try:
         startups, rows = _measure(settings)
     except (builds.BuildError, runners.RunnerError) as error:
@@ -208,7 +239,8 @@ def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Ro
     startups: dict[tuple[str, str], schema.Row] = {}
     rows: dict[tuple[str, str, str, int], schema.Row] = {}
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
-    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+    columns += [TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn()]
+    with Progress(*columns, console=console, transient=True) as progress:
         tasks = {}
         for runtime_kind, variant, run_plan in runs:
             cases = len(run_plan["algorithms"]) * len(plan["ns"])

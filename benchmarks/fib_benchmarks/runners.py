@@ -18,10 +18,12 @@ runs pytest suites inside Pyodide against one build (``make test-pyodide``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -65,7 +67,12 @@ def _events(
     """JSON-line events from a child process; an ``error`` event becomes RunnerError, and
     so does ``silence_timeout_s`` seconds without a line; ``stop``, once set, ends the run
     with Cancelled. The child is killed whenever the run ends early."""
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
+    # Its own process group: a Ctrl-C in the terminal reaches the parent alone (which then
+    # stops the child here, without a second traceback from it), and ending the run ends
+    # whatever the child started too.
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+    ) as child:
         assert child.stdout is not None
         lines: queue.Queue[Optional[str]] = queue.Queue()
 
@@ -101,7 +108,8 @@ def _events(
                 yield event
         finally:
             if child.poll() is None:
-                child.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
         if child.wait() not in (0, None):
             raise RunnerError(f"{label}: exited with status {child.returncode}")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -103,6 +105,12 @@ def test_table_is_printed(document):
         (["--repeats", "0"], "--repeats"),
         (["--warmup", "soon"], "neither 'auto' nor a count"),
         (["--runtime", "firefox"], "'firefox' is not one of native, pyodide, chromium"),
+        (["--n", ""], "nothing to measure"),
+        (["--algorithm", ""], "nothing to measure"),
+        (["--variant", "gmp", "--algorithm", "iterative"], "nothing to measure"),
+        (["--variant", "rust-core", "--runtime", "pyodide"], "nothing to measure"),
+        (["--json", "/nonexistent-dir/out.json"], "no folder /nonexistent-dir"),
+        (["--plot", "/tmp"], "is a folder"),
     ],
 )
 def test_bad_options_are_explained_without_a_traceback(args, message):
@@ -200,3 +208,18 @@ def test_page_readiness_is_measured_first_visit_and_returning():
     assert all(0 < float(line.split("median ")[1].split()[0]) < 120 for line in lines)
     usage = subprocess.run([*command[:3], "soon"], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2 and "ready [TRIALS]" in usage.stderr
+
+
+def test_ctrl_c_stops_cleanly_with_nothing_written(tmp_path):
+    out = tmp_path / "never.json"
+    command = [sys.executable, "-m", "fib_benchmarks.cli", "--n", "1000000", "--algorithm",
+               "iterative", "--variant", "python", "--json", str(out)]  # fmt: skip
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env=dict(os.environ, COLUMNS="250"))  # fmt: skip
+    time.sleep(3)  # measuring by now: F(10^6) by iteration takes CPython seconds a call
+    child.send_signal(signal.SIGINT)
+    output, _ = child.communicate(timeout=30)
+    assert child.returncode == 130, output
+    assert "interrupted: nothing written" in output
+    assert "Traceback" not in output
+    assert not out.exists()

@@ -108,9 +108,13 @@ group("bad input: fib_python's messages", () => {
     [{ n: 1 }, TypeError, "n must be an int, not dict"],
     [-5, RangeError, "n must be non-negative, got -5"],
     [-5n, RangeError, "n must be non-negative, got -5"],
-    [-(2n ** 80n), RangeError, `n must be non-negative, got -1208925819614629174706176`],
+    [-(2n ** 80n), RangeError, "n must be non-negative, got a negative integer of 81 bits"],
+    [-(2n ** 64n - 1n), RangeError, "n must be non-negative, got -18446744073709551615"],
+    [2n ** 64n - 1n, RangeError, "n must be at most 10000000, got 18446744073709551615"],
+    [2n ** 64n, RangeError, "n must be at most 10000000, got an integer of 65 bits"],
+    [1n << 12_800_000n, RangeError, "n must be at most 10000000, got an integer of 12800001 bits"],
     [MAX_N + 1, RangeError, "n must be at most 10000000, got 10000001"],
-    [2n ** 100n, RangeError, "n must be at most 10000000, got 1267650600228229401496703205376"],
+    [2n ** 100n, RangeError, "n must be at most 10000000, got an integer of 101 bits"],
   ];
   for (const algorithm of ALGORITHMS) {
     for (const [n, type, message] of badN) {

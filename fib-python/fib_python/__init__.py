@@ -8,6 +8,7 @@ progress reports, so that one conformance suite and one benchmark cover both. Th
 
 from __future__ import annotations
 
+import operator
 import platform
 from typing import Callable, Optional
 
@@ -35,7 +36,7 @@ def fib(n: int, algorithm: str = "iterative", *, progress: Progress = None) -> i
     ``algorithm`` is one of ``ALGORITHMS``. ``progress(done, total)``, if given, is called
     at a bounded interval; an exception it raises stops the computation and propagates.
     """
-    _check_n(n)
+    n = _check_n(n)
     _check_algorithm(algorithm)
     if progress is not None and not callable(progress):
         raise _wrong_type("progress", "callable or None", progress)
@@ -84,14 +85,28 @@ def _doubling(n: int, progress: Progress) -> int:
     return a
 
 
-def _check_n(n: object) -> None:
+def _check_n(n: object) -> int:
+    """``n`` as a plain int in ``0..MAX_N``, or the contract's error."""
     # bool is an int subclass, but fib(True) is a bug, not F(1).
     if not isinstance(n, int) or isinstance(n, bool):
         raise _wrong_type("n", "an int", n)
+    # A subclass of int may redefine comparisons and arithmetic: take its value as a plain
+    # int first, as the Rust binding does when it converts n.
+    n = operator.index(n)
     if n < 0:
-        raise ValueError(f"n must be non-negative, got {n}")
+        raise ValueError(f"n must be non-negative, got {_shown(n)}")
     if n > MAX_N:
-        raise ValueError(f"n must be at most {MAX_N}, got {n}")
+        raise ValueError(f"n must be at most {MAX_N}, got {_shown(n)}")
+    return n
+
+
+def _shown(n: int) -> str:
+    """A refused n as every implementation shows it (fib-rust's ``ShownN``): its value while
+    it fits in 64 bits, else its size, known in constant time; str() of a huge int is slow."""
+    bits = n.bit_length()
+    if bits <= 64:
+        return str(n)
+    return f"{'a negative' if n < 0 else 'an'} integer of {bits} bits"
 
 
 def _check_algorithm(algorithm: object) -> None:

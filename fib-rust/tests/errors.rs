@@ -14,10 +14,30 @@ fn check_n_refuses_negative_and_too_large() {
         check_n(&BigInt::from(-5)).unwrap_err().to_string(),
         "n must be non-negative, got -5"
     );
-    let huge = BigInt::from(2).pow(100);
     assert_eq!(
-        check_n(&huge).unwrap_err().to_string(),
-        format!("n must be at most 10000000, got {huge}")
+        check_n(&BigInt::from(u64::MAX)).unwrap_err().to_string(),
+        "n must be at most 10000000, got 18446744073709551615"
+    );
+    // Beyond 64 bits, the size: constant time, a short message, whatever the integer.
+    assert_eq!(
+        check_n(&(BigInt::from(u64::MAX) + 1))
+            .unwrap_err()
+            .to_string(),
+        "n must be at most 10000000, got an integer of 65 bits"
+    );
+    assert_eq!(
+        check_n(&-BigInt::from(2).pow(80)).unwrap_err().to_string(),
+        "n must be non-negative, got a negative integer of 81 bits"
+    );
+    assert_eq!(
+        check_n(&-(BigInt::from(u64::MAX))).unwrap_err().to_string(),
+        "n must be non-negative, got -18446744073709551615"
+    );
+    let huge = BigInt::from(1) << 12_800_000u32;
+    let message = check_n(&huge).unwrap_err().to_string();
+    assert_eq!(
+        message,
+        "n must be at most 10000000, got an integer of 12800001 bits"
     );
     assert!(matches!(
         check_n(&BigInt::from(MAX_N + 1)),

@@ -8,6 +8,12 @@ import os
 import uvicorn
 
 from .app import create_app
+from .limits import SERVER_LIMITS, HeadTimeoutProtocol
+from .settings import from_environment
+
+# Addresses that mean "every interface": the Host header then names whichever one the
+# visitor used, and only the ones configured (PY_RUST_FIB_ALLOWED_HOSTS) are trusted.
+ANY_ADDRESS = ("0.0.0.0", "::", "")
 
 
 def main() -> None:
@@ -15,8 +21,18 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args()
+    settings = from_environment()
+    if args.host not in ANY_ADDRESS and args.host not in settings.allowed_hosts:
+        settings = from_environment(allowed_hosts=(*settings.allowed_hosts, args.host))
     print(f"py-rust-fib: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        http=HeadTimeoutProtocol,
+        **SERVER_LIMITS,
+    )
 
 
 if __name__ == "__main__":

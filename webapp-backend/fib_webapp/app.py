@@ -6,15 +6,21 @@ sources and ``..`` in any spelling, is a 404.
 
 # No `from __future__ import annotations` here: FastAPI reads the endpoint annotations,
 # and some refer to this module's local `settings`.
+import asyncio
+import threading
+import time
 from typing import Annotated, Any, Literal, Optional
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fib_benchmarks import builds, runners
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from . import __version__
 from .files import IMMUTABLE, REVALIDATE, file_response, inside
-from .native import Busy, NativeTimings
+from .native import Busy, NativeTimings, TooLong, plan_deadline
 from .settings import Settings, from_environment
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
@@ -33,6 +39,26 @@ ISOLATION_HEADERS = {
 }
 
 
+# How often a native run's request looks at its deadline and at its client.
+WATCH_INTERVAL_S = 0.25
+
+INCOMPLETE_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
+<title>py-rust-fib: site incomplete</title>
+<h1>The site is incomplete</h1>
+<p>The Pyodide runtime and the chart library (node_modules) are missing.
+Run <code>make serve</code>, which installs and builds what the page needs.</p></html>"""
+
+
+def cross_site(request: Request) -> bool:
+    """Whether a browser says this request comes from another site (or the Origin header
+    names another host): a page elsewhere must not spend this server's CPU."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+
+
 def wheel_url(wheel: builds.Wheel) -> str:
     # Content-addressed: a rebuilt wheel gets a new URL, so the old one can be immutable.
     return f"/wheels/{wheel.sha256}/{wheel.path.name}"
@@ -44,21 +70,34 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app = FastAPI(
         title="py-rust-fib",
         version=__version__,
-        docs_url="/api/docs",
+        # FastAPI's interactive docs load Swagger UI from a CDN: off. The schema itself is
+        # served, from here, at /api/openapi.json.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        redirect_slashes=False,  # no redirect built from the Host header
     )
 
     @app.middleware("http")
     async def isolation(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
+        if request.url.path.startswith("/api/") and cross_site(request):
+            response: Response = JSONResponse(
+                {"detail": "cross-site requests to the API are refused"}, status_code=403
+            )
+        else:
+            response = await call_next(request)
         response.headers.update(ISOLATION_HEADERS)
         return response
+
+    # Outermost, so that a request naming a host we do not serve is refused first.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
 
     # ------------------------------------------------------------------ files
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def page(request: Request) -> Response:
+        if settings.pyodide_version is None or settings.chartjs_version is None:
+            return HTMLResponse(INCOMPLETE_PAGE, status_code=503)
         return file_response(request, settings.static_dir / "index.html", REVALIDATE)
 
     @app.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -102,7 +141,14 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         except builds.BuildError:
             manifest = []
         for entry in manifest:
-            if entry.sha256 == sha256 and entry.path.name == filename:
+            # What is served under a hash must have that hash (re-read only if the file
+            # changed since it was last hashed): a wheel being rebuilt is a 404.
+            if (
+                entry.sha256 == sha256
+                and entry.path.name == filename
+                and entry.path.is_file()
+                and builds.file_sha256(entry.path) == sha256
+            ):
                 return file_response(request, entry.path, IMMUTABLE)
         raise HTTPException(status_code=404, detail="not found")
 
@@ -119,6 +165,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @app.get("/api/builds")
     def site_builds() -> dict[str, Any]:
         """What the page loads: Pyodide (and its snapshot), and one worker per build."""
+        if settings.pyodide_version is None or settings.chartjs_version is None:
+            raise builds.BuildError("the site is incomplete (no node_modules): run make serve")
         in_browser = []
         for variant in builds.VARIANTS:
             wheel = builds.find_wheel(variant, "pyodide")
@@ -150,19 +198,23 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         }
 
     @app.get("/api/native")
-    def native_timings(
+    async def native_timings(
+        request: Request,
         n: Annotated[int, Query(ge=0, le=settings.native_max_n)],
         algorithm: Literal["iterative", "doubling"],
         repeats: Annotated[int, Query(ge=1, le=settings.native_max_repeats)] = 3,
-        variant: Annotated[Optional[list[str]], Query()] = None,
+        variant: Annotated[Optional[list[str]], Query(max_length=len(builds.PAGE_VARIANTS))] = None,
         run: Annotated[str, Query(pattern=r"^[A-Za-z0-9-]{0,64}$")] = "",
     ) -> Any:
         """Time F(n) natively on this server with the CLI's runner, one request at a time.
 
-        ``run`` is a token of the caller's choosing: ``POST /api/native/cancel?run=`` with
-        the same token stops the run (its process is killed) and frees the server.
+        Each build at most once. The run has a deadline derived from n, the algorithm, the
+        builds and the calls (504 when it passes); a run that would need more than the
+        server allows is refused at once (422). Its process is killed at the deadline, when
+        the client goes away, or on ``POST /api/native/cancel?run=`` with the same ``run``
+        token (409).
         """
-        variants = variant or list(builds.PAGE_VARIANTS)
+        variants = list(dict.fromkeys(variant or builds.PAGE_VARIANTS))
         unknown = [v for v in variants if v not in builds.PAGE_VARIANTS]
         if unknown:
             expected = ", ".join(builds.PAGE_VARIANTS)
@@ -170,12 +222,35 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             raise HTTPException(status_code=422, detail=message)
         plan = {"algorithms": [algorithm], "ns": [n], "repeats": repeats, "warmup": "auto"}
         try:
-            return native.measure(variants, plan, run)
+            deadline = settings.native_deadline_s or plan_deadline(
+                variants, algorithm, n, repeats, settings.native_max_run_s
+            )
+        except TooLong as too_long:
+            raise HTTPException(status_code=422, detail=str(too_long)) from None
+        stop, why = threading.Event(), []
+        job = asyncio.ensure_future(run_in_threadpool(native.measure, variants, plan, run, stop))
+        started = time.monotonic()
+        while not job.done():
+            await asyncio.wait({job}, timeout=WATCH_INTERVAL_S)
+            if job.done() or stop.is_set():
+                continue
+            if time.monotonic() - started > deadline:
+                why.append("deadline")
+                stop.set()
+            elif await request.is_disconnected():
+                why.append("disconnected")
+                stop.set()
+        try:
+            return job.result()
         except Busy as busy:
             return JSONResponse(
                 {"detail": str(busy)}, status_code=429, headers={"Retry-After": "5"}
             )
         except runners.Cancelled:
+            if why == ["deadline"]:
+                message = (f"native run stopped at its deadline of {deadline:.0f} s: ask for "
+                           "fewer builds or calls, or a smaller n")  # fmt: skip
+                return JSONResponse({"detail": message}, status_code=504)
             return JSONResponse({"detail": "cancelled"}, status_code=409)
         except (builds.BuildError, runners.RunnerError) as error:  # one line, for the page
             return JSONResponse({"detail": f"native run failed: {error}"}, status_code=500)
@@ -190,5 +265,15 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @app.exception_handler(builds.BuildError)
     async def missing_build(request: Request, error: builds.BuildError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=503)
+
+    # Starlette answers an unhandled exception outside every middleware: its 500 gets the
+    # headers here. The message stays in the server's log, not in the answer.
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "internal error: see the server's log"},
+            status_code=500,
+            headers=ISOLATION_HEADERS,
+        )
 
     return app

@@ -48,6 +48,15 @@ def inside(folder: Path, name: str) -> Optional[Path]:
     return resolved if resolved.suffix in MEDIA_TYPES else None
 
 
+def matches(if_none_match: Optional[str], etag: str) -> bool:
+    """RFC 9110's If-None-Match: ``*``, or a list of tags compared weakly (``W/"x"``
+    matches ``"x"``), as a cache that revalidates may send them."""
+    if not if_none_match:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
 def file_response(request: Request, path: Optional[Path], cache_control: str) -> Response:
     """The file, or 304 if the client's copy is current, or 404."""
     if path is None or not path.is_file() or path.suffix not in MEDIA_TYPES:
@@ -55,6 +64,6 @@ def file_response(request: Request, path: Optional[Path], cache_control: str) ->
     stat = path.stat()
     etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
     headers = {"Cache-Control": cache_control, "ETag": etag}
-    if request.headers.get("if-none-match") == etag:
+    if matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], headers=headers)

@@ -1,24 +1,60 @@
-"""Native timings for the page: the CLI's own runner, one request at a time, cancellable."""
+"""Native timings for the page: the CLI's own runner, one request at a time, bounded."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any, Optional
 
-from fib_benchmarks import runners, schema
+from fib_benchmarks import measure, runners, schema
 
 
 class Busy(Exception):
     """Another native run is under way."""
 
 
+class TooLong(Exception):
+    """A run whose estimated time exceeds what the server allows."""
+
+
+# Upper estimates of one call on this class of machine (2 cores), in seconds, from the
+# measurements in docs/performance.md and the README with a margin of 1.5-3x: iterative
+# calls grow as n², doubling calls about as n. rust-debug is the slowest build by far.
+SECONDS_PER_CALL = {
+    "iterative": {"python": 1e-11, "rust-debug": 1e-10, "rust-release": 1e-12, "javascript": 1e-11},
+    "doubling": {"python": 1e-7, "rust-debug": 2e-6, "rust-release": 1e-8, "javascript": 3e-8},
+}
+STARTUP_S = 2.0  # a fresh process per build, its imports included
+# The deadline leaves this factor over the estimate: a shared machine has slow spells.
+DEADLINE_FACTOR = 2.0
+DEADLINE_MIN_S = 30.0
+
+
+def plan_deadline(variants: list[str], algorithm: str, n: int, repeats: int, max_s: float) -> float:
+    """Seconds a native run may take before it is stopped; TooLong if even the estimate
+    is beyond ``max_s``."""
+    growth = n * n if algorithm == "iterative" else n
+    estimate = 0.0
+    for variant in variants:
+        call = SECONDS_PER_CALL[algorithm][variant] * growth
+        # Warm-up: until settled, but no new call after WARMUP_MAX_SECONDS.
+        warmup = measure.WARMUP_MAX_SECONDS + call
+        estimate += STARTUP_S + warmup + repeats * call
+    if estimate > max_s:
+        raise TooLong(
+            f"this native run would take about {estimate / 60:.0f} min, more than the "
+            f"{max_s / 60:.0f} min the server allows: ask for fewer builds or calls, or a "
+            "smaller n"
+        )
+    return min(max(DEADLINE_FACTOR * estimate, DEADLINE_MIN_S), max_s)
+
+
 class NativeTimings:
     """Runs ``runners.measure_build`` for each variant; refuses, rather than queues, a second run.
 
-    Called from FastAPI's thread pool (the endpoint is a plain ``def``), so a run never
-    blocks the event loop or the serving of files. A run may carry a token chosen by the
-    page; ``cancel(token)`` kills that run's process, so the page's Cancel frees the server
-    at once instead of leaving it busy (and the next run refused) until the run ends.
+    Called from a worker thread, so a run never blocks the event loop or the serving of
+    files. Setting the run's ``stop`` event kills its process; a run may also carry a token
+    chosen by the page, and ``cancel(token)`` sets that run's event, so the page's Cancel
+    frees the server at once instead of leaving it busy (and the next run refused).
     """
 
     def __init__(self) -> None:
@@ -26,11 +62,17 @@ class NativeTimings:
         self._token: Optional[str] = None
         self._stop = threading.Event()
 
-    def measure(self, variants: list[str], plan: dict[str, Any], token: str = "") -> dict[str, Any]:
+    def measure(
+        self,
+        variants: list[str],
+        plan: dict[str, Any],
+        token: str = "",
+        stop: Optional[threading.Event] = None,
+    ) -> dict[str, Any]:
         if not self._lock.acquire(blocking=False):
             raise Busy("busy: a native run is already in progress; try again when it ends")
         try:
-            self._token, self._stop = token, threading.Event()
+            self._token, self._stop = token, stop or threading.Event()
             rows, startups = [], []
             for variant in variants:
                 startup, measured = runners.measure_build("native", variant, plan, stop=self._stop)

@@ -6,14 +6,18 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Optional
 
 from fib_benchmarks import builds
 
 REPO_ROOT = builds.REPO_ROOT
 
 
-def _npm_version(package_dir: Path) -> str:
-    return json.loads((package_dir / "package.json").read_text())["version"]
+def _npm_version(package_dir: Path) -> Optional[str]:
+    try:
+        return json.loads((package_dir / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -29,17 +33,33 @@ class Settings:
     # Native timings run on this machine, one at a time: keep each request bounded.
     native_max_n: int = 1_000_000
     native_max_repeats: int = 10
+    # A native run is refused if its estimated time exceeds this, and stopped (504) at its
+    # deadline, derived from n, the algorithm, the builds and the calls (native.py);
+    # `native_deadline_s` replaces the derived deadline (tests, small servers).
+    native_max_run_s: float = 900.0
+    native_deadline_s: Optional[float] = None
+    # The Host header must name one of these (DNS rebinding); `python -m fib_webapp --host`
+    # adds the address it listens on.
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
 
     @property
-    def pyodide_version(self) -> str:
+    def pyodide_version(self) -> Optional[str]:
+        """None when node_modules is missing: the site is then incomplete, not broken."""
         return _npm_version(self.pyodide_dir)
 
     @property
-    def chartjs_version(self) -> str:
+    def chartjs_version(self) -> Optional[str]:
         return _npm_version(self.chartjs_dir.parent)
 
 
-def from_environment() -> Settings:
-    """Defaults, with PY_RUST_FIB_NATIVE_MAX_N to change the native bound."""
-    max_n = os.environ.get("PY_RUST_FIB_NATIVE_MAX_N")
-    return Settings(native_max_n=int(max_n)) if max_n else Settings()
+def from_environment(**overrides: Any) -> Settings:
+    """Defaults, changed by PY_RUST_FIB_NATIVE_MAX_N, PY_RUST_FIB_NATIVE_DEADLINE_S and
+    PY_RUST_FIB_ALLOWED_HOSTS (comma-separated, added to the defaults), then `overrides`."""
+    values: dict[str, Any] = {}
+    if max_n := os.environ.get("PY_RUST_FIB_NATIVE_MAX_N"):
+        values["native_max_n"] = int(max_n)
+    if deadline := os.environ.get("PY_RUST_FIB_NATIVE_DEADLINE_S"):
+        values["native_deadline_s"] = float(deadline)
+    hosts = [h.strip() for h in os.environ.get("PY_RUST_FIB_ALLOWED_HOSTS", "").split(",")]
+    values["allowed_hosts"] = (*Settings.allowed_hosts, *(h for h in hosts if h))
+    return Settings(**(values | overrides))

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 STARTUP_TIMEOUT_S = 30
+# A request head not complete within this is dropped (fib_webapp.limits); short for tests.
+HEAD_TIMEOUT_S = 2
 
 
 def free_port() -> int:
@@ -30,7 +32,8 @@ def live_server(tmp_path_factory):
     log = (elsewhere / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "fib_webapp", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
+        cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT,
+        env=dict(os.environ, PY_RUST_FIB_HEAD_TIMEOUT_S=str(HEAD_TIMEOUT_S)),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S

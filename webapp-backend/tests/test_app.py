@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 from fastapi.testclient import TestClient
+from fib_benchmarks import builds
 from fib_webapp.app import create_app
-from fib_webapp.settings import Settings
+from fib_webapp.settings import Settings, from_environment
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app())
+    # The Host header must name an allowed host: the test client's is 127.0.0.1.
+    return TestClient(create_app(), base_url="http://127.0.0.1")
 
 
 def get_raw(client: TestClient, raw_path: str):
     """GET a path exactly as written (no client-side normalisation of .. or %2e)."""
-    return client.get(client.base_url.join(raw_path), follow_redirects=False)
+    return client.get(str(client.base_url).rstrip("/") + raw_path, follow_redirects=False)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +71,7 @@ def test_symlinks_out_of_the_static_folder_are_refused(tmp_path):
     (tmp_path / "ok.css").write_text("body {}")
     (tmp_path / "leak.css").symlink_to("/etc/passwd")
     (tmp_path / "inside.css").symlink_to(tmp_path / "ok.css")
-    client = TestClient(create_app(Settings(static_dir=tmp_path)))
+    client = TestClient(create_app(Settings(static_dir=tmp_path)), base_url="http://127.0.0.1")
     assert client.get("/static/ok.css").status_code == 200
     assert client.get("/static/inside.css").status_code == 200
     assert client.get("/static/leak.css").status_code == 404
@@ -155,3 +158,106 @@ def test_native_api_measures_every_build_with_the_cli_runner(client):
     assert rows["python"]["speedup_vs_python"] == pytest.approx(1.0)
     assert rows["rust-release"]["build"]["profile"] == "release"
     assert all(len(row["times_ns"]) == 2 for row in rows.values())
+
+
+# ---------------------------------------------------------------------- hardening
+
+
+def test_weak_and_listed_validators_revalidate(client):
+    etag = client.get("/static/style.css").headers["etag"]
+    for header in (f"W/{etag}", f'"other", {etag}', "*"):
+        answer = client.get("/static/style.css", headers={"If-None-Match": header})
+        assert answer.status_code == 304, header
+    assert client.get("/static/style.css", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_a_variant_counts_once_and_the_list_is_capped(client):
+    rows = client.get("/api/native?n=300&algorithm=doubling" + "&variant=python" * 3).json()["rows"]
+    assert [row["variant"] for row in rows] == ["python"]
+    answer = client.get("/api/native?n=300&algorithm=doubling" + "&variant=python" * 50)
+    assert answer.status_code == 422  # 50 copies are not 50 measurements
+
+
+def test_a_run_longer_than_the_server_allows_is_refused_at_once(client):
+    started = time.monotonic()
+    answer = client.get("/api/native?n=1000000&algorithm=iterative&repeats=10&variant=rust-debug")
+    assert answer.status_code == 422
+    assert "would take about" in answer.json()["detail"]
+    assert time.monotonic() - started < 2
+
+
+def test_a_run_past_its_deadline_is_stopped_with_504():
+    app = create_app(from_environment(native_deadline_s=1.0))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        started = time.monotonic()
+        answer = client.get("/api/native?n=1000000&algorithm=iterative&variant=python")
+        assert answer.status_code == 504
+        assert "deadline of 1 s" in answer.json()["detail"]
+        assert time.monotonic() - started < 10  # the child was killed, not waited for
+        # ... and the server is free again.
+        assert client.get("/api/native?n=10&algorithm=doubling&variant=python").status_code == 200
+
+
+def test_only_allowed_hosts_are_served(client):
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/api/health", headers={"Host": "rebound.example:8000"}).status_code == 400
+    assert client.get("/api/health", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+     {"Origin": "http://evil.example"}],
+)  # fmt: skip
+def test_cross_site_requests_to_the_api_are_refused(client, headers):
+    answer = client.get("/api/native?n=10&algorithm=doubling", headers=headers)
+    assert answer.status_code == 403
+    assert answer.headers["cross-origin-opener-policy"] == "same-origin"
+    # The page itself, and same-origin API calls, still work.
+    assert client.get("/", headers=headers).status_code == 200
+    same = {"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1"}
+    assert client.get("/api/health", headers=same).status_code == 200
+
+
+def test_no_docs_page_that_would_load_from_a_cdn(client):
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/docs").status_code == 404
+    assert client.get("/api/openapi.json").json()["info"]["title"] == "py-rust-fib"
+    assert client.get("/api/health/", follow_redirects=False).status_code == 404  # no redirect
+
+
+def test_an_unexpected_error_keeps_the_headers(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(builds, "find_wheel", broken)
+    client = TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False)
+    answer = client.get("/api/builds")
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "internal error: see the server's log"}
+    assert answer.headers["cross-origin-embedder-policy"] == "require-corp"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_missing_node_modules_is_explained(tmp_path):
+    settings = from_environment(pyodide_dir=tmp_path / "pyodide", chartjs_dir=tmp_path / "dist")
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1")
+    page = client.get("/")
+    assert page.status_code == 503 and "make serve" in page.text
+    assert client.get("/api/health").json()["status"] == "incomplete"
+    answer = client.get("/api/builds")
+    assert answer.status_code == 503 and "make serve" in answer.json()["detail"]
+
+
+def test_wheels_are_hashed_once_and_checked_when_served(client, tmp_path, monkeypatch):
+    config = client.get("/api/builds").json()
+    url = config["support_wheels"][0]
+    reads = []
+    original = builds.Path.read_bytes
+    monkeypatch.setattr(
+        builds.Path, "read_bytes", lambda path: reads.append(path) or original(path)
+    )
+    for _ in range(3):
+        assert client.get("/api/builds").status_code == 200
+        assert client.get(url).status_code == 200
+    assert reads == []  # nothing re-read: every wheel was hashed before and is unchanged

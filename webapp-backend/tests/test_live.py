@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 import urllib.error
 import urllib.request
+
+from conftest import HEAD_TIMEOUT_S
 
 
 def fetch(url: str, timeout: float = 30):
@@ -66,3 +69,32 @@ def test_cancel_kills_the_native_run_and_frees_the_server(live_server):
     assert time.monotonic() - started < 5, "the child was not killed"
     status, _, body = fetch(f"{live_server}/api/native?n=10&algorithm=doubling&variant=python")
     assert status == 200, body  # not 429: the server is free again
+
+
+def test_a_slow_request_head_is_dropped_and_others_are_served(live_server):
+    """Slow-loris: connections that never finish their request head are closed."""
+    host, port = live_server.removeprefix("http://").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=10) for _ in range(5)]
+    for connection in slow:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    started = time.monotonic()
+    assert fetch(f"{live_server}/api/health")[0] == 200  # served meanwhile
+    for connection in slow:
+        connection.sendall(b"a")  # a byte now and then does not extend the deadline
+    for connection in slow:
+        assert connection.recv(1024) == b""  # closed by the server
+        connection.close()
+    assert time.monotonic() - started < HEAD_TIMEOUT_S + 3
+
+
+def test_beyond_the_connection_limit_the_server_answers_503(live_server):
+    host, port = live_server.removeprefix("http://").split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(64)]
+    try:
+        status, _, _ = fetch(f"{live_server}/api/health", timeout=10)
+        assert status == 503
+    finally:
+        for connection in idle:
+            connection.close()
+    time.sleep(0.5)
+    assert fetch(f"{live_server}/api/health")[0] == 200

@@ -1,0 +1,61 @@
+"""The server's connection limits: what a slow or greedy client may hold.
+
+uvicorn bounds concurrency and the idle time between requests, but not the time a client
+may take to send a request's head: a client that sends one header byte every few seconds
+(slow-loris) would hold its connection for ever. ``HeadTimeoutProtocol`` closes a
+connection whose request head is not complete within ``HEAD_TIMEOUT_S``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Optional
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+# Seconds a client has to send a whole request head (browsers send it at once).
+HEAD_TIMEOUT_S = float(os.environ.get("PY_RUST_FIB_HEAD_TIMEOUT_S", "10"))
+
+SERVER_LIMITS = {
+    # Beyond this many connections and tasks at once, new requests get 503 at once.
+    "limit_concurrency": 64,
+    # Idle keep-alive connections are closed after this many seconds.
+    "timeout_keep_alive": 5,
+    # A request head larger than this is refused (400) before it is parsed.
+    "h11_max_incomplete_event_size": 16 * 1024,
+}
+
+
+class HeadTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol, plus a deadline for every request head."""
+
+    _head_timer: Optional[asyncio.TimerHandle] = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE:  # still waiting for a complete head
+            self._arm_head_timer()
+        elif self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def connection_lost(self, exc: Optional[Exception]) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+        super().connection_lost(exc)
+
+    def _arm_head_timer(self) -> None:
+        # Armed once per head: more bytes of the same head do not extend it.
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(HEAD_TIMEOUT_S, self._head_timed_out)
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
