@@ -16,7 +16,9 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fib_benchmarks import builds, runners
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .files import IMMUTABLE, REVALIDATE, file_response, inside
@@ -49,6 +51,36 @@ INCOMPLETE_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
 Run <code>make serve</code>, which installs and builds what the page needs.</p></html>"""
 
 
+class IsolationMiddleware:
+    """Adds ISOLATION_HEADERS to every answer and refuses cross-site API requests.
+
+    Plain ASGI rather than ``@app.middleware("http")``: that one hands the endpoints a
+    receive channel on which a client's disconnection is not seen, and a native run must
+    stop when its client goes away.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["path"].startswith("/api/") and cross_site(Request(scope)):
+            refusal = JSONResponse(
+                {"detail": "cross-site requests to the API are refused"},
+                status_code=403,
+                headers=ISOLATION_HEADERS,
+            )
+            return await refusal(scope, receive, send)
+
+        async def send_isolated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(ISOLATION_HEADERS)
+            await send(message)
+
+        await self.app(scope, receive, send_isolated)
+
+
 def cross_site(request: Request) -> bool:
     """Whether a browser says this request comes from another site (or the Origin header
     names another host): a page elsewhere must not spend this server's CPU."""
@@ -78,17 +110,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         redirect_slashes=False,  # no redirect built from the Host header
     )
 
-    @app.middleware("http")
-    async def isolation(request: Request, call_next: Any) -> Response:
-        if request.url.path.startswith("/api/") and cross_site(request):
-            response: Response = JSONResponse(
-                {"detail": "cross-site requests to the API are refused"}, status_code=403
-            )
-        else:
-            response = await call_next(request)
-        response.headers.update(ISOLATION_HEADERS)
-        return response
-
+    app.add_middleware(IsolationMiddleware)
     # Outermost, so that a request naming a host we do not serve is refused first.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
 

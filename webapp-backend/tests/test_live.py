@@ -98,3 +98,20 @@ def test_beyond_the_connection_limit_the_server_answers_503(live_server):
             connection.close()
     time.sleep(0.5)
     assert fetch(f"{live_server}/api/health")[0] == 200
+
+
+def test_a_client_that_goes_away_stops_its_native_run(live_server):
+    host, port = live_server.removeprefix("http://").split(":")
+    client = socket.create_connection((host, int(port)), timeout=10)
+    query = "n=1000000&algorithm=iterative&repeats=5&variant=python"  # many seconds
+    client.sendall(f"GET /api/native?{query} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    time.sleep(1.5)
+    client.close()  # gone before any answer
+    deadline = time.monotonic() + 5
+    while True:  # the server notices, kills the run and takes the next one
+        status, _, body = fetch(f"{live_server}/api/native?n=10&algorithm=doubling&variant=python")
+        if status == 200:
+            break
+        assert status == 429, body
+        assert time.monotonic() < deadline, "the abandoned run kept the server busy"
+        time.sleep(0.25)
