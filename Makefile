@@ -134,7 +134,7 @@ serve: wheels ## Serve the benchmark site on http://$(HOST):$(PORT)/ (HOST=, POR
 # ---------------------------------------------------------------------------- tests
 
 .PHONY: test
-test: lint test-rust test-javascript test-conformance test-pyodide test-benchmarks test-webapp test-browser ## Everything CI runs
+test: lint test-rust test-javascript test-conformance test-isa test-pyodide test-benchmarks test-webapp test-browser ## Everything CI runs
 
 .PHONY: test-rust
 test-rust: rust-tools ## cargo test for the workspace
@@ -155,6 +155,33 @@ test-conformance: wheels ## The conformance suite against fib-python, rust-debug
 	  $(PY) -m fib_benchmarks.builds exec $$variant -- \
 	    $(PY) -m pytest -q -p no:cacheprovider conformance $(call binding_tests,$$variant); \
 	done
+
+# Every SIMD path of the release build under the conformance suite, not only this CPU's
+# widest: narrowed natively with FIB_RUST_ISA, then on emulated CPUs without AVX-512
+# (Haswell: AVX2) and without AVX (Nehalem: scalar) by Debian's qemu-user, which runs the
+# real interpreter binary (a venv's python is a symlink to it) with the venv's packages.
+PYTHON_BINARY = $(shell $(PY) -c 'import os, sys; print(os.path.realpath(sys.executable))')
+VENV_SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+ISA_SUITE = -m pytest -q -p no:cacheprovider conformance
+
+.PHONY: test-isa
+test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST_ISA, and qemu-user as Haswell and Nehalem
+	for isa in scalar avx2; do \
+	  echo "== conformance: rust-release, FIB_RUST_ISA=$$isa"; \
+	  FIB_RUST_ISA=$$isa FIB_EXPECT_ISA=$$isa $(PY) -m fib_benchmarks.builds exec rust-release -- \
+	    $(PY) $(ISA_SUITE) fib-pyrs/tests; \
+	done
+	for cpu in Haswell:avx2 Nehalem:scalar; do \
+	  echo "== conformance: rust-release, qemu-x86_64 -cpu $${cpu%%:*}"; \
+	  FIB_EXPECT_ISA=$${cpu#*:} $(PY) -m fib_benchmarks.builds exec rust-release -- \
+	    sh -c 'PYTHONPATH="$$PYTHONPATH:$(VENV_SITE)" exec qemu-x86_64 -cpu '$${cpu%%:*}' $(PYTHON_BINARY) $(ISA_SUITE)'; \
+	done
+
+.PHONY: qemu-user
+qemu-user:
+	@command -v qemu-x86_64 >/dev/null || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user; }
 
 .PHONY: test-pyodide
 test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for each build

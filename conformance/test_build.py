@@ -19,3 +19,15 @@ def test_rust_builds_say_how_they_were_built(impl):
     assert info["target"]
     assert set(info["dependencies"]) == {"fib-rust", "num-bigint", "pyo3"}
     assert all(info["dependencies"].values())
+
+
+def test_rust_builds_say_which_simd_kernels_run(impl):
+    """FIB_EXPECT_ISA (set by `make test-isa`) is the path the run meant to test: forced with
+    FIB_RUST_ISA, or the widest of the CPU qemu-user emulates."""
+    info = impl.build_info()
+    if info["implementation"] != "fib-pyrs":
+        return
+    assert info["isa"] in ("scalar", "simd128", "avx2", "avx512")
+    expected = os.environ.get("FIB_EXPECT_ISA")
+    if expected:
+        assert info["isa"] == expected

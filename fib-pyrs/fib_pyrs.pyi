@@ -19,4 +19,5 @@ def fib(
     """
 
 def build_info() -> dict[str, object]:
-    """Build profile, crate versions, rustc version and target of this extension."""
+    """Build profile, crate versions, rustc version, target, and the SIMD kernels in use
+    (``isa``: scalar, simd128, avx2 or avx512; FIB_RUST_ISA narrows it)."""

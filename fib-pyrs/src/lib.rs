@@ -137,6 +137,8 @@ fn build_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     info.set_item("opt_level", built_info::OPT_LEVEL)?;
     info.set_item("rustc", built_info::RUSTC_VERSION)?;
     info.set_item("target", built_info::TARGET)?;
+    // The SIMD kernels in use: the widest this CPU has, or what FIB_RUST_ISA narrowed it to.
+    info.set_item("isa", fib_rust::Isa::current().name())?;
     let dependencies = PyDict::new(py);
     for name in ["fib-rust", "num-bigint", "pyo3"] {
         dependencies.set_item(name, dependency(name))?;

@@ -102,17 +102,21 @@ mod kernels {
     //! processed, rounded up to whole blocks (the padding is zeros and stays zero).
 
     use super::{LIMB_BITS, MASK};
+    use crate::isa::Isa;
 
     pub(super) fn batch(a: &mut [u64], b: &mut [u64], active: usize, steps: u32) {
+        #[allow(unused_variables)]
+        let isa = Isa::current();
         #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above); the caller leaves at least
-            // MAX_BLOCK limbs of padding, so every block load and store is in bounds.
+        if isa >= Isa::Avx2 {
+            // SAFETY: Isa::current() names only instruction sets this CPU runs, here AVX2
+            // or wider; the caller leaves at least MAX_BLOCK limbs of padding, so every
+            // block load and store is in bounds.
             unsafe { avx2::batch(a, b, active, steps) };
             return;
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        {
+        if isa == Isa::Simd128 {
             simd128::batch(a, b, active, steps);
             return;
         }

@@ -24,8 +24,11 @@ pub use num_bigint::{BigInt, BigUint};
 
 mod carry_save;
 mod doubling;
+pub mod isa;
 mod iterative;
 mod ntt;
+
+pub use isa::{with_isa, Isa};
 
 /// The iterative algorithm written plainly on num-bigint (`a += &b`): the reference that
 /// the carry-save engine behind [`Algorithm::Iterative`] is tested and benchmarked against.

@@ -145,24 +145,28 @@ mod kernels {
     //! shortest levels, which regroup lanes, are written per instruction set.
 
     use super::Field;
+    use crate::isa::Isa;
 
     /// Runs a kernel of `lane_kernels!` with the widest lanes that divide `len` and that
     /// this CPU (AVX-512F, AVX2: checked at run time) or build (simd128) has, else on
     /// scalar lanes, and returns from the calling function.
     macro_rules! widest_lanes {
         ($len:expr, $kernel:ident::<$($constant:ident),*>($($argument:expr),*)) => {{
+            #[allow(unused_variables)]
+            let isa = Isa::current();
             #[cfg(target_arch = "x86_64")]
-            if $len % 16 == 0 && std::is_x86_feature_detected!("avx512f") {
-                // SAFETY: AVX-512F is present; the slices are whole chunks of 16 lanes.
+            if $len % 16 == 0 && isa >= Isa::Avx512 {
+                // SAFETY: Isa::current() names only instruction sets this CPU runs, here
+                // AVX-512F; the slices are whole chunks of 16 lanes.
                 return unsafe { avx512::$kernel::<$($constant),*>($($argument),*) };
             }
             #[cfg(target_arch = "x86_64")]
-            if $len % 8 == 0 && std::is_x86_feature_detected!("avx2") {
-                // SAFETY: AVX2 is present; the slices are whole chunks of 8 lanes.
+            if $len % 8 == 0 && isa >= Isa::Avx2 {
+                // SAFETY: AVX2 is present (as above); the slices are whole chunks of 8 lanes.
                 return unsafe { avx2::$kernel::<$($constant),*>($($argument),*) };
             }
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-            if $len % 4 == 0 {
+            if $len % 4 == 0 && isa == Isa::Simd128 {
                 // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
                 return unsafe { simd128::$kernel::<$($constant),*>($($argument),*) };
             }
@@ -238,20 +242,22 @@ mod kernels {
     /// returns the `len` of the next level (0: done).
     fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
         let tw = &twiddles[len..2 * len];
+        #[allow(unused_variables)]
+        let isa = Isa::current();
         #[cfg(target_arch = "x86_64")]
-        if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is present; levels work on whole chunks of 8 or 16 lanes, and
-            // of 16 lanes with AVX-512 when present.
-            if len >= 32 && std::is_x86_feature_detected!("avx512f") {
+        if a.len() >= 16 && isa >= Isa::Avx2 {
+            // SAFETY: Isa::current() names only instruction sets this CPU runs: AVX2 here,
+            // AVX-512 where tested; levels work on whole chunks of 8 or 16 lanes.
+            if len >= 32 && isa >= Isa::Avx512 {
                 let half_tw = &twiddles[len / 2..len];
                 unsafe { avx512::forward_two_levels::<P>(a, len, tw, half_tw) };
                 return len / 4;
             }
-            if len >= 16 && std::is_x86_feature_detected!("avx512f") {
+            if len >= 16 && isa >= Isa::Avx512 {
                 unsafe { avx512::forward_level::<P>(a, len, tw) };
                 return len / 2;
             }
-            if len == 8 && a.len() >= 32 && std::is_x86_feature_detected!("avx512f") {
+            if len == 8 && a.len() >= 32 && isa >= Isa::Avx512 {
                 unsafe { avx512::forward_last_levels::<P>(a, twiddles) };
                 return 0;
             }
@@ -263,11 +269,11 @@ mod kernels {
             return 0;
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if len >= 4 {
+        if isa == Isa::Simd128 && len >= 4 {
             // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
             unsafe { simd128::forward_level::<P>(a, len, tw) };
             return len / 2;
-        } else if len == 2 && a.len().is_multiple_of(8) {
+        } else if isa == Isa::Simd128 && len == 2 && a.len().is_multiple_of(8) {
             simd128::forward_last_levels::<P>(a, twiddles);
             return 0;
         }
@@ -295,10 +301,12 @@ mod kernels {
     /// returns the `len` of the next level.
     fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
         let tw = &twiddles[len..2 * len];
+        #[allow(unused_variables)]
+        let isa = Isa::current();
         #[cfg(target_arch = "x86_64")]
-        if a.len() >= 16 && std::is_x86_feature_detected!("avx2") {
+        if a.len() >= 16 && isa >= Isa::Avx2 {
             // SAFETY: as in `forward_levels`.
-            if len == 1 && a.len() >= 32 && std::is_x86_feature_detected!("avx512f") {
+            if len == 1 && a.len() >= 32 && isa >= Isa::Avx512 {
                 unsafe { avx512::inverse_first_levels::<P>(a, twiddles) };
                 return 16;
             }
@@ -306,12 +314,12 @@ mod kernels {
                 unsafe { avx2::inverse_first_levels::<P>(a, twiddles) };
                 return 8;
             }
-            if len >= 16 && 4 * len <= a.len() && std::is_x86_feature_detected!("avx512f") {
+            if len >= 16 && 4 * len <= a.len() && isa >= Isa::Avx512 {
                 let double_tw = &twiddles[2 * len..4 * len];
                 unsafe { avx512::inverse_two_levels::<P>(a, len, tw, double_tw) };
                 return len * 4;
             }
-            if len >= 16 && std::is_x86_feature_detected!("avx512f") {
+            if len >= 16 && isa >= Isa::Avx512 {
                 unsafe { avx512::inverse_level::<P>(a, len, tw) };
                 return len * 2;
             }
@@ -319,11 +327,11 @@ mod kernels {
             return len * 2;
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        if len >= 4 {
+        if isa == Isa::Simd128 && len >= 4 {
             // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
             unsafe { simd128::inverse_level::<P>(a, len, tw) };
             return len * 2;
-        } else if len == 1 && a.len().is_multiple_of(8) {
+        } else if isa == Isa::Simd128 && len == 1 && a.len().is_multiple_of(8) {
             simd128::inverse_first_levels::<P>(a, twiddles);
             return 4;
         }
