@@ -63,31 +63,60 @@ rust-tools:
 wheels: native-wheels pyodide-wheels pure-wheels $(PYODIDE_SNAPSHOT) ## Build every wheel into build/wheels/ + manifest.json (and the Pyodide snapshot)
 	$(PY) -m fib_benchmarks.builds manifest
 
+# Each kind of wheel is a real target (a stamp in its folder) that depends on its sources:
+# after a change to the page or the tests, `make test` rebuilds no wheel; after a change
+# to fib-rust, the four Rust wheels. The manifest is rewritten after every wheel build.
+sources = $(shell find $(1) -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
+RUST_SOURCES := $(call sources,fib-rust fib-pyrs .cargo) Cargo.toml Cargo.lock
+PURE_SOURCES := $(call sources,fib-python benchmarks/fib_benchmarks webapp-worker) \
+	benchmarks/pyproject.toml
+REFRESH_MANIFEST = $(PY) -m fib_benchmarks.builds manifest >/dev/null
+
 .PHONY: native-wheels
-native-wheels: setup ## fib-pyrs for this machine, debug and release (build/wheels/native-*)
-	$(POETRY) run maturin build --quiet --manifest-path fib-pyrs/Cargo.toml \
-	  --interpreter $(PY) --out $(WHEELS)/native-debug
-	$(POETRY) run maturin build --quiet --release --manifest-path fib-pyrs/Cargo.toml \
-	  --interpreter $(PY) --out $(WHEELS)/native-release
+native-wheels: $(WHEELS)/native-debug/.built $(WHEELS)/native-release/.built ## fib-pyrs for this machine, debug and release (build/wheels/native-*)
+
+$(WHEELS)/native-debug/.built: $(RUST_SOURCES) | setup
+	rm -f $(@D)/*.whl
+	$(POETRY) run maturin build --quiet --manifest-path fib-pyrs/Cargo.toml --interpreter $(PY) --out $(@D)
+	$(REFRESH_MANIFEST)
+	touch $@
+
+$(WHEELS)/native-release/.built: $(RUST_SOURCES) | setup
+	rm -f $(@D)/*.whl
+	$(POETRY) run maturin build --quiet --release --manifest-path fib-pyrs/Cargo.toml --interpreter $(PY) --out $(@D)
 	cargo build --quiet --release -p fib-rust --example fib_timer  # the rust-core reference
-	$(PY) -m fib_benchmarks.builds manifest >/dev/null
+	$(REFRESH_MANIFEST)
+	touch $@
 
 .PHONY: pure-wheels
-pure-wheels: setup ## fib-python, fib-benchmarks (measuring core), fib-worker: pure wheels (build/wheels/pure)
-	$(POETRY) -C fib-python build --quiet --format wheel --output $(WHEELS)/pure
-	$(POETRY) -C benchmarks build --quiet --format wheel --output $(WHEELS)/pure
-	$(POETRY) -C webapp-worker build --quiet --format wheel --output $(WHEELS)/pure
-	$(PY) -m fib_benchmarks.builds manifest >/dev/null
+pure-wheels: $(WHEELS)/pure/.built ## fib-python, fib-benchmarks (measuring core), fib-worker: pure wheels (build/wheels/pure)
+
+$(WHEELS)/pure/.built: $(PURE_SOURCES) | setup
+	rm -f $(@D)/*.whl
+	$(POETRY) -C fib-python build --quiet --format wheel --output $(@D)
+	$(POETRY) -C benchmarks build --quiet --format wheel --output $(@D)
+	$(POETRY) -C webapp-worker build --quiet --format wheel --output $(@D)
+	$(REFRESH_MANIFEST)
+	touch $@
 
 # Pyodide 314: CPython 3.14, emscripten; the tag micropip accepts is set in env.sh.
 PYODIDE_WHEEL_BUILD = . $(BUILD)/emscripten/env.sh && $(POETRY) run maturin build --quiet \
 	  --target wasm32-unknown-emscripten --interpreter python3.14 --manifest-path fib-pyrs/Cargo.toml
 
 .PHONY: pyodide-wheels
-pyodide-wheels: setup emscripten pyodide-vendor ## fib-pyrs for Pyodide, debug and release (build/wheels/pyodide-*)
-	$(PYODIDE_WHEEL_BUILD) --out $(WHEELS)/pyodide-debug
-	$(PYODIDE_WHEEL_BUILD) --release --out $(WHEELS)/pyodide-release
-	$(PY) -m fib_benchmarks.builds manifest >/dev/null
+pyodide-wheels: $(WHEELS)/pyodide-debug/.built $(WHEELS)/pyodide-release/.built pyodide-vendor ## fib-pyrs for Pyodide, debug and release (build/wheels/pyodide-*)
+
+$(WHEELS)/pyodide-debug/.built: $(RUST_SOURCES) | setup emscripten
+	rm -f $(@D)/*.whl
+	$(PYODIDE_WHEEL_BUILD) --out $(@D)
+	$(REFRESH_MANIFEST)
+	touch $@
+
+$(WHEELS)/pyodide-release/.built: $(RUST_SOURCES) | setup emscripten
+	rm -f $(@D)/*.whl
+	$(PYODIDE_WHEEL_BUILD) --release --out $(@D)
+	$(REFRESH_MANIFEST)
+	touch $@
 
 # A memory snapshot of a started Pyodide: the page's workers start from it in about a
 # sixth of the time (see the script). Remade whenever the Pyodide package changes.
@@ -110,11 +139,15 @@ MICROPIP_VERSION := 0.11.1
 PYTEST_FOR_PYODIDE := pytest==9.2.0 iniconfig==2.3.1 packaging==26.3 pluggy==1.7.0 pygments==2.21.0
 
 .PHONY: pyodide-vendor
-pyodide-vendor: setup
+pyodide-vendor: $(WHEELS)/pyodide-test/.built
+
+$(WHEELS)/pyodide-test/.built: Makefile | setup
 	$(PY) -m pip download --quiet --no-deps --ignore-requires-python --only-binary=:all: \
 	  --dest $(WHEELS)/pyodide-vendor micropip==$(MICROPIP_VERSION)
 	$(PY) -m pip download --quiet --no-deps --only-binary=:all: \
 	  --dest $(WHEELS)/pyodide-test $(PYTEST_FOR_PYODIDE)
+	$(REFRESH_MANIFEST)
+	touch $@
 
 # ---------------------------------------------------------------------------- run
 
