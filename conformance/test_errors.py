@@ -107,3 +107,6 @@ def test_an_int_subclass_counts_by_its_value(impl, algorithm):
     with pytest.raises(ValueError) as raised:
         impl.fib(Liar(MAX_N + 1), algorithm)
     assert str(raised.value) == "n must be at most 10000000, got 10000001"
+    with pytest.raises(ValueError) as raised:
+        impl.fib(Liar(-(2**80)), algorithm)
+    assert str(raised.value) == "n must be non-negative, got a negative integer of 81 bits"

@@ -42,6 +42,14 @@ impl<'a, 'py> FromPyObject<'a, 'py> for NArg {
         if !n.is_instance_of::<PyInt>() || n.is_instance_of::<PyBool>() {
             return Err(wrong_type("n", "an int", &n));
         }
+        // Its size first, in constant time: an n wider than 64 bits is refused by its size
+        // without being converted. `int`'s own methods, not n's: a subclass may lie.
+        let int = n.py().get_type::<PyInt>();
+        let bits: u64 = int.call_method1("bit_length", (&n,))?.extract()?;
+        if bits > 64 {
+            let negative = int.call_method1("__lt__", (&n, 0))?.is_truthy()?;
+            return Err(value_error(fib_rust::refuse_wide_n(negative, bits)));
+        }
         let n: BigInt = n.extract()?;
         fib_rust::check_n(&n).map(NArg).map_err(value_error)
     }

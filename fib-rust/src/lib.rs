@@ -182,6 +182,18 @@ pub fn check_n(n: &BigInt) -> Result<u64, FibError> {
     }
 }
 
+/// The error for an `n` known only by its sign and its size, wider than 64 bits: what a
+/// binding reports without converting a huge integer first (Python's `int.bit_length()`
+/// is free; converting 12.8 million bits is not).
+pub fn refuse_wide_n(negative: bool, bits: u64) -> FibError {
+    let n = ShownN::Size { negative, bits };
+    if negative {
+        FibError::Negative { n }
+    } else {
+        FibError::TooLarge { n }
+    }
+}
+
 /// F(n), computed with `algorithm`.
 ///
 /// Fails only with [`FibError::TooLarge`] when `n > MAX_N`.

@@ -1,6 +1,6 @@
 //! Validation and error messages: the contract every implementation repeats word for word.
 
-use fib_rust::{check_n, Algorithm, BigInt, FibError, MAX_N};
+use fib_rust::{check_n, refuse_wide_n, Algorithm, BigInt, FibError, MAX_N};
 
 #[test]
 fn check_n_accepts_the_documented_range() {
@@ -54,4 +54,14 @@ fn algorithms_parse_by_name_only() {
         "Iterative".parse::<Algorithm>().unwrap_err().to_string(),
         "unknown algorithm 'Iterative': expected one of 'iterative', 'doubling'"
     );
+}
+
+#[test]
+fn a_wide_n_is_refused_by_its_size_alike() {
+    // What a binding says from the sign and the size alone is what check_n says.
+    for (negative, bits) in [(false, 65u64), (true, 81), (false, 12_800_001)] {
+        let magnitude: BigInt = BigInt::from(1) << (bits - 1);
+        let n = if negative { -magnitude } else { magnitude };
+        assert_eq!(refuse_wide_n(negative, bits), check_n(&n).unwrap_err());
+    }
 }
