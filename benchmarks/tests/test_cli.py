@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -210,13 +211,32 @@ def test_page_readiness_is_measured_first_visit_and_returning():
     assert usage.returncode == 2 and "ready [TRIALS]" in usage.stderr
 
 
+def _children(pid: int) -> list[str]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(stat.parent.name)
+    return found
+
+
 def test_ctrl_c_stops_cleanly_with_nothing_written(tmp_path):
     out = tmp_path / "never.json"
     command = [sys.executable, "-m", "fib_benchmarks.cli", "--n", "1000000", "--algorithm",
                "iterative", "--variant", "python", "--json", str(out)]  # fmt: skip
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              env=dict(os.environ, COLUMNS="250"))  # fmt: skip
-    time.sleep(3)  # measuring by now: F(10^6) by iteration takes CPython seconds a call
+    # Interrupt while it measures: once the CLI has started its measuring process (F(10^6)
+    # by iteration then takes CPython seconds a call).
+    deadline = time.monotonic() + 60
+    while not _children(child.pid):
+        assert time.monotonic() < deadline and child.poll() is None, "it never started measuring"
+        time.sleep(0.1)
+    time.sleep(0.5)
     child.send_signal(signal.SIGINT)
     output, _ = child.communicate(timeout=30)
     assert child.returncode == 130, output
