@@ -56,6 +56,8 @@ $(VENV)/.installed: requirements.lock benchmarks/pyproject.toml webapp-backend/p
 rust-tools:
 	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@rustup target list --installed | grep -q '^wasm32-unknown-emscripten' || \
+	  rustup target add wasm32-unknown-emscripten
 
 # ---------------------------------------------------------------------------- wheels
 
@@ -244,9 +246,12 @@ chromium:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
 
 .PHONY: lint
-lint: setup ## cargo fmt --check, clippy -D warnings, ruff check and format --check
+lint: setup ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff check and format --check
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	# The kernels differ by target: the WebAssembly ones are linted too (the core only:
+	# the binding's build script needs emcc, which `make pyodide-wheels` sets up).
+	cargo clippy -p fib-rust --lib --target wasm32-unknown-emscripten -- -D warnings
 	$(POETRY) run ruff check .
 	$(POETRY) run ruff format --check .
 
