@@ -167,11 +167,17 @@ mod kernels {
         const VECTORS: usize = 4; // 4 x 4 limbs per block: 8 ymm registers for x and y
         const W: usize = 4 * VECTORS;
 
+        /// # Safety
+        /// The CPU must support AVX2 (the caller checks `Isa::current()`), and `a` and `b`
+        /// must each hold at least `1 + active.div_ceil(16) * 16` limbs: the blocks of 16
+        /// limbs cover indices `1..` up to that bound, and each also reads the limb below it.
         #[target_feature(enable = "avx2")]
         pub(super) unsafe fn batch(a: &mut [u64], b: &mut [u64], active: usize, steps: u32) {
             let mask = _mm256_set1_epi64x(MASK as i64);
             let normalised = |limbs: *const u64| {
                 // SAFETY: in bounds by the caller's padding; unaligned loads are allowed.
+                // (`limbs` is `base + 4 v` with `base >= 1`, so the limb below is in bounds
+                // too; the closure runs only in this fn, whose caller guarantees AVX2.)
                 unsafe {
                     let own = _mm256_loadu_si256(limbs.cast());
                     let below = _mm256_loadu_si256(limbs.sub(1).cast());
@@ -187,7 +193,10 @@ mod kernels {
                 let mut x = [_mm256_setzero_si256(); VECTORS];
                 let mut y = [_mm256_setzero_si256(); VECTORS];
                 for v in 0..VECTORS {
+                    // SAFETY: `base + 4 v + 4 <= 1 + active.div_ceil(W) * W`, which the caller
+                    // guarantees is within `a` and `b` (this fn's # Safety).
                     x[v] = normalised(unsafe { pa.add(base + 4 * v) });
+                    // SAFETY: as for `a` just above.
                     y[v] = normalised(unsafe { pb.add(base + 4 * v) });
                 }
                 for _ in 0..steps / 2 {
@@ -202,6 +211,8 @@ mod kernels {
                     }
                 }
                 for v in 0..VECTORS {
+                    // SAFETY: the same four limbs as the loads above, in bounds by the caller's
+                    // padding (this fn's # Safety); unaligned stores are allowed.
                     unsafe {
                         _mm256_storeu_si256(pa.add(base + 4 * v).cast(), x[v]);
                         _mm256_storeu_si256(pb.add(base + 4 * v).cast(), y[v]);
@@ -223,8 +234,9 @@ mod kernels {
         pub(super) fn batch(a: &mut [u64], b: &mut [u64], active: usize, steps: u32) {
             let mask = u64x2_splat(MASK);
             let normalised = |limbs: &[u64], at: usize| {
-                // SAFETY: `at - 1 .. at + 2` is in bounds (checked by the slice below).
                 let window = &limbs[at - 1..at + 2];
+                // SAFETY: `at - 1 .. at + 2` is in bounds (checked by the slice above): both
+                // loads read two u64s within `window`; v128_load has no alignment requirement.
                 unsafe {
                     let own = v128_load(window[1..].as_ptr().cast());
                     let below = v128_load(window.as_ptr().cast());

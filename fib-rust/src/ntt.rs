@@ -149,7 +149,8 @@ mod kernels {
 
     /// Runs a kernel of `lane_kernels!` with the widest lanes that divide `len` and that
     /// this CPU (AVX-512F, AVX2: checked at run time) or build (simd128) has, else on
-    /// scalar lanes, and returns from the calling function.
+    /// scalar lanes, and returns from the calling function. `len` is the length of the
+    /// kernel's first slice: every caller passes its other slices at least as long.
     macro_rules! widest_lanes {
         ($len:expr, $kernel:ident::<$($constant:ident),*>($($argument:expr),*)) => {{
             #[allow(unused_variables)]
@@ -157,7 +158,8 @@ mod kernels {
             #[cfg(target_arch = "x86_64")]
             if $len % 16 == 0 && isa >= Isa::Avx512 {
                 // SAFETY: Isa::current() names only instruction sets this CPU runs, here
-                // AVX-512F; the slices are whole chunks of 16 lanes.
+                // AVX-512F; the slices are whole chunks of 16 lanes (`$len` is a multiple of
+                // 16 and the other slices are at least as long: see above).
                 return unsafe { avx512::$kernel::<$($constant),*>($($argument),*) };
             }
             #[cfg(target_arch = "x86_64")]
@@ -181,21 +183,33 @@ mod kernels {
 
     impl Lanes for Scalar {
         const WIDTH: usize = 1;
+        /// # Safety
+        /// None: plain Rust (the requirements of `Lanes` are the vector lanes').
         unsafe fn splat(x: u32) -> Self {
             Scalar(x)
         }
+        /// # Safety
+        /// None: `slice[at]` is bounds-checked.
         unsafe fn load(slice: &[u32], at: usize) -> Self {
             Scalar(slice[at])
         }
+        /// # Safety
+        /// None: `slice[at]` is bounds-checked.
         unsafe fn store(self, slice: &mut [u32], at: usize) {
             slice[at] = self.0;
         }
+        /// # Safety
+        /// None: plain Rust.
         unsafe fn mul<const P: u32>(self, other: Self) -> Self {
             Scalar(Field::<P>::mul(self.0, other.0))
         }
+        /// # Safety
+        /// None: plain Rust.
         unsafe fn add<const P: u32>(self, other: Self) -> Self {
             Scalar(Field::<P>::add(self.0, other.0))
         }
+        /// # Safety
+        /// None: plain Rust.
         unsafe fn sub<const P: u32>(self, other: Self) -> Self {
             Scalar(Field::<P>::sub(self.0, other.0))
         }
@@ -248,23 +262,33 @@ mod kernels {
         if a.len() >= 16 && isa >= Isa::Avx2 {
             // SAFETY: Isa::current() names only instruction sets this CPU runs: AVX2 here,
             // AVX-512 where tested; levels work on whole chunks of 8 or 16 lanes.
+            // (`len` is a power of two, as `forward_from` only halves one, and `tw` has
+            // `len` values.)
             if len >= 32 && isa >= Isa::Avx512 {
                 let half_tw = &twiddles[len / 2..len];
+                // SAFETY: AVX-512F (see above); `len / 2`, a power of two >= 16, is whole
+                // chunks of 16 lanes; `tw` has `len` values and `half_tw` `len / 2`.
                 unsafe { avx512::forward_two_levels::<P>(a, len, tw, half_tw) };
                 return len / 4;
             }
             if len >= 16 && isa >= Isa::Avx512 {
+                // SAFETY: AVX-512F; `len`, a power of two >= 16, is whole chunks of 16
+                // lanes, and `tw` has `len` values.
                 unsafe { avx512::forward_level::<P>(a, len, tw) };
                 return len / 2;
             }
             if len == 8 && a.len() >= 32 && isa >= Isa::Avx512 {
+                // SAFETY: AVX-512F, the kernel's only requirement.
                 unsafe { avx512::forward_last_levels::<P>(a, twiddles) };
                 return 0;
             }
             if len >= 8 {
+                // SAFETY: AVX2; `len`, a power of two >= 8, is whole chunks of 8 lanes, and
+                // `tw` has `len` values.
                 unsafe { avx2::forward_level::<P>(a, len, tw) };
                 return len / 2;
             }
+            // SAFETY: AVX2, the kernel's only requirement.
             unsafe { avx2::forward_last_levels::<P>(a, twiddles) };
             return 0;
         }
@@ -305,24 +329,33 @@ mod kernels {
         let isa = Isa::current();
         #[cfg(target_arch = "x86_64")]
         if a.len() >= 16 && isa >= Isa::Avx2 {
-            // SAFETY: as in `forward_levels`.
+            // SAFETY: as in `forward_levels`. (`len` is a power of two: `inverse` starts it
+            // at 1 or at `BLOCK`, and every level returns a power of two.)
             if len == 1 && a.len() >= 32 && isa >= Isa::Avx512 {
+                // SAFETY: AVX-512F, the kernel's only requirement.
                 unsafe { avx512::inverse_first_levels::<P>(a, twiddles) };
                 return 16;
             }
             if len == 1 {
+                // SAFETY: AVX2, the kernel's only requirement.
                 unsafe { avx2::inverse_first_levels::<P>(a, twiddles) };
                 return 8;
             }
             if len >= 16 && 4 * len <= a.len() && isa >= Isa::Avx512 {
                 let double_tw = &twiddles[2 * len..4 * len];
+                // SAFETY: AVX-512F; `len`, a power of two >= 16, is whole chunks of 16
+                // lanes; `tw` has `len` values and `double_tw` `2 len`.
                 unsafe { avx512::inverse_two_levels::<P>(a, len, tw, double_tw) };
                 return len * 4;
             }
             if len >= 16 && isa >= Isa::Avx512 {
+                // SAFETY: as just above; `tw` has `len` values.
                 unsafe { avx512::inverse_level::<P>(a, len, tw) };
                 return len * 2;
             }
+            // SAFETY: AVX2; `len` >= 8, so whole chunks of 8 lanes: `inverse` starts it at
+            // `BLOCK` or at 1, which took a first-levels kernel above (same array, same
+            // thread's `Isa`) and returned 8 or 16. `tw` has `len` values.
             unsafe { avx2::inverse_level::<P>(a, len, tw) };
             return len * 2;
         }
@@ -365,13 +398,42 @@ mod kernels {
 
     /// The u32 lanes of one instruction set, with `Field`'s arithmetic on every lane:
     /// the kernels of `generic` are written once over them.
+    ///
+    /// Every method requires that the CPU runs the instruction set of the implementing
+    /// lanes (AVX2 or AVX-512F, as `Isa::current()` tells; simd128 is enabled at compile
+    /// time and scalar lanes need nothing), and `load` and `store` that the `WIDTH` values
+    /// from `at` are in bounds: the AVX2 and AVX-512F lanes use raw pointers.
     pub(super) trait Lanes: Copy {
         const WIDTH: usize;
+        /// `x` in every lane.
+        ///
+        /// # Safety
+        /// The CPU runs these lanes' instruction set.
         unsafe fn splat(x: u32) -> Self;
+        /// `slice[at..at + WIDTH]`.
+        ///
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, and `at + WIDTH <= slice.len()`.
         unsafe fn load(slice: &[u32], at: usize) -> Self;
+        /// Into `slice[at..at + WIDTH]`.
+        ///
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, and `at + WIDTH <= slice.len()`.
         unsafe fn store(self, slice: &mut [u32], at: usize);
+        /// `Field::mul`, lane by lane.
+        ///
+        /// # Safety
+        /// The CPU runs these lanes' instruction set.
         unsafe fn mul<const P: u32>(self, other: Self) -> Self;
+        /// `Field::add`, lane by lane.
+        ///
+        /// # Safety
+        /// The CPU runs these lanes' instruction set.
         unsafe fn add<const P: u32>(self, other: Self) -> Self;
+        /// `Field::sub`, lane by lane.
+        ///
+        /// # Safety
+        /// The CPU runs these lanes' instruction set.
         unsafe fn sub<const P: u32>(self, other: Self) -> Self;
     }
 
@@ -381,6 +443,9 @@ mod kernels {
         use super::Lanes;
         use crate::ntt::Garner;
 
+        /// # Safety
+        /// The CPU runs `V`'s instruction set, `len` is a multiple of `V::WIDTH` and `tw`
+        /// has at least `len` values.
         #[inline(always)]
         pub(super) unsafe fn forward_level<V: Lanes, const P: u32>(
             a: &mut [u32],
@@ -390,13 +455,21 @@ mod kernels {
             for block in a.chunks_exact_mut(2 * len) {
                 let (low, high) = block.split_at_mut(len);
                 for j in (0..len).step_by(V::WIDTH) {
-                    let (x, y, w) = (V::load(low, j), V::load(high, j), V::load(tw, j));
-                    x.add::<P>(y).store(low, j);
-                    x.sub::<P>(y).mul::<P>(w).store(high, j);
+                    // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+                    // `j + WIDTH <= len` as `len` is a multiple of `WIDTH`, and `low`, `high`
+                    // and `tw` have at least `len` values.
+                    unsafe {
+                        let (x, y, w) = (V::load(low, j), V::load(high, j), V::load(tw, j));
+                        x.add::<P>(y).store(low, j);
+                        x.sub::<P>(y).mul::<P>(w).store(high, j);
+                    }
                 }
             }
         }
 
+        /// # Safety
+        /// As for `forward_level`: the CPU runs `V`'s instruction set, `len` is a multiple
+        /// of `V::WIDTH` and `tw` has at least `len` values.
         #[inline(always)]
         pub(super) unsafe fn inverse_level<V: Lanes, const P: u32>(
             a: &mut [u32],
@@ -406,14 +479,21 @@ mod kernels {
             for block in a.chunks_exact_mut(2 * len) {
                 let (low, high) = block.split_at_mut(len);
                 for j in (0..len).step_by(V::WIDTH) {
-                    let (x, y) = (V::load(low, j), V::load(high, j).mul::<P>(V::load(tw, j)));
-                    x.add::<P>(y).store(low, j);
-                    x.sub::<P>(y).store(high, j);
+                    // SAFETY: as in `forward_level`.
+                    unsafe {
+                        let (x, y) = (V::load(low, j), V::load(high, j).mul::<P>(V::load(tw, j)));
+                        x.add::<P>(y).store(low, j);
+                        x.sub::<P>(y).store(high, j);
+                    }
                 }
             }
         }
 
         /// The first forward level of a zero-padded array: (x, 0) -> (x, x w).
+        ///
+        /// # Safety
+        /// The CPU runs `V`'s instruction set, `low.len()` is a multiple of `V::WIDTH`, and
+        /// `high` and `tw` have at least `low.len()` values.
         #[inline(always)]
         pub(super) unsafe fn spread_level<V: Lanes, const P: u32>(
             low: &[u32],
@@ -421,34 +501,50 @@ mod kernels {
             tw: &[u32],
         ) {
             for j in (0..low.len()).step_by(V::WIDTH) {
-                V::load(low, j).mul::<P>(V::load(tw, j)).store(high, j);
+                // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+                // `j + WIDTH <= low.len()`, and `high` and `tw` are at least as long.
+                unsafe { V::load(low, j).mul::<P>(V::load(tw, j)).store(high, j) };
             }
         }
 
+        /// # Safety
+        /// The CPU runs `V`'s instruction set, and `a.len()` is a multiple of `V::WIDTH`.
         #[inline(always)]
         pub(super) unsafe fn to_residues<V: Lanes, const P: u32>(a: &mut [u32]) {
             for j in (0..a.len()).step_by(V::WIDTH) {
-                V::load(a, j).mul::<P>(V::splat(1)).store(a, j);
+                // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+                // `j + WIDTH <= a.len()`.
+                unsafe { V::load(a, j).mul::<P>(V::splat(1)).store(a, j) };
             }
         }
 
+        /// # Safety
+        /// The CPU runs `V`'s instruction set, `fa.len()` is a multiple of `V::WIDTH`, and
+        /// `fb` has at least `fa.len()` values.
         #[inline(always)]
         pub(super) unsafe fn doubling_pointwise<V: Lanes, const P: u32>(
             fa: &mut [u32],
             fb: &mut [u32],
             scale: u32,
         ) {
-            let scale = V::splat(scale);
+            // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety).
+            let scale = unsafe { V::splat(scale) };
             for j in (0..fa.len()).step_by(V::WIDTH) {
-                let (a, b) = (V::load(fa, j), V::load(fb, j));
-                let c = b.add::<P>(b).sub::<P>(a);
-                let (a_scaled, b_scaled) = (a.mul::<P>(scale), b.mul::<P>(scale));
-                a_scaled.mul::<P>(c).store(fa, j);
-                let squares = a_scaled.mul::<P>(a).add::<P>(b_scaled.mul::<P>(b));
-                squares.store(fb, j);
+                // SAFETY: as above; `j + WIDTH <= fa.len() <= fb.len()`.
+                unsafe {
+                    let (a, b) = (V::load(fa, j), V::load(fb, j));
+                    let c = b.add::<P>(b).sub::<P>(a);
+                    let (a_scaled, b_scaled) = (a.mul::<P>(scale), b.mul::<P>(scale));
+                    a_scaled.mul::<P>(c).store(fa, j);
+                    let squares = a_scaled.mul::<P>(a).add::<P>(b_scaled.mul::<P>(b));
+                    squares.store(fb, j);
+                }
             }
         }
 
+        /// # Safety
+        /// The CPU runs `V`'s instruction set, `x1.len()` is a multiple of `V::WIDTH`, and
+        /// `x2` and `x3` have at least `x1.len()` values.
         #[inline(always)]
         pub(super) unsafe fn garner<V: Lanes, const P2: u32, const P3: u32>(
             x1: &[u32],
@@ -456,13 +552,19 @@ mod kernels {
             x3: &mut [u32],
             c: Garner,
         ) {
-            let (inv1, inv2, p1_inv2) = (V::splat(c.inv1), V::splat(c.inv2), V::splat(c.p1_inv2));
+            // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety).
+            let (inv1, inv2, p1_inv2) =
+                unsafe { (V::splat(c.inv1), V::splat(c.inv2), V::splat(c.p1_inv2)) };
             for j in (0..x1.len()).step_by(V::WIDTH) {
-                let x = V::load(x1, j);
-                let t1 = V::load(x2, j).mul::<P2>(inv1).sub::<P2>(x.mul::<P2>(inv1));
-                let y3 = x.mul::<P3>(inv2).add::<P3>(t1.mul::<P3>(p1_inv2));
-                t1.store(x2, j);
-                V::load(x3, j).mul::<P3>(inv2).sub::<P3>(y3).store(x3, j);
+                // SAFETY: as above; `j + WIDTH <= x1.len()`, and `x2` and `x3` are at least
+                // as long.
+                unsafe {
+                    let x = V::load(x1, j);
+                    let t1 = V::load(x2, j).mul::<P2>(inv1).sub::<P2>(x.mul::<P2>(inv1));
+                    let y3 = x.mul::<P3>(inv2).add::<P3>(t1.mul::<P3>(p1_inv2));
+                    t1.store(x2, j);
+                    V::load(x3, j).mul::<P3>(inv2).sub::<P3>(y3).store(x3, j);
+                }
             }
         }
     }
@@ -474,28 +576,47 @@ mod kernels {
             #[allow(unused_unsafe)] // simd128's helpers are safe functions
             impl super::Lanes for $lanes {
                 const WIDTH: usize = $width;
+                /// # Safety
+                /// The CPU runs this module's instruction set (see `Lanes`).
                 #[inline(always)]
                 unsafe fn splat(x: u32) -> Self {
+                    // SAFETY: the caller guarantees the instruction set, all `splat` needs.
                     $lanes(unsafe { splat(x) })
                 }
+                /// # Safety
+                /// The CPU runs this module's instruction set, and `at + WIDTH <= slice.len()`.
                 #[inline(always)]
                 unsafe fn load(slice: &[u32], at: usize) -> Self {
+                    // SAFETY: the caller guarantees the instruction set and that the `WIDTH`
+                    // values from `at` are in bounds (this fn's # Safety), all `load` needs.
                     $lanes(unsafe { load(slice, at) })
                 }
+                /// # Safety
+                /// The CPU runs this module's instruction set, and `at + WIDTH <= slice.len()`.
                 #[inline(always)]
                 unsafe fn store(self, slice: &mut [u32], at: usize) {
+                    // SAFETY: as in `load`.
                     unsafe { store(slice, at, self.0) }
                 }
+                /// # Safety
+                /// The CPU runs this module's instruction set.
                 #[inline(always)]
                 unsafe fn mul<const P: u32>(self, other: Self) -> Self {
+                    // SAFETY: the caller guarantees the instruction set, all `mul` needs.
                     $lanes(unsafe { mul::<P>(self.0, other.0) })
                 }
+                /// # Safety
+                /// The CPU runs this module's instruction set.
                 #[inline(always)]
                 unsafe fn add<const P: u32>(self, other: Self) -> Self {
+                    // SAFETY: the caller guarantees the instruction set, all `add` needs.
                     $lanes(unsafe { add::<P>(self.0, other.0) })
                 }
+                /// # Safety
+                /// The CPU runs this module's instruction set.
                 #[inline(always)]
                 unsafe fn sub<const P: u32>(self, other: Self) -> Self {
+                    // SAFETY: the caller guarantees the instruction set, all `sub` needs.
                     $lanes(unsafe { sub::<P>(self.0, other.0) })
                 }
             }
@@ -504,28 +625,60 @@ mod kernels {
     use lanes_from_helpers;
 
     /// The kernels of `generic` for one `Lanes` type, compiled with its target feature.
+    ///
+    /// Each requires what its `generic` kernel does: that the CPU runs the lanes'
+    /// instruction set (the `target_feature` if any, checked with `Isa::current()`;
+    /// simd128 is enabled at compile time), and the slice lengths stated there.
     macro_rules! lane_kernels {
         ($lanes:ty $(, $feature:literal)?) => {
+            /// # Safety
+            /// The CPU runs these lanes' instruction set, `len` is a multiple of their
+            /// width and `tw` has at least `len` values.
             $(#[target_feature(enable = $feature)])?
             pub(super) unsafe fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-                super::generic::forward_level::<$lanes, P>(a, len, tw)
+                // SAFETY: the caller guarantees what `generic::forward_level` requires
+                // (this fn's # Safety).
+                unsafe { super::generic::forward_level::<$lanes, P>(a, len, tw) }
             }
+            /// # Safety
+            /// The CPU runs these lanes' instruction set, `len` is a multiple of their
+            /// width and `tw` has at least `len` values.
             $(#[target_feature(enable = $feature)])?
             pub(super) unsafe fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
-                super::generic::inverse_level::<$lanes, P>(a, len, tw)
+                // SAFETY: the caller guarantees what `generic::inverse_level` requires
+                // (this fn's # Safety).
+                unsafe { super::generic::inverse_level::<$lanes, P>(a, len, tw) }
             }
+            /// # Safety
+            /// The CPU runs these lanes' instruction set, `low.len()` is a multiple of their
+            /// width, and `high` and `tw` have at least `low.len()` values.
             $(#[target_feature(enable = $feature)])?
             pub(super) unsafe fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
-                super::generic::spread_level::<$lanes, P>(low, high, tw)
+                // SAFETY: the caller guarantees what `generic::spread_level` requires
+                // (this fn's # Safety).
+                unsafe { super::generic::spread_level::<$lanes, P>(low, high, tw) }
             }
+            /// # Safety
+            /// The CPU runs these lanes' instruction set, and `a.len()` is a multiple of
+            /// their width.
             $(#[target_feature(enable = $feature)])?
             pub(super) unsafe fn to_residues<const P: u32>(a: &mut [u32]) {
-                super::generic::to_residues::<$lanes, P>(a)
+                // SAFETY: the caller guarantees what `generic::to_residues` requires
+                // (this fn's # Safety).
+                unsafe { super::generic::to_residues::<$lanes, P>(a) }
             }
+            /// # Safety
+            /// The CPU runs these lanes' instruction set, `fa.len()` is a multiple of their
+            /// width, and `fb` has at least `fa.len()` values.
             $(#[target_feature(enable = $feature)])?
             pub(super) unsafe fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
-                super::generic::doubling_pointwise::<$lanes, P>(fa, fb, scale)
+                // SAFETY: the caller guarantees what `generic::doubling_pointwise` requires
+                // (this fn's # Safety).
+                unsafe { super::generic::doubling_pointwise::<$lanes, P>(fa, fb, scale) }
             }
+            /// # Safety
+            /// The CPU runs these lanes' instruction set, `x1.len()` is a multiple of their
+            /// width, and `x2` and `x3` have at least `x1.len()` values.
             $(#[target_feature(enable = $feature)])?
             pub(super) unsafe fn garner<const P2: u32, const P3: u32>(
                 x1: &[u32],
@@ -533,7 +686,9 @@ mod kernels {
                 x3: &mut [u32],
                 c: crate::ntt::Garner,
             ) {
-                super::generic::garner::<$lanes, P2, P3>(x1, x2, x3, c)
+                // SAFETY: the caller guarantees what `generic::garner` requires (this fn's
+                // # Safety).
+                unsafe { super::generic::garner::<$lanes, P2, P3>(x1, x2, x3, c) }
             }
         };
     }
@@ -661,47 +816,78 @@ mod kernels {
 
         super::lane_kernels!(Avx512, "avx512f");
 
+        /// # Safety
+        /// The CPU supports AVX-512F.
         #[inline(always)]
         unsafe fn splat(x: u32) -> __m512i {
-            _mm512_set1_epi32(x as i32)
+            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety).
+            unsafe { _mm512_set1_epi32(x as i32) }
         }
 
+        /// # Safety
+        /// The CPU supports AVX-512F.
         #[inline(always)]
         unsafe fn mul<const P: u32>(a: __m512i, b: __m512i) -> __m512i {
-            let (p, neg_inv) = (splat(P), splat(Field::<P>::NEG_INV));
-            let t_even = _mm512_mul_epu32(a, b);
-            let t_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(a), _mm512_srli_epi64::<32>(b));
-            let m_even = _mm512_mul_epu32(t_even, neg_inv);
-            let m_odd = _mm512_mul_epu32(t_odd, neg_inv);
-            let s_even = _mm512_add_epi64(t_even, _mm512_mul_epu32(m_even, p));
-            let s_odd = _mm512_add_epi64(t_odd, _mm512_mul_epu32(m_odd, p));
-            let odd_lanes = 0b1010_1010_1010_1010;
-            let u = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64::<32>(s_even), s_odd);
-            _mm512_min_epu32(u, _mm512_sub_epi32(u, p))
+            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety), all that these
+            // intrinsics and `splat` need.
+            unsafe {
+                let (p, neg_inv) = (splat(P), splat(Field::<P>::NEG_INV));
+                let t_even = _mm512_mul_epu32(a, b);
+                let t_odd =
+                    _mm512_mul_epu32(_mm512_srli_epi64::<32>(a), _mm512_srli_epi64::<32>(b));
+                let m_even = _mm512_mul_epu32(t_even, neg_inv);
+                let m_odd = _mm512_mul_epu32(t_odd, neg_inv);
+                let s_even = _mm512_add_epi64(t_even, _mm512_mul_epu32(m_even, p));
+                let s_odd = _mm512_add_epi64(t_odd, _mm512_mul_epu32(m_odd, p));
+                let odd_lanes = 0b1010_1010_1010_1010;
+                let u = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64::<32>(s_even), s_odd);
+                _mm512_min_epu32(u, _mm512_sub_epi32(u, p))
+            }
         }
 
+        /// # Safety
+        /// The CPU supports AVX-512F.
         #[inline(always)]
         unsafe fn add<const P: u32>(a: __m512i, b: __m512i) -> __m512i {
-            let s = _mm512_add_epi32(a, b);
-            _mm512_min_epu32(s, _mm512_sub_epi32(s, splat(P)))
+            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety).
+            unsafe {
+                let s = _mm512_add_epi32(a, b);
+                _mm512_min_epu32(s, _mm512_sub_epi32(s, splat(P)))
+            }
         }
 
+        /// # Safety
+        /// The CPU supports AVX-512F.
         #[inline(always)]
         unsafe fn sub<const P: u32>(a: __m512i, b: __m512i) -> __m512i {
-            let d = _mm512_sub_epi32(a, b);
-            _mm512_min_epu32(d, _mm512_add_epi32(d, splat(P)))
+            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety).
+            unsafe {
+                let d = _mm512_sub_epi32(a, b);
+                _mm512_min_epu32(d, _mm512_add_epi32(d, splat(P)))
+            }
         }
 
+        /// `slice[at..at + 16]`.
+        ///
+        /// # Safety
+        /// The CPU supports AVX-512F, and `at + 16 <= slice.len()`.
         #[inline(always)]
         unsafe fn load(slice: &[u32], at: usize) -> __m512i {
             debug_assert!(at + 16 <= slice.len());
-            _mm512_loadu_si512(slice.as_ptr().add(at).cast())
+            // SAFETY: the caller guarantees AVX-512F and that the 16 values from `at` are in
+            // `slice` (this fn's # Safety); the load is unaligned.
+            unsafe { _mm512_loadu_si512(slice.as_ptr().add(at).cast()) }
         }
 
+        /// Into `slice[at..at + 16]`.
+        ///
+        /// # Safety
+        /// The CPU supports AVX-512F, and `at + 16 <= slice.len()`.
         #[inline(always)]
         unsafe fn store(slice: &mut [u32], at: usize, value: __m512i) {
             debug_assert!(at + 16 <= slice.len());
-            _mm512_storeu_si512(slice.as_mut_ptr().add(at).cast(), value)
+            // SAFETY: as in `load`; the store is unaligned.
+            unsafe { _mm512_storeu_si512(slice.as_mut_ptr().add(at).cast(), value) }
         }
 
         /// Lanes for `_mm512_permutex2var_epi32` on 32 values (x: 0..16, y: 16..32) for the
@@ -743,6 +929,8 @@ mod kernels {
             twiddles: [__m512i; 4],
         }
 
+        /// # Safety
+        /// The CPU supports AVX-512F. (`twiddles` is indexed with bounds checks.)
         #[inline(always)]
         unsafe fn short_levels(twiddles: &[u32]) -> ShortLevels {
             const LANES: [[[u32; 16]; 4]; 4] = [
@@ -751,70 +939,96 @@ mod kernels {
                 butterfly_lanes(2),
                 butterfly_lanes(1),
             ];
-            let mut levels = ShortLevels {
-                lanes: [[_mm512_setzero_si512(); 4]; 4],
-                twiddles: [_mm512_setzero_si512(); 4],
+            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety).
+            let mut levels = unsafe {
+                ShortLevels {
+                    lanes: [[_mm512_setzero_si512(); 4]; 4],
+                    twiddles: [_mm512_setzero_si512(); 4],
+                }
             };
             for (level, d) in [8usize, 4, 2, 1].into_iter().enumerate() {
                 for (k, lanes) in LANES[level].iter().enumerate() {
-                    levels.lanes[level][k] = _mm512_loadu_si512(lanes.as_ptr().cast());
+                    // SAFETY: AVX-512F, as above; `lanes` is 16 u32s, the 64 bytes loaded
+                    // (unaligned).
+                    levels.lanes[level][k] = unsafe { _mm512_loadu_si512(lanes.as_ptr().cast()) };
                 }
                 // The butterfly of a first value at i uses w^(i mod 2d) of the level's root.
                 let mut tw = [0u32; 16];
                 for (w, &i) in tw.iter_mut().zip(&LANES[level][0]) {
                     *w = twiddles[d + i as usize % (2 * d)];
                 }
-                levels.twiddles[level] = _mm512_loadu_si512(tw.as_ptr().cast());
+                // SAFETY: as above: `tw` is 16 u32s.
+                levels.twiddles[level] = unsafe { _mm512_loadu_si512(tw.as_ptr().cast()) };
             }
             levels
         }
 
         /// The forward levels with butterflies 8, 4, 2 and 1 apart, 32 values at a time:
         /// each level gathers its butterflies' values into two vectors and puts them back.
+        ///
+        /// # Safety
+        /// The CPU supports AVX-512F. (Any `a` is safe: only its whole chunks of 32 values
+        /// are transformed; `twiddles` is indexed with bounds checks.)
         #[target_feature(enable = "avx512f")]
         pub(super) unsafe fn forward_last_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
-            let levels = short_levels(twiddles);
-            for chunk in a.chunks_exact_mut(32) {
-                let (mut x, mut y) = (load(chunk, 0), load(chunk, 16));
-                for level in 0..4 {
-                    let [first, second, back_x, back_y] = levels.lanes[level];
-                    let u = _mm512_permutex2var_epi32(x, first, y);
-                    let v = _mm512_permutex2var_epi32(x, second, y);
-                    let (u, v) = (
-                        add::<P>(u, v),
-                        mul::<P>(sub::<P>(u, v), levels.twiddles[level]),
-                    );
-                    x = _mm512_permutex2var_epi32(u, back_x, v);
-                    y = _mm512_permutex2var_epi32(u, back_y, v);
+            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety), all that
+            // `short_levels` and the arithmetic need; the loads and stores at 0 and 16 of a
+            // chunk of 32 values are in bounds.
+            unsafe {
+                let levels = short_levels(twiddles);
+                for chunk in a.chunks_exact_mut(32) {
+                    let (mut x, mut y) = (load(chunk, 0), load(chunk, 16));
+                    for level in 0..4 {
+                        let [first, second, back_x, back_y] = levels.lanes[level];
+                        let u = _mm512_permutex2var_epi32(x, first, y);
+                        let v = _mm512_permutex2var_epi32(x, second, y);
+                        let (u, v) = (
+                            add::<P>(u, v),
+                            mul::<P>(sub::<P>(u, v), levels.twiddles[level]),
+                        );
+                        x = _mm512_permutex2var_epi32(u, back_x, v);
+                        y = _mm512_permutex2var_epi32(u, back_y, v);
+                    }
+                    store(chunk, 0, x);
+                    store(chunk, 16, y);
                 }
-                store(chunk, 0, x);
-                store(chunk, 16, y);
             }
         }
 
         /// The inverse levels with butterflies 1, 2, 4 and 8 apart: `forward_last_levels`
         /// undone, level by level.
+        ///
+        /// # Safety
+        /// As for `forward_last_levels`: the CPU supports AVX-512F.
         #[target_feature(enable = "avx512f")]
         pub(super) unsafe fn inverse_first_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
-            let levels = short_levels(twiddles);
-            for chunk in a.chunks_exact_mut(32) {
-                let (mut x, mut y) = (load(chunk, 0), load(chunk, 16));
-                for level in (0..4).rev() {
-                    let [first, second, back_x, back_y] = levels.lanes[level];
-                    let u = _mm512_permutex2var_epi32(x, first, y);
-                    let v = _mm512_permutex2var_epi32(x, second, y);
-                    let v = mul::<P>(v, levels.twiddles[level]);
-                    let (u, v) = (add::<P>(u, v), sub::<P>(u, v));
-                    x = _mm512_permutex2var_epi32(u, back_x, v);
-                    y = _mm512_permutex2var_epi32(u, back_y, v);
+            // SAFETY: as in `forward_last_levels`.
+            unsafe {
+                let levels = short_levels(twiddles);
+                for chunk in a.chunks_exact_mut(32) {
+                    let (mut x, mut y) = (load(chunk, 0), load(chunk, 16));
+                    for level in (0..4).rev() {
+                        let [first, second, back_x, back_y] = levels.lanes[level];
+                        let u = _mm512_permutex2var_epi32(x, first, y);
+                        let v = _mm512_permutex2var_epi32(x, second, y);
+                        let v = mul::<P>(v, levels.twiddles[level]);
+                        let (u, v) = (add::<P>(u, v), sub::<P>(u, v));
+                        x = _mm512_permutex2var_epi32(u, back_x, v);
+                        y = _mm512_permutex2var_epi32(u, back_y, v);
+                    }
+                    store(chunk, 0, x);
+                    store(chunk, 16, y);
                 }
-                store(chunk, 0, x);
-                store(chunk, 16, y);
             }
         }
 
         /// The forward levels with butterflies `len` and `len / 2` apart in one pass: each
         /// value is loaded and stored once for both (half the memory traffic).
+        ///
+        /// # Safety
+        /// The CPU supports AVX-512F, `len` is a multiple of 32 (so that each quarter of a
+        /// block, `len / 2` values, is whole chunks of 16 lanes), `tw` has at least `len`
+        /// values and `half_tw` at least `len / 2`.
         #[target_feature(enable = "avx512f")]
         pub(super) unsafe fn forward_two_levels<const P: u32>(
             a: &mut [u32],
@@ -828,20 +1042,29 @@ mod kernels {
                 let (q0, q1) = low.split_at_mut(quarter);
                 let (q2, q3) = high.split_at_mut(quarter);
                 for j in (0..quarter).step_by(16) {
-                    let (x0, x1, x2, x3) = (load(q0, j), load(q1, j), load(q2, j), load(q3, j));
-                    let (w0, w1) = (load(tw, j), load(tw, quarter + j));
-                    let (y0, y2) = (add::<P>(x0, x2), mul::<P>(sub::<P>(x0, x2), w0));
-                    let (y1, y3) = (add::<P>(x1, x3), mul::<P>(sub::<P>(x1, x3), w1));
-                    let v = load(half_tw, j);
-                    store(q0, j, add::<P>(y0, y1));
-                    store(q1, j, mul::<P>(sub::<P>(y0, y1), v));
-                    store(q2, j, add::<P>(y2, y3));
-                    store(q3, j, mul::<P>(sub::<P>(y2, y3), v));
+                    // SAFETY: the caller guarantees AVX-512F (this fn's # Safety); `quarter`
+                    // is a multiple of 16, so `j + 16 <= quarter`, the length of `q0` to `q3`
+                    // and of `half_tw` at least, and `quarter + j + 16 <= len <= tw.len()`.
+                    unsafe {
+                        let (x0, x1, x2, x3) = (load(q0, j), load(q1, j), load(q2, j), load(q3, j));
+                        let (w0, w1) = (load(tw, j), load(tw, quarter + j));
+                        let (y0, y2) = (add::<P>(x0, x2), mul::<P>(sub::<P>(x0, x2), w0));
+                        let (y1, y3) = (add::<P>(x1, x3), mul::<P>(sub::<P>(x1, x3), w1));
+                        let v = load(half_tw, j);
+                        store(q0, j, add::<P>(y0, y1));
+                        store(q1, j, mul::<P>(sub::<P>(y0, y1), v));
+                        store(q2, j, add::<P>(y2, y3));
+                        store(q3, j, mul::<P>(sub::<P>(y2, y3), v));
+                    }
                 }
             }
         }
 
         /// The inverse levels with butterflies `len` and `2 len` apart in one pass.
+        ///
+        /// # Safety
+        /// The CPU supports AVX-512F, `len` is a multiple of 16, `tw` has at least `len`
+        /// values and `double_tw` at least `2 len`.
         #[target_feature(enable = "avx512f")]
         pub(super) unsafe fn inverse_two_levels<const P: u32>(
             a: &mut [u32],
@@ -854,16 +1077,21 @@ mod kernels {
                 let (q0, q1) = low.split_at_mut(len);
                 let (q2, q3) = high.split_at_mut(len);
                 for j in (0..len).step_by(16) {
-                    let w = load(tw, j);
-                    let (x0, x1) = (load(q0, j), mul::<P>(load(q1, j), w));
-                    let (x2, x3) = (load(q2, j), mul::<P>(load(q3, j), w));
-                    let (y0, y1) = (add::<P>(x0, x1), sub::<P>(x0, x1));
-                    let y2 = mul::<P>(add::<P>(x2, x3), load(double_tw, j));
-                    let y3 = mul::<P>(sub::<P>(x2, x3), load(double_tw, len + j));
-                    store(q0, j, add::<P>(y0, y2));
-                    store(q2, j, sub::<P>(y0, y2));
-                    store(q1, j, add::<P>(y1, y3));
-                    store(q3, j, sub::<P>(y1, y3));
+                    // SAFETY: the caller guarantees AVX-512F (this fn's # Safety); `len` is a
+                    // multiple of 16, so `j + 16 <= len`, the length of `q0` to `q3` and of
+                    // `tw` at least, and `len + j + 16 <= 2 len <= double_tw.len()`.
+                    unsafe {
+                        let w = load(tw, j);
+                        let (x0, x1) = (load(q0, j), mul::<P>(load(q1, j), w));
+                        let (x2, x3) = (load(q2, j), mul::<P>(load(q3, j), w));
+                        let (y0, y1) = (add::<P>(x0, x1), sub::<P>(x0, x1));
+                        let y2 = mul::<P>(add::<P>(x2, x3), load(double_tw, j));
+                        let y3 = mul::<P>(sub::<P>(x2, x3), load(double_tw, len + j));
+                        store(q0, j, add::<P>(y0, y2));
+                        store(q2, j, sub::<P>(y0, y2));
+                        store(q1, j, add::<P>(y1, y3));
+                        store(q3, j, sub::<P>(y1, y3));
+                    }
                 }
             }
         }
@@ -883,139 +1111,214 @@ mod kernels {
 
         super::lane_kernels!(Avx2, "avx2");
 
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn splat(x: u32) -> __m256i {
-            _mm256_set1_epi32(x as i32)
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe { _mm256_set1_epi32(x as i32) }
         }
 
         /// Montgomery product of 8 lanes: even and odd lanes through 32x32->64 products.
+        ///
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn mul<const P: u32>(a: __m256i, b: __m256i) -> __m256i {
-            let (p, neg_inv) = (splat(P), splat(Field::<P>::NEG_INV));
-            let t_even = _mm256_mul_epu32(a, b);
-            let t_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), _mm256_srli_epi64::<32>(b));
-            let m_even = _mm256_mul_epu32(t_even, neg_inv);
-            let m_odd = _mm256_mul_epu32(t_odd, neg_inv);
-            let s_even = _mm256_add_epi64(t_even, _mm256_mul_epu32(m_even, p));
-            let s_odd = _mm256_add_epi64(t_odd, _mm256_mul_epu32(m_odd, p));
-            // The results are the high halves of the 64-bit sums.
-            let u = _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(s_even), s_odd);
-            _mm256_min_epu32(u, _mm256_sub_epi32(u, p))
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety), all that these
+            // intrinsics and `splat` need.
+            unsafe {
+                let (p, neg_inv) = (splat(P), splat(Field::<P>::NEG_INV));
+                let t_even = _mm256_mul_epu32(a, b);
+                let t_odd =
+                    _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), _mm256_srli_epi64::<32>(b));
+                let m_even = _mm256_mul_epu32(t_even, neg_inv);
+                let m_odd = _mm256_mul_epu32(t_odd, neg_inv);
+                let s_even = _mm256_add_epi64(t_even, _mm256_mul_epu32(m_even, p));
+                let s_odd = _mm256_add_epi64(t_odd, _mm256_mul_epu32(m_odd, p));
+                // The results are the high halves of the 64-bit sums.
+                let u = _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(s_even), s_odd);
+                _mm256_min_epu32(u, _mm256_sub_epi32(u, p))
+            }
         }
 
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn add<const P: u32>(a: __m256i, b: __m256i) -> __m256i {
-            let s = _mm256_add_epi32(a, b);
-            _mm256_min_epu32(s, _mm256_sub_epi32(s, splat(P)))
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe {
+                let s = _mm256_add_epi32(a, b);
+                _mm256_min_epu32(s, _mm256_sub_epi32(s, splat(P)))
+            }
         }
 
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn sub<const P: u32>(a: __m256i, b: __m256i) -> __m256i {
-            let d = _mm256_sub_epi32(a, b);
-            _mm256_min_epu32(d, _mm256_add_epi32(d, splat(P)))
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe {
+                let d = _mm256_sub_epi32(a, b);
+                _mm256_min_epu32(d, _mm256_add_epi32(d, splat(P)))
+            }
         }
 
+        /// `slice[at..at + 8]`.
+        ///
+        /// # Safety
+        /// The CPU supports AVX2, and `at + 8 <= slice.len()`.
         #[inline(always)]
         unsafe fn load(slice: &[u32], at: usize) -> __m256i {
             debug_assert!(at + 8 <= slice.len());
-            _mm256_loadu_si256(slice.as_ptr().add(at).cast())
+            // SAFETY: the caller guarantees AVX2 and that the 8 values from `at` are in
+            // `slice` (this fn's # Safety); the load is unaligned.
+            unsafe { _mm256_loadu_si256(slice.as_ptr().add(at).cast()) }
         }
 
+        /// Into `slice[at..at + 8]`.
+        ///
+        /// # Safety
+        /// The CPU supports AVX2, and `at + 8 <= slice.len()`.
         #[inline(always)]
         unsafe fn store(slice: &mut [u32], at: usize, value: __m256i) {
             debug_assert!(at + 8 <= slice.len());
-            _mm256_storeu_si256(slice.as_mut_ptr().add(at).cast(), value)
+            // SAFETY: as in `load`; the store is unaligned.
+            unsafe { _mm256_storeu_si256(slice.as_mut_ptr().add(at).cast(), value) }
         }
 
         /// The twiddles of the levels whose butterflies are 4 and 2 apart, as 8 lanes.
+        ///
+        /// # Safety
+        /// The CPU supports AVX2. (`tw` is indexed with bounds checks.)
         #[inline(always)]
         unsafe fn short_twiddles(tw: &[u32]) -> (__m256i, __m256i) {
-            let four = _mm256_setr_epi32(
-                tw[4] as i32,
-                tw[5] as i32,
-                tw[6] as i32,
-                tw[7] as i32,
-                tw[4] as i32,
-                tw[5] as i32,
-                tw[6] as i32,
-                tw[7] as i32,
-            );
-            let two = _mm256_setr_epi32(
-                tw[2] as i32,
-                tw[3] as i32,
-                tw[2] as i32,
-                tw[3] as i32,
-                tw[2] as i32,
-                tw[3] as i32,
-                tw[2] as i32,
-                tw[3] as i32,
-            );
-            (four, two)
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe {
+                let four = _mm256_setr_epi32(
+                    tw[4] as i32,
+                    tw[5] as i32,
+                    tw[6] as i32,
+                    tw[7] as i32,
+                    tw[4] as i32,
+                    tw[5] as i32,
+                    tw[6] as i32,
+                    tw[7] as i32,
+                );
+                let two = _mm256_setr_epi32(
+                    tw[2] as i32,
+                    tw[3] as i32,
+                    tw[2] as i32,
+                    tw[3] as i32,
+                    tw[2] as i32,
+                    tw[3] as i32,
+                    tw[2] as i32,
+                    tw[3] as i32,
+                );
+                (four, two)
+            }
         }
 
         /// Butterflies 4 apart within x and within y: (lows, highs) of both, and back.
+        ///
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn split4(x: __m256i, y: __m256i) -> (__m256i, __m256i) {
-            (
-                _mm256_permute2x128_si256::<0x20>(x, y),
-                _mm256_permute2x128_si256::<0x31>(x, y),
-            )
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe {
+                (
+                    _mm256_permute2x128_si256::<0x20>(x, y),
+                    _mm256_permute2x128_si256::<0x31>(x, y),
+                )
+            }
         }
         /// Butterflies 2 apart: lanes 0,1 and 2,3 of each group of four.
+        ///
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn split2(x: __m256i, y: __m256i) -> (__m256i, __m256i) {
-            (_mm256_unpacklo_epi64(x, y), _mm256_unpackhi_epi64(x, y))
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe { (_mm256_unpacklo_epi64(x, y), _mm256_unpackhi_epi64(x, y)) }
         }
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn join2(u: __m256i, v: __m256i) -> (__m256i, __m256i) {
-            split2(u, v)
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe { split2(u, v) }
         }
         /// Butterflies 1 apart: even and odd lanes.
+        ///
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn split1(x: __m256i, y: __m256i) -> (__m256i, __m256i) {
-            let (x, y) = (_mm256_castsi256_ps(x), _mm256_castsi256_ps(y));
-            (
-                _mm256_castps_si256(_mm256_shuffle_ps::<0b10_00_10_00>(x, y)),
-                _mm256_castps_si256(_mm256_shuffle_ps::<0b11_01_11_01>(x, y)),
-            )
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe {
+                let (x, y) = (_mm256_castsi256_ps(x), _mm256_castsi256_ps(y));
+                (
+                    _mm256_castps_si256(_mm256_shuffle_ps::<0b10_00_10_00>(x, y)),
+                    _mm256_castps_si256(_mm256_shuffle_ps::<0b11_01_11_01>(x, y)),
+                )
+            }
         }
+        /// # Safety
+        /// The CPU supports AVX2.
         #[inline(always)]
         unsafe fn join1(u: __m256i, v: __m256i) -> (__m256i, __m256i) {
-            (_mm256_unpacklo_epi32(u, v), _mm256_unpackhi_epi32(u, v))
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety).
+            unsafe { (_mm256_unpacklo_epi32(u, v), _mm256_unpackhi_epi32(u, v)) }
         }
 
         /// The forward levels with butterflies 4, 2 and 1 apart, 16 values at a time.
         /// (The level 1 apart multiplies by w^0 = 1: no product.)
+        ///
+        /// # Safety
+        /// The CPU supports AVX2. (Any `a` is safe: only its whole chunks of 16 values are
+        /// transformed; `twiddles` is indexed with bounds checks.)
         #[target_feature(enable = "avx2")]
         pub(super) unsafe fn forward_last_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
-            let (t4, t2) = short_twiddles(twiddles);
-            for chunk in a.chunks_exact_mut(16) {
-                let (u, v) = split4(load(chunk, 0), load(chunk, 8));
-                let (x, y) = split4(add::<P>(u, v), mul::<P>(sub::<P>(u, v), t4));
-                let (u, v) = split2(x, y);
-                let (x, y) = join2(add::<P>(u, v), mul::<P>(sub::<P>(u, v), t2));
-                let (u, v) = split1(x, y);
-                let (x, y) = join1(add::<P>(u, v), sub::<P>(u, v));
-                store(chunk, 0, x);
-                store(chunk, 8, y);
+            // SAFETY: the caller guarantees AVX2 (this fn's # Safety), all that the helpers
+            // need besides bounds; the loads and stores at 0 and 8 of a chunk of 16 values
+            // are in bounds.
+            unsafe {
+                let (t4, t2) = short_twiddles(twiddles);
+                for chunk in a.chunks_exact_mut(16) {
+                    let (u, v) = split4(load(chunk, 0), load(chunk, 8));
+                    let (x, y) = split4(add::<P>(u, v), mul::<P>(sub::<P>(u, v), t4));
+                    let (u, v) = split2(x, y);
+                    let (x, y) = join2(add::<P>(u, v), mul::<P>(sub::<P>(u, v), t2));
+                    let (u, v) = split1(x, y);
+                    let (x, y) = join1(add::<P>(u, v), sub::<P>(u, v));
+                    store(chunk, 0, x);
+                    store(chunk, 8, y);
+                }
             }
         }
 
         /// The inverse levels with butterflies 1, 2 and 4 apart, 16 values at a time.
+        ///
+        /// # Safety
+        /// As for `forward_last_levels`: the CPU supports AVX2.
         #[target_feature(enable = "avx2")]
         pub(super) unsafe fn inverse_first_levels<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
-            let (t4, t2) = short_twiddles(twiddles);
-            for chunk in a.chunks_exact_mut(16) {
-                let (u, v) = split1(load(chunk, 0), load(chunk, 8));
-                let (x, y) = join1(add::<P>(u, v), sub::<P>(u, v));
-                let (u, v) = split2(x, y);
-                let v = mul::<P>(v, t2);
-                let (x, y) = join2(add::<P>(u, v), sub::<P>(u, v));
-                let (u, v) = split4(x, y);
-                let v = mul::<P>(v, t4);
-                let (x, y) = split4(add::<P>(u, v), sub::<P>(u, v));
-                store(chunk, 0, x);
-                store(chunk, 8, y);
+            // SAFETY: as in `forward_last_levels`.
+            unsafe {
+                let (t4, t2) = short_twiddles(twiddles);
+                for chunk in a.chunks_exact_mut(16) {
+                    let (u, v) = split1(load(chunk, 0), load(chunk, 8));
+                    let (x, y) = join1(add::<P>(u, v), sub::<P>(u, v));
+                    let (u, v) = split2(x, y);
+                    let v = mul::<P>(v, t2);
+                    let (x, y) = join2(add::<P>(u, v), sub::<P>(u, v));
+                    let (u, v) = split4(x, y);
+                    let v = mul::<P>(v, t4);
+                    let (x, y) = split4(add::<P>(u, v), sub::<P>(u, v));
+                    store(chunk, 0, x);
+                    store(chunk, 8, y);
+                }
             }
         }
     }
