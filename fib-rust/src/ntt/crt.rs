@@ -1,0 +1,99 @@
+//! The Chinese remainder theorem: each product coefficient rebuilt from its residues
+//! modulo the three primes by Garner's algorithm, then the carries propagated into
+//! 32-bit words.
+
+use num_bigint::BigUint;
+
+use super::kernels::widest_lanes;
+use super::{P1, P2, P3};
+
+/// Constants of Garner's algorithm for the three primes, in Montgomery form so that
+/// `Field::mul` by them multiplies by the plain value.
+#[derive(Clone, Copy)]
+pub(super) struct Garner {
+    /// p1^-1 mod p2.
+    pub(super) inv1: u32,
+    /// (p1 p2)^-1 mod p3.
+    pub(super) inv2: u32,
+    /// p1 (p1 p2)^-1 mod p3.
+    pub(super) p1_inv2: u32,
+}
+
+impl Garner {
+    const fn new() -> Self {
+        const fn mont(x: u64, p: u32) -> u32 {
+            (((x % p as u64) << 32) % p as u64) as u32
+        }
+        const INV1: u64 = 47_450_712; // p1^-1 mod p2
+        const INV2: u64 = 115_990_628; // (p1 p2)^-1 mod p3
+        Garner {
+            inv1: mont(INV1, P2),
+            inv2: mont(INV2, P3),
+            p1_inv2: mont(P1 as u64 % P3 as u64 * INV2 % P3 as u64, P3),
+        }
+    }
+}
+
+/// The mixed-radix digits of Garner's algorithm, lane by lane: residues (x1, x2, x3)
+/// in, (x1, t1, t2) out, with x = x1 + p1 t1 + p1 p2 t2 (see `Garner`).
+fn garner<const P2: u32, const P3: u32>(x1: &[u32], x2: &mut [u32], x3: &mut [u32], c: Garner) {
+    widest_lanes!(x1.len(), garner::<P2, P3>(x1, x2, x3, c));
+}
+
+/// Rebuilds the exact (signed) coefficients from their three residues and propagates the
+/// carries; `r2` and `r3` are used as scratch.
+pub(super) fn combine(r1: &[u32], r2: &mut [u32], r3: &mut [u32], words: usize) -> BigUint {
+    let lanes = words.next_multiple_of(16).min(r1.len());
+    let (r1, r2, r3) = (&r1[..lanes], &mut r2[..lanes], &mut r3[..lanes]);
+    garner::<P2, P3>(r1, r2, r3, Garner::new());
+    let p1 = u64::from(P1);
+    let p1p2 = p1 * u64::from(P2);
+    let (p1p2_high, p1p2_low) = ((p1p2 >> 32) as i64, (p1p2 & 0xFFFF_FFFF) as i64);
+    // The value is positive and the carry below fits an i64: two words beyond `words`.
+    let mut out = vec![0u32; words + 2];
+    let mut carry: i64 = 0;
+    for (((&x1, &t1), &t2), digit) in r1.iter().zip(&*r2).zip(&*r3).zip(&mut out).take(words) {
+        // x = x1 + p1 t1 + p1 p2 t2 is the coefficient modulo P, in [0, P), to be read as
+        // signed. It is negative when t2 > p3 / 2: decided by t2 alone, which is exact as
+        // long as |x| stays p1 p2 away from P / 2 (checked in `tests`). Then t2 - p3 in
+        // place of t2 gives x - P.
+        let t2 = i64::from(t2) - if 2 * t2 > P3 { i64::from(P3) } else { 0 };
+        // x = low + 2^32 p1p2_high t2, every part in an i64 (no i128: on wasm32 its
+        // products are library calls).
+        let low = (u64::from(x1) + p1 * u64::from(t1)) as i64 + p1p2_low * t2;
+        let sum = carry + (low & 0xFFFF_FFFF);
+        *digit = sum as u32;
+        carry = (sum >> 32) + (low >> 32) + p1p2_high * t2; // floor divisions
+    }
+    debug_assert!(carry >= 0, "a product of F(k)s is positive");
+    for digit in &mut out[words..] {
+        *digit = carry as u32;
+        carry >>= 32;
+    }
+    BigUint::new(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ntt::field::Field;
+    use crate::ntt::MAX_WORDS;
+
+    #[test]
+    fn garner_constants() {
+        let (p1, p2, p3) = (u128::from(P1), u128::from(P2), u128::from(P3));
+        let garner = Garner::new();
+        // Out of Montgomery form: x / 2^32 mod p.
+        let (inv1, inv2) = (
+            Field::<P2>::mul(garner.inv1, 1),
+            Field::<P3>::mul(garner.inv2, 1),
+        );
+        assert_eq!(p1 * u128::from(inv1) % p2, 1);
+        assert_eq!(p1 * p2 * u128::from(inv2) % p3, 1);
+        let p1_inv2 = Field::<P3>::mul(garner.p1_inv2, 1);
+        assert_eq!(u128::from(p1_inv2), p1 * u128::from(inv2) % p3);
+        // The coefficient bound of the `ntt` module documentation, with the margin
+        // `combine` needs to tell negative coefficients by their last Garner digit alone.
+        assert!(((MAX_WORDS as u128) << 65) + p1 * p2 < p1 * p2 * p3 / 2);
+    }
+}

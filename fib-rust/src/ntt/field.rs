@@ -1,0 +1,81 @@
+//! Arithmetic modulo one NTT prime: Montgomery products on u32, the scalar arithmetic
+//! that every SIMD kernel (`super::kernels`) repeats lane by lane.
+
+/// Arithmetic modulo one NTT prime `P`, with values in Montgomery form where noted.
+#[derive(Clone, Copy)]
+pub(super) struct Field<const P: u32>;
+
+impl<const P: u32> Field<P> {
+    /// -P^-1 mod 2^32, by Newton's iteration (each step doubles the correct low bits).
+    pub(super) const NEG_INV: u32 = {
+        let mut inv: u32 = 1;
+        let mut i = 0;
+        while i < 5 {
+            inv = inv.wrapping_mul(2u32.wrapping_sub(P.wrapping_mul(inv)));
+            i += 1;
+        }
+        inv.wrapping_neg()
+    };
+    /// 2^64 mod P: turns a plain value into Montgomery form with one multiplication.
+    const R2: u32 = ((1u128 << 64) % P as u128) as u32;
+
+    /// a b / 2^32 mod P, for a, b < P (result < P).
+    #[inline(always)]
+    pub(super) fn mul(a: u32, b: u32) -> u32 {
+        let t = u64::from(a) * u64::from(b);
+        let m = (t as u32).wrapping_mul(Self::NEG_INV);
+        // t + m P < 2^60 + 2^62: no overflow; the sum is divisible by 2^32.
+        let u = ((t + u64::from(m) * u64::from(P)) >> 32) as u32;
+        u.min(u.wrapping_sub(P))
+    }
+
+    #[inline(always)]
+    pub(super) fn add(a: u32, b: u32) -> u32 {
+        let s = a + b; // < 2P < 2^31
+        s.min(s.wrapping_sub(P))
+    }
+
+    #[inline(always)]
+    pub(super) fn sub(a: u32, b: u32) -> u32 {
+        let d = a.wrapping_sub(b);
+        d.min(d.wrapping_add(P))
+    }
+
+    pub(super) fn pow(mut base: u32, mut exp: u64) -> u32 {
+        // Plain (not Montgomery) modular exponentiation; used only to build tables.
+        let mut result = 1u64;
+        let mut b = u64::from(base) % u64::from(P);
+        while exp > 0 {
+            if exp & 1 == 1 {
+                result = result * b % u64::from(P);
+            }
+            b = b * b % u64::from(P);
+            exp >>= 1;
+        }
+        base = result as u32;
+        base
+    }
+
+    pub(super) fn to_montgomery(x: u32) -> u32 {
+        Self::mul(x % P, Self::R2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ntt::{P1, P2, P3};
+
+    #[test]
+    fn montgomery_constants() {
+        fn check<const P: u32>() {
+            assert_eq!(P.wrapping_mul(Field::<P>::NEG_INV.wrapping_neg()), 1);
+            assert_eq!(Field::<P>::mul(Field::<P>::to_montgomery(12345), 1), 12345);
+            assert_eq!(Field::<P>::pow(3, u64::from(P - 1)), 1);
+            assert_ne!(Field::<P>::pow(3, u64::from(P - 1) / 2), 1, "3 generates");
+        }
+        check::<P1>();
+        check::<P2>();
+        check::<P3>();
+    }
+}

@@ -1,0 +1,389 @@
+//! The kernels of the transforms, the point-by-point step and Garner's digits. They run
+//! 16 lanes at a time with AVX-512F or 8 with AVX2 where the CPU has them (checked at run
+//! time), 4 with WebAssembly's simd128 (Pyodide's build enables it), portable Rust
+//! otherwise. The kernels without shuffles are written once (`generic`, over `Lanes`); the
+//! shortest levels, which regroup lanes, are written per instruction set (`avx512`, `avx2`,
+//! `simd128`). The drivers that choose among them are in `super::transform` and
+//! `super::crt`.
+
+use super::field::Field;
+
+#[cfg(target_arch = "x86_64")]
+pub(super) mod avx2;
+#[cfg(target_arch = "x86_64")]
+pub(super) mod avx512;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(super) mod simd128;
+
+/// Runs a kernel of `lane_kernels!` with the widest lanes that divide `len` and that
+/// this CPU (AVX-512F, AVX2: checked at run time) or build (simd128) has, else on
+/// scalar lanes, and returns from the calling function. `len` is the length of the
+/// kernel's first slice: every caller passes its other slices at least as long.
+macro_rules! widest_lanes {
+    ($len:expr, $kernel:ident::<$($constant:ident),*>($($argument:expr),*)) => {{
+        use $crate::isa::Isa;
+        use $crate::ntt::kernels::{generic, Scalar};
+        #[cfg(target_arch = "x86_64")]
+        use $crate::ntt::kernels::{avx2, avx512};
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        use $crate::ntt::kernels::simd128;
+        #[allow(unused_variables)]
+        let isa = Isa::current();
+        #[cfg(target_arch = "x86_64")]
+        if $len % 16 == 0 && isa >= Isa::Avx512 {
+            // SAFETY: Isa::current() names only instruction sets this CPU runs, here
+            // AVX-512F; the slices are whole chunks of 16 lanes (`$len` is a multiple of
+            // 16 and the other slices are at least as long: see above).
+            return unsafe { avx512::$kernel::<$($constant),*>($($argument),*) };
+        }
+        #[cfg(target_arch = "x86_64")]
+        if $len % 8 == 0 && isa >= Isa::Avx2 {
+            // SAFETY: AVX2 is present (as above); the slices are whole chunks of 8 lanes.
+            return unsafe { avx2::$kernel::<$($constant),*>($($argument),*) };
+        }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if $len % 4 == 0 && isa == Isa::Simd128 {
+            // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+            return unsafe { simd128::$kernel::<$($constant),*>($($argument),*) };
+        }
+        // SAFETY: scalar lanes have no requirement.
+        return unsafe { generic::$kernel::<Scalar, $($constant),*>($($argument),*) };
+    }};
+}
+pub(super) use widest_lanes;
+
+/// The u32 lanes of one instruction set, with `Field`'s arithmetic on every lane:
+/// the kernels of `generic` are written once over them.
+///
+/// Every method requires that the CPU runs the instruction set of the implementing
+/// lanes (AVX2 or AVX-512F, as `Isa::current()` tells; simd128 is enabled at compile
+/// time and scalar lanes need nothing), and `load` and `store` that the `WIDTH` values
+/// from `at` are in bounds: the AVX2 and AVX-512F lanes use raw pointers.
+pub(super) trait Lanes: Copy {
+    const WIDTH: usize;
+    /// `x` in every lane.
+    ///
+    /// # Safety
+    /// The CPU runs these lanes' instruction set.
+    unsafe fn splat(x: u32) -> Self;
+    /// `slice[at..at + WIDTH]`.
+    ///
+    /// # Safety
+    /// The CPU runs these lanes' instruction set, and `at + WIDTH <= slice.len()`.
+    unsafe fn load(slice: &[u32], at: usize) -> Self;
+    /// Into `slice[at..at + WIDTH]`.
+    ///
+    /// # Safety
+    /// The CPU runs these lanes' instruction set, and `at + WIDTH <= slice.len()`.
+    unsafe fn store(self, slice: &mut [u32], at: usize);
+    /// `Field::mul`, lane by lane.
+    ///
+    /// # Safety
+    /// The CPU runs these lanes' instruction set.
+    unsafe fn mul<const P: u32>(self, other: Self) -> Self;
+    /// `Field::add`, lane by lane.
+    ///
+    /// # Safety
+    /// The CPU runs these lanes' instruction set.
+    unsafe fn add<const P: u32>(self, other: Self) -> Self;
+    /// `Field::sub`, lane by lane.
+    ///
+    /// # Safety
+    /// The CPU runs these lanes' instruction set.
+    unsafe fn sub<const P: u32>(self, other: Self) -> Self;
+}
+
+/// One u32 as lanes: the portable fallback of every kernel.
+#[derive(Clone, Copy)]
+pub(super) struct Scalar(u32);
+
+impl Lanes for Scalar {
+    const WIDTH: usize = 1;
+    /// # Safety
+    /// None: plain Rust (the requirements of `Lanes` are the vector lanes').
+    unsafe fn splat(x: u32) -> Self {
+        Scalar(x)
+    }
+    /// # Safety
+    /// None: `slice[at]` is bounds-checked.
+    unsafe fn load(slice: &[u32], at: usize) -> Self {
+        Scalar(slice[at])
+    }
+    /// # Safety
+    /// None: `slice[at]` is bounds-checked.
+    unsafe fn store(self, slice: &mut [u32], at: usize) {
+        slice[at] = self.0;
+    }
+    /// # Safety
+    /// None: plain Rust.
+    unsafe fn mul<const P: u32>(self, other: Self) -> Self {
+        Scalar(Field::<P>::mul(self.0, other.0))
+    }
+    /// # Safety
+    /// None: plain Rust.
+    unsafe fn add<const P: u32>(self, other: Self) -> Self {
+        Scalar(Field::<P>::add(self.0, other.0))
+    }
+    /// # Safety
+    /// None: plain Rust.
+    unsafe fn sub<const P: u32>(self, other: Self) -> Self {
+        Scalar(Field::<P>::sub(self.0, other.0))
+    }
+}
+
+/// The kernels that need no shuffles, for any `Lanes`; every slice is whole chunks of
+/// `WIDTH` lanes. Each instruction set instantiates them with `lane_kernels!`.
+pub(super) mod generic {
+    use super::Lanes;
+    use crate::ntt::crt::Garner;
+
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, `len` is a multiple of `V::WIDTH` and `tw`
+    /// has at least `len` values.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn forward_level<V: Lanes, const P: u32>(
+        a: &mut [u32],
+        len: usize,
+        tw: &[u32],
+    ) {
+        for block in a.chunks_exact_mut(2 * len) {
+            let (low, high) = block.split_at_mut(len);
+            for j in (0..len).step_by(V::WIDTH) {
+                // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+                // `j + WIDTH <= len` as `len` is a multiple of `WIDTH`, and `low`, `high`
+                // and `tw` have at least `len` values.
+                unsafe {
+                    let (x, y, w) = (V::load(low, j), V::load(high, j), V::load(tw, j));
+                    x.add::<P>(y).store(low, j);
+                    x.sub::<P>(y).mul::<P>(w).store(high, j);
+                }
+            }
+        }
+    }
+
+    /// # Safety
+    /// As for `forward_level`: the CPU runs `V`'s instruction set, `len` is a multiple
+    /// of `V::WIDTH` and `tw` has at least `len` values.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn inverse_level<V: Lanes, const P: u32>(
+        a: &mut [u32],
+        len: usize,
+        tw: &[u32],
+    ) {
+        for block in a.chunks_exact_mut(2 * len) {
+            let (low, high) = block.split_at_mut(len);
+            for j in (0..len).step_by(V::WIDTH) {
+                // SAFETY: as in `forward_level`.
+                unsafe {
+                    let (x, y) = (V::load(low, j), V::load(high, j).mul::<P>(V::load(tw, j)));
+                    x.add::<P>(y).store(low, j);
+                    x.sub::<P>(y).store(high, j);
+                }
+            }
+        }
+    }
+
+    /// The first forward level of a zero-padded array: (x, 0) -> (x, x w).
+    ///
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, `low.len()` is a multiple of `V::WIDTH`, and
+    /// `high` and `tw` have at least `low.len()` values.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn spread_level<V: Lanes, const P: u32>(
+        low: &[u32],
+        high: &mut [u32],
+        tw: &[u32],
+    ) {
+        for j in (0..low.len()).step_by(V::WIDTH) {
+            // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+            // `j + WIDTH <= low.len()`, and `high` and `tw` are at least as long.
+            unsafe { V::load(low, j).mul::<P>(V::load(tw, j)).store(high, j) };
+        }
+    }
+
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, and `a.len()` is a multiple of `V::WIDTH`.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn to_residues<V: Lanes, const P: u32>(a: &mut [u32]) {
+        for j in (0..a.len()).step_by(V::WIDTH) {
+            // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+            // `j + WIDTH <= a.len()`.
+            unsafe { V::load(a, j).mul::<P>(V::splat(1)).store(a, j) };
+        }
+    }
+
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, `fa.len()` is a multiple of `V::WIDTH`, and
+    /// `fb` has at least `fa.len()` values.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn doubling_pointwise<V: Lanes, const P: u32>(
+        fa: &mut [u32],
+        fb: &mut [u32],
+        scale: u32,
+    ) {
+        // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety).
+        let scale = unsafe { V::splat(scale) };
+        for j in (0..fa.len()).step_by(V::WIDTH) {
+            // SAFETY: as above; `j + WIDTH <= fa.len() <= fb.len()`.
+            unsafe {
+                let (a, b) = (V::load(fa, j), V::load(fb, j));
+                let c = b.add::<P>(b).sub::<P>(a);
+                let (a_scaled, b_scaled) = (a.mul::<P>(scale), b.mul::<P>(scale));
+                a_scaled.mul::<P>(c).store(fa, j);
+                let squares = a_scaled.mul::<P>(a).add::<P>(b_scaled.mul::<P>(b));
+                squares.store(fb, j);
+            }
+        }
+    }
+
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, `x1.len()` is a multiple of `V::WIDTH`, and
+    /// `x2` and `x3` have at least `x1.len()` values.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn garner<V: Lanes, const P2: u32, const P3: u32>(
+        x1: &[u32],
+        x2: &mut [u32],
+        x3: &mut [u32],
+        c: Garner,
+    ) {
+        // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety).
+        let (inv1, inv2, p1_inv2) =
+            unsafe { (V::splat(c.inv1), V::splat(c.inv2), V::splat(c.p1_inv2)) };
+        for j in (0..x1.len()).step_by(V::WIDTH) {
+            // SAFETY: as above; `j + WIDTH <= x1.len()`, and `x2` and `x3` are at least
+            // as long.
+            unsafe {
+                let x = V::load(x1, j);
+                let t1 = V::load(x2, j).mul::<P2>(inv1).sub::<P2>(x.mul::<P2>(inv1));
+                let y3 = x.mul::<P3>(inv2).add::<P3>(t1.mul::<P3>(p1_inv2));
+                t1.store(x2, j);
+                V::load(x3, j).mul::<P3>(inv2).sub::<P3>(y3).store(x3, j);
+            }
+        }
+    }
+}
+
+/// `Lanes` for a newtype over one instruction set's vector, from the module's own
+/// helpers `splat`, `load`, `store`, `mul`, `add` and `sub` on the bare vector.
+macro_rules! lanes_from_helpers {
+    ($lanes:ident, $width:literal) => {
+        #[allow(unused_unsafe)] // simd128's helpers are safe functions
+        impl super::Lanes for $lanes {
+            const WIDTH: usize = $width;
+            /// # Safety
+            /// The CPU runs this module's instruction set (see `Lanes`).
+            #[inline(always)]
+            unsafe fn splat(x: u32) -> Self {
+                // SAFETY: the caller guarantees the instruction set, all `splat` needs.
+                $lanes(unsafe { splat(x) })
+            }
+            /// # Safety
+            /// The CPU runs this module's instruction set, and `at + WIDTH <= slice.len()`.
+            #[inline(always)]
+            unsafe fn load(slice: &[u32], at: usize) -> Self {
+                // SAFETY: the caller guarantees the instruction set and that the `WIDTH`
+                // values from `at` are in bounds (this fn's # Safety), all `load` needs.
+                $lanes(unsafe { load(slice, at) })
+            }
+            /// # Safety
+            /// The CPU runs this module's instruction set, and `at + WIDTH <= slice.len()`.
+            #[inline(always)]
+            unsafe fn store(self, slice: &mut [u32], at: usize) {
+                // SAFETY: as in `load`.
+                unsafe { store(slice, at, self.0) }
+            }
+            /// # Safety
+            /// The CPU runs this module's instruction set.
+            #[inline(always)]
+            unsafe fn mul<const P: u32>(self, other: Self) -> Self {
+                // SAFETY: the caller guarantees the instruction set, all `mul` needs.
+                $lanes(unsafe { mul::<P>(self.0, other.0) })
+            }
+            /// # Safety
+            /// The CPU runs this module's instruction set.
+            #[inline(always)]
+            unsafe fn add<const P: u32>(self, other: Self) -> Self {
+                // SAFETY: the caller guarantees the instruction set, all `add` needs.
+                $lanes(unsafe { add::<P>(self.0, other.0) })
+            }
+            /// # Safety
+            /// The CPU runs this module's instruction set.
+            #[inline(always)]
+            unsafe fn sub<const P: u32>(self, other: Self) -> Self {
+                // SAFETY: the caller guarantees the instruction set, all `sub` needs.
+                $lanes(unsafe { sub::<P>(self.0, other.0) })
+            }
+        }
+    };
+}
+use lanes_from_helpers;
+
+/// The kernels of `generic` for one `Lanes` type, compiled with its target feature.
+///
+/// Each requires what its `generic` kernel does: that the CPU runs the lanes'
+/// instruction set (the `target_feature` if any, checked with `Isa::current()`;
+/// simd128 is enabled at compile time), and the slice lengths stated there.
+macro_rules! lane_kernels {
+    ($lanes:ty $(, $feature:literal)?) => {
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `len` is a multiple of their
+        /// width and `tw` has at least `len` values.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn forward_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+            // SAFETY: the caller guarantees what `generic::forward_level` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::forward_level::<$lanes, P>(a, len, tw) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `len` is a multiple of their
+        /// width and `tw` has at least `len` values.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn inverse_level<const P: u32>(a: &mut [u32], len: usize, tw: &[u32]) {
+            // SAFETY: the caller guarantees what `generic::inverse_level` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::inverse_level::<$lanes, P>(a, len, tw) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `low.len()` is a multiple of their
+        /// width, and `high` and `tw` have at least `low.len()` values.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
+            // SAFETY: the caller guarantees what `generic::spread_level` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::spread_level::<$lanes, P>(low, high, tw) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, and `a.len()` is a multiple of
+        /// their width.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn to_residues<const P: u32>(a: &mut [u32]) {
+            // SAFETY: the caller guarantees what `generic::to_residues` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::to_residues::<$lanes, P>(a) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `fa.len()` is a multiple of their
+        /// width, and `fb` has at least `fa.len()` values.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
+            // SAFETY: the caller guarantees what `generic::doubling_pointwise` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::doubling_pointwise::<$lanes, P>(fa, fb, scale) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `x1.len()` is a multiple of their
+        /// width, and `x2` and `x3` have at least `x1.len()` values.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn garner<const P2: u32, const P3: u32>(
+            x1: &[u32],
+            x2: &mut [u32],
+            x3: &mut [u32],
+            c: crate::ntt::crt::Garner,
+        ) {
+            // SAFETY: the caller guarantees what `generic::garner` requires (this fn's
+            // # Safety).
+            unsafe { super::generic::garner::<$lanes, P2, P3>(x1, x2, x3, c) }
+        }
+    };
+}
+use lane_kernels;

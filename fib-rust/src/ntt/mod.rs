@@ -1,0 +1,263 @@
+//! Big-integer products by number-theoretic transforms (NTT), for the doubling algorithm.
+//!
+//! num-bigint multiplies with Karatsuba and Toom-3 at most, so its cost grows like
+//! n^1.46; at F(10^7) most of the doubling algorithm's time is a handful of products of
+//! multi-million-bit numbers. This module computes such products in O(n log n):
+//!
+//! * the numbers are cut into 32-bit words, the coefficients of two polynomials;
+//! * their product's coefficients (a convolution) are computed by NTTs modulo three
+//!   primes p < 2^30 of the form c 2^k + 1, with Montgomery multiplication on u32;
+//! * 2F(k+1) - F(k) is formed in the transform domain (it is linear), so its coefficients
+//!   `2 b_i - a_i` lie in (-2^32, 2^33) and the products' coefficients may be negative; in
+//!   absolute value they stay below `words * 2^32 * 2^33 = words * 2^65`;
+//! * the Chinese remainder theorem rebuilds each coefficient exactly as a residue in
+//!   [0, P), P = p1 p2 p3 (about 2^86.02), read as signed: exact while `words * 2^65 < P / 2`,
+//!   that is for fewer than [`MAX_WORDS`] = 2^20 words (F(10^7) needs about 2^17);
+//! * carries are then propagated once, in i64 (see `crt::combine`).
+//!
+//! The forward transform is decimation-in-frequency (natural order in, bit-reversed out)
+//! and the inverse decimation-in-time (bit-reversed in, natural out), so no bit-reversal
+//! pass is needed: products are taken point by point in bit-reversed order.
+//!
+//! Where the code is:
+//!
+//! * this file: [`LentMultiplier`] (the entry point of `crate::doubling`), the tables and
+//!   buffers it keeps, the primes and the size limits, and one doubling step per prime;
+//! * `field`: arithmetic modulo one prime (Montgomery form);
+//! * `transform`: the twiddle tables, the forward and inverse transforms and the
+//!   point-by-point step, which choose a kernel for the instruction set in use;
+//! * `kernels`: those kernels, once for any lanes (`kernels::generic`) and per instruction
+//!   set (`kernels::avx512`, `kernels::avx2`, `kernels::simd128`);
+//! * `crt`: the three residues back to one coefficient, and the carries.
+
+mod crt;
+mod field;
+mod kernels;
+mod transform;
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, PoisonError};
+
+use num_bigint::BigUint;
+
+use crt::combine;
+use field::Field;
+use transform::Twiddles;
+
+/// Fewer words than this keeps every coefficient's absolute value below P / 2.
+pub(crate) const MAX_WORDS: usize = 1 << 20;
+
+const P1: u32 = 998_244_353; // 119 * 2^23 + 1, generator 3
+const P2: u32 = 167_772_161; // 5 * 2^25 + 1, generator 3
+const P3: u32 = 469_762_049; // 7 * 2^26 + 1, generator 3
+/// Transforms longer than 2^23 points are not possible with P1.
+const MAX_POINTS: usize = 1 << 23;
+
+/// Which of a doubling step's two products to compute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wanted {
+    /// F(2k) = a (2b - a) and F(2k+1) = a^2 + b^2.
+    Both,
+    /// F(2k) only.
+    Even,
+    /// F(2k+1) only.
+    Odd,
+}
+
+/// One doubling step for one prime: residues of the wanted products, left in `products`
+/// (F(2k)) and `squares` (F(2k+1)).
+///
+/// Only F(k) and F(k+1) are transformed: 2F(k+1) - F(k) is formed in the transform
+/// domain, which is linear.
+fn doubling_products_mod<const P: u32>(
+    (a, b): (&[u32], &[u32]),
+    wanted: Wanted,
+    twiddles: &Twiddles,
+    products: &mut [u32],
+    squares: &mut [u32],
+) {
+    let points = products.len();
+    for (words, out) in [(a, &mut *products), (b, &mut *squares)] {
+        // The words fill at most the lower half: the upper half is left to the transform.
+        let half = &mut out[..points / 2];
+        half[..words.len()].copy_from_slice(words);
+        half[words.len()..].fill(0);
+        let whole_lanes = words.len().next_multiple_of(8).min(half.len());
+        transform::to_residues::<P>(&mut half[..whole_lanes]);
+        transform::forward_zero_padded::<P>(out, &twiddles.forward);
+    }
+    // The residues carry a factor 2^-32 from `to_residues`, the pointwise products two
+    // more from their Montgomery products (one for the scale) and the inverse transform
+    // a factor `points`: the scale undoes them all, so the inverse gives plain residues.
+    let n_inv = Field::<P>::pow(points as u32 % P, u64::from(P - 2));
+    let scale = (0..4).fold(n_inv, |x, _| Field::<P>::to_montgomery(x));
+    transform::doubling_pointwise::<P>(products, squares, scale);
+    if wanted != Wanted::Odd {
+        transform::inverse::<P>(products, &twiddles.inverse);
+    }
+    if wanted != Wanted::Even {
+        transform::inverse::<P>(squares, &twiddles.inverse);
+    }
+}
+
+/// Tables and buffers for every transform up to a size.
+pub(crate) struct Multiplier {
+    points: usize,
+    tables: [Twiddles; 3],
+    /// Residues of the two products for each prime, reused from step to step: fresh
+    /// buffers of megabytes each step would cost page faults, not only allocations.
+    scratch: Vec<u32>,
+    /// The 32-bit words of a and b, read out of their `BigUint`s once for all primes.
+    words: Vec<u32>,
+}
+
+impl Multiplier {
+    /// Ready for factors of up to `max_words` 32-bit words each.
+    pub(crate) fn new(max_words: usize) -> Self {
+        let points = (2 * max_words).next_power_of_two().max(8);
+        assert!(
+            points <= MAX_POINTS && max_words < MAX_WORDS,
+            "too large for the NTT primes"
+        );
+        Multiplier {
+            points,
+            tables: [
+                Twiddles::new::<P1>(points, 3),
+                Twiddles::new::<P2>(points, 3),
+                Twiddles::new::<P3>(points, 3),
+            ],
+            scratch: vec![0; 6 * points],
+            words: Vec::with_capacity(points),
+        }
+    }
+
+    /// One doubling step from a = F(k), b = F(k+1): `(a (2b - a), a^2 + b^2)`, that is
+    /// `(F(2k), F(2k+1))`, or only the one `wanted` (the other is then `None`).
+    pub(crate) fn doubling_step(
+        &mut self,
+        a: &BigUint,
+        b: &BigUint,
+        wanted: Wanted,
+    ) -> (Option<BigUint>, Option<BigUint>) {
+        // 2b - a has at most one bit more than b: room for it in `words`.
+        let words = (a.bits().max(b.bits()) as usize).div_ceil(32) + 1;
+        let points = (2 * words).next_power_of_two().max(8);
+        assert!(points <= self.points, "Multiplier made for smaller numbers");
+        let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
+        let mut next = || buffers.next().expect("six buffers");
+        let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
+        self.words.clear();
+        for number in [a, b] {
+            for digit in number.iter_u64_digits() {
+                self.words.extend([digit as u32, (digit >> 32) as u32]);
+            }
+        }
+        // A final zero word from a 64-bit digit is harmless: it is a zero coefficient.
+        let ab = self.words.split_at(2 * a.iter_u64_digits().len());
+        doubling_products_mod::<P1>(ab, wanted, &self.tables[0], c1, s1);
+        doubling_products_mod::<P2>(ab, wanted, &self.tables[1], c2, s2);
+        doubling_products_mod::<P3>(ab, wanted, &self.tables[2], c3, s3);
+        (
+            (wanted != Wanted::Odd).then(|| combine(c1, c2, c3, 2 * words)),
+            (wanted != Wanted::Even).then(|| combine(s1, s2, s3, 2 * words)),
+        )
+    }
+}
+
+/// The largest multiplier a finished computation left, for the next one: its tables and
+/// buffers (12 MB for F(10^7)) took more time to make and to fault into memory than a
+/// tenth of the computation, every time. FFT libraries keep their plans the same way.
+static SPARE: Mutex<Option<Multiplier>> = Mutex::new(None);
+
+/// A multiplier for one computation: the spare one if it is large enough, else a new one.
+/// Dropped (also when a computation stops early), it becomes the spare if it is the larger.
+/// Computations running at the same time each have their own.
+pub(crate) struct LentMultiplier(Option<Multiplier>);
+
+impl LentMultiplier {
+    pub(crate) fn new(max_words: usize) -> Self {
+        let points = (2 * max_words).next_power_of_two().max(8);
+        // A poisoned lock only means another computation panicked: its spare is fine.
+        let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
+        let multiplier = match spare.take() {
+            Some(multiplier) if multiplier.points >= points => multiplier,
+            too_small => {
+                *spare = too_small;
+                drop(spare);
+                Multiplier::new(max_words)
+            }
+        };
+        LentMultiplier(Some(multiplier))
+    }
+}
+
+impl Deref for LentMultiplier {
+    type Target = Multiplier;
+    fn deref(&self) -> &Multiplier {
+        self.0.as_ref().expect("lent until dropped")
+    }
+}
+
+impl DerefMut for LentMultiplier {
+    fn deref_mut(&mut self) -> &mut Multiplier {
+        self.0.as_mut().expect("lent until dropped")
+    }
+}
+
+impl Drop for LentMultiplier {
+    fn drop(&mut self) {
+        let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(multiplier) = self.0.take() {
+            if spare
+                .as_ref()
+                .is_none_or(|kept| kept.points < multiplier.points)
+            {
+                *spare = Some(multiplier);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubling_step_matches_num_bigint() {
+        // Worst-case words (all ones) and irregular lengths.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut words = |n: usize| -> Vec<u32> {
+            (0..n)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    seed as u32
+                })
+                .collect()
+        };
+        let mut multiplier = Multiplier::new(5000);
+        for (len_a, len_b) in [(1, 1), (3, 3), (7, 8), (100, 101), (4999, 5000)] {
+            for all_ones in [false, true] {
+                let (wa, wb) = if all_ones {
+                    (vec![u32::MAX; len_a], vec![u32::MAX; len_b])
+                } else {
+                    (words(len_a), words(len_b))
+                };
+                let (a, b) = (BigUint::new(wa), BigUint::new(wb));
+                let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
+                let (f2k, f2k1) = (&a * ((&b << 1u8) - &a), &a * &a + &b * &b);
+                let both = multiplier.doubling_step(&a, &b, Wanted::Both);
+                assert_eq!(
+                    both,
+                    (Some(f2k.clone()), Some(f2k1.clone())),
+                    "{len_a} x {len_b}"
+                );
+                let even = multiplier.doubling_step(&a, &b, Wanted::Even);
+                assert_eq!(even, (Some(f2k), None), "F(2k) only, {len_a} x {len_b}");
+                let odd = multiplier.doubling_step(&a, &b, Wanted::Odd);
+                assert_eq!(odd, (None, Some(f2k1)), "F(2k+1) only, {len_a} x {len_b}");
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The transforms and the point-by-point step: twiddle tables, and the drivers that walk
+//! a transform's levels and pick, level by level, the kernel (`super::kernels`) of the
+//! instruction set `Isa::current()` names.
+//!
+//! The forward transform leaves its points in bit-reversed order and the inverse takes them
+//! so (see the `ntt` module documentation): there is no bit-reversal pass.
+
+use super::field::Field;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use super::kernels::simd128;
+#[cfg(target_arch = "x86_64")]
+use super::kernels::{avx2, avx512};
+use super::kernels::{generic, widest_lanes, Scalar};
+use crate::isa::Isa;
+
+/// Twiddle factors for transforms of every size up to `n`, in Montgomery form:
+/// `forward[len + j] = w^j` and `inverse[len + j] = w^-j` for a primitive 2len-th root w.
+/// A table made for n serves every smaller power of two.
+pub(super) struct Twiddles {
+    pub(super) forward: Vec<u32>,
+    pub(super) inverse: Vec<u32>,
+}
+
+impl Twiddles {
+    /// Made in O(n) products that do not wait on each other: built for every computation,
+    /// the tables cost a tenth of F(10^6) when made one dependent product after another.
+    pub(super) fn new<const P: u32>(n: usize, generator: u32) -> Self {
+        let n = n.max(2);
+        let one = Field::<P>::to_montgomery(1);
+        let mut forward = vec![0; n];
+        // The largest level: w^j for j < n/2, w a primitive n-th root of unity, as eight
+        // independent chains w^(j+8) = w^j w^8.
+        let half = n / 2;
+        let w = Field::<P>::to_montgomery(Field::<P>::pow(generator, u64::from(P - 1) / n as u64));
+        let top = &mut forward[half..];
+        let mut power = one;
+        for slot in top.iter_mut().take(8) {
+            *slot = power;
+            power = Field::<P>::mul(power, w);
+        }
+        for j in 8..half {
+            top[j] = Field::<P>::mul(top[j - 8], power);
+        }
+        // Each smaller level's root is the square of the one above: every other power.
+        let mut len = half / 2;
+        while len >= 1 {
+            for j in 0..len {
+                forward[len + j] = forward[2 * len + 2 * j];
+            }
+            len /= 2;
+        }
+        // w^-j = w^(2len - j) = -w^(len - j), as w^len = -1: no products at all.
+        let mut inverse = vec![0; n];
+        let mut len = 1;
+        while len < n {
+            inverse[len] = one;
+            for j in 1..len {
+                inverse[len + j] = P - forward[2 * len - j];
+            }
+            len *= 2;
+        }
+        Twiddles { forward, inverse }
+    }
+}
+
+/// The forward transform, decimation in frequency (natural order in, bit-reversed
+/// order out), of a whose upper half is zero, which it neither reads nor needs zeroed:
+/// the first level's butterflies are then (x, 0) -> (x, x w). A product's factors
+/// always fill at most half of the points.
+pub(super) fn forward_zero_padded<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+    let len = a.len() / 2;
+    let (low, high) = a.split_at_mut(len);
+    let tw = &twiddles[len..2 * len];
+    spread_level::<P>(low, high, tw);
+    forward_from::<P>(a, len / 2, twiddles);
+}
+
+fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
+    widest_lanes!(low.len(), spread_level::<P>(low, high, tw));
+}
+
+/// Transforms longer than this run their outer levels over the whole array, then all
+/// the inner levels one block at a time: a block (16 kB) stays in the L1 cache through
+/// its levels instead of streaming through it once per level.
+const BLOCK: usize = 1 << 12;
+
+/// The forward levels from butterflies `len` apart down.
+fn forward_from<const P: u32>(a: &mut [u32], mut len: usize, twiddles: &[u32]) {
+    while 2 * len > BLOCK {
+        len = forward_levels::<P>(a, len, twiddles);
+    }
+    if len == 0 {
+        return;
+    }
+    for block in a.chunks_exact_mut(2 * len) {
+        let mut len = len;
+        while len >= 1 {
+            len = forward_levels::<P>(block, len, twiddles);
+        }
+    }
+}
+
+/// The forward level with butterflies `len` apart, or the last levels together;
+/// returns the `len` of the next level (0: done).
+fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
+    let tw = &twiddles[len..2 * len];
+    #[allow(unused_variables)]
+    let isa = Isa::current();
+    #[cfg(target_arch = "x86_64")]
+    if a.len() >= 16 && isa >= Isa::Avx2 {
+        // SAFETY: Isa::current() names only instruction sets this CPU runs: AVX2 here,
+        // AVX-512 where tested; levels work on whole chunks of 8 or 16 lanes.
+        // (`len` is a power of two, as `forward_from` only halves one, and `tw` has
+        // `len` values.)
+        if len >= 32 && isa >= Isa::Avx512 {
+            let half_tw = &twiddles[len / 2..len];
+            // SAFETY: AVX-512F (see above); `len / 2`, a power of two >= 16, is whole
+            // chunks of 16 lanes; `tw` has `len` values and `half_tw` `len / 2`.
+            unsafe { avx512::forward_two_levels::<P>(a, len, tw, half_tw) };
+            return len / 4;
+        }
+        if len >= 16 && isa >= Isa::Avx512 {
+            // SAFETY: AVX-512F; `len`, a power of two >= 16, is whole chunks of 16
+            // lanes, and `tw` has `len` values.
+            unsafe { avx512::forward_level::<P>(a, len, tw) };
+            return len / 2;
+        }
+        if len == 8 && a.len() >= 32 && isa >= Isa::Avx512 {
+            // SAFETY: AVX-512F, the kernel's only requirement.
+            unsafe { avx512::forward_last_levels::<P>(a, twiddles) };
+            return 0;
+        }
+        if len >= 8 {
+            // SAFETY: AVX2; `len`, a power of two >= 8, is whole chunks of 8 lanes, and
+            // `tw` has `len` values.
+            unsafe { avx2::forward_level::<P>(a, len, tw) };
+            return len / 2;
+        }
+        // SAFETY: AVX2, the kernel's only requirement.
+        unsafe { avx2::forward_last_levels::<P>(a, twiddles) };
+        return 0;
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if isa == Isa::Simd128 && len >= 4 {
+        // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+        unsafe { simd128::forward_level::<P>(a, len, tw) };
+        return len / 2;
+    } else if isa == Isa::Simd128 && len == 2 && a.len().is_multiple_of(8) {
+        simd128::forward_last_levels::<P>(a, twiddles);
+        return 0;
+    }
+    // SAFETY: scalar lanes have no requirement.
+    unsafe { generic::forward_level::<Scalar, P>(a, len, tw) };
+    len / 2
+}
+
+/// Decimation in time: bit-reversed order in, natural order out (unscaled).
+pub(super) fn inverse<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+    let block_len = a.len().min(BLOCK);
+    for block in a.chunks_exact_mut(block_len) {
+        let mut len = 1;
+        while len < block_len {
+            len = inverse_levels::<P>(block, len, twiddles);
+        }
+    }
+    let mut len = block_len;
+    while len < a.len() {
+        len = inverse_levels::<P>(a, len, twiddles);
+    }
+}
+
+/// The inverse level with butterflies `len` apart, or the first levels together;
+/// returns the `len` of the next level.
+fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
+    let tw = &twiddles[len..2 * len];
+    #[allow(unused_variables)]
+    let isa = Isa::current();
+    #[cfg(target_arch = "x86_64")]
+    if a.len() >= 16 && isa >= Isa::Avx2 {
+        // SAFETY: as in `forward_levels`. (`len` is a power of two: `inverse` starts it
+        // at 1 or at `BLOCK`, and every level returns a power of two.)
+        if len == 1 && a.len() >= 32 && isa >= Isa::Avx512 {
+            // SAFETY: AVX-512F, the kernel's only requirement.
+            unsafe { avx512::inverse_first_levels::<P>(a, twiddles) };
+            return 16;
+        }
+        if len == 1 {
+            // SAFETY: AVX2, the kernel's only requirement.
+            unsafe { avx2::inverse_first_levels::<P>(a, twiddles) };
+            return 8;
+        }
+        if len >= 16 && 4 * len <= a.len() && isa >= Isa::Avx512 {
+            let double_tw = &twiddles[2 * len..4 * len];
+            // SAFETY: AVX-512F; `len`, a power of two >= 16, is whole chunks of 16
+            // lanes; `tw` has `len` values and `double_tw` `2 len`.
+            unsafe { avx512::inverse_two_levels::<P>(a, len, tw, double_tw) };
+            return len * 4;
+        }
+        if len >= 16 && isa >= Isa::Avx512 {
+            // SAFETY: as just above; `tw` has `len` values.
+            unsafe { avx512::inverse_level::<P>(a, len, tw) };
+            return len * 2;
+        }
+        // SAFETY: AVX2; `len` >= 8, so whole chunks of 8 lanes: `inverse` starts it at
+        // `BLOCK` or at 1, which took a first-levels kernel above (same array, same
+        // thread's `Isa`) and returned 8 or 16. `tw` has `len` values.
+        unsafe { avx2::inverse_level::<P>(a, len, tw) };
+        return len * 2;
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if isa == Isa::Simd128 && len >= 4 {
+        // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
+        unsafe { simd128::inverse_level::<P>(a, len, tw) };
+        return len * 2;
+    } else if isa == Isa::Simd128 && len == 1 && a.len().is_multiple_of(8) {
+        simd128::inverse_first_levels::<P>(a, twiddles);
+        return 4;
+    }
+    // SAFETY: as above.
+    unsafe { generic::inverse_level::<Scalar, P>(a, len, tw) };
+    len * 2
+}
+
+/// Plain words in, their residues out, in place, divided by 2^32 (a Montgomery
+/// reduction, valid for any u32: the factor is undone with the transform's scale).
+pub(super) fn to_residues<const P: u32>(a: &mut [u32]) {
+    widest_lanes!(a.len(), to_residues::<P>(a));
+}
+
+/// Transforms of a = F(k) and b = F(k+1) in; transforms of a (2b - a) and a^2 + b^2,
+/// multiplied by `scale`, out, in place.
+pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], scale: u32) {
+    widest_lanes!(fa.len(), doubling_pointwise::<P>(fa, fb, scale));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ntt::{P2, P3};
+
+    #[test]
+    fn twiddles_are_the_powers_of_the_roots() {
+        for n in [2, 8, 64, 4096] {
+            let table = Twiddles::new::<P3>(n, 3);
+            let mut len = 1;
+            while len < n {
+                let root = Field::<P3>::pow(3, u64::from(P3 - 1) / (2 * len as u64));
+                let root_inv = Field::<P3>::pow(root, u64::from(P3 - 2));
+                for j in 0..len {
+                    let plain = |x: u32| Field::<P3>::mul(x, 1); // out of Montgomery form
+                    assert_eq!(
+                        plain(table.forward[len + j]),
+                        Field::<P3>::pow(root, j as u64)
+                    );
+                    assert_eq!(
+                        plain(table.inverse[len + j]),
+                        Field::<P3>::pow(root_inv, j as u64)
+                    );
+                }
+                len *= 2;
+            }
+        }
+    }
+
+    #[test]
+    fn transforms_invert_each_other() {
+        let table = Twiddles::new::<P2>(64, 3);
+        let original: Vec<u32> = (0..64u32)
+            .map(|i| if i < 32 { i * 2_654_435 % P2 } else { 0 })
+            .collect();
+        let mut v = original.clone();
+        v[32..].fill(u32::MAX); // not read: taken as zero
+        forward_zero_padded::<P2>(&mut v, &table.forward);
+        assert_ne!(v, original);
+        inverse::<P2>(&mut v, &table.inverse);
+        let scale = Field::<P2>::to_montgomery(Field::<P2>::pow(64, u64::from(P2 - 2)));
+        let back: Vec<u32> = v.iter().map(|&x| Field::<P2>::mul(x, scale)).collect();
+        assert_eq!(back, original);
+    }
+}
