@@ -22,6 +22,15 @@ POETRY  := $(or $(shell command -v poetry 2>/dev/null),$(HOME)/.local/bin/poetry
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
+# The builds of the fib API, from contract.json (the one source of the constants every
+# implementation shares): the wheels' variants, and every build the page measures. Read
+# with the system's python3, which exists before the venv does.
+WHEEL_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py wheel-variants)
+ALL_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py variants)
+ifeq ($(strip $(WHEEL_VARIANTS)),)
+$(error contract.json names no wheel variants: the test loops would run nothing)
+endif
+
 # Benchmark settings for `make bench`; override on the command line: make bench N=500000
 N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
@@ -69,7 +78,8 @@ wheels: native-wheels pyodide-wheels pure-wheels $(PYODIDE_SNAPSHOT) ## Build ev
 # after a change to the page or the tests, `make test` rebuilds no wheel; after a change
 # to fib-rust, the four Rust wheels. The manifest is rewritten after every wheel build.
 sources = $(shell find $(1) -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
-RUST_SOURCES := $(call sources,fib-rust fib-pyrs .cargo) Cargo.toml Cargo.lock
+RUST_SOURCES := $(call sources,fib-rust fib-pyrs .cargo) Cargo.toml Cargo.lock \
+	fib-python/fib_python/contract.json
 PURE_SOURCES := $(call sources,fib-python benchmarks/fib_benchmarks webapp-worker) \
 	benchmarks/pyproject.toml
 REFRESH_MANIFEST = $(PY) -m fib_benchmarks.builds manifest >/dev/null
@@ -156,7 +166,7 @@ $(WHEELS)/pyodide-test/.built: Makefile | setup
 .PHONY: bench
 bench: wheels chromium ## Python vs Rust debug/release vs JavaScript: native, Pyodide, Chromium (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
 	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) \
-	  --variant python,rust-debug,rust-release,javascript --repeats $(REPEATS) --rounds $(ROUNDS) \
+	  --variant $(ALL_VARIANTS) --repeats $(REPEATS) --rounds $(ROUNDS) \
 	  --json $(BUILD)/benchmark.json --plot $(BUILD)/benchmark.png
 
 HOST ?= 127.0.0.1
@@ -185,7 +195,7 @@ binding_tests = $$([ $(1) = python ] || echo fib-pyrs/tests)
 # One suite, run once per build, each in its own interpreter with only that build importable.
 .PHONY: test-conformance
 test-conformance: wheels ## The conformance suite against fib-python, rust-debug, rust-release
-	for variant in python rust-debug rust-release; do \
+	for variant in $(WHEEL_VARIANTS); do \
 	  echo "== conformance: $$variant (native)"; \
 	  $(PY) -m fib_benchmarks.builds exec $$variant -- \
 	    $(PY) -m pytest -q -p no:cacheprovider conformance $(call binding_tests,$$variant); \
@@ -220,7 +230,7 @@ qemu-user:
 
 .PHONY: test-pyodide
 test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for each build
-	for variant in python rust-debug rust-release; do \
+	for variant in $(WHEEL_VARIANTS); do \
 	  echo "== conformance: $$variant (pyodide)"; \
 	  $(PY) -m fib_benchmarks.runners pyodide-pytest $$variant conformance \
 	    $(call binding_tests,$$variant) -q; \

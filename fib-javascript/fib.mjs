@@ -8,11 +8,20 @@
 // types ("float", "str", "NoneType"), so that one row of the benchmark reads the same
 // whichever build produced it.
 //
-// An ES module with no imports: it runs under Node.js and in a browser module worker.
+// An ES module: it runs under Node.js and in a browser module worker.
 
-export const ALGORITHMS = ["iterative", "doubling"];
+// MAX_N and the algorithms' names come from contract.json (linked beside this file), the
+// one source every implementation shares: read from disk under Node.js, fetched from the
+// server in a browser, once, before anything else in the module runs.
+const CONTRACT_URL = new URL("./contract.json", import.meta.url);
+const contract =
+  typeof process !== "undefined" && process.versions?.node
+    ? JSON.parse((await import("node:fs")).readFileSync(CONTRACT_URL, "utf8"))
+    : await (await fetch(CONTRACT_URL)).json();
 
-export const MAX_N = 10_000_000;
+export const ALGORITHMS = Object.freeze([...contract.algorithms]);
+
+export const MAX_N = contract.max_n;
 
 export const VERSION = "0.1.0";
 

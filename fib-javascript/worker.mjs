@@ -14,15 +14,18 @@
 //   {type: "result", id, row}                      row: measure.mjs's result event
 //   {type: "error", id, stage, message}            a request failed; the worker stays usable
 
-import { buildInfo, fib, runtimeName } from "./fib.mjs";
-import { AUTO, errorMessage, measureCase } from "./measure.mjs";
+// fib.mjs reads contract.json before it is ready (a top-level await): imported statically,
+// it would hold this module's evaluation, and the page's first message would arrive
+// before `self.onmessage` exists and be lost. So the handler is set at once and the
+// modules are awaited inside it.
+const loaded = Promise.all([import("./fib.mjs"), import("./measure.mjs")]);
 
 // At most this often, progress inside a call is posted to the page (and always its end).
 const TRACE_INTERVAL_MS = 50;
 
 const post = (message) => self.postMessage(message);
 
-function ready({ variant = "javascript" }) {
+function ready({ buildInfo, runtimeName }, { variant = "javascript" }) {
   // A worker's clock starts when the worker is created, so this is the whole start-up:
   // fetching, compiling and running these modules. The JavaScript runtime itself is the
   // browser's, already there.
@@ -30,7 +33,7 @@ function ready({ variant = "javascript" }) {
   post({ type: "ready", variant, build: buildInfo(), runtime: runtimeName(), startup });
 }
 
-async function run({ id, algorithm, n, repeats = 3, warmup = AUTO }) {
+async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats = 3, warmup = AUTO }) {
   // The first warm-up call starts as soon as the loop below asks for the first event, so
   // its elapsed time is counted from here.
   const started = performance.now();
@@ -56,9 +59,12 @@ async function run({ id, algorithm, n, repeats = 3, warmup = AUTO }) {
 }
 
 async function handle(request) {
+  let errorMessage = String;
   try {
-    if (request.type === "init") ready(request);
-    else if (request.type === "run") await run(request);
+    const [fibModule, measureModule] = await loaded;
+    errorMessage = measureModule.errorMessage;
+    if (request.type === "init") ready(fibModule, request);
+    else if (request.type === "run") await run(fibModule, measureModule, request);
     else throw new RangeError(`unknown request type '${request.type}'`);
   } catch (error) {
     const stage = request.type === "init" ? "loading-runtime" : "run";

@@ -42,8 +42,15 @@ KINDS = {
     "pyodide-test": ("any", None),
 }
 
-#: The builds of the fib API that are measured, in table order.
-VARIANTS = ("python", "rust-debug", "rust-release")
+#: The constants every implementation shares (`contract.json`, at the repository's root):
+#: MAX_N, the algorithms, and the builds of the fib API with their labels.
+CONTRACT = json.loads((REPO_ROOT / "contract.json").read_text())
+MAX_N: int = CONTRACT["max_n"]
+ALGORITHMS: tuple[str, ...] = tuple(CONTRACT["algorithms"])
+LABELS: dict[str, str] = {variant["name"]: variant["label"] for variant in CONTRACT["variants"]}
+
+#: The builds of the fib API that are wheels, in table order.
+VARIANTS = tuple(v["name"] for v in CONTRACT["variants"] if v["build"] == "wheel")
 
 #: Not a build of the fib API: GMP through gmpy2, a reference column (native, doubling only).
 GMP_REFERENCE = "gmp"
@@ -53,9 +60,9 @@ RUST_CORE = "rust-core"
 RUST_CORE_TIMER = REPO_ROOT / "target" / "release" / "examples" / "fib_timer"
 #: The same algorithms on JavaScript BigInt (`fib-javascript/`): under Node.js natively, in
 #: its own worker in the browser. No wheel: the answer to "why not just JavaScript?".
-JAVASCRIPT = "javascript"
-#: What the web page measures, in its table order: the wheels' builds, then JavaScript.
-PAGE_VARIANTS = (*VARIANTS, JAVASCRIPT)
+(JAVASCRIPT,) = (v["name"] for v in CONTRACT["variants"] if v["build"] == "javascript")
+#: What the web page measures, in its table order: every build of the contract.
+PAGE_VARIANTS = tuple(LABELS)
 
 
 class BuildError(Exception):

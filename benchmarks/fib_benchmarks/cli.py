@@ -21,7 +21,7 @@ from rich.progress import (
 
 from . import builds, measure, report, runners, schema
 
-MAX_N = 10_000_000  # the contract of every implementation (fib-rust's MAX_N)
+MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 DEFAULT_NS = [1_000, 10_000, 100_000]
 
 # Not a terminal (CI logs, `| tee`): rich would assume 80 columns and fold the table.
@@ -31,18 +31,13 @@ if not console.is_terminal:
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 
-class Algorithm(str, Enum):
-    iterative = "iterative"
-    doubling = "doubling"
-
-
-class Variant(str, Enum):
-    python = "python"
-    rust_debug = "rust-debug"
-    rust_release = "rust-release"
-    javascript = "javascript"
-    gmp = "gmp"
-    rust_core = "rust-core"
+# From contract.json (builds.CONTRACT), plus the two native references of this CLI.
+Algorithm = Enum("Algorithm", {name: name for name in builds.ALGORITHMS}, type=str)
+Variant = Enum(
+    "Variant",
+    {name: name for name in (*builds.PAGE_VARIANTS, builds.GMP_REFERENCE, builds.RUST_CORE)},
+    type=str,
+)
 
 
 class Runtime(str, Enum):
@@ -117,8 +112,8 @@ def benchmark(
         typer.Option("--n", "-n", help="n to compute F(n) for; repeat or comma-separate."),
     ] = [str(n) for n in DEFAULT_NS],  # noqa: B006
     algorithm: Annotated[
-        list[str], typer.Option("--algorithm", "-a", help="iterative, doubling.")
-    ] = ["iterative", "doubling"],  # noqa: B006
+        list[str], typer.Option("--algorithm", "-a", help=f"{', '.join(builds.ALGORITHMS)}.")
+    ] = list(builds.ALGORITHMS),  # noqa: B006
     variant: Annotated[
         list[str],
         typer.Option(
@@ -128,7 +123,7 @@ def benchmark(
             "worker in Chromium); references: gmp (GMP, native, doubling), rust-core (fib-rust "
             "timed from Rust, native).",
         ),
-    ] = ["python", "rust-debug", "rust-release"],  # noqa: B006
+    ] = list(builds.VARIANTS),  # noqa: B006
     runtime: Annotated[
         list[str],
         typer.Option(

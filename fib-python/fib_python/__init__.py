@@ -1,26 +1,33 @@
 """Fibonacci numbers on Python ints.
 
 The pure-Python twin of ``fib_pyrs``: the same functions, constants, error messages and
-progress reports, so that one conformance suite and one benchmark cover both. The rules
-(``MAX_N``, the messages, when progress is reported) are those of the Rust crate
-``fib-rust``; this module repeats them, and the conformance suite checks that it does.
+progress reports, so that one conformance suite and one benchmark cover both. ``MAX_N``
+and the algorithms' names come from ``contract.json`` (beside this file; the repository's
+root links to it), which fib-rust reads too; the messages and when progress is reported
+are fib-rust's rules, repeated here, and the conformance suite checks that they agree.
 """
 
 from __future__ import annotations
 
+import json
 import operator
 import platform
+from pathlib import Path
 from typing import Callable, Optional
 
 __version__ = "0.1.0"
 
 __all__ = ["ALGORITHMS", "MAX_N", "__version__", "build_info", "fib"]
 
-#: Every algorithm, by name.
-ALGORITHMS = ("iterative", "doubling")
+# The constants every implementation shares, from the repository's contract.json (this
+# package's contract.json links to it, and its wheel carries a copy).
+_CONTRACT = json.loads((Path(__file__).parent / "contract.json").read_text())
 
-#: The largest n any implementation accepts (see fib-rust's ``MAX_N``).
-MAX_N = 10_000_000
+#: Every algorithm, by name.
+ALGORITHMS = tuple(_CONTRACT["algorithms"])
+
+#: The largest n any implementation accepts (fib-rust's ``MAX_N``).
+MAX_N = _CONTRACT["max_n"]
 
 # When the iterative algorithm reports progress: after about this many 64-bit limbs of
 # additions, and at most this many steps (fib-rust's WORK_PER_REPORT, STEPS_PER_REPORT_MAX).

@@ -34,12 +34,12 @@ pub use isa::{with_isa, Isa};
 /// the carry-save engine behind [`Algorithm::Iterative`] is tested and benchmarked against.
 pub use iterative::fib_num_bigint;
 
-/// The largest `n` any implementation of this project accepts.
-///
-/// F(10^7) has 2 089 877 decimal digits. The iterative algorithm needs about n²/2 limb
-/// additions, so this bound keeps its worst case to minutes (CPython: about 20 minutes),
-/// never hours, and the result to a few megabytes.
-pub const MAX_N: u64 = 10_000_000;
+// MAX_N, the largest `n` any implementation accepts, and the algorithms' names come from
+// `contract.json`, the one source every implementation, the benchmark, the server, the
+// page and the Makefile read (see build.rs). F(10^7) has 2 089 877 decimal digits. The
+// iterative algorithm needs about n²/2 limb additions, so 10^7 keeps its worst case to
+// minutes (CPython: about 20 minutes), never hours, and the result to a few megabytes.
+include!(concat!(env!("OUT_DIR"), "/contract.rs"));
 
 /// How a Fibonacci number is computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,12 +57,13 @@ impl Algorithm {
 
     /// The name used across the project (Python API, benchmark rows, the web page).
     pub fn name(self) -> &'static str {
-        match self {
-            Algorithm::Iterative => "iterative",
-            Algorithm::Doubling => "doubling",
-        }
+        ALGORITHM_NAMES[self as usize]
     }
 }
+
+// contract.json names exactly the algorithms there are, in `Algorithm::ALL`'s order.
+const _: () = assert!(ALGORITHM_NAMES.len() == Algorithm::ALL.len());
+const _: () = assert!(Algorithm::Iterative as usize == 0 && Algorithm::Doubling as usize == 1);
 
 impl fmt::Display for Algorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

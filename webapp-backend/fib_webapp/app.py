@@ -9,7 +9,8 @@ sources and ``..`` in any spelling, is a 404.
 import asyncio
 import threading
 import time
-from typing import Annotated, Any, Literal, Optional
+from enum import Enum
+from typing import Annotated, Any, Optional
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -27,9 +28,12 @@ from .settings import Settings, from_environment
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")  # fmt: skip
-# The JavaScript build's browser half: its worker and the two modules the worker imports.
-JAVASCRIPT_FILES = ("worker.mjs", "fib.mjs", "measure.mjs")
-MAX_N = 10_000_000  # the contract of every implementation (fib-rust's MAX_N)
+# The JavaScript build's browser half: its worker, the two modules it imports, and the
+# constants they read.
+JAVASCRIPT_FILES = ("worker.mjs", "fib.mjs", "measure.mjs", "contract.json")
+MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
+# The algorithms' names as a type, so that the API's schema lists them (contract.json).
+AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
 
 # Cross-origin isolation: lets the workers use SharedArrayBuffer (Pyodide's interrupt
 # buffer) and finer timers. Everything is same-origin, so nothing is blocked by it.
@@ -192,15 +196,17 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         in_browser = []
         for variant in builds.VARIANTS:
             wheel = builds.find_wheel(variant, "pyodide")
-            in_browser.append({"variant": variant, "worker": "/worker.mjs",
+            in_browser.append({"variant": variant, "label": builds.LABELS[variant],
+                               "worker": "/worker.mjs",
                                "module": wheel.module, "profile": wheel.profile,
                                "wheel": wheel_url(wheel), "size": wheel.size})  # fmt: skip
         # No Pyodide for JavaScript: a worker of its own, ready as soon as it is loaded.
-        in_browser.append({"variant": builds.JAVASCRIPT, "worker": "/fib-javascript/worker.mjs",
+        in_browser.append({"variant": builds.JAVASCRIPT, "label": builds.LABELS[builds.JAVASCRIPT],
+                           "worker": "/fib-javascript/worker.mjs",
                            "module": None, "profile": None, "wheel": None})  # fmt: skip
         return {
             "max_n": MAX_N,
-            "algorithms": ["iterative", "doubling"],
+            "algorithms": list(builds.ALGORITHMS),
             "pyodide": f"/pyodide/{settings.pyodide_version}/",
             "pyodide_snapshot": (
                 f"/pyodide/{settings.pyodide_version}/snapshot.bin"
@@ -223,7 +229,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def native_timings(
         request: Request,
         n: Annotated[int, Query(ge=0, le=settings.native_max_n)],
-        algorithm: Literal["iterative", "doubling"],
+        algorithm: AlgorithmName,
         repeats: Annotated[int, Query(ge=1, le=settings.native_max_repeats)] = 3,
         variant: Annotated[Optional[list[str]], Query(max_length=len(builds.PAGE_VARIANTS))] = None,
         run: Annotated[str, Query(pattern=r"^[A-Za-z0-9-]{0,64}$")] = "",
@@ -242,7 +248,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             expected = ", ".join(builds.PAGE_VARIANTS)
             message = f"unknown variant {unknown[0]!r}: expected one of {expected}"
             raise HTTPException(status_code=422, detail=message)
-        plan = {"algorithms": [algorithm], "ns": [n], "repeats": repeats, "warmup": "auto"}
+        plan = {"algorithms": [algorithm.value], "ns": [n], "repeats": repeats, "warmup": "auto"}
         try:
             deadline = settings.native_deadline_s or plan_deadline(
                 variants, algorithm, n, repeats, settings.native_max_run_s

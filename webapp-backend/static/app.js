@@ -18,12 +18,8 @@ const NATIVE_TIMEOUT_MS = 1_800_000;
 const MAX_REPEATS = 50;
 
 const $ = (selector) => document.querySelector(selector);
-const LABELS = {
-  python: "Python",
-  "rust-release": "Rust release",
-  "rust-debug": "Rust debug",
-  javascript: "JavaScript",
-};
+// Each build's label, from the contract (contract.json, through /api/builds).
+const LABELS = {};
 const COLOURS = { python: "#3a6ea5", "rust-release": "#c0392b", "rust-debug": "#e59866", javascript: "#b7950b" };
 
 let config = null; // GET /api/builds
@@ -127,6 +123,25 @@ function validate(show = true) {
     warmup: "auto",
     native: $("#native").checked,
   };
+}
+
+/** The parts of the form that the contract defines: n's bound, the algorithms, the builds
+ * (all of them ticked). Before the URL's values are applied to them. */
+function formFromContract() {
+  $("#max-n").textContent = config.max_n.toLocaleString("en");
+  for (const algorithm of config.algorithms) {
+    $("#algorithm").append(Object.assign(document.createElement("option"), { value: algorithm, textContent: algorithm }));
+  }
+  $("#build-boxes").replaceChildren(
+    ...config.builds.map((build) => {
+      LABELS[build.variant] = build.label;
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", name: "build", value: build.variant, checked: true });
+      box.addEventListener("input", onFormInput);
+      const label = document.createElement("label");
+      label.append(box, ` ${build.label}`);
+      return label;
+    }),
+  );
 }
 
 /** Fill the form from the URL (?n=&algorithm=&builds=&repeats=&native=); a value that
@@ -630,21 +645,24 @@ window.pyRustFib = {
   startups: () => resultDocument([]).startups,
 };
 
+/** Any change to the form: explain what is wrong, follow it in the address bar. */
+function onFormInput() {
+  const state = $("#status").dataset.state;
+  const valid = validate(true) !== null;
+  urlFromForm();
+  if (state === "ready" || state === "done" || (state === "error" && config)) $("#run").disabled = !valid;
+}
+
 async function boot() {
   $("#form").addEventListener("submit", run);
   $("#cancel").addEventListener("click", cancel);
   $("#download").addEventListener("click", download);
   for (const element of document.querySelectorAll("#form input, #form select")) {
-    element.addEventListener("input", () => {
-      const state = $("#status").dataset.state;
-      const valid = validate(true) !== null;
-      urlFromForm();
-      if (state === "ready" || state === "done" || (state === "error" && config)) $("#run").disabled = !valid;
-    });
+    element.addEventListener("input", onFormInput);
   }
   try {
     config = await fetchJson("/api/builds", FETCH_TIMEOUT_MS);
-    $("#max-n").textContent = config.max_n.toLocaleString("en");
+    formFromContract();
     pyodideRuntime = WebAssembly.compileStreaming(fetch(`${config.pyodide}pyodide.asm.wasm`)).catch((error) => {
       console.warn(`pyodide.asm.wasm not compiled by the page (${error.message}): each worker compiles it`);
       return null;

@@ -1,0 +1,24 @@
+"""Prints the Makefile's view of contract.json, the constants every implementation shares.
+
+    python3 scripts/contract.py wheel-variants   ->  python rust-debug rust-release
+    python3 scripts/contract.py variants         ->  python,rust-debug,rust-release,javascript
+
+Standard library only: the Makefile runs it with the system's python3, before any venv.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+CONTRACT = json.loads((Path(__file__).resolve().parents[1] / "contract.json").read_text())
+VIEWS = {
+    "wheel-variants": lambda: " ".join(
+        v["name"] for v in CONTRACT["variants"] if v["build"] == "wheel"
+    ),
+    "variants": lambda: ",".join(v["name"] for v in CONTRACT["variants"]),
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in VIEWS:
+        sys.exit(__doc__)
+    print(VIEWS[sys.argv[1]]())
