@@ -113,18 +113,20 @@ def describe_wheel(path: Path, kind: str) -> Wheel:
     )
 
 
-# SHA-256 of files already hashed, by (path, modification time, size): the server asks
-# for the wheels on every page load and serves them by hash, but reads each file once
-# until it changes.
-_hashes: dict[tuple[Path, int, int], str] = {}
+# Each file's SHA-256 with the (modification time, size) it was computed for: the server
+# asks for the wheels on every page load and serves them by hash, but reads each file
+# again only when it has changed.
+_hashes: dict[Path, tuple[int, int, str]] = {}
 
 
 def file_sha256(path: Path) -> str:
     stat = path.stat()
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    if key not in _hashes:
-        _hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _hashes[key]
+    version = (stat.st_mtime_ns, stat.st_size)
+    known = _hashes.get(path)
+    if known is None or known[:2] != version:
+        known = (*version, hashlib.sha256(path.read_bytes()).hexdigest())
+        _hashes[path] = known
+    return known[2]
 
 
 def write_manifest() -> list[Wheel]:

@@ -50,6 +50,13 @@ def chromium_path() -> str:
     return path
 
 
+def launch(driver: Any) -> Any:
+    """Debian's Chromium, headless, through a Playwright driver."""
+    return driver.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+    )
+
+
 _server: Optional[tuple[subprocess.Popen, str]] = None
 
 
@@ -106,9 +113,7 @@ def run_chromium(
     started = time.perf_counter()
     try:
         with sync_playwright() as driver:
-            browser = driver.chromium.launch(
-                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch(driver)
             try:
                 page = browser.new_page()
                 page.expose_function("pyRustFibProgress", lambda message: events.append(message))
@@ -188,9 +193,7 @@ def page_ready_times(trials: int) -> dict[str, list[float]]:
 
     times: dict[str, list[float]] = {"first visit": [], "returning": []}
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch(driver)
         try:
             for _ in range(trials):
                 context = browser.new_context()

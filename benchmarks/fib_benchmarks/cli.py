@@ -179,9 +179,7 @@ def benchmark(
     }
     for path, option in ((json_path, "--json"), (plot_path, "--plot")):
         _check_writable(path, option)
-    plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
-    if not settings["ns"] or not any(_plan_for(r, v, plan) for r in settings["runtimes"]
-                                     for v in settings["variants"]):  # fmt: skip
+    if not settings["ns"] or not _runs(settings):
         raise typer.BadParameter(
             "nothing to measure: no n, no algorithm, or no build that runs this algorithm in "
             "these runtimes (gmp: doubling, native; rust-core: native)",
@@ -225,12 +223,17 @@ def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional
     return plan if plan["algorithms"] else None
 
 
+def _runs(settings: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every (runtime, variant, plan) that measures something, in table order."""
+    plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
+    runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
+    return [(r, v, p) for r, v in runs if (p := _plan_for(r, v, plan)) is not None]
+
+
 def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
     """Run every (runtime, variant) in turn, one at a time, behind a progress bar; with
     several rounds, the whole sequence again each round."""
-    plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
-    runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
-    runs = [(r, v, p) for r, v in runs if (p := _plan_for(r, v, plan)) is not None]
+    runs = _runs(settings)
     startups: dict[tuple[str, str], schema.Row] = {}
     rows: dict[tuple[str, str, str, int], schema.Row] = {}
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
@@ -238,8 +241,8 @@ def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Ro
     with Progress(*columns, console=console, transient=True) as progress:
         tasks = {}
         for runtime_kind, variant, run_plan in runs:
-            cases = len(run_plan["algorithms"]) * len(plan["ns"])
-            calls = cases * plan["repeats"] * settings["rounds"]
+            cases = len(run_plan["algorithms"]) * len(run_plan["ns"])
+            calls = cases * run_plan["repeats"] * settings["rounds"]
             tasks[variant, runtime_kind] = progress.add_task(
                 f"{variant} ({runtime_kind})", total=calls
             )

@@ -251,7 +251,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         plan = {"algorithms": [algorithm.value], "ns": [n], "repeats": repeats, "warmup": "auto"}
         try:
             deadline = settings.native_deadline_s or plan_deadline(
-                variants, algorithm, n, repeats, settings.native_max_run_s
+                variants, algorithm.value, n, repeats, settings.native_max_run_s
             )
         except TooLong as too_long:
             raise HTTPException(status_code=422, detail=str(too_long)) from None

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 from fib_benchmarks.builds import BUILD_DIR
+from fib_benchmarks.chromium_runner import launch
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 SCREENSHOTS = BUILD_DIR / "screenshots"
 READY_MS = 150_000  # three cold Pyodide starts at once, on a slow machine
 RUN_MS = 300_000
@@ -30,9 +28,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = launch(driver)  # Debian's, with the flags the benchmark's runtime uses
         yield chromium
         chromium.close()
 
