@@ -7,10 +7,12 @@
 
 use std::ops::ControlFlow;
 
-use fib_rust::{Algorithm, BigInt, BigUint, FibError, Progress};
+use fib_rust::{Algorithm, BigInt, FibError, Progress};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyString};
+
+mod pylong;
 
 mod built_info {
     include!(concat!(env!("OUT_DIR"), "/built.rs"));
@@ -101,7 +103,7 @@ fn fib(
     n: NArg,
     algorithm: AlgorithmArg,
     progress: Option<ProgressArg>,
-) -> PyResult<BigUint> {
+) -> PyResult<Bound<'_, PyInt>> {
     let (NArg(n), AlgorithmArg(algorithm)) = (n, algorithm);
 
     let mut interruption: Option<PyErr> = None;
@@ -123,7 +125,7 @@ fn fib(
         })
     };
     match py.detach(|| fib_rust::fib_with_progress(n, algorithm, on_progress)) {
-        Ok(value) => Ok(value),
+        Ok(value) => pylong::to_python_int(py, &value),
         Err(FibError::Cancelled) => Err(interruption.expect("the hook records why it stopped")),
         Err(error) => Err(value_error(error)),
     }
