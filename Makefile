@@ -23,9 +23,11 @@ POETRY  := $(or $(shell command -v poetry 2>/dev/null),$(HOME)/.local/bin/poetry
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # The builds of the fib API, from contract.json (the one source of the constants every
-# implementation shares): the wheels' variants, and every build the page measures. Read
+# implementation shares): the wheels' variants, those that run in Pyodide too, and every
+# build. Read
 # with the system's python3, which exists before the venv does.
 WHEEL_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py wheel-variants)
+PYODIDE_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py pyodide-variants)
 ALL_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py variants)
 ifeq ($(strip $(WHEEL_VARIANTS)),)
 $(error contract.json names no wheel variants: the test loops would run nothing)
@@ -67,11 +69,12 @@ rust-tools:
 	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 	@rustup target list --installed | grep -q '^wasm32-unknown-emscripten' || \
 	  rustup target add wasm32-unknown-emscripten
+	@rustup target list --installed | grep -q '^wasm32-wasip1' || rustup target add wasm32-wasip1
 
 # ---------------------------------------------------------------------------- wheels
 
 .PHONY: wheels
-wheels: native-wheels pyodide-wheels pure-wheels $(PYODIDE_SNAPSHOT) ## Build every wheel into build/wheels/ + manifest.json (and the Pyodide snapshot)
+wheels: native-wheels pyodide-wheels pure-wheels wasmtime-wheel $(PYODIDE_SNAPSHOT) ## Build every wheel into build/wheels/ + manifest.json (and the Pyodide snapshot)
 	$(PY) -m fib_benchmarks.builds manifest
 
 # Each kind of wheel is a real target (a stamp in its folder) that depends on its sources:
@@ -79,6 +82,8 @@ wheels: native-wheels pyodide-wheels pure-wheels $(PYODIDE_SNAPSHOT) ## Build ev
 # to fib-rust, the four Rust wheels. The manifest is rewritten after every wheel build.
 sources = $(shell find $(1) -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
 RUST_SOURCES := $(call sources,fib-rust fib-pyrs .cargo) Cargo.toml Cargo.lock \
+	fib-python/fib_python/contract.json
+WASM_SOURCES := $(call sources,fib-rust fib-wasm .cargo) Cargo.toml Cargo.lock \
 	fib-python/fib_python/contract.json
 PURE_SOURCES := $(call sources,fib-python benchmarks/fib_benchmarks webapp-worker) \
 	benchmarks/pyproject.toml
@@ -108,6 +113,27 @@ $(WHEELS)/pure/.built: $(PURE_SOURCES) | setup
 	$(POETRY) -C fib-python build --quiet --format wheel --output $(@D)
 	$(POETRY) -C benchmarks build --quiet --format wheel --output $(@D)
 	$(POETRY) -C webapp-worker build --quiet --format wheel --output $(@D)
+	$(REFRESH_MANIFEST)
+	touch $@
+
+# fib-rust as one WebAssembly module (WASI, simd128, release; the fib-wasm crate): what
+# wasmtime runs from CPython (fib-wasmtime, variant rust-wasmtime) and the page runs as is.
+FIB_WASM := target/wasm32-wasip1/release/fib_wasm.wasm
+
+.PHONY: wasm
+wasm: $(FIB_WASM) ## fib-rust as a WASI module (fib-wasm): target/wasm32-wasip1/release/fib_wasm.wasm
+
+$(FIB_WASM): $(WASM_SOURCES) | rust-tools
+	cargo build --quiet --release --target wasm32-wasip1 -p fib-wasm
+	touch $@
+
+.PHONY: wasmtime-wheel
+wasmtime-wheel: $(WHEELS)/wasmtime/.built ## fib-wasmtime, carrying fib_wasm.wasm (build/wheels/wasmtime)
+
+$(WHEELS)/wasmtime/.built: $(FIB_WASM) $(call sources,fib-wasmtime/fib_wasmtime) fib-wasmtime/pyproject.toml | setup
+	rm -f $(@D)/*.whl
+	cp $(FIB_WASM) fib-wasmtime/fib_wasmtime/fib_wasm.wasm
+	$(POETRY) -C fib-wasmtime build --quiet --format wheel --output $(@D)
 	$(REFRESH_MANIFEST)
 	touch $@
 
@@ -189,12 +215,14 @@ test-rust: rust-tools ## cargo test for the workspace
 test-javascript: node_modules/.installed ## The JavaScript BigInt build's own tests (node --test)
 	node --test fib-javascript/test/
 
-# fib-pyrs's own tests (panics, GIL, target) join the suite for the Rust builds.
-binding_tests = $$([ $(1) = python ] || echo fib-pyrs/tests)
+# Each Rust build's own tests (panics, GIL, target; wasmtime's cache and signals) join
+# the suite for it.
+binding_tests = $$(case $(1) in rust-debug|rust-release) echo fib-pyrs/tests;; \
+	rust-wasmtime) echo fib-wasmtime/tests;; esac)
 
 # One suite, run once per build, each in its own interpreter with only that build importable.
 .PHONY: test-conformance
-test-conformance: wheels ## The conformance suite against fib-python, rust-debug, rust-release
+test-conformance: wheels ## The conformance suite against fib-python, rust-debug, rust-release, rust-wasmtime
 	for variant in $(WHEEL_VARIANTS); do \
 	  echo "== conformance: $$variant (native)"; \
 	  $(PY) -m fib_benchmarks.builds exec $$variant -- \
@@ -230,7 +258,7 @@ qemu-user:
 
 .PHONY: test-pyodide
 test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for each build
-	for variant in $(WHEEL_VARIANTS); do \
+	for variant in $(PYODIDE_VARIANTS); do \
 	  echo "== conformance: $$variant (pyodide)"; \
 	  $(PY) -m fib_benchmarks.runners pyodide-pytest $$variant conformance \
 	    $(call binding_tests,$$variant) -q; \
@@ -262,6 +290,7 @@ lint: setup ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff c
 	# The kernels differ by target: the WebAssembly ones are linted too (the core only:
 	# the binding's build script needs emcc, which `make pyodide-wheels` sets up).
 	cargo clippy -p fib-rust --lib --target wasm32-unknown-emscripten -- -D warnings
+	cargo clippy -p fib-wasm --target wasm32-wasip1 -- -D warnings
 	$(POETRY) run ruff check .
 	$(POETRY) run ruff format --check .
 

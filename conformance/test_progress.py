@@ -71,3 +71,26 @@ def test_ctrl_c_stops_a_long_computation(impl):
     finally:
         timer.cancel()
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.needs_threads
+def test_rust_builds_let_other_threads_run_while_computing(impl):
+    """A Python thread keeps running at full speed while Rust computes in another: the
+    PyO3 binding detaches from the interpreter, wasmtime's calls release the GIL. (Pure
+    Python holds it: that build is not asked.)"""
+    if impl.build_info()["implementation"] == "fib-python":
+        pytest.skip("pure Python holds the GIL")
+
+    def spin(seconds):
+        count, deadline = 0, time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            count += 1
+        return count
+
+    alone = spin(0.2)
+    worker = threading.Thread(target=impl.fib, args=(impl.MAX_N // 4, "doubling"))
+    worker.start()
+    alongside = spin(0.2)
+    worker.join()
+    # Holding the GIL would starve the spinning thread almost completely (< 5 %).
+    assert alongside > 0.25 * alone, (alone, alongside)

@@ -1,7 +1,8 @@
 """Prints the Makefile's view of contract.json, the constants every implementation shares.
 
-    python3 scripts/contract.py wheel-variants   ->  python rust-debug rust-release
-    python3 scripts/contract.py variants         ->  python,rust-debug,rust-release,javascript
+    python3 scripts/contract.py wheel-variants    ->  python rust-debug rust-release rust-wasmtime
+    python3 scripts/contract.py pyodide-variants  ->  python rust-debug rust-release
+    python3 scripts/contract.py variants          ->  python,rust-debug,...,javascript
 
 Standard library only: the Makefile runs it with the system's python3, before any venv.
 """
@@ -14,6 +15,11 @@ CONTRACT = json.loads((Path(__file__).resolve().parents[1] / "contract.json").re
 VIEWS = {
     "wheel-variants": lambda: " ".join(
         v["name"] for v in CONTRACT["variants"] if v["build"] == "wheel"
+    ),
+    "pyodide-variants": lambda: " ".join(
+        v["name"]
+        for v in CONTRACT["variants"]
+        if v["build"] == "wheel" and "pyodide" in v["runtimes"]
     ),
     "variants": lambda: ",".join(v["name"] for v in CONTRACT["variants"]),
 }

@@ -36,6 +36,9 @@ KINDS = {
     "pyodide-debug": ("pyodide", "debug"),
     "pyodide-release": ("pyodide", "release"),
     "pure": ("any", None),
+    # fib-wasmtime: pure Python, but it carries fib-wasm's release .wasm and needs wasmtime,
+    # which runs natively only (not in Pyodide).
+    "wasmtime": ("native", "release"),
     # Third-party wheels for Pyodide, from PyPI: micropip (the browser needs it too) and,
     # for the tests only, pytest and its dependencies.
     "pyodide-vendor": ("any", None),
@@ -49,8 +52,15 @@ MAX_N: int = CONTRACT["max_n"]
 ALGORITHMS: tuple[str, ...] = tuple(CONTRACT["algorithms"])
 LABELS: dict[str, str] = {variant["name"]: variant["label"] for variant in CONTRACT["variants"]}
 
+#: Where each build runs: native, pyodide, chromium.
+RUNTIMES: dict[str, tuple[str, ...]] = {
+    variant["name"]: tuple(variant["runtimes"]) for variant in CONTRACT["variants"]
+}
+
 #: The builds of the fib API that are wheels, in table order.
 VARIANTS = tuple(v["name"] for v in CONTRACT["variants"] if v["build"] == "wheel")
+#: The wheels that run inside Pyodide too.
+PYODIDE_VARIANTS = tuple(v for v in VARIANTS if "pyodide" in RUNTIMES[v])
 
 #: Not a build of the fib API: GMP through gmpy2, a reference column (native, doubling only).
 GMP_REFERENCE = "gmp"
@@ -61,8 +71,8 @@ RUST_CORE_TIMER = REPO_ROOT / "target" / "release" / "examples" / "fib_timer"
 #: The same algorithms on JavaScript BigInt (`fib-javascript/`): under Node.js natively, in
 #: its own worker in the browser. No wheel: the answer to "why not just JavaScript?".
 (JAVASCRIPT,) = (v["name"] for v in CONTRACT["variants"] if v["build"] == "javascript")
-#: What the web page measures, in its table order: every build of the contract.
-PAGE_VARIANTS = tuple(LABELS)
+#: What the web page measures, in its table order: every build that runs in Chromium.
+PAGE_VARIANTS = tuple(v for v in LABELS if "chromium" in RUNTIMES[v])
 
 
 class BuildError(Exception):
@@ -96,6 +106,8 @@ def describe_wheel(path: Path, kind: str) -> Wheel:
     package = distribution.replace("_", "-")
     if package == "fib-pyrs":
         variant = f"rust-{profile}"
+    elif package == "fib-wasmtime":
+        variant = "rust-wasmtime"
     elif package == "fib-python":
         variant = "python"
     else:

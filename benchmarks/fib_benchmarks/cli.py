@@ -35,7 +35,7 @@ app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 Algorithm = Enum("Algorithm", {name: name for name in builds.ALGORITHMS}, type=str)
 Variant = Enum(
     "Variant",
-    {name: name for name in (*builds.PAGE_VARIANTS, builds.GMP_REFERENCE, builds.RUST_CORE)},
+    {name: name for name in (*builds.LABELS, builds.GMP_REFERENCE, builds.RUST_CORE)},
     type=str,
 )
 
@@ -119,7 +119,8 @@ def benchmark(
         typer.Option(
             "--variant",
             "-v",
-            help="python, rust-debug, rust-release, javascript (BigInt: Node.js natively, a "
+            help="python, rust-debug, rust-release, rust-wasmtime (fib-rust as WebAssembly run by "
+            "wasmtime, native), javascript (BigInt: Node.js natively, a "
             "worker in Chromium); references: gmp (GMP, native, doubling), rust-core (fib-rust "
             "timed from Rust, native).",
         ),
@@ -211,12 +212,11 @@ def benchmark(
 def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The part of ``plan`` one build runs in one runtime, or None if it runs nothing there.
 
-    The references are native only, and GMP is a reference for the doubling algorithm only.
-    JavaScript has no Pyodide: it runs under Node.js natively and in its own page worker.
+    Each build runs where contract.json says (JavaScript has no Pyodide, wasmtime runs
+    natively only); the references are native only, and GMP is a reference for the doubling
+    algorithm only.
     """
-    if variant in (builds.GMP_REFERENCE, builds.RUST_CORE) and runtime_kind != "native":
-        return None
-    if variant == builds.JAVASCRIPT and runtime_kind == "pyodide":
+    if runtime_kind not in builds.RUNTIMES.get(variant, ("native",)):
         return None
     if variant == builds.GMP_REFERENCE:
         plan = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}

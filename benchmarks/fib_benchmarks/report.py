@@ -22,6 +22,15 @@ def _ratio(value: Optional[float]) -> str:
     return "—" if value is None else f"{value:,.2f}x"
 
 
+def _phases(startup: dict[str, Any]) -> str:
+    """What a native build's start-up spent compiling (wasmtime); Pyodide's and the page's
+    many phases are in the JSON only."""
+    phases = startup.get("phases") or {}
+    if not phases or startup["runtime_kind"] != "native":
+        return ""
+    return " (" + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()) + ")"
+
+
 def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
     """One line per (case, build, runtime), grouped by case; ratios from this run only."""
     runtimes = sorted({row["runtime"] for row in rows})
@@ -75,7 +84,8 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
     ]
     if startups:
         starts = ", ".join(
-            f"{s['variant']} ({s['runtime_kind']}) {s['seconds']:.2f} s" for s in startups
+            f"{s['variant']} ({s['runtime_kind']}) {s['seconds']:.2f} s{_phases(s)}"
+            for s in startups
         )
         caption.append(f"Start-up, not included above: {starts}.")
     grid.caption = "\n".join(caption + notes)

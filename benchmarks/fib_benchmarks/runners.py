@@ -134,6 +134,11 @@ def run_native(
     for event in _events(command, env, f"{variant} (native)", stop=stop):
         if event["event"] == "ready":
             event["startup_s"] = time.perf_counter() - started
+            # A build that compiles code when it starts (wasmtime) says how long that took.
+            module = event["build"].get("module")
+            if module:
+                phase = "module compiled" if module["compiled"] else "compiled module loaded"
+                event["startup_phases"] = {phase: module["load_s"]}
         yield event
 
 

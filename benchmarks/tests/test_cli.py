@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-VARIANTS = ["python", "rust-debug", "rust-release"]
+# The default builds, with the profile each must report.
+PROFILES = {"python": None, "rust-debug": "debug", "rust-release": "release",
+            "rust-wasmtime": "release"}  # fmt: skip
+VARIANTS = list(PROFILES)
 
 
 def run_benchmark(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -57,10 +60,18 @@ def test_every_build_and_case_has_a_row(document):
 def test_rows_record_which_build_ran(document):
     doc, _ = document
     for row in doc["rows"]:
-        expected = None if row["variant"] == "python" else row["variant"].removeprefix("rust-")
-        assert row["build"]["profile"] == expected
+        assert row["build"]["profile"] == PROFILES[row["variant"]]
         assert row["runtime"].startswith("CPython 3.")
         assert row["runtime_kind"] == "native"
+
+
+def test_wasmtime_reports_its_compile_apart_from_the_calls(document):
+    doc, out = document
+    (startup,) = (s for s in doc["startups"] if s["variant"] == "rust-wasmtime")
+    ((phase, seconds),) = startup["phases"].items()
+    assert phase in ("module compiled", "compiled module loaded")
+    assert 0 < seconds < startup["seconds"]
+    assert f"rust-wasmtime (native) {startup['seconds']:.2f} s ({phase}" in out
 
 
 def test_statistics_are_consistent(document):

@@ -194,7 +194,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         if settings.pyodide_version is None or settings.chartjs_version is None:
             raise builds.BuildError("the site is incomplete (no node_modules): run make serve")
         in_browser = []
-        for variant in builds.VARIANTS:
+        for variant in builds.PYODIDE_VARIANTS:
             wheel = builds.find_wheel(variant, "pyodide")
             in_browser.append({"variant": variant, "label": builds.LABELS[variant],
                                "worker": "/worker.mjs",

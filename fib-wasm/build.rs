@@ -1,0 +1,3 @@
+fn main() {
+    built::write_built_file().expect("could not record build information");
+}
