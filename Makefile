@@ -74,7 +74,7 @@ rust-tools:
 # ---------------------------------------------------------------------------- wheels
 
 .PHONY: wheels
-wheels: native-wheels pyodide-wheels pure-wheels wasmtime-wheel $(PYODIDE_SNAPSHOT) ## Build every wheel into build/wheels/ + manifest.json (and the Pyodide snapshot)
+wheels: native-wheels pyodide-wheels pure-wheels wasmtime-wheel wasm $(PYODIDE_SNAPSHOT) ## Build every wheel into build/wheels/ + manifest.json (and the Pyodide snapshot, and fib-wasm's module)
 	$(PY) -m fib_benchmarks.builds manifest
 
 # Each kind of wheel is a real target (a stamp in its folder) that depends on its sources:
@@ -119,13 +119,19 @@ $(WHEELS)/pure/.built: $(PURE_SOURCES) | setup
 # fib-rust as one WebAssembly module (WASI, simd128, release; the fib-wasm crate): what
 # wasmtime runs from CPython (fib-wasmtime, variant rust-wasmtime) and the page runs as is.
 FIB_WASM := target/wasm32-wasip1/release/fib_wasm.wasm
+# A copy beside its JavaScript host (fib-javascript/fib_wasm.mjs: rust-wasm), which the site
+# serves from there.
+FIB_WASM_JS := fib-javascript/fib_wasm.wasm
 
 .PHONY: wasm
-wasm: $(FIB_WASM) ## fib-rust as a WASI module (fib-wasm): target/wasm32-wasip1/release/fib_wasm.wasm
+wasm: $(FIB_WASM) $(FIB_WASM_JS) ## fib-rust as a WASI module (fib-wasm), also copied to fib-javascript/ for rust-wasm
 
 $(FIB_WASM): $(WASM_SOURCES) | rust-tools
 	cargo build --quiet --release --target wasm32-wasip1 -p fib-wasm
 	touch $@
+
+$(FIB_WASM_JS): $(FIB_WASM)
+	cp $< $@
 
 .PHONY: wasmtime-wheel
 wasmtime-wheel: $(WHEELS)/wasmtime/.built ## fib-wasmtime, carrying fib_wasm.wasm (build/wheels/wasmtime)
@@ -212,8 +218,9 @@ test-rust: rust-tools ## cargo test for the workspace
 	cargo test --workspace
 
 .PHONY: test-javascript
-test-javascript: node_modules/.installed ## The JavaScript BigInt build's own tests (node --test)
+test-javascript: node_modules/.installed $(FIB_WASM_JS) ## The JavaScript builds' own tests (node --test), BigInt and rust-wasm
 	node --test fib-javascript/test/
+	FIB_JS_IMPL=rust-wasm node --test fib-javascript/test/fib.test.mjs
 
 # Each Rust build's own tests (panics, GIL, target; wasmtime's cache and signals) join
 # the suite for it.

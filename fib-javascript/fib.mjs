@@ -151,12 +151,18 @@ function doubling(n, progress) {
 
 // The checks, in fib_python's order: n, then algorithm, then progress.
 
-/** n as a Number, once it is known to be an integer in 0..MAX_N. */
-function checkN(n) {
+/** The contract's TypeError unless n is an integer: a BigInt, or a Number that is a safe
+ * integer. (fib_wasm.mjs checks n's type here too, and leaves its value to the module.) */
+export function checkNType(n) {
   // Booleans are not numbers here, unlike in Python, but the message is the same. An
   // integral Number beyond 2^53 is not a safe integer: it stands for many integers at
   // once, so it is refused as a float would be.
   if (typeof n !== "bigint" && !Number.isSafeInteger(n)) throw wrongType("n", "an int", n);
+}
+
+/** n as a Number, once it is known to be an integer in 0..MAX_N. */
+function checkN(n) {
+  checkNType(n);
   if (n < 0) throw new RangeError(`n must be non-negative, got ${shownN(n)}`);
   if (n > MAX_N) throw new RangeError(`n must be at most ${MAX_N}, got ${shownN(n)}`);
   return Number(n);
@@ -178,7 +184,7 @@ function checkAlgorithm(algorithm) {
   }
 }
 
-function wrongType(argument, expected, value) {
+export function wrongType(argument, expected, value) {
   return new TypeError(`${argument} must be ${expected}, not ${pythonTypeName(value)}`);
 }
 

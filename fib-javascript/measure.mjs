@@ -346,17 +346,19 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
 }
 
 /**
- * Every (algorithm, n) of `plan` against this build: measure.run_plan's events.
+ * Every (algorithm, n) of `plan` against one build: measure.run_plan's events.
  *
  * `plan`: {algorithms: [...], ns: [...], repeats: 5, warmup: "auto"} (or a number of
- * warm-up calls; "auto" if absent). Any exception ends the stream with an error event.
+ * warm-up calls; "auto" if absent). `implementation`: a module with fib, buildInfo and
+ * runtimeName, fib.mjs unless another is given (fib_wasm.mjs). Any exception ends the
+ * stream with an error event.
  */
-export async function* runPlan(plan) {
+export async function* runPlan(plan, implementation = { buildInfo, fib, runtimeName }) {
   try {
-    yield { event: "ready", build: buildInfo(), runtime: runtimeName() };
+    yield { event: "ready", build: implementation.buildInfo(), runtime: implementation.runtimeName() };
     for (const algorithm of plan.algorithms) {
       for (const n of plan.ns) {
-        yield* measureCase(fib, algorithm, n, plan.repeats, plan.warmup ?? AUTO);
+        yield* measureCase(implementation.fib, algorithm, n, plan.repeats, plan.warmup ?? AUTO);
       }
     }
   } catch (error) {

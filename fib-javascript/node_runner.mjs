@@ -1,29 +1,35 @@
-// Measures the JavaScript build under Node.js: the twin of `python -m fib_benchmarks.measure`.
+// Measures a JavaScript build under Node.js: the twin of `python -m fib_benchmarks.measure`.
 //
-//   node fib-javascript/node_runner.mjs PLAN_JSON
+//   node fib-javascript/node_runner.mjs PLAN_JSON [VARIANT]
 //
+// VARIANT: javascript (fib.mjs, the default) or rust-wasm (fib_wasm.mjs).
 // PLAN: {"algorithms": [...], "ns": [...], "repeats": 5, "warmup": "auto" or a number}.
 // Writes measure.mjs's events to stdout, one JSON object per line. Exit status 0, or 1
 // after an error event (the plan's JSON is bad, or a call threw), or 2 without a plan.
 
 import { errorMessage, runPlan } from "./measure.mjs";
+import { IMPLEMENTATIONS } from "./variants.mjs";
 
 const emit = (event) => process.stdout.write(JSON.stringify(event) + "\n");
 
 async function main(argv) {
-  if (argv.length !== 1) {
-    process.stderr.write("usage: node node_runner.mjs PLAN_JSON\n");
+  const [planJson, variant = "javascript", ...rest] = argv;
+  if (planJson === undefined || rest.length > 0 || !Object.hasOwn(IMPLEMENTATIONS, variant)) {
+    const variants = Object.keys(IMPLEMENTATIONS).join("|");
+    process.stderr.write(`usage: node node_runner.mjs PLAN_JSON [${variants}]\n`);
     return 2;
   }
   let plan;
+  let implementation;
   try {
-    plan = JSON.parse(argv[0]);
+    plan = JSON.parse(planJson);
+    implementation = await import(IMPLEMENTATIONS[variant]);
   } catch (error) {
     emit({ event: "error", message: errorMessage(error) });
     return 1;
   }
   let failed = false;
-  for await (const event of runPlan(plan)) {
+  for await (const event of runPlan(plan, implementation)) {
     emit(event);
     failed = event.event === "error";
   }

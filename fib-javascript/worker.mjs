@@ -1,7 +1,9 @@
-// The benchmark web worker of the JavaScript build: the same page protocol as the Pyodide
-// worker (webapp-worker/worker.mjs and fib_worker/protocol.py), with nothing to load.
-// Started by the page as `new Worker(".../worker.mjs", {type: "module"})`; the imports are
-// relative so that this folder can be served under any one URL prefix.
+// The benchmark web worker of the builds with no Pyodide: JavaScript's BigInt (fib.mjs) and
+// fib-rust's WebAssembly module (fib_wasm.mjs). The same page protocol as the Pyodide
+// worker (webapp-worker/worker.mjs and fib_worker/protocol.py). Started by the page as
+// `new Worker(".../worker.mjs?variant=rust-wasm", {type: "module"})` (no variant: the
+// JavaScript build); the imports are relative so that this folder can be served under any
+// one URL prefix.
 //
 // Page -> worker:
 //   {type: "init", variant}                           -> ready
@@ -18,17 +20,21 @@
 // it would hold this module's evaluation, and the page's first message would arrive
 // before `self.onmessage` exists and be lost. So the handler is set at once and the
 // modules are awaited inside it.
-const loaded = Promise.all([import("./fib.mjs"), import("./measure.mjs")]);
+const VARIANT = new URL(import.meta.url).searchParams.get("variant") ?? "javascript";
+const loaded = import("./variants.mjs").then(({ IMPLEMENTATIONS }) => {
+  if (!Object.hasOwn(IMPLEMENTATIONS, VARIANT)) throw new RangeError(`unknown variant '${VARIANT}'`);
+  return Promise.all([import(IMPLEMENTATIONS[VARIANT]), import("./measure.mjs")]);
+});
 
 // At most this often, progress inside a call is posted to the page (and always its end).
 const TRACE_INTERVAL_MS = 50;
 
 const post = (message) => self.postMessage(message);
 
-function ready({ buildInfo, runtimeName }, { variant = "javascript" }) {
+function ready({ buildInfo, runtimeName }, { variant = VARIANT }) {
   // A worker's clock starts when the worker is created, so this is the whole start-up:
-  // fetching, compiling and running these modules. The JavaScript runtime itself is the
-  // browser's, already there.
+  // fetching, compiling and running these modules (and fib-wasm's .wasm). The JavaScript
+  // runtime itself is the browser's, already there.
   const startup = { "loading-runtime": performance.now() / 1000 };
   post({ type: "ready", variant, build: buildInfo(), runtime: runtimeName(), startup });
 }

@@ -68,9 +68,12 @@ GMP_REFERENCE = "gmp"
 #: release profile), to show what the binding costs. Native only.
 RUST_CORE = "rust-core"
 RUST_CORE_TIMER = REPO_ROOT / "target" / "release" / "examples" / "fib_timer"
-#: The same algorithms on JavaScript BigInt (`fib-javascript/`): under Node.js natively, in
-#: its own worker in the browser. No wheel: the answer to "why not just JavaScript?".
-(JAVASCRIPT,) = (v["name"] for v in CONTRACT["variants"] if v["build"] == "javascript")
+#: The builds that JavaScript runs (`fib-javascript/`), under Node.js natively and in a page
+#: worker of their own, with no Python: the same algorithms on BigInt ("why not just
+#: JavaScript?") and fib-rust's WebAssembly module with no Pyodide (what Pyodide costs).
+JAVASCRIPT_VARIANTS = tuple(v["name"] for v in CONTRACT["variants"] if v["build"] == "javascript")
+#: fib-rust's WebAssembly module (fib-wasm), which the Makefile copies beside its hosts.
+FIB_WASM = REPO_ROOT / "fib-javascript" / "fib_wasm.wasm"
 #: What the web page measures, in its table order: every build that runs in Chromium.
 PAGE_VARIANTS = tuple(v for v in LABELS if "chromium" in RUNTIMES[v])
 

@@ -123,8 +123,10 @@ def run_native(
         cases = [f"{a}:{n}" for a in plan["algorithms"] for n in plan["ns"]]
         command = [str(builds.RUST_CORE_TIMER), str(plan["repeats"]), str(plan["warmup"]), *cases]
         env = dict(os.environ)
-    elif variant == builds.JAVASCRIPT:
-        command = [_node(), str(JAVASCRIPT_RUNNER), json.dumps(plan)]
+    elif variant in builds.JAVASCRIPT_VARIANTS:
+        if variant == "rust-wasm" and not builds.FIB_WASM.exists():
+            raise builds.BuildError(f"{builds.FIB_WASM} is missing: run `make wasm`")
+        command = [_node(), str(JAVASCRIPT_RUNNER), json.dumps(plan), variant]
         env = dict(os.environ)
     else:
         env = builds.variant_environment(variant)

@@ -191,12 +191,12 @@ def test_the_page_workers_are_a_runtime_of_the_cli(tmp_path):
     ns = (20_000, 40_000)
     doc = benchmark_document(
         tmp_path, "--n", ",".join(map(str, ns)), "--algorithm", "doubling",
-        "--variant", "python,rust-release,javascript", "--runtime", "native,chromium",
+        "--variant", "python,rust-release,rust-wasm,javascript", "--runtime", "native,chromium",
         "--repeats", "3",
     )  # fmt: skip
     rows = doc["rows"]
     cases = {(r["variant"], r["runtime_kind"], r["n"]) for r in rows}
-    assert cases == {(v, where, n) for v in ("python", "rust-release", "javascript")
+    assert cases == {(v, where, n) for v in ("python", "rust-release", "rust-wasm", "javascript")
                      for where in ("native", "chromium") for n in ns}  # fmt: skip
     for n in ns:
         assert len({r["digest"] for r in rows if r["n"] == n}) == 1  # browser and native agree

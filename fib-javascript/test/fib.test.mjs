@@ -1,20 +1,20 @@
-// fib.mjs against truths that do not come from fib.mjs: known values, identities, the
-// other algorithm, and fib_python's exact error messages.
+// A JavaScript build of the fib API against truths that do not come from it: known
+// values, identities, the other algorithm, and fib_python's exact error messages. The
+// conformance suite of the builds that JavaScript runs: fib.mjs by default, fib_wasm.mjs
+// (fib-rust's WebAssembly module) with FIB_JS_IMPL=rust-wasm, as `make test-javascript`
+// runs it.
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe as group, test } from "node:test";
 
-import {
-  ALGORITHMS,
-  MAX_N,
-  VERSION,
-  bitLength,
-  browserName,
-  buildInfo,
-  fib,
-  runtimeName,
-} from "../fib.mjs";
+import { bitLength, browserName } from "../fib.mjs";
+import { IMPLEMENTATIONS } from "../variants.mjs";
+
+const VARIANT = process.env.FIB_JS_IMPL ?? "javascript";
+const { ALGORITHMS, MAX_N, VERSION, buildInfo, fib, runtimeName, _panic } = await import(
+  new URL(IMPLEMENTATIONS[VARIANT], new URL("../", import.meta.url)).href
+);
 
 // From conformance/truth.py: computed once with CPython's own ints.
 const F100 = 354224848179261915075n;
@@ -206,13 +206,32 @@ group("progress", () => {
 
 group("build information", () => {
   test("buildInfo and runtimeName name Node and V8", () => {
+    assert.equal(runtimeName(), `Node.js ${process.versions.node} (V8 ${process.versions.v8})`);
+    if (VARIANT !== "javascript") return;
     assert.deepEqual(buildInfo(), {
       implementation: "fib-javascript",
       version: VERSION,
       profile: null,
       engine: `V8 ${process.versions.v8}`,
     });
-    assert.equal(runtimeName(), `Node.js ${process.versions.node} (V8 ${process.versions.v8})`);
+  });
+
+  test("rust-wasm: the module is fib-rust's release build for WASI, with simd128", () => {
+    if (VARIANT !== "rust-wasm") return;
+    const info = buildInfo();
+    assert.equal(info.implementation, "fib-wasm");
+    assert.equal(info.version, VERSION);
+    assert.equal(info.profile, "release");
+    assert.equal(info.target, "wasm32-wasip1");
+    assert.equal(info.isa, "simd128");
+    assert.deepEqual(Object.keys(info.dependencies).sort(), ["fib-rust", "num-bigint"]);
+    assert.ok(info.module.compiled && info.module.load_s > 0);
+  });
+
+  test("rust-wasm: a panic in Rust is an error, and the next call works", () => {
+    if (VARIANT !== "rust-wasm") return;
+    assert.throws(() => _panic(), /fib-wasm stopped with a trap/);
+    assert.equal(fib(100, "doubling"), F100);
   });
 
   test("browserName reads the browser and its version from a user agent", () => {

@@ -79,3 +79,16 @@ test("requests are handled one at a time, in order", async () => {
   const ids = posted.map((message) => message.id).filter((id) => id === 11 || id === 12);
   assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "the two runs interleaved");
 });
+
+test("?variant=rust-wasm: the same protocol over fib-rust's WebAssembly module", async () => {
+  // A second instance of the worker's module (another URL), which takes over onmessage.
+  await import("../worker.mjs?variant=rust-wasm");
+  const [ready] = await send({ type: "init" });
+  assert.equal(ready.variant, "rust-wasm");
+  assert.equal(ready.build.implementation, "fib-wasm");
+  const messages = await send({ type: "run", id: 20, algorithm: "doubling", n: 100000, repeats: 2, warmup: 1 });
+  const { row } = messages.at(-1);
+  assert.deepEqual([row.algorithm, row.n, row.digits], ["doubling", 100000, 20899]);
+  const [error] = await send({ type: "run", id: 21, algorithm: "iterative", n: -5, repeats: 1 });
+  assert.equal(error.message, "RangeError: n must be non-negative, got -5");
+});

@@ -6,13 +6,15 @@
 //! Built for `wasm32-wasip1` with simd128 (`make wasm`). The calling convention:
 //!
 //! * The caller writes the algorithm's name (UTF-8) into the buffer that
-//!   `fib_input(length)` returns, then calls `fib(magnitude, negative, bits, length)`,
+//!   `fib_input(length)` returns, then calls `fib(magnitude, negative, bits, length, hex)`,
 //!   where `n` is given by its sign, its bit length and, when it fits in 64 bits, its
 //!   magnitude (a wider `n` is refused by its size alone, as every implementation does).
 //! * `fib` returns [`OK`], [`VALUE_ERROR`] or [`CANCELLED`]; then `fib_output()` and
-//!   `fib_output_length()` locate the result: F(n) as little-endian bytes, or the error's
-//!   message. The output stays valid until the next call. `fib_check` (same arguments)
-//!   only checks them, so that a host can report its own errors in the contract's order.
+//!   `fib_output_length()` locate the result: F(n) as little-endian bytes, or with `hex`
+//!   non-zero as hexadecimal digits, most significant first (what JavaScript's `BigInt()`
+//!   parses in linear time; it has no BigInt from bytes); or the error's message. The
+//!   output stays valid until the next call. `fib_check(magnitude, negative, bits,
+//!   length)` only checks, so that a host can report its own errors in the contract's order.
 //! * While computing, the module calls the host's `fib.progress(done, total)`; a non-zero
 //!   answer stops the computation ([`CANCELLED`]): how a host checks for Ctrl-C or a
 //!   Cancel button and runs a progress callback.
@@ -23,7 +25,7 @@
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 
-use fib_rust::{Algorithm, BigInt, FibError, Progress};
+use fib_rust::{Algorithm, BigInt, BigUint, FibError, Progress};
 use num_bigint::Sign;
 
 mod built_info {
@@ -82,9 +84,15 @@ pub extern "C" fn fib_output_length() -> u32 {
 
 /// F(n) into the output; see the module's documentation for the arguments.
 #[no_mangle]
-pub extern "C" fn fib(magnitude: u64, negative: u32, bits: u64, algorithm_length: u32) -> u32 {
+pub extern "C" fn fib(
+    magnitude: u64,
+    negative: u32,
+    bits: u64,
+    algorithm_length: u32,
+    hex: u32,
+) -> u32 {
     let checked = check(magnitude, negative != 0, bits, algorithm_length);
-    finish(checked.and_then(|(n, algorithm)| compute(n, algorithm)))
+    finish(checked.and_then(|(n, algorithm)| compute(n, algorithm, hex != 0)))
 }
 
 /// Checks the arguments of `fib` without computing: [`OK`] or [`VALUE_ERROR`].
@@ -129,7 +137,7 @@ fn check(
     Ok((n, algorithm))
 }
 
-fn compute(n: u64, algorithm: Algorithm) -> Result<Vec<u8>, FibError> {
+fn compute(n: u64, algorithm: Algorithm, hex: bool) -> Result<Vec<u8>, FibError> {
     let on_progress = |report: Progress| {
         // SAFETY: the import takes two integers and returns one; the host keeps no pointer.
         match unsafe { host_progress(report.done, report.total) } {
@@ -138,7 +146,30 @@ fn compute(n: u64, algorithm: Algorithm) -> Result<Vec<u8>, FibError> {
         }
     };
     let value = fib_rust::fib_with_progress(n, algorithm, on_progress)?;
-    Ok(value.to_bytes_le())
+    Ok(if hex {
+        to_hex(&value)
+    } else {
+        value.to_bytes_le()
+    })
+}
+
+/// `value` in hexadecimal, most significant digit first ("0" for zero; leading zeros
+/// allowed): eight digits per 32-bit word, from a table.
+fn to_hex(value: &BigUint) -> Vec<u8> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let words = value.to_u32_digits();
+    if words.is_empty() {
+        return b"0".to_vec();
+    }
+    let mut text = Vec::with_capacity(words.len() * 8);
+    for word in words.iter().rev() {
+        text.extend(
+            (0..8)
+                .rev()
+                .map(|digit| DIGITS[(word >> (4 * digit)) as usize & 15]),
+        );
+    }
+    text
 }
 
 /// This build's description into the output, as a JSON object; returns its length.
@@ -177,4 +208,21 @@ pub extern "C" fn fib_build_info() -> u32 {
 #[no_mangle]
 pub extern "C" fn fib_test_panic() {
     panic!("fib_test_panic was called")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_the_value_in_base_16() {
+        for value in [0u128, 1, 0xf, 0x10, 0xdead_beef, u128::MAX, 1 << 100] {
+            let text = to_hex(&BigUint::from(value));
+            let parsed = u128::from_str_radix(std::str::from_utf8(&text).unwrap(), 16).unwrap();
+            assert_eq!(parsed, value);
+        }
+        let big = fib_rust::fib(10_000, Algorithm::Doubling).unwrap();
+        let text = to_hex(&big);
+        assert_eq!(BigUint::parse_bytes(&text, 16).unwrap(), big);
+    }
 }

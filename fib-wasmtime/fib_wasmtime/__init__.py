@@ -185,8 +185,8 @@ def _instance() -> _Instance:
     return instance
 
 
-def _call(name: str, n: int, algorithm: str) -> int:
-    """``fib`` or ``fib_check`` on (n, algorithm): its status, with a ValueError raised."""
+def _call(name: str, n: int, algorithm: str, *more: int) -> int:
+    """``fib`` or ``fib_check`` on (n, algorithm, *more): its status, a ValueError raised."""
     instance = _instance()
     bits = n.bit_length()
     # n as the module takes it: its sign, its size and, within 64 bits, its magnitude
@@ -194,7 +194,7 @@ def _call(name: str, n: int, algorithm: str) -> int:
     magnitude = abs(n) if bits <= 64 else 0
     as_i64 = magnitude - (1 << 64) if magnitude >= 1 << 63 else magnitude
     length = instance.set_algorithm(algorithm)
-    status = instance.call(name, as_i64, int(n < 0), bits, length)
+    status = instance.call(name, as_i64, int(n < 0), bits, length, *more)
     if status == _VALUE_ERROR:
         raise ValueError(instance.output().decode())
     return status
@@ -220,7 +220,8 @@ def fib(n: int, algorithm: str = "iterative", *, progress: Progress = None) -> i
     instance.callback, instance.interruption = progress, None
     try:
         with _sigint_deferred(instance):
-            status = _call("fib", n, algorithm)
+            # hex=0: F(n) as little-endian bytes, which int.from_bytes reads in linear time.
+            status = _call("fib", n, algorithm, 0)
     finally:
         instance.callback = None
     if status == _CANCELLED:

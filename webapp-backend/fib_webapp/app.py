@@ -28,9 +28,10 @@ from .settings import Settings, from_environment
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")  # fmt: skip
-# The JavaScript build's browser half: its worker, the two modules it imports, and the
-# constants they read.
-JAVASCRIPT_FILES = ("worker.mjs", "fib.mjs", "measure.mjs", "contract.json")
+# The browser half of the builds JavaScript runs: their worker, the modules it imports,
+# the constants they read, and fib-rust's WebAssembly module (rust-wasm).
+JAVASCRIPT_FILES = ("worker.mjs", "variants.mjs", "fib.mjs", "fib_wasm.mjs", "measure.mjs",
+                    "contract.json", "fib_wasm.wasm")  # fmt: skip
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 # The algorithms' names as a type, so that the API's schema lists them (contract.json).
 AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
@@ -200,10 +201,13 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                                "worker": "/worker.mjs",
                                "module": wheel.module, "profile": wheel.profile,
                                "wheel": wheel_url(wheel), "size": wheel.size})  # fmt: skip
-        # No Pyodide for JavaScript: a worker of its own, ready as soon as it is loaded.
-        in_browser.append({"variant": builds.JAVASCRIPT, "label": builds.LABELS[builds.JAVASCRIPT],
-                           "worker": "/fib-javascript/worker.mjs",
-                           "module": None, "profile": None, "wheel": None})  # fmt: skip
+        # No Pyodide for the builds JavaScript runs: a worker of their own.
+        if not (settings.javascript_dir / "fib_wasm.wasm").is_file():
+            raise builds.BuildError("the site is incomplete (no fib_wasm.wasm): run make wasm")
+        for variant in builds.JAVASCRIPT_VARIANTS:
+            in_browser.append({"variant": variant, "label": builds.LABELS[variant],
+                               "worker": f"/fib-javascript/worker.mjs?variant={variant}",
+                               "module": None, "profile": None, "wheel": None})  # fmt: skip
         return {
             "max_n": MAX_N,
             "algorithms": list(builds.ALGORITHMS),

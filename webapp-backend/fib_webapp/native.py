@@ -20,9 +20,11 @@ class TooLong(Exception):
 # measurements in docs/performance.md and the README with a margin of 1.5-3x: iterative
 # calls grow as n², doubling calls about as n. rust-debug is the slowest build by far.
 SECONDS_PER_CALL = {
-    "iterative": {"python": 1e-11, "rust-debug": 1e-10, "rust-release": 1e-12, "javascript": 1e-11},
-    "doubling": {"python": 1e-7, "rust-debug": 2e-6, "rust-release": 1e-8, "javascript": 3e-8},
-}
+    "iterative": {"python": 1e-11, "rust-debug": 1e-10, "rust-release": 1e-12,
+                  "rust-wasm": 2e-12, "javascript": 1e-11},
+    "doubling": {"python": 1e-7, "rust-debug": 2e-6, "rust-release": 1e-8,
+                 "rust-wasm": 3e-8, "javascript": 3e-8},
+}  # fmt: skip
 STARTUP_S = 2.0  # a fresh process per build, its imports included
 # The deadline leaves this factor over the estimate: a shared machine has slow spells.
 DEADLINE_FACTOR = 2.0

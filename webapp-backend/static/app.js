@@ -1,5 +1,6 @@
 // The benchmark page: starts one worker per build, all at once (Pyodide for Python and the
-// Rust wheels, plain JavaScript for the BigInt build), runs the measurements one worker at
+// Rust wheels; plain JavaScript for the BigInt build and for fib-rust's WebAssembly module
+// with no Pyodide, rust-wasm), runs the measurements one worker at
 // a time, fetches the native timings, and shows a table, a chart and the race.
 // Worker messages are described in webapp-worker/fib_worker/protocol.py.
 //
@@ -20,7 +21,13 @@ const MAX_REPEATS = 50;
 const $ = (selector) => document.querySelector(selector);
 // Each build's label, from the contract (contract.json, through /api/builds).
 const LABELS = {};
-const COLOURS = { python: "#3a6ea5", "rust-release": "#c0392b", "rust-debug": "#e59866", javascript: "#b7950b" };
+const COLOURS = {
+  python: "#3a6ea5",
+  "rust-release": "#c0392b",
+  "rust-debug": "#e59866",
+  "rust-wasm": "#7d3c98",
+  javascript: "#b7950b",
+};
 
 let config = null; // GET /api/builds
 const workers = new Map(); // variant -> {worker, ready, card}

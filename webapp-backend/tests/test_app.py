@@ -87,8 +87,9 @@ def test_revalidation_gives_304(client):
 def test_every_wheel_the_page_needs_is_served_by_content_address(client):
     config = client.get("/api/builds").json()
     variants = {b["variant"] for b in config["builds"]}
-    assert variants == {"python", "rust-debug", "rust-release", "javascript"}
-    wheels = [b["wheel"] for b in config["builds"] if b["variant"] != "javascript"]
+    assert variants == {"python", "rust-debug", "rust-release", "rust-wasm", "javascript"}
+    wheels = [b["wheel"] for b in config["builds"] if b["wheel"] is not None]
+    assert len(wheels) == 3
     urls = [*config["support_wheels"], *wheels]
     for url in urls:
         _, _, sha256, name = url.split("/")
@@ -97,20 +98,27 @@ def test_every_wheel_the_page_needs_is_served_by_content_address(client):
         assert hashlib.sha256(response.content).hexdigest() == sha256
         assert name.endswith(".whl")
         assert "immutable" in response.headers["cache-control"]
-    rust = [b for b in config["builds"] if b["variant"].startswith("rust")]
+    rust = [b for b in config["builds"] if b["variant"] in ("rust-debug", "rust-release")]
     assert all(b["wheel"].endswith("-cp314-cp314-pyemscripten_2026_0_wasm32.whl") for b in rust)
 
 
-def test_the_javascript_build_is_served_as_modules(client):
+def test_the_builds_javascript_runs_are_served_as_modules(client):
     config = client.get("/api/builds").json()
-    (javascript,) = [b for b in config["builds"] if b["variant"] == "javascript"]
-    assert javascript["wheel"] is None
-    for name in ("worker.mjs", "fib.mjs", "measure.mjs"):
+    workers = {b["variant"]: b["worker"] for b in config["builds"] if b["wheel"] is None}
+    assert workers == {
+        "rust-wasm": "/fib-javascript/worker.mjs?variant=rust-wasm",
+        "javascript": "/fib-javascript/worker.mjs?variant=javascript",
+    }
+    for name in ("worker.mjs", "variants.mjs", "fib.mjs", "fib_wasm.mjs", "measure.mjs"):
         response = client.get(f"/fib-javascript/{name}")
         assert response.status_code == 200, name
         assert response.headers["content-type"].startswith("text/javascript")
-    assert client.get(javascript["worker"]).status_code == 200
-    # Only those three: the folder's tests and runner are not the site's.
+    # Compiled by streaming in the worker: only with its own type.
+    wasm = client.get("/fib-javascript/fib_wasm.wasm")
+    assert wasm.headers["content-type"] == "application/wasm"
+    assert wasm.content.startswith(b"\0asm")
+    assert all(client.get(worker).status_code == 200 for worker in workers.values())
+    # Only those: the folder's tests and runner are not the site's.
     assert client.get("/fib-javascript/node_runner.mjs").status_code == 404
     assert client.get("/fib-javascript/..%2fMakefile").status_code == 404
 
@@ -153,7 +161,7 @@ def test_native_api_validates(client, query, word):
 def test_native_api_measures_every_build_with_the_cli_runner(client):
     result = client.get("/api/native?n=300&algorithm=iterative&repeats=2").json()
     rows = {row["variant"]: row for row in result["rows"]}
-    assert set(rows) == {"python", "rust-debug", "rust-release", "javascript"}
+    assert set(rows) == {"python", "rust-debug", "rust-release", "rust-wasm", "javascript"}
     assert len({row["digest"] for row in rows.values()}) == 1
     assert rows["python"]["speedup_vs_python"] == pytest.approx(1.0)
     assert rows["rust-release"]["build"]["profile"] == "release"

@@ -61,7 +61,7 @@ def open_ready(page, query: str = "") -> None:
     assert state == "ready", f"{page.inner_text('#status')} | console: {page.messages[-5:]}"
 
 
-VARIANTS = ("python", "rust-release", "rust-debug", "javascript")
+VARIANTS = ("python", "rust-release", "rust-debug", "rust-wasm", "javascript")
 
 
 def result_rows(page) -> list:
@@ -98,7 +98,7 @@ def test_run_every_build_and_algorithm(page):
     assert all(float(r.get_attribute("data-iqr-ms")) >= 0 for r in rows)
     assert page.get_attribute("#agreement", "data-agree") == "true"
     # F(1000) = 434665576869...166849228875, independently known
-    assert page.locator("#results").inner_text().count("434665576869…166849228875") == 16
+    assert page.locator("#results").inner_text().count("434665576869…166849228875") == 20
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "page.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "the table overflows"
