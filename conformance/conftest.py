@@ -30,8 +30,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if sys.platform == "emscripten":
-        skip = pytest.mark.skip(reason="Pyodide has no threads")
+    if sys.platform in ("emscripten", "wasi"):
+        skip = pytest.mark.skip(reason="no threads in Pyodide or in CPython for WASI")
         for item in items:
             if "needs_threads" in item.keywords:
                 item.add_marker(skip)

@@ -103,19 +103,37 @@ function call(name, ...args) {
   }
 }
 
+/** The last call's output, where the module's output location says it is. */
 function output() {
-  return current.bytes(call("fib_output"), call("fib_output_length"));
+  const location = new DataView(current.state.memory.buffer, call("fib_output_location"), 8);
+  return current.bytes(location.getUint32(0, true), location.getUint32(4, true));
 }
 
-/** `fib` or `fib_check` on (n, algorithm, ...more): the status, a value error thrown. */
-function callWith(name, n, algorithm, ...more) {
+// fib-wasm's arguments (fib-wasm/src/lib.rs, `Arguments`): n's magnitude within 64 bits,
+// its bit length, negative, hex, reports, a reserved byte; then the algorithm's name.
+const ARGUMENTS_HEADER = 20;
+const HEX = 1; // the output's form: hexadecimal digits, which BigInt() parses in linear time
+// Which progress reports the module sends: none without a callback (nothing to check:
+// a page's Cancel ends the whole worker), every one with.
+const REPORTS_NEVER = 0;
+const REPORTS_ALL = 2;
+
+/** `fib` or `fib_check` on (n, algorithm): the status, with a value error thrown. */
+function callWith(name, n, algorithm, reports = REPORTS_NEVER) {
   const big = BigInt(n);
   const magnitude = big < 0n ? -big : big;
-  const bits = BigInt(bitLength(magnitude));
-  // Within 64 bits the module takes n's magnitude (an i64: the same bits); beyond, its size.
+  const bits = bitLength(magnitude);
   const encoded = new TextEncoder().encode(algorithm);
-  current.bytes(call("fib_input", encoded.length), encoded.length).set(encoded);
-  const status = call(name, bits <= 64n ? magnitude : 0n, big < 0n ? 1 : 0, bits, encoded.length, ...more);
+  const length = ARGUMENTS_HEADER + encoded.length;
+  const block = new DataView(current.state.memory.buffer, call("fib_input", length), length);
+  block.setBigUint64(0, bits <= 64 ? magnitude : 0n, true);
+  block.setBigUint64(8, BigInt(bits), true);
+  block.setUint8(16, big < 0n ? 1 : 0);
+  block.setUint8(17, HEX);
+  block.setUint8(18, reports);
+  block.setUint8(19, 0);
+  new Uint8Array(block.buffer, block.byteOffset + ARGUMENTS_HEADER, encoded.length).set(encoded);
+  const status = call(name, length);
   if (status === VALUE_ERROR) throw new RangeError(new TextDecoder().decode(output()));
   return status;
 }
@@ -139,7 +157,7 @@ export function fib(n, algorithm = "iterative", { progress = null } = {}) {
   state.interruption = null;
   let status;
   try {
-    status = callWith("fib", n, algorithm, 1); // hex = 1: F(n) as text BigInt() parses
+    status = callWith("fib", n, algorithm, progress ? REPORTS_ALL : REPORTS_NEVER);
   } finally {
     state.callback = null;
   }

@@ -2,6 +2,7 @@
 
     python3 scripts/contract.py wheel-variants    ->  python rust-debug rust-release rust-wasmtime
     python3 scripts/contract.py pyodide-variants  ->  python rust-debug rust-release
+    python3 scripts/contract.py wasi-variants     ->  python
     python3 scripts/contract.py variants          ->  python,rust-debug,...,javascript
 
 Standard library only: the Makefile runs it with the system's python3, before any venv.
@@ -12,15 +13,22 @@ import sys
 from pathlib import Path
 
 CONTRACT = json.loads((Path(__file__).resolve().parents[1] / "contract.json").read_text())
+
+
+def wheels_running_in(runtime):
+    return " ".join(
+        v["name"]
+        for v in CONTRACT["variants"]
+        if v["build"] == "wheel" and runtime in v["runtimes"]
+    )
+
+
 VIEWS = {
     "wheel-variants": lambda: " ".join(
         v["name"] for v in CONTRACT["variants"] if v["build"] == "wheel"
     ),
-    "pyodide-variants": lambda: " ".join(
-        v["name"]
-        for v in CONTRACT["variants"]
-        if v["build"] == "wheel" and "pyodide" in v["runtimes"]
-    ),
+    "pyodide-variants": lambda: wheels_running_in("pyodide"),
+    "wasi-variants": lambda: wheels_running_in("wasi"),
     "variants": lambda: ",".join(v["name"] for v in CONTRACT["variants"]),
 }
 

@@ -193,16 +193,28 @@ def find_package(package: str) -> Wheel:
     raise BuildError(f"no wheel of {package} in {MANIFEST}: run `make wheels`")
 
 
+def test_wheels() -> list[Wheel]:
+    """pytest and its dependencies, pure wheels: for the tests in Pyodide and in WASI."""
+    return [wheel for wheel in load_manifest() if wheel.file.startswith("pyodide-test/")]
+
+
 def isolated_site(wheel: Wheel) -> Path:
     """A folder where exactly this wheel is installed; reinstalled when the wheel changes."""
-    site = SITES_DIR / f"{wheel.variant or wheel.module}-{wheel.platform}"
+    return installed_site(f"{wheel.variant or wheel.module}-{wheel.platform}", [wheel])
+
+
+def installed_site(name: str, wheels: list[Wheel]) -> Path:
+    """``build/sites/<name>``, where exactly ``wheels`` are installed (no dependencies);
+    reinstalled when one of them changes."""
+    site = SITES_DIR / name
     stamp = site / ".installed-sha256"
-    if not stamp.exists() or stamp.read_text() != wheel.sha256:
+    expected = " ".join(wheel.sha256 for wheel in wheels)
+    if not stamp.exists() or stamp.read_text() != expected:
         shutil.rmtree(site, ignore_errors=True)
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
         command += ["--no-index", "--disable-pip-version-check", "--target", str(site)]
-        subprocess.run([*command, str(wheel.path)], check=True)
-        stamp.write_text(wheel.sha256)
+        subprocess.run([*command, *(str(wheel.path) for wheel in wheels)], check=True)
+        stamp.write_text(expected)
     return site
 
 

@@ -44,6 +44,7 @@ class Runtime(str, Enum):
     native = "native"
     pyodide = "pyodide"
     chromium = "chromium"
+    wasi = "wasi"
 
 
 def _split(values: list[str]) -> list[str]:
@@ -131,7 +132,8 @@ def benchmark(
             "--runtime",
             "-r",
             help="native, pyodide (Pyodide under Node.js), chromium (the web page's own "
-            "workers in Debian's headless Chromium).",
+            "workers in Debian's headless Chromium), wasi (CPython for WASI under wasmtime: "
+            "python only).",
         ),
     ] = ["native"],  # noqa: B006
     repeats: Annotated[int, typer.Option(min=1, max=1000, help="Timed calls per case.")] = 5,

@@ -23,10 +23,10 @@ def _ratio(value: Optional[float]) -> str:
 
 
 def _phases(startup: dict[str, Any]) -> str:
-    """What a native build's start-up spent compiling (wasmtime); Pyodide's and the page's
-    many phases are in the JSON only."""
+    """What a start-up spent compiling WebAssembly under wasmtime (rust-wasmtime, the wasi
+    runtime); Pyodide's and the page's many phases are in the JSON only."""
     phases = startup.get("phases") or {}
-    if not phases or startup["runtime_kind"] != "native":
+    if not phases or startup["runtime_kind"] in ("pyodide", "chromium"):
         return ""
     return " (" + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()) + ")"
 

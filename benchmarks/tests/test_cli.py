@@ -116,11 +116,12 @@ def test_table_is_printed(document):
         (["--algorithm", "matrix"], "'matrix' is not one of iterative, doubling"),
         (["--repeats", "0"], "--repeats"),
         (["--warmup", "soon"], "neither 'auto' nor a count"),
-        (["--runtime", "firefox"], "'firefox' is not one of native, pyodide, chromium"),
+        (["--runtime", "firefox"], "'firefox' is not one of native, pyodide, chromium, wasi"),
         (["--n", ""], "nothing to measure"),
         (["--algorithm", ""], "nothing to measure"),
         (["--variant", "gmp", "--algorithm", "iterative"], "nothing to measure"),
         (["--variant", "rust-core", "--runtime", "pyodide"], "nothing to measure"),
+        (["--variant", "rust-release,rust-wasmtime", "--runtime", "wasi"], "nothing to measure"),
         (["--json", "/nonexistent-dir/out.json"], "no folder /nonexistent-dir"),
         (["--plot", "/tmp"], "is a folder"),
     ],
@@ -209,6 +210,29 @@ def test_the_page_workers_are_a_runtime_of_the_cli(tmp_path):
     assert all(len(r["times_ns"]) == 3 and r["warmup"] >= 1 for r in chromium)
     assert all(r["timer_resolution_ns"] > 0 for r in chromium)
     assert {s["runtime_kind"] for s in doc["startups"]} == {"native", "chromium"}
+
+
+def test_python_in_wasi_is_a_runtime_of_the_cli(tmp_path):
+    """--runtime wasi: CPython for WASI under wasmtime runs measure.py next to fib-python;
+    the other builds (native extensions, wasmtime itself) have no row there."""
+    ns = (1_000, 20_000)
+    doc = benchmark_document(
+        tmp_path, "--n", ",".join(map(str, ns)), "--algorithm", "doubling,iterative",
+        "--variant", "python,rust-release", "--runtime", "native,wasi", "--repeats", "2",
+    )  # fmt: skip
+    rows = doc["rows"]
+    wasi = [r for r in rows if r["runtime_kind"] == "wasi"]
+    assert {(r["variant"], r["algorithm"], r["n"]) for r in wasi} == {
+        ("python", a, n) for a in ("doubling", "iterative") for n in ns
+    }
+    assert all(r["runtime"] == "CPython 3.11.3 (WASI)" for r in wasi)
+    assert all(r["slowdown_vs_native"] > 0 for r in wasi)
+    for n in ns:  # the same F(n) in CPython for WASI as natively
+        assert len({r["digest"] for r in rows if r["n"] == n}) == 1
+    (startup,) = (s for s in doc["startups"] if s["runtime_kind"] == "wasi")
+    ((phase, seconds),) = startup["phases"].items()
+    assert phase in ("module compiled", "compiled module loaded")
+    assert 0 < seconds < startup["seconds"]
 
 
 def test_page_readiness_is_measured_first_visit_and_returning():

@@ -23,6 +23,7 @@ import json
 import operator
 import os
 import signal
+import struct
 import tempfile
 import threading
 import time
@@ -99,18 +100,14 @@ class _Instance:
         linker.define_func("fib", "progress", wasmtime.FuncType([i64, i64], [i32]), self._progress)
         exports = linker.instantiate(self.store, _MODULE).exports(self.store)
         self.memory = exports["memory"]
-        self.functions = {
-            name: exports[name]
-            for name in (
-                "fib",
-                "fib_check",
-                "fib_input",
-                "fib_output",
-                "fib_output_length",
-                "fib_build_info",
-                "fib_test_panic",
-            )
-        }
+        names = ("fib", "fib_check", "fib_input", "fib_build_info", "fib_test_panic")
+        self.functions = {name: exports[name] for name in names}
+        # Every call into the module, and every argument, costs microseconds in wasmtime-py
+        # (checked and converted in Python): a call's arguments go through memory, into a
+        # buffer kept, and so does the output's place (fib-wasm/src/lib.rs).
+        self.output_location = exports["fib_output_location"](self.store)
+        self.input_capacity = 256
+        self.input = exports["fib_input"](self.store, self.input_capacity)
 
     def _progress(self, done: int, total: int) -> int:
         """The module's progress import: non-zero stops the computation. The callback's
@@ -134,15 +131,17 @@ class _Instance:
             _local.instance = None
             raise RuntimeError(f"fib-wasm stopped with a trap: {trap}") from None
 
-    def output(self) -> bytes:
-        start = self.call("fib_output")
-        return bytes(self.memory.read(self.store, start, start + self.call("fib_output_length")))
+    def output(self) -> bytearray:
+        location = self.memory.read(self.store, self.output_location, self.output_location + 8)
+        start, length = struct.unpack("<II", location)
+        return self.memory.read(self.store, start, start + length)
 
-    def set_algorithm(self, name: str) -> int:
-        encoded = name.encode("utf-8", "surrogatepass")
-        start = self.call("fib_input", len(encoded))
-        self.memory.write(self.store, encoded, start)
-        return len(encoded)
+    def write_arguments(self, block: bytes) -> int:
+        if len(block) > self.input_capacity:
+            self.input_capacity = len(block)
+            self.input = self.call("fib_input", self.input_capacity)
+        self.memory.write(self.store, block, self.input)
+        return len(block)
 
 
 _local = threading.local()
@@ -185,16 +184,23 @@ def _instance() -> _Instance:
     return instance
 
 
-def _call(name: str, n: int, algorithm: str, *more: int) -> int:
-    """``fib`` or ``fib_check`` on (n, algorithm, *more): its status, a ValueError raised."""
+# fib-wasm's arguments (fib-wasm/src/lib.rs, `Arguments`): n's magnitude within 64 bits,
+# its bit length, negative, hex, reports, a reserved byte; then the algorithm's name.
+_ARGUMENTS = struct.Struct("<QQBBBx")
+_LITTLE_ENDIAN_BYTES = 0  # the output's form: int.from_bytes reads them in linear time
+# Which progress reports the module sends: every one for a callback; without one, only
+# those after about a millisecond of work, where Ctrl-C is checked (each is a Python call).
+_REPORTS_AFTER_WARM_UP, _REPORTS_ALL = 1, 2
+
+
+def _call(name: str, n: int, algorithm: str, reports: int = _REPORTS_AFTER_WARM_UP) -> int:
+    """``fib`` or ``fib_check`` on (n, algorithm): its status, with a ValueError raised."""
     instance = _instance()
     bits = n.bit_length()
-    # n as the module takes it: its sign, its size and, within 64 bits, its magnitude
-    # (an i64 to wasmtime: the same 64 bits, read signed).
     magnitude = abs(n) if bits <= 64 else 0
-    as_i64 = magnitude - (1 << 64) if magnitude >= 1 << 63 else magnitude
-    length = instance.set_algorithm(algorithm)
-    status = instance.call(name, as_i64, int(n < 0), bits, length, *more)
+    header = _ARGUMENTS.pack(magnitude, bits, n < 0, _LITTLE_ENDIAN_BYTES, reports)
+    length = instance.write_arguments(header + algorithm.encode("utf-8", "surrogatepass"))
+    status = instance.call(name, length)
     if status == _VALUE_ERROR:
         raise ValueError(instance.output().decode())
     return status
@@ -220,8 +226,8 @@ def fib(n: int, algorithm: str = "iterative", *, progress: Progress = None) -> i
     instance.callback, instance.interruption = progress, None
     try:
         with _sigint_deferred(instance):
-            # hex=0: F(n) as little-endian bytes, which int.from_bytes reads in linear time.
-            status = _call("fib", n, algorithm, 0)
+            reports = _REPORTS_AFTER_WARM_UP if progress is None else _REPORTS_ALL
+            status = _call("fib", n, algorithm, reports)
     finally:
         instance.callback = None
     if status == _CANCELLED:
