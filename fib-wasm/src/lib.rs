@@ -38,7 +38,7 @@ mod built_info {
     include!(concat!(env!("OUT_DIR"), "/built.rs"));
 }
 
-/// `fib` computed F(n): the output is its little-endian bytes (none for 0).
+/// `fib` computed F(n): the output is F(n), in the form the arguments asked for.
 pub const OK: u32 = 0;
 /// Bad input (an `n` out of range, an unknown algorithm): the output is the message.
 pub const VALUE_ERROR: u32 = 1;
@@ -309,6 +309,38 @@ pub extern "C" fn fib_test_panic() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Calls `fib` as a host does: the arguments block in the input buffer.
+    fn call(magnitude: u64, negative: bool, hex: bool, name: &str) -> (u32, Vec<u8>) {
+        let mut block = magnitude.to_le_bytes().to_vec();
+        block.extend(u64::from(64 - magnitude.leading_zeros()).to_le_bytes());
+        block.extend([u8::from(negative), u8::from(hex), Reports::Never as u8, 0]);
+        block.extend(name.as_bytes());
+        fib_input(block.len() as u32);
+        INPUT.with_borrow_mut(|input| input[..block.len()].copy_from_slice(&block));
+        let status = fib(block.len() as u32);
+        (status, OUTPUT.with_borrow(Clone::clone))
+    }
+
+    #[test]
+    fn a_call_reads_its_arguments_from_the_input_block() {
+        assert_eq!(
+            call(10, false, true, "doubling"),
+            (OK, b"00000037".to_vec())
+        ); // 55
+        assert_eq!(call(300, false, false, "iterative").1.len(), 26); // F(300): 208 bits
+        let (status, message) = call(5, true, false, "doubling");
+        assert_eq!(status, VALUE_ERROR);
+        assert_eq!(message, b"n must be non-negative, got -5");
+        let (status, message) = call(5, false, false, "fast");
+        assert_eq!(status, VALUE_ERROR);
+        assert!(message.starts_with(b"unknown algorithm 'fast'"));
+        assert_eq!(fib(3), VALUE_ERROR); // shorter than the header: the host's mistake
+        assert_eq!(
+            OUTPUT.with_borrow(Clone::clone),
+            b"fib-wasm: 3 bytes are not a call's arguments"
+        );
+    }
 
     #[test]
     fn reports_after_warm_up_skip_only_the_small_steps() {
