@@ -8,11 +8,12 @@ Version 1::
       "host": {"machine": "x86_64", "system": "Linux", "cpus": 2, "python": "CPython 3.11.7"},
       "settings": {"ns": [...], "algorithms": [...], "variants": [...], "runtimes": [...],
                    "repeats": 5, "warmup": 1, "rounds": 1},
-      "startups": [{"variant", "runtime_kind", "runtime", "build", "seconds"}],  # first round's
+      "startups": [{"variant", "runtime_kind", "runtime", "build", "seconds",
+                    "phases"}],  # first round's; phases: what a runtime timed itself
       "rows": [{
-        "variant": "rust-release",          # python | rust-debug | rust-release
-        "runtime_kind": "native",           # native | pyodide
-        "runtime": "CPython 3.11.7",        # or "Pyodide 314.0.7 (CPython 3.14.2)"
+        "variant": "rust-release",          # a variant of contract.json, or gmp | rust-core
+        "runtime_kind": "native",           # native | pyodide | chromium | wasi
+        "runtime": "CPython 3.11.7",        # or "Pyodide 314.0.7 (CPython 3.14.2)", ...
         "build": {...},                     # the module's build_info(): profile, rustc, ...
         "algorithm": "iterative", "n": 100000, "repeats": 5, "warmup": 1,
         "times_ns": [...],                  # every timed call of every round, warm-up excluded
