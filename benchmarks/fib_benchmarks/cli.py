@@ -19,7 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from . import builds, measure, report, runners, schema
+from . import builds, export, measure, report, runners, schema
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 DEFAULT_NS = [1_000, 10_000, 100_000]
@@ -157,7 +157,18 @@ def benchmark(
     ] = 1,
     json_path: Annotated[
         Optional[Path],
-        typer.Option("--json", help="Write the results (schema: fib_benchmarks.schema)."),
+        typer.Option(
+            "--json",
+            help="Write the results: every sample, the builds, the host, the commit "
+            "(schema: fib_benchmarks/benchmark.schema.json).",
+        ),
+    ] = None,
+    csv_path: Annotated[
+        Optional[Path], typer.Option("--csv", help="Write the results as CSV, a line each.")
+    ] = None,
+    markdown_path: Annotated[
+        Optional[Path],
+        typer.Option("--markdown", help="Write the results as a Markdown table."),
     ] = None,
     plot_path: Annotated[
         Optional[Path], typer.Option("--plot", help="Write a PNG chart of time against n.")
@@ -180,7 +191,9 @@ def benchmark(
         "warmup": _parse_warmup(warmup),
         "rounds": rounds,
     }
-    for path, option in ((json_path, "--json"), (plot_path, "--plot")):
+    outputs = {"--json": json_path, "--csv": csv_path, "--markdown": markdown_path,
+               "--plot": plot_path}  # fmt: skip
+    for option, path in outputs.items():
         _check_writable(path, option)
     if not settings["ns"] or not _runs(settings):
         raise typer.BadParameter(
@@ -199,9 +212,16 @@ def benchmark(
 
     schema.add_ratios(rows)
     console.print(report.table(rows, startups))
-    if json_path:
-        json_path.write_text(json.dumps(schema.document(settings, startups, rows), indent=1) + "\n")
-        console.print(f"wrote {json_path}")
+    made = schema.document(settings, startups, rows)
+    written = (
+        (json_path, lambda: json.dumps(made, indent=1) + "\n"),
+        (csv_path, lambda: export.csv_text(made)),
+        (markdown_path, lambda: export.markdown_text(made)),
+    )
+    for path, text in written:
+        if path:
+            path.write_text(text())
+            console.print(f"wrote {path}")
     if plot_path:
         report.plot(rows, plot_path)
         console.print(f"wrote {plot_path}")

@@ -1,31 +1,6 @@
-"""The benchmark's JSON document: what ``--json`` writes and the web page downloads.
-
-Version 1::
-
-    {
-      "schema": "py-rust-fib/benchmark", "version": 1,
-      "created": "2026-11-22T02:10:00+00:00",
-      "host": {"machine": "x86_64", "system": "Linux", "cpus": 2, "python": "CPython 3.11.7"},
-      "settings": {"ns": [...], "algorithms": [...], "variants": [...], "runtimes": [...],
-                   "repeats": 5, "warmup": 1, "rounds": 1},
-      "startups": [{"variant", "runtime_kind", "runtime", "build", "seconds",
-                    "phases"}],  # first round's; phases: what a runtime timed itself
-      "rows": [{
-        "variant": "rust-release",          # a variant of contract.json, or gmp | rust-core
-        "runtime_kind": "native",           # native | pyodide | chromium | wasi
-        "runtime": "CPython 3.11.7",        # or "Pyodide 314.0.7 (CPython 3.14.2)", ...
-        "build": {...},                     # the module's build_info(): profile, rustc, ...
-        "algorithm": "iterative", "n": 100000, "repeats": 5, "warmup": 1,
-        "times_ns": [...],                  # every timed call of every round, warm-up excluded
-        "median_ms": 29.1, "min_ms": 28.7, "max_ms": 30.2,
-        "speedup_vs_python": 3.4,           # python's median / this median, same runtime, same run
-        "slowdown_vs_native": null,         # this median / the native median of the same variant
-        "debug_vs_release": null,           # rust-debug rows: this median / rust-release's
-        "vs_gmp": null,                     # this median / the native GMP reference's, if run
-        "digits": 20899, "leading": "259740693472", "trailing": "374653428746",
-        "digest": "sha256:..."              # of F(n)'s little-endian bytes
-      }]
-    }
+"""The benchmark's JSON document, as the CLI makes it: ``document.Document`` defines it
+(and ``benchmark.schema.json``, generated from it, publishes it); this module fills it in,
+computes the ratios between the rows of one run, and finds builds that disagree.
 
 Ratios are only ever computed between rows of one run, never across runs.
 """
@@ -35,12 +10,37 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import subprocess
+from pathlib import Path
 from typing import Any, Optional
 
-SCHEMA = "py-rust-fib/benchmark"
-VERSION = 1
+from . import builds
+from .document import SCHEMA, VERSION, Document
 
 Row = dict[str, Any]
+
+
+def code(folder: Path = builds.REPO_ROOT) -> dict[str, Any]:
+    """The commit of the checkout that measured, and whether it had local changes; nulls
+    outside a git checkout (an installed package)."""
+    try:
+        run = {"cwd": folder, "capture_output": True, "text": True, "timeout": 10, "check": True}
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], **run).stdout.strip()
+        changes = subprocess.run(["git", "status", "--porcelain"], **run).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": bool(changes)}
+
+
+def cpu_model() -> Optional[str]:
+    """The CPU's name as Linux reports it (/proc/cpuinfo), or the platform's guess."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
 
 
 def host() -> dict[str, Any]:
@@ -48,20 +48,40 @@ def host() -> dict[str, Any]:
         "machine": platform.machine(),
         "system": platform.system(),
         "cpus": os.cpu_count(),
+        "cpu_model": cpu_model(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
     }
 
 
+def versions(rows: list[Row]) -> dict[str, list[str]]:
+    """What a later comparison needs to know ran: every runtime (CPython, Pyodide, Node.js,
+    a browser), and every rustc and wasmtime a build names."""
+    found: dict[str, set[str]] = {"runtimes": set(), "rustc": set(), "wasmtime": set()}
+    for row in rows:
+        found["runtimes"].add(row["runtime"])
+        build = row.get("build") or {}
+        if build.get("rustc"):
+            found["rustc"].add(build["rustc"])
+        if (build.get("dependencies") or {}).get("wasmtime"):
+            found["wasmtime"].add(build["dependencies"]["wasmtime"])
+    return {name: sorted(values) for name, values in found.items()}
+
+
 def document(settings: dict[str, Any], startups: list[Row], rows: list[Row]) -> dict[str, Any]:
-    return {
+    """The run as a document of the schema, checked against it before anyone reads it."""
+    made = {
         "schema": SCHEMA,
         "version": VERSION,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "code": code(),
         "host": host(),
-        "settings": settings,
+        "versions": versions(rows),
+        "settings": {"source": "cli", **settings},
         "startups": startups,
         "rows": rows,
     }
+    Document.model_validate(made)
+    return made
 
 
 def _ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional[float]:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from fib_benchmarks import export
+from fib_benchmarks.document import Document
 
 # The default builds, with the profile each must report.
 PROFILES = {"python": None, "rust-debug": "debug", "rust-release": "release",
@@ -41,15 +43,21 @@ def document(tmp_path_factory):
         "--n", "10,200", "--algorithm", "iterative", "--algorithm", "doubling",
         "--repeats", "3", "--warmup", "1",
         "--json", str(out / "result.json"), "--plot", str(out / "plot.png"),
+        "--csv", str(out / "result.csv"), "--markdown", str(out / "result.md"),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert (out / "plot.png").read_bytes().startswith(b"\x89PNG")
-    return json.loads((out / "result.json").read_text()), result.stdout
+    doc = json.loads((out / "result.json").read_text())
+    # The other forms: the same rows, by the same code as the page's downloads.
+    assert (out / "result.csv").read_text() == export.csv_text(doc)
+    assert (out / "result.md").read_text() == export.markdown_text(doc)
+    return doc, result.stdout
 
 
 def test_every_build_and_case_has_a_row(document):
     doc, _ = document
-    assert (doc["schema"], doc["version"]) == ("py-rust-fib/benchmark", 1)
+    assert (doc["schema"], doc["version"]) == ("py-rust-fib/benchmark", 2)
+    Document.model_validate(doc)  # the published schema's models
     cases = {(r["variant"], r["algorithm"], r["n"]) for r in doc["rows"]}
     assert cases == {
         (v, a, n) for v in VARIANTS for a in ("iterative", "doubling") for n in (10, 200)

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fib_benchmarks import builds, runners
+from fib_benchmarks import builds, export, runners, schema
+from fib_benchmarks.document import Document
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -33,6 +35,9 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 JAVASCRIPT_FILES = ("worker.mjs", "variants.mjs", "fib.mjs", "fib_wasm.mjs", "measure.mjs",
                     "contract.json", "fib_wasm.wasm")  # fmt: skip
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
+# The largest result document /api/export takes: a run of the page, with every sample, is
+# tens of kilobytes; the CLI's largest runs a few megabytes.
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 # The algorithms' names as a type, so that the API's schema lists them (contract.json).
 AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
 
@@ -104,6 +109,7 @@ def wheel_url(wheel: builds.Wheel) -> str:
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or from_environment()
     native = NativeTimings()
+    code = schema.code()  # the commit serving the page: its documents record it
     app = FastAPI(
         title="py-rust-fib",
         version=__version__,
@@ -210,6 +216,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                                "module": None, "profile": None, "wheel": None})  # fmt: skip
         return {
             "max_n": MAX_N,
+            "code": code,
             "algorithms": list(builds.ALGORITHMS),
             "pyodide": f"/pyodide/{settings.pyodide_version}/",
             "pyodide_snapshot": (
@@ -286,6 +293,35 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             return JSONResponse({"detail": "cancelled"}, status_code=409)
         except (builds.BuildError, runners.RunnerError) as error:  # one line, for the page
             return JSONResponse({"detail": f"native run failed: {error}"}, status_code=500)
+
+    @app.post("/api/export")
+    async def export_document(
+        request: Request, format: Annotated[str, Query(pattern="^(csv|markdown)$")]
+    ) -> Response:
+        """A result document (the page's download, the CLI's ``--json``) as CSV or Markdown:
+        the CLI's own code. The document is checked against the schema first (422 with the
+        first problems), and refused beyond MAX_DOCUMENT_BYTES (413)."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+            return JSONResponse({"detail": "document too large"}, status_code=413)
+        body = bytearray()
+        async for chunk in request.stream():  # a lying or absent Content-Length too
+            body += chunk
+            if len(body) > MAX_DOCUMENT_BYTES:
+                return JSONResponse({"detail": "document too large"}, status_code=413)
+        try:
+            document = Document.model_validate_json(bytes(body))
+        except ValidationError as error:
+            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5]]
+            return JSONResponse({"detail": "not a benchmark document", "problems": problems},
+                                status_code=422)  # fmt: skip
+        render, media_type, extension = export.FORMATS[format]
+        name = f"py-rust-fib-{document.created.strftime('%Y-%m-%dT%H-%M-%S')}.{extension}"
+        return Response(
+            render(document.model_dump(mode="json", by_alias=True)),
+            media_type=f"{media_type}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @app.post("/api/native/cancel")
     def cancel_native(

@@ -15,6 +15,7 @@ const READY_TIMEOUT_MS = 1000 * Number(PARAMS.get("ready_timeout_s") ?? 120);
 // algorithm in Pyodide's Python takes minutes. This only catches a worker that died.
 const SILENCE_TIMEOUT_MS = 1000 * Number(PARAMS.get("silence_timeout_s") ?? 1800);
 const FETCH_TIMEOUT_MS = 15_000;
+const EXPORT_TIMEOUT_MS = 30_000;
 const NATIVE_TIMEOUT_MS = 1_800_000;
 const MAX_REPEATS = 50;
 
@@ -474,6 +475,9 @@ function addRatios(rows) {
     // A call quicker than the clock's tick measures 0: no ratio rather than an infinite one.
     row.speedup_vs_python = python && row.median_ms ? python / row.median_ms : null;
     row.slowdown_vs_native = row.runtime_kind !== "native" && native ? row.median_ms / native : null;
+    const release = median.get(`rust-release|${row.runtime_kind}|${row.algorithm}|${row.n}`);
+    row.debug_vs_release = row.variant === "rust-debug" && release ? row.median_ms / release : null;
+    row.vs_gmp = null; // GMP is a reference of the CLI only
   }
 }
 
@@ -567,7 +571,7 @@ function render(rows, notes) {
     : `The builds DISAGREE on F(n): compare the digests. ${notes.join(" ")}`;
   drawChart(rows);
   lastDocument = rows.length ? resultDocument(rows) : null;
-  $("#download").disabled = !lastDocument;
+  for (const id of ["#download", "#download-csv", "#download-markdown"]) $(id).disabled = !lastDocument;
 }
 
 function drawChart(rows) {
@@ -598,19 +602,40 @@ function drawChart(rows) {
   });
 }
 
+/** The run as the CLI's document (fib_benchmarks/document.py, benchmark.schema.json). */
 function resultDocument(rows) {
-  // The CLI's JSON schema (fib_benchmarks/schema.py), version 1, from a browser.
+  const distinct = (pick) => [...new Set(rows.map(pick))];
+  // A browser's own runtime string names it ("Chrome 156.0.8078.73"); Pyodide's does not.
+  const browser = rows.find((row) => row.runtime_kind === "browser" && !row.runtime.startsWith("Pyodide"))?.runtime ?? null;
+  const builds = rows.map((row) => row.build ?? {});
   return {
     schema: "py-rust-fib/benchmark",
-    version: 1,
+    version: 2,
     created: new Date().toISOString(),
+    code: config.code,
     host: {
       user_agent: navigator.userAgent,
+      browser,
       cpus: navigator.hardwareConcurrency,
       cross_origin_isolated: self.crossOriginIsolated,
       ready_after_s: readySeconds,
     },
-    settings: { source: "web page", url: location.href },
+    versions: {
+      runtimes: distinct((row) => row.runtime).sort(),
+      rustc: [...new Set(builds.map((build) => build.rustc).filter(Boolean))].sort(),
+      wasmtime: [...new Set(builds.map((build) => build.dependencies?.wasmtime).filter(Boolean))].sort(),
+    },
+    settings: {
+      source: "web page",
+      url: location.href,
+      ns: distinct((row) => row.n),
+      algorithms: distinct((row) => row.algorithm),
+      variants: distinct((row) => row.variant),
+      runtimes: distinct((row) => row.runtime_kind),
+      repeats: Math.max(...rows.map((row) => row.repeats)),
+      warmup: "auto",
+      rounds: 1,
+    },
     startups: [...workers.values()].map(({ ready }) => ({
       variant: ready.variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build,
       seconds: Object.values(ready.startup).filter((value) => typeof value === "number").reduce((a, b) => a + b, 0),
@@ -621,12 +646,31 @@ function resultDocument(rows) {
   };
 }
 
-function download() {
-  const blob = new Blob([JSON.stringify(lastDocument, null, 1)], { type: "application/json" });
-  const stamp = new Date().toISOString().replaceAll(":", "-").slice(0, 19);
-  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: `py-rust-fib-${stamp}.json` });
+function save(blob, extension) {
+  const stamp = lastDocument.created.replaceAll(":", "-").slice(0, 19);
+  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: `py-rust-fib-${stamp}.${extension}` });
   link.click();
   URL.revokeObjectURL(link.href);
+}
+
+function download() {
+  save(new Blob([JSON.stringify(lastDocument, null, 1)], { type: "application/json" }), "json");
+}
+
+/** CSV or Markdown: made by the server from this document, with the CLI's own code. */
+async function exportAs(format, extension) {
+  try {
+    const response = await fetch(`/api/export?format=${format}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(lastDocument),
+      signal: AbortSignal.timeout(EXPORT_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`the server refused the export (${response.status}): ${(await response.text()).slice(0, 300)}`);
+    save(await response.blob(), extension);
+  } catch (error) {
+    setState("error", `Export failed: ${error.message}`);
+  }
 }
 
 // ------------------------------------------------------------------ start
@@ -664,6 +708,8 @@ async function boot() {
   $("#form").addEventListener("submit", run);
   $("#cancel").addEventListener("click", cancel);
   $("#download").addEventListener("click", download);
+  $("#download-csv").addEventListener("click", () => exportAs("csv", "csv"));
+  $("#download-markdown").addEventListener("click", () => exportAs("markdown", "md"));
   for (const element of document.querySelectorAll("#form input, #form select")) {
     element.addEventListener("input", onFormInput);
   }

@@ -7,7 +7,8 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from fib_benchmarks import builds
+from fib_benchmarks import builds, export, schema
+from fib_benchmarks.document import Document
 from fib_webapp.app import create_app
 from fib_webapp.settings import Settings, from_environment
 
@@ -269,3 +270,52 @@ def test_wheels_are_hashed_once_and_checked_when_served(client, tmp_path, monkey
         assert client.get("/api/builds").status_code == 200
         assert client.get(url).status_code == 200
     assert reads == []  # nothing re-read: every wheel was hashed before and is unchanged
+
+
+@pytest.fixture(scope="module")
+def run_document(client):
+    """A real run's document: the server's own native timings, as the CLI writes them."""
+    query = "n=300&algorithm=doubling&repeats=2&variant=python&variant=rust-release"
+    rows = client.get(f"/api/native?{query}").json()["rows"]
+    settings = {"ns": [300], "algorithms": ["doubling"], "variants": ["python", "rust-release"],
+                "runtimes": ["native"], "repeats": 2, "warmup": "auto", "rounds": 1}  # fmt: skip
+    return schema.document(settings, [], rows)
+
+
+FORMATS = [("csv", "text/csv", "csv"), ("markdown", "text/markdown", "md")]
+
+
+@pytest.mark.parametrize("format, media_type, extension", FORMATS)
+def test_a_document_is_exported_by_the_clis_own_code(
+    client, run_document, format, media_type, extension
+):
+    response = client.post(f"/api/export?format={format}", json=run_document)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == f"{media_type}; charset=utf-8"
+    stamp = run_document["created"][:19].replace(":", "-")
+    expected_name = f'attachment; filename="py-rust-fib-{stamp}.{extension}"'
+    assert response.headers["content-disposition"] == expected_name
+    render = export.csv_text if format == "csv" else export.markdown_text
+    checked = Document.model_validate(run_document).model_dump(mode="json", by_alias=True)
+    assert response.text == render(checked)
+    assert "rust-release" in response.text
+
+
+def test_what_is_not_a_document_is_refused_with_reasons(client, run_document):
+    bad = {**run_document, "rows": [{**run_document["rows"][0], "digest": "md5:x"}]}
+    response = client.post("/api/export?format=csv", json=bad)
+    assert response.status_code == 422
+    assert any(problem.startswith("rows.0.digest") for problem in response.json()["problems"])
+    assert client.post("/api/export?format=csv", content=b"{not json").status_code == 422
+    assert client.post("/api/export?format=html", json=run_document).status_code == 422
+
+
+def test_a_document_too_large_is_refused_before_it_is_read(client):
+    huge = b"[" + b"0," * (5 * 1024 * 1024) + b"0]"
+    response = client.post("/api/export?format=csv", content=huge)
+    assert response.status_code == 413
+
+
+def test_the_page_learns_which_commit_serves_it(client):
+    code = client.get("/api/builds").json()["code"]
+    assert len(code["commit"]) == 40 and isinstance(code["dirty"], bool)

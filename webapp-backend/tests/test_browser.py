@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from fib_benchmarks.builds import BUILD_DIR
 from fib_benchmarks.chromium_runner import launch
+from fib_benchmarks.document import Document
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -109,10 +110,26 @@ def test_run_every_build_and_algorithm(page):
     with page.expect_download(timeout=10_000) as download:
         page.click("#download")
     document = json.loads(Path(download.value.path()).read_text())
-    assert document["schema"] == "py-rust-fib/benchmark"
+    assert download.value.suggested_filename.startswith("py-rust-fib-")
+    # The CLI's document, in the published schema, with what a comparison needs.
+    Document.model_validate(document)
+    assert document["settings"]["source"] == "web page"
+    assert document["host"]["browser"].startswith("Chrome ")
+    assert len(document["code"]["commit"]) == 40
+    assert any(runtime.startswith("Pyodide ") for runtime in document["versions"]["runtimes"])
     for row in document["rows"]:
         assert len(row["times_ns"]) == row["repeats"] == 5
         assert len(row["warmup_times_ns"]) == row["warmup"]
+    # CSV and Markdown, made by the server from that document with the CLI's code.
+    with page.expect_download(timeout=10_000) as csv_download:
+        page.click("#download-csv")
+    assert csv_download.value.suggested_filename.endswith(".csv")
+    lines = Path(csv_download.value.path()).read_text().splitlines()
+    assert lines[0].startswith("algorithm,n,variant,runtime_kind,runtime,median_ms")
+    assert len(lines) == 1 + len(document["rows"])
+    with page.expect_download(timeout=10_000) as markdown_download:
+        page.click("#download-markdown")
+    assert Path(markdown_download.value.path()).read_text().startswith("# py-rust-fib benchmark")
 
 
 def test_a_link_fills_the_form_and_runs(page):

@@ -1,0 +1,162 @@
+"""The benchmark's result document, defined once: what ``--json`` writes, what the web page
+downloads, and what a server may accept from either.
+
+pydantic models, from which ``benchmark.schema.json`` (beside this file, in the repository)
+is generated: ``python -m fib_benchmarks.document`` rewrites it, and a test fails when it is
+out of date. Version 2; version 1 (before December 2026) was the CLI's alone, and the page
+wrote a variant of it.
+
+Untrusted documents (``Document.model_validate``) are bounded: every list and string has a
+maximum length, so that validating one costs at most what reading its bytes does.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from . import builds
+
+SCHEMA = "py-rust-fib/benchmark"
+VERSION = 2
+SCHEMA_FILE = Path(__file__).with_name("benchmark.schema.json")
+
+# Bounds for documents that come from elsewhere (a saved run, an upload).
+MAX_ROWS = 2_000
+MAX_CALLS = 10_000  # timed or warm-up calls in one row
+MAX_TEXT = 2_000  # characters in one string
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+# Where a row was measured: the CLI's runtimes, and "browser" for the page's own workers in
+# whatever browser opened it (the CLI's "chromium" is the same page in Debian's Chromium).
+RuntimeKind = Literal["native", "pyodide", "chromium", "wasi", "browser"]
+Ratio = Optional[float]
+
+
+class Strict(BaseModel):
+    """No field that the schema does not name: a typo or a drift is an error, not lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Code(Strict):
+    """Which code measured: the repository's commit, and whether it had local changes."""
+
+    commit: Optional[str] = Field(None, pattern=r"^[0-9a-f]{7,64}$")
+    dirty: Optional[bool] = None
+
+
+class Host(Strict):
+    """The machine (CLI), or the browser (page), that measured."""
+
+    machine: Optional[Text] = None
+    system: Optional[Text] = None
+    cpus: Optional[int] = Field(None, ge=1, le=1_000_000)
+    cpu_model: Optional[Text] = None
+    python: Optional[Text] = None
+    user_agent: Optional[Text] = None
+    browser: Optional[Text] = None  # "Chrome 156.0.8078.73"
+    cross_origin_isolated: Optional[bool] = None
+    ready_after_s: Optional[float] = Field(None, ge=0)
+
+
+class Settings(Strict):
+    """What was asked for."""
+
+    source: Literal["cli", "web page"]
+    ns: list[int] = Field(max_length=MAX_ROWS)
+    algorithms: list[str] = Field(max_length=16)
+    variants: list[str] = Field(max_length=64)
+    runtimes: list[RuntimeKind] = Field(max_length=8)
+    repeats: int = Field(ge=1, le=MAX_CALLS)
+    warmup: Union[int, Literal["auto"]]
+    rounds: int = Field(ge=1, le=1_000)
+    url: Optional[Text] = None  # the page's address, which reproduces the run
+
+
+class Startup(Strict):
+    """How long one build took to become ready in one runtime (first round)."""
+
+    variant: Text
+    runtime_kind: RuntimeKind
+    runtime: Text
+    build: dict[str, Any] = Field(max_length=64)
+    seconds: float = Field(ge=0)
+    # What the runtime timed itself: Pyodide's steps, wasmtime's compile.
+    phases: Optional[dict[str, Union[float, int, None]]] = Field(None, max_length=64)
+    ready_after_s: Optional[float] = Field(None, ge=0)  # page: since the page opened
+
+
+class Row(Strict):
+    """One measurement: one build, one runtime, one algorithm, one n."""
+
+    variant: Text
+    runtime_kind: RuntimeKind
+    runtime: Text
+    build: dict[str, Any] = Field(max_length=64)
+    algorithm: Text
+    n: int = Field(ge=0, le=builds.MAX_N)
+    repeats: int = Field(ge=1, le=MAX_CALLS)
+    warmup: int = Field(ge=0, le=MAX_CALLS)
+    warmup_times_ns: list[int] = Field(max_length=MAX_CALLS)
+    warmup_settled: Optional[bool]
+    times_ns: list[int] = Field(min_length=1, max_length=MAX_CALLS)
+    timer_resolution_ns: Optional[int] = Field(None, ge=0)
+    median_ms: float
+    min_ms: float
+    max_ms: float
+    mean_ms: float
+    stdev_ms: float
+    q1_ms: float
+    q3_ms: float
+    iqr_ms: float
+    outliers: int = Field(ge=0)
+    warnings: list[str] = Field(max_length=32)
+    digits: int = Field(ge=1)
+    leading: str = Field(max_length=32)
+    trailing: str = Field(max_length=32)
+    digest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+    # Ratios between rows of the same run only (schema.add_ratios).
+    speedup_vs_python: Ratio = None
+    slowdown_vs_native: Ratio = None
+    debug_vs_release: Ratio = None
+    vs_gmp: Ratio = None
+
+
+class Document(Strict):
+    """A run: where, with what, what was asked, and every measurement with its samples."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    schema_: Literal["py-rust-fib/benchmark"] = Field(alias="schema")
+    version: Literal[2]
+    created: datetime
+    code: Code
+    host: Host
+    # The versions that later comparisons need, gathered from the rows: each runtime
+    # (CPython, Pyodide, Node.js, a browser), rustc, wasmtime.
+    versions: dict[str, list[str]] = Field(max_length=16)
+    settings: Settings
+    startups: list[Startup] = Field(max_length=MAX_ROWS)
+    rows: list[Row] = Field(max_length=MAX_ROWS)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Document.model_json_schema(by_alias=True)
+    schema["$id"] = f"{SCHEMA}/{VERSION}"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=1, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    SCHEMA_FILE.write_text(json_schema_text())
+    print(f"wrote {SCHEMA_FILE}", file=sys.stderr)

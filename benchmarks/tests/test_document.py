@@ -1,0 +1,101 @@
+"""The result document, defined once (fib_benchmarks.document): its published JSON Schema,
+what it refuses, and its CSV and Markdown forms."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import re
+
+import pytest
+from fib_benchmarks import document, export, measure, schema
+from pydantic import ValidationError
+
+
+def sample_document() -> dict:
+    """A small valid document: F(10) and F(1000) by two builds, described by measure.py."""
+    a, b = 0, 1
+    values = {}
+    for n in range(1001):
+        values[n] = a
+        a, b = b, a + b
+    rows = []
+    for variant, runtime in (("python", "CPython 3.11.7"), ("rust-release", "CPython 3.11.7")):
+        for n in (10, 1000):
+            times = [1200, 1100, 1300]
+            rows.append({
+                "variant": variant, "runtime_kind": "native", "runtime": runtime,
+                "build": {"implementation": variant}, "algorithm": "doubling", "n": n,
+                "repeats": 3, "warmup": 1, "warmup_times_ns": [5000], "warmup_settled": None,
+                "times_ns": times, "timer_resolution_ns": 60,
+                **measure.summarize(times), **measure.describe(values[n]),
+            })  # fmt: skip
+    schema.add_ratios(rows)
+    settings = {"ns": [10, 1000], "algorithms": ["doubling"], "runtimes": ["native"],
+                "variants": ["python", "rust-release"], "repeats": 3, "warmup": 1,
+                "rounds": 1}  # fmt: skip
+    return schema.document(settings, [], rows)
+
+
+def test_the_schema_file_in_the_repository_is_the_models_own():
+    """`python -m fib_benchmarks.document` rewrites it after a change to the models."""
+    assert document.SCHEMA_FILE.read_text() == document.json_schema_text()
+    published = json.loads(document.SCHEMA_FILE.read_text())
+    assert published["$id"] == "py-rust-fib/benchmark/2"
+    assert published["properties"]["version"]["const"] == 2
+
+
+def test_a_document_records_what_a_later_comparison_needs():
+    made = sample_document()
+    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 2
+    assert len(made["code"]["commit"]) == 40 and isinstance(made["code"]["dirty"], bool)
+    assert made["host"]["cpu_model"]
+    assert made["versions"]["runtimes"] == ["CPython 3.11.7"]
+    assert made["settings"]["source"] == "cli"
+    assert all(row["timer_resolution_ns"] == 60 for row in made["rows"])
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda d: d.update(extra="field"), "extra"),
+        (lambda d: d.update(version=1), "version"),
+        (lambda d: d["rows"][0].update(digest="sha256:not-hex"), "rows.0.digest"),
+        (lambda d: d["rows"][0].update(n=-1), "rows.0.n"),
+        (lambda d: d["rows"][0].update(times_ns=[]), "rows.0.times_ns"),
+        (lambda d: d["rows"][0].update(runtime_kind="firefox"), "rows.0.runtime_kind"),
+        (lambda d: d["rows"][0].update(runtime="x" * 5000), "rows.0.runtime"),
+        (lambda d: d.update(rows=d["rows"] * 600), "rows"),
+        (lambda d: d["code"].update(commit="<script>"), "code.commit"),
+    ],
+)
+def test_what_is_not_a_document_is_refused_with_where(change, where):
+    bad = copy.deepcopy(sample_document())
+    change(bad)
+    with pytest.raises(ValidationError) as raised:
+        document.Document.model_validate(bad)
+    assert any(".".join(map(str, e["loc"])).startswith(where) for e in raised.value.errors())
+
+
+def test_csv_is_one_line_per_measurement_and_never_a_formula():
+    made = sample_document()
+    made["rows"][0]["runtime"] = '=HYPERLINK("http://example.invalid")'
+    lines = list(csv.reader(io.StringIO(export.csv_text(made))))
+    assert lines[0] == list(export.COLUMNS)
+    assert len(lines) == 1 + len(made["rows"])
+    assert lines[1][export.COLUMNS.index("runtime")].startswith("'=")
+    medians = [float(line[export.COLUMNS.index("median_ms")]) for line in lines[1:]]
+    assert medians == [row["median_ms"] for row in made["rows"]]
+
+
+def test_markdown_is_a_table_whose_cells_cannot_break_it():
+    made = sample_document()
+    made["rows"][0]["runtime"] = "a | b\nc"
+    text = export.markdown_text(made)
+    table = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(table) == 2 + len(made["rows"])
+    unescaped_pipes = [len(re.findall(r"(?<!\\)\|", line)) for line in table]
+    assert unescaped_pipes == [len(export.COLUMNS) + 1] * len(table)
+    assert "a \\| b c" in table[2]
