@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -19,7 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from . import builds, export, measure, report, runners, schema
+from . import builds, compare, export, measure, report, runners, schema
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 DEFAULT_NS = [1_000, 10_000, 100_000]
@@ -181,6 +182,8 @@ def benchmark(
     include the conversion of the result to a Python int. With ROUNDS > 1 the builds take
     turns ROUNDS times (each round a fresh process per build) and each median is over all
     ROUNDS x REPEATS calls. The run fails if two builds disagree on any F(n).
+
+    `benchmark compare A.json B.json` compares saved runs (see `benchmark compare --help`).
     """
     settings = {
         "ns": _parse_ns(n),
@@ -314,7 +317,11 @@ def _merge(row: schema.Row, later: schema.Row) -> schema.Row:
 
 
 def main() -> None:
-    app()
+    # `benchmark compare A.json B.json`: a command of its own; anything else measures.
+    if sys.argv[1:2] == ["compare"]:
+        compare.app(args=sys.argv[2:], prog_name="benchmark compare")
+    else:
+        app()
 
 
 if __name__ == "__main__":

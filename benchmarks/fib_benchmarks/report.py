@@ -10,7 +10,8 @@ from rich.table import Table
 from .schema import Row
 
 
-def _ms(value: float) -> str:
+def format_ms(value: float) -> str:
+    """A duration given in milliseconds, in the unit that reads best: 1.2 s, 35.0 ms, 7.1 µs."""
     if value >= 1000:
         return f"{value / 1000:,.2f} s"
     if value >= 1:
@@ -66,8 +67,8 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
         if row["warnings"]:
             label = f"{row['variant']} ({row['runtime_kind']}) {row['algorithm']} F({row['n']:,})"
             notes.append(f"[{len(notes) + 1}] {label}: {'; '.join(row['warnings'])}")
-        cells.append(_ms(row["median_ms"]) + flag)
-        cells += [f"± {_ms(row['iqr_ms'] / 2)}", _ms(row["min_ms"])]
+        cells.append(format_ms(row["median_ms"]) + flag)
+        cells += [f"± {format_ms(row['iqr_ms'] / 2)}", format_ms(row["min_ms"])]
         cells.append(f"{row['warmup']}" + ("" if row["warmup_settled"] is not False else "*"))
         cells.append(_ratio(row["speedup_vs_python"]))
         cells.append(_ratio(row["debug_vs_release"]) if row["debug_vs_release"] else "")

@@ -1,0 +1,151 @@
+"""``poetry run benchmark compare A.json B.json [C.json ...]``: runs side by side.
+
+Every measurement of the first run (the baseline) is matched with the same build, runtime,
+algorithm and n in the others, which get its ratio (their median over the baseline's).
+A difference counts only beyond the measured noise: when the two runs' interquartile
+ranges do not overlap (pyperf and pytest-benchmark compare the same way, on the spread of
+the samples rather than on one number). With ``--fail-above PCT`` the command exits 1
+when a measurement is slower than the baseline, beyond the noise, by more than PCT
+percent, so that it can guard CI (as pytest-benchmark's ``--benchmark-compare-fail``).
+Two runs that computed different F(n) are an error, whatever the times.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from .document import Document
+from .report import format_ms
+
+console = Console()
+if not console.is_terminal:
+    console = Console(width=160)
+app = typer.Typer(add_completion=False, rich_markup_mode="rich")
+
+Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A run's document, checked against the schema; a BadParameter that says why not."""
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {path}: {error.strerror}") from None
+    try:
+        return Document.model_validate_json(text).model_dump(mode="json", by_alias=True)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "the document"
+        raise typer.BadParameter(
+            f"{path} is not a benchmark document (schema version 2): {where}: {first['msg']}"
+        ) from None
+
+
+def _rows(document: dict[str, Any]) -> dict[Key, dict[str, Any]]:
+    return {(r["variant"], r["runtime_kind"], r["algorithm"], r["n"]): r for r in document["rows"]}
+
+
+def verdict(base: dict[str, Any], other: dict[str, Any]) -> str:
+    """ "slower", "faster" or "same": same while the interquartile ranges overlap."""
+    if other["q1_ms"] > base["q3_ms"]:
+        return "slower"
+    if other["q3_ms"] < base["q1_ms"]:
+        return "faster"
+    return "same"
+
+
+def compare(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per measurement of the baseline: each other run's median, ratio, verdict;
+    a line's ``digests_differ`` says that two runs computed different numbers."""
+    base, others = _rows(documents[0]), [_rows(d) for d in documents[1:]]
+    lines = []
+    for key, row in base.items():
+        line = {"key": key, "medians": [row["median_ms"]], "ratios": [], "verdicts": []}
+        line["digests_differ"] = False
+        for rows in others:
+            other = rows.get(key)
+            if other is None:
+                line["medians"].append(None)
+                line["ratios"].append(None)
+                line["verdicts"].append("missing")
+                continue
+            line["medians"].append(other["median_ms"])
+            line["ratios"].append(
+                other["median_ms"] / row["median_ms"] if row["median_ms"] else None
+            )
+            line["verdicts"].append(verdict(row, other))
+            line["digests_differ"] |= other["digest"] != row["digest"]
+        lines.append(line)
+    return lines
+
+
+def _ms(value: Optional[float]) -> str:
+    return "—" if value is None else format_ms(value)
+
+
+def _who(document: dict[str, Any], path: Path) -> str:
+    code, host = document["code"], document["host"]
+    commit = (code.get("commit") or "?")[:8] + ("+" if code.get("dirty") else "")
+    where = host.get("browser") or host.get("cpu_model") or host.get("machine") or "?"
+    return f"{path.name}: {document['created']}, commit {commit}, {where}"
+
+
+@app.command()
+def main(
+    runs: Annotated[
+        list[Path], typer.Argument(help="Two or more --json documents; the first is the baseline.")
+    ],
+    fail_above: Annotated[
+        Optional[float],
+        typer.Option(
+            "--fail-above",
+            min=0,
+            help="Exit 1 if a measurement is slower than the baseline, beyond the noise, by "
+            "more than this many percent.",
+        ),
+    ] = None,
+) -> None:
+    """Compare benchmark runs, measurement by measurement, against the first."""
+    if len(runs) < 2:
+        raise typer.BadParameter("give two or more runs to compare", param_hint="RUNS")
+    documents = [load(path) for path in runs]
+    lines = compare(documents)
+    table = Table(title="Runs compared with the first (ratio: its median over the first's)")
+    for heading in ("algorithm", "n", "build", "runtime", "first"):
+        table.add_column(heading, justify="right" if heading in ("n", "first") else "left")
+    for index in range(1, len(runs)):
+        table.add_column(f"run {index + 1}", justify="right")
+    marks = {"slower": "[red]slower[/]", "faster": "[green]faster[/]", "same": "within noise",
+             "missing": "not measured"}  # fmt: skip
+    regressions = []
+    for line in lines:
+        variant, runtime_kind, algorithm, n = line["key"]
+        cells = [algorithm, f"{n:,}", variant, runtime_kind, _ms(line["medians"][0])]
+        for median, ratio, mark in zip(line["medians"][1:], line["ratios"], line["verdicts"]):
+            shown = "—" if ratio is None else f"{ratio:.2f}x"
+            cells.append(f"{_ms(median)} ({shown}, {marks[mark]})")
+            if mark == "slower" and fail_above is not None and ratio > 1 + fail_above / 100:
+                regressions.append(f"{variant} ({runtime_kind}) {algorithm} F({n:,}): {shown}")
+        table.add_row(*cells)
+    table.caption = "\n".join(
+        f"{'first' if i == 0 else f'run {i + 1}'}: {_who(d, p)}"
+        for i, (d, p) in enumerate(zip(documents, runs))
+    )
+    table.caption_justify = "left"
+    console.print(table)
+    differ = [line["key"] for line in lines if line["digests_differ"]]
+    if differ:
+        console.print(
+            "[bold red]the runs computed different F(n):[/] " + ", ".join(map(str, differ))
+        )
+        raise typer.Exit(1)
+    if regressions:
+        console.print(f"[bold red]slower than the first by more than {fail_above:g} %:[/]")
+        console.print("\n".join(f"  {line}" for line in regressions))
+        raise typer.Exit(1)

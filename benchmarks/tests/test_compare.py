@@ -1,0 +1,71 @@
+"""`benchmark compare`: runs side by side, differences beyond the noise, a CI guard."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from fib_benchmarks import compare
+from samples import sample_document
+
+BASE = (1200, 1100, 1300)  # ns: interquartile range 1150..1250
+
+
+def run_compare(tmp_path, *documents, options=()) -> subprocess.CompletedProcess:
+    paths = []
+    for index, made in enumerate(documents):
+        paths.append(tmp_path / f"run{index}.json")
+        paths[-1].write_text(json.dumps(made))
+    command = [sys.executable, "-m", "fib_benchmarks.cli", "compare", *map(str, paths), *options]
+    env = {"COLUMNS": "250", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_a_difference_counts_only_beyond_the_noise():
+    base = sample_document(BASE)
+    overlapping = sample_document((1240, 1260, 1300))  # 1250..1280 touches 1150..1250
+    slower = sample_document((1500, 1600, 1550))
+    faster = sample_document((500, 600, 550))
+    lines = compare.compare([base, overlapping, slower, faster])
+    assert len(lines) == len(base["rows"])
+    for line in lines:
+        assert line["verdicts"] == ["same", "slower", "faster"]
+        assert line["ratios"][1] == line["medians"][2] / line["medians"][0]
+        assert not line["digests_differ"]
+
+
+def test_the_guard_fails_only_on_a_slowdown_beyond_its_threshold(tmp_path):
+    base, slower = sample_document(BASE), sample_document((1500, 1600, 1550))  # 1.29x
+    assert run_compare(tmp_path, base, slower).returncode == 0  # reported, not failed
+    tolerant = run_compare(tmp_path, base, slower, options=("--fail-above", "50"))
+    assert tolerant.returncode == 0, tolerant.stdout
+    guarded = run_compare(tmp_path, base, slower, options=("--fail-above", "10"))
+    assert guarded.returncode == 1
+    assert "slower than the first by more than 10 %" in guarded.stdout
+    assert "1.29x" in guarded.stdout
+    faster = run_compare(
+        tmp_path, base, sample_document((500, 600, 550)), options=("--fail-above", "10")
+    )
+    assert faster.returncode == 0
+
+
+def test_runs_that_computed_different_numbers_are_an_error(tmp_path):
+    base, other = sample_document(BASE), sample_document(BASE)
+    other["rows"][0]["digest"] = "sha256:" + "0" * 64
+    result = run_compare(tmp_path, base, other)
+    assert result.returncode == 1
+    assert "computed different F(n)" in result.stdout
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path):
+    (tmp_path / "not.json").write_text("{}")
+    for arguments in ([str(tmp_path / "not.json"), str(tmp_path / "not.json")],
+                      [str(tmp_path / "missing.json"), str(tmp_path / "not.json")],
+                      [str(tmp_path / "not.json")]):  # fmt: skip
+        command = [sys.executable, "-m", "fib_benchmarks.cli", "compare", *arguments]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert any(word in result.stderr for word in ("not a benchmark document", "cannot read",
+                                                      "two or more"))  # fmt: skip
