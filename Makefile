@@ -277,6 +277,14 @@ test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST
 	    sh -c 'PYTHONPATH="$$PYTHONPATH:$(VENV_SITE)" exec qemu-x86_64 -cpu '$${cpu%%:*}' $(PYTHON_BINARY) $(ISA_SUITE)'; \
 	done
 
+# Debian's PostgreSQL, for the tests of the results history against a real server (each
+# test session starts a throwaway one of its own, on 127.0.0.1).
+.PHONY: postgresql
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; }
+
 .PHONY: qemu-user
 qemu-user:
 	@command -v qemu-x86_64 >/dev/null || { \
@@ -299,7 +307,7 @@ test-wasi: wheels $(PYTHON_WASM) ## The conformance suite in CPython for WASI (w
 	done
 
 .PHONY: test-benchmarks
-test-benchmarks: wheels chromium $(PYTHON_WASM) ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
+test-benchmarks: wheels chromium postgresql $(PYTHON_WASM) ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
 	$(POETRY) run pytest -q -p no:cacheprovider benchmarks/tests
 
 .PHONY: test-webapp

@@ -9,6 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
+import httpx
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -20,7 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from . import builds, compare, export, measure, report, runners, schema
+from . import builds, compare, export, measure, report, runners, schema, store
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 DEFAULT_NS = [1_000, 10_000, 100_000]
@@ -174,6 +175,20 @@ def benchmark(
     plot_path: Annotated[
         Optional[Path], typer.Option("--plot", help="Write a PNG chart of time against n.")
     ] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Save the run in the local results history (SQLite under build/, or "
+            f"${store.URL_VARIABLE}); `make serve` shows it at /runs/<id>.",
+        ),
+    ] = False,
+    save_to: Annotated[
+        Optional[str],
+        typer.Option(
+            "--save-to", metavar="URL", help="Save the run on the site at URL (its /api/runs)."
+        ),
+    ] = None,
 ) -> None:
     """Time F(n) with fib-python, the debug and release builds of fib-pyrs, and JavaScript.
 
@@ -232,6 +247,38 @@ def benchmark(
     if problems:
         console.print("[bold red]builds disagree on F(n):[/]\n  " + "\n  ".join(problems))
         raise typer.Exit(1)
+    if save:
+        _save_locally(made)
+    if save_to:
+        _save_to(save_to, made)
+
+
+def _save_locally(made: dict[str, Any]) -> None:
+    try:
+        saved = store.Store().save(made)
+    except store.StoreError as error:
+        console.print(f"[bold red]not saved:[/] {error}")
+        raise typer.Exit(1) from None
+    console.print(f"saved as run {saved.id}: /runs/{saved.id} on the local site (make serve); "
+                  f"delete token {saved.delete_token}")  # fmt: skip
+
+
+def _save_to(site: str, made: dict[str, Any]) -> None:
+    base = site.rstrip("/")
+    try:
+        response = httpx.post(f"{base}/api/runs", json=made, timeout=60)
+    except httpx.HTTPError as error:
+        console.print(f"[bold red]not saved:[/] {base} cannot be reached ({error})")
+        raise typer.Exit(1) from None
+    if response.status_code != 201:
+        try:
+            detail = response.json().get("detail", response.text)
+        except ValueError:
+            detail = response.text[:300]
+        console.print(f"[bold red]not saved:[/] {base} answered {response.status_code}: {detail}")
+        raise typer.Exit(1)
+    saved = response.json()
+    console.print(f"saved: {base}{saved['url']} (delete token {saved['delete_token']})")
 
 
 def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional[dict[str, Any]]:

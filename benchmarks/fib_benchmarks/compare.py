@@ -12,6 +12,7 @@ Two runs that computed different F(n) are an error, whatever the times.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from . import store
 from .document import Document
 from .report import format_ms
 
@@ -32,7 +34,16 @@ Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
 
 
 def load(path: Path) -> dict[str, Any]:
-    """A run's document, checked against the schema; a BadParameter that says why not."""
+    """A run's document, from a file or, by its id, from the local results history,
+    checked against the schema; a BadParameter that says why not."""
+    if not path.exists() and re.fullmatch(r"[A-Za-z0-9_-]{1,16}", str(path)):
+        try:
+            saved = store.Store().get(str(path))
+        except store.StoreError as error:
+            raise typer.BadParameter(str(error)) from None
+        if saved is None:
+            raise typer.BadParameter(f"no file {path}, and no saved run with that id")
+        return saved
     try:
         text = path.read_text()
     except OSError as error:
@@ -99,7 +110,10 @@ def _who(document: dict[str, Any], path: Path) -> str:
 @app.command()
 def main(
     runs: Annotated[
-        list[Path], typer.Argument(help="Two or more --json documents; the first is the baseline.")
+        list[Path],
+        typer.Argument(
+            help="Two or more --json documents or ids of saved runs; the first is the baseline."
+        ),
     ],
     fail_above: Annotated[
         Optional[float],

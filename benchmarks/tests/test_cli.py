@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -286,3 +287,19 @@ def test_ctrl_c_stops_cleanly_with_nothing_written(tmp_path):
     assert "interrupted: nothing written" in output
     assert "Traceback" not in output
     assert not out.exists()
+
+
+def test_a_run_saved_locally_is_compared_by_its_id(tmp_path):
+    """--save keeps the run in the local history; `compare` takes its id like a file."""
+    env = {"PY_RUST_FIB_DATABASE_URL": f"sqlite:///{tmp_path / 'runs.sqlite3'}"}
+    args = ("--n", "100,2000", "--algorithm", "doubling", "--variant", "python,rust-release",
+            "--repeats", "2", "--json", str(tmp_path / "run.json"), "--save")  # fmt: skip
+    result = run_benchmark(*args, **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = re.search(r"saved as run (\S+): /runs/\1 ", result.stdout)
+    assert found, result.stdout
+    compared = run_benchmark("compare", found.group(1), str(tmp_path / "run.json"), **env)
+    assert compared.returncode == 0, compared.stdout + compared.stderr
+    assert compared.stdout.count("(1.00x, within noise)") == 4  # the same run, twice
+    unknown = run_benchmark("compare", "no-such-run", str(tmp_path / "run.json"), **env)
+    assert unknown.returncode == 2 and "no saved run with that id" in unknown.stderr

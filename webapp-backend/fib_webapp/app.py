@@ -13,9 +13,9 @@ from enum import Enum
 from typing import Annotated, Any, Optional
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fib_benchmarks import builds, export, runners, schema
+from fib_benchmarks import builds, export, runners, schema, store
 from fib_benchmarks.document import Document
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -23,7 +23,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__
+from . import __version__, history
 from .files import IMMUTABLE, REVALIDATE, file_response, inside
 from .native import Busy, NativeTimings, TooLong, plan_deadline
 from .settings import Settings, from_environment
@@ -38,6 +38,7 @@ MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 # The largest result document /api/export takes: a run of the page, with every sample, is
 # tens of kilobytes; the CLI's largest runs a few megabytes.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+RUN_ID = r"^[A-Za-z0-9_-]{1,16}$"  # a saved run's id (store.Store.save)
 # The algorithms' names as a type, so that the API's schema lists them (contract.json).
 AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
 
@@ -294,27 +295,31 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         except (builds.BuildError, runners.RunnerError) as error:  # one line, for the page
             return JSONResponse({"detail": f"native run failed: {error}"}, status_code=500)
 
+    async def read_document(request: Request) -> Document:
+        """The request's body as a result document: 413 beyond MAX_DOCUMENT_BYTES, 422
+        with the first problems if it is not one."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+            raise HTTPException(status_code=413, detail="document too large")
+        body = bytearray()
+        async for chunk in request.stream():  # a lying or absent Content-Length too
+            body += chunk
+            if len(body) > MAX_DOCUMENT_BYTES:
+                raise HTTPException(status_code=413, detail="document too large")
+        try:
+            return Document.model_validate_json(bytes(body))
+        except ValidationError as error:
+            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5]]
+            detail = {"message": "not a benchmark document", "problems": problems}
+            raise HTTPException(status_code=422, detail=detail) from None
+
     @app.post("/api/export")
     async def export_document(
         request: Request, format: Annotated[str, Query(pattern="^(csv|markdown)$")]
     ) -> Response:
         """A result document (the page's download, the CLI's ``--json``) as CSV or Markdown:
-        the CLI's own code. The document is checked against the schema first (422 with the
-        first problems), and refused beyond MAX_DOCUMENT_BYTES (413)."""
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
-            return JSONResponse({"detail": "document too large"}, status_code=413)
-        body = bytearray()
-        async for chunk in request.stream():  # a lying or absent Content-Length too
-            body += chunk
-            if len(body) > MAX_DOCUMENT_BYTES:
-                return JSONResponse({"detail": "document too large"}, status_code=413)
-        try:
-            document = Document.model_validate_json(bytes(body))
-        except ValidationError as error:
-            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5]]
-            return JSONResponse({"detail": "not a benchmark document", "problems": problems},
-                                status_code=422)  # fmt: skip
+        the CLI's own code."""
+        document = await read_document(request)
         render, media_type, extension = export.FORMATS[format]
         name = f"py-rust-fib-{document.created.strftime('%Y-%m-%dT%H-%M-%S')}.{extension}"
         return Response(
@@ -322,6 +327,70 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             media_type=f"{media_type}; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
+
+    # ------------------------------------------------------------------ saved runs
+
+    saves = history.RateLimit(settings.saves_per_minute)
+    opened: list[store.Store] = []
+
+    def runs() -> store.Store:
+        """The store, opened (and migrated) on first use; 503 if it cannot be."""
+        if not opened:
+            opened.append(store.Store(settings.database_url))
+        return opened[0]
+
+    @app.post("/api/runs", status_code=201)
+    async def save_run(request: Request) -> dict[str, str]:
+        """Save a result document: its permalink, and the token that alone can delete it.
+        Checked for its schema and size, its numbers (history.check_numbers: 422), and
+        the client's rate (429 with Retry-After)."""
+        client = request.client.host if request.client else "?"
+        wait = saves.wait_s(client)
+        if wait:
+            raise HTTPException(status_code=429, detail="too many saves: wait a minute",
+                                headers={"Retry-After": str(int(wait) + 1)})  # fmt: skip
+        document = (await read_document(request)).model_dump(mode="json", by_alias=True)
+        try:
+            await run_in_threadpool(history.check_numbers, document)
+            saved = await run_in_threadpool(lambda: runs().save(document))
+        except history.Refused as refused:
+            raise HTTPException(status_code=422, detail=str(refused)) from None
+        return {"id": saved.id, "url": f"/runs/{saved.id}", "delete_token": saved.delete_token}
+
+    @app.get("/api/runs/{run_id}")
+    def saved_run(run_id: Annotated[str, Path(pattern=RUN_ID)]) -> Any:
+        document = runs().get(run_id)
+        if document is None:
+            raise HTTPException(status_code=404, detail="no such run")
+        return document
+
+    @app.get("/api/runs")
+    def recent_runs(
+        n: Annotated[Optional[int], Query(ge=0, le=MAX_N)] = None,
+        algorithm: Optional[AlgorithmName] = None,
+        runtime: Annotated[Optional[str], Query(pattern="^[a-z]{1,16}$")] = None,
+        browser: Annotated[Optional[str], Query(max_length=100)] = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    ) -> list[dict[str, Any]]:
+        """The latest saved runs, newest first, filtered by n, algorithm, runtime, browser."""
+        name = algorithm.value if algorithm else None
+        return runs().recent(n=n, algorithm=name, runtime=runtime, browser=browser, limit=limit)
+
+    @app.delete("/api/runs/{run_id}", status_code=204)
+    def delete_run(
+        run_id: Annotated[str, Path(pattern=RUN_ID)],
+        token: Annotated[str, Query(min_length=1, max_length=100)],
+    ) -> Response:
+        deleted = runs().delete(run_id, token)
+        if deleted is None:
+            raise HTTPException(status_code=404, detail="no such run")
+        if not deleted:
+            raise HTTPException(status_code=403, detail="wrong delete token")
+        return Response(status_code=204)
+
+    @app.exception_handler(store.StoreError)
+    async def store_unavailable(request: Request, error: store.StoreError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=503)
 
     @app.post("/api/native/cancel")
     def cancel_native(

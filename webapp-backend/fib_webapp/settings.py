@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from fib_benchmarks import builds
+from fib_benchmarks import builds, store
 
 REPO_ROOT = builds.REPO_ROOT
 
@@ -41,6 +41,10 @@ class Settings:
     # The Host header must name one of these (DNS rebinding); `python -m fib_webapp --host`
     # adds the address it listens on.
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    # Saved runs: SQLite under build/ unless PY_RUST_FIB_DATABASE_URL names another
+    # database (postgresql+psycopg://...); at most this many saves a minute per client.
+    database_url: str = ""
+    saves_per_minute: int = 10
 
     @property
     def pyodide_version(self) -> Optional[str]:
@@ -53,13 +57,17 @@ class Settings:
 
 
 def from_environment(**overrides: Any) -> Settings:
-    """Defaults, changed by PY_RUST_FIB_NATIVE_MAX_N, PY_RUST_FIB_NATIVE_DEADLINE_S and
-    PY_RUST_FIB_ALLOWED_HOSTS (comma-separated, added to the defaults), then `overrides`."""
+    """Defaults, changed by PY_RUST_FIB_NATIVE_MAX_N, PY_RUST_FIB_NATIVE_DEADLINE_S,
+    PY_RUST_FIB_ALLOWED_HOSTS (comma-separated, added to the defaults),
+    PY_RUST_FIB_DATABASE_URL and PY_RUST_FIB_SAVES_PER_MINUTE, then `overrides`."""
     values: dict[str, Any] = {}
     if max_n := os.environ.get("PY_RUST_FIB_NATIVE_MAX_N"):
         values["native_max_n"] = int(max_n)
     if deadline := os.environ.get("PY_RUST_FIB_NATIVE_DEADLINE_S"):
         values["native_deadline_s"] = float(deadline)
+    values["database_url"] = store.url_from_environment()
+    if saves := os.environ.get("PY_RUST_FIB_SAVES_PER_MINUTE"):
+        values["saves_per_minute"] = int(saves)
     hosts = [h.strip() for h in os.environ.get("PY_RUST_FIB_ALLOWED_HOSTS", "").split(",")]
     values["allowed_hosts"] = (*Settings.allowed_hosts, *(h for h in hosts if h))
     return Settings(**(values | overrides))

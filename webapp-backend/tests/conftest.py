@@ -33,7 +33,8 @@ def live_server(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "fib_webapp", "--host", "127.0.0.1", "--port", str(port)],
         cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT,
-        env=dict(os.environ, PY_RUST_FIB_HEAD_TIMEOUT_S=str(HEAD_TIMEOUT_S)),
+        env=dict(os.environ, PY_RUST_FIB_HEAD_TIMEOUT_S=str(HEAD_TIMEOUT_S),
+                 PY_RUST_FIB_DATABASE_URL=f"sqlite:///{elsewhere / 'runs.sqlite3'}"),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import time
 
@@ -305,7 +306,8 @@ def test_what_is_not_a_document_is_refused_with_reasons(client, run_document):
     bad = {**run_document, "rows": [{**run_document["rows"][0], "digest": "md5:x"}]}
     response = client.post("/api/export?format=csv", json=bad)
     assert response.status_code == 422
-    assert any(problem.startswith("rows.0.digest") for problem in response.json()["problems"])
+    problems = response.json()["detail"]["problems"]
+    assert any(problem.startswith("rows.0.digest") for problem in problems)
     assert client.post("/api/export?format=csv", content=b"{not json").status_code == 422
     assert client.post("/api/export?format=html", json=run_document).status_code == 422
 
@@ -319,3 +321,68 @@ def test_a_document_too_large_is_refused_before_it_is_read(client):
 def test_the_page_learns_which_commit_serves_it(client):
     code = client.get("/api/builds").json()["code"]
     assert len(code["commit"]) == 40 and isinstance(code["dirty"], bool)
+
+
+@pytest.fixture
+def history_client(tmp_path):
+    """A server with a store of its own (SQLite in tmp_path), 3 saves a minute."""
+    settings = from_environment(database_url=f"sqlite:///{tmp_path / 'runs.sqlite3'}",
+                                saves_per_minute=3)  # fmt: skip
+    return TestClient(create_app(settings), base_url="http://127.0.0.1")
+
+
+def test_a_saved_run_has_a_permalink_and_comes_back_whole(history_client, run_document):
+    response = history_client.post("/api/runs", json=run_document)
+    assert response.status_code == 201, response.text
+    saved = response.json()
+    assert saved["url"] == f"/runs/{saved['id']}" and len(saved["delete_token"]) >= 24
+    again = history_client.get(f"/api/runs/{saved['id']}").json()
+    assert again == Document.model_validate(run_document).model_dump(mode="json", by_alias=True)
+    (listed,) = history_client.get("/api/runs?n=300&algorithm=doubling&runtime=native").json()
+    assert listed["id"] == saved["id"]
+    assert history_client.get("/api/runs?n=301").json() == []
+    assert history_client.get("/api/runs/unknown").status_code == 404
+    assert history_client.get("/api/runs/..%2f..").status_code in (404, 422)
+
+
+def test_numbers_that_are_not_f_of_n_are_not_saved(history_client, run_document):
+    disagreeing = copy.deepcopy(run_document)
+    disagreeing["rows"][0]["digest"] = "sha256:" + "0" * 64
+    response = history_client.post("/api/runs", json=disagreeing)
+    assert response.status_code == 422
+    assert "disagree" in response.json()["detail"]
+    wrong = copy.deepcopy(run_document)
+    for row in wrong["rows"]:  # all builds agree, on a wrong number
+        row["digest"] = "sha256:" + "1" * 64
+    response = history_client.post("/api/runs", json=wrong)
+    assert response.status_code == 422
+    assert "differs from the one this server computes" in response.json()["detail"]
+    assert history_client.get("/api/runs").json() == []
+
+
+def test_saves_are_limited_per_client(history_client, run_document):
+    for _ in range(3):
+        assert history_client.post("/api/runs", json=run_document).status_code == 201
+    refused = history_client.post("/api/runs", json=run_document)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+
+
+def test_a_run_is_deleted_with_its_token_only(history_client, run_document):
+    saved = history_client.post("/api/runs", json=run_document).json()
+    url = f"/api/runs/{saved['id']}"
+    assert history_client.delete(f"{url}?token=guess").status_code == 403
+    assert history_client.get(url).status_code == 200
+    assert history_client.delete(f"{url}?token={saved['delete_token']}").status_code == 204
+    assert history_client.get(url).status_code == 404
+    assert history_client.delete(f"{url}?token={saved['delete_token']}").status_code == 404
+
+
+def test_an_unusable_database_is_a_clear_503_not_a_500(tmp_path, run_document):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("a file where the database's folder should be")
+    settings = from_environment(database_url=f"sqlite:///{blocked / 'runs.sqlite3'}")
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1")
+    response = client.post("/api/runs", json=run_document)
+    assert response.status_code == 503, response.text
+    assert "results database" in response.json()["detail"]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -115,3 +120,27 @@ def test_a_client_that_goes_away_stops_its_native_run(live_server):
         assert status == 429, body
         assert time.monotonic() < deadline, "the abandoned run kept the server busy"
         time.sleep(0.25)
+
+
+def test_the_cli_saves_a_run_on_the_site(live_server, tmp_path):
+    """`benchmark --save-to URL`: the run goes to the site, which gives its permalink."""
+    command = [sys.executable, "-m", "fib_benchmarks.cli", "--n", "100,2000", "--algorithm",
+               "doubling", "--variant", "python,rust-release", "--repeats", "2",
+               "--json", str(tmp_path / "run.json"), "--save-to", live_server]  # fmt: skip
+    env = dict(os.environ, COLUMNS="250")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = re.search(r"saved: (\S+/runs/(\S+)) \(delete token (\S+)\)", result.stdout)
+    assert found, result.stdout
+    permalink, run_id, _token = found.groups()
+    assert permalink == f"{live_server}/runs/{run_id}"
+    status, _headers, body = fetch(f"{live_server}/api/runs/{run_id}")
+    assert status == 200
+    saved = json.loads(body)
+    written = json.loads((tmp_path / "run.json").read_text())
+    assert saved["rows"] == written["rows"] and saved["code"] == written["code"]
+    # Nowhere to save to: said, not a traceback.
+    nowhere = [*command[:-1], "http://127.0.0.1:9"]
+    refused = subprocess.run(nowhere, capture_output=True, text=True, timeout=300, env=env)
+    assert refused.returncode == 1
+    assert "not saved" in refused.stdout and "cannot be reached" in refused.stdout

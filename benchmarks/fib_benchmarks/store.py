@@ -1,0 +1,216 @@
+"""Saved runs: a results history in SQLite by default, or PostgreSQL by URL.
+
+A run is its document (``document.Document``, kept whole as JSON) plus a few columns and
+one line per measurement to list and filter by (n, algorithm, runtime, browser). Alembic
+manages the tables (``migrations/``): a store brings its database up to date when it
+opens. Each save and each delete is one transaction: a crash or a kill in the middle
+leaves the database as it was before it.
+
+A run is deleted only with the token given when it was saved: the store keeps the token's
+SHA-256, not the token.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from . import builds
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+#: The store when none is named: a file under build/, created on first use.
+DEFAULT_URL = f"sqlite:///{builds.BUILD_DIR / 'results' / 'runs.sqlite3'}"
+URL_VARIABLE = "PY_RUST_FIB_DATABASE_URL"
+
+metadata = sa.MetaData()
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("commit", sa.String(64)),
+    sa.Column("dirty", sa.Boolean),
+    sa.Column("machine", sa.Text),  # the browser, or the CPU model
+    sa.Column("cases", sa.Integer, nullable=False),
+    sa.Column("delete_token_sha256", sa.String(64), nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+)
+measurements = sa.Table(
+    "measurements",
+    metadata,
+    sa.Column(
+        "run_id",
+        sa.String(16),
+        sa.ForeignKey("runs.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("variant", sa.String(64), nullable=False),
+    sa.Column("runtime_kind", sa.String(16), nullable=False),
+    sa.Column("runtime", sa.Text, nullable=False),
+    sa.Column("algorithm", sa.String(32), nullable=False),
+    sa.Column("n", sa.BigInteger, nullable=False),
+    sa.Column("median_ms", sa.Float, nullable=False),
+    sa.Index("measurements_case", "algorithm", "n"),
+)
+
+
+class StoreError(Exception):
+    """The database cannot do what was asked (locked, full, unreachable): said plainly."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    id: str
+    delete_token: str
+
+
+def url_from_environment() -> str:
+    return os.environ.get(URL_VARIABLE) or DEFAULT_URL
+
+
+class Store:
+    def __init__(self, url: Optional[str] = None, lock_timeout_s: float = 5.0) -> None:
+        self.url = url or url_from_environment()
+        if self.url.startswith("sqlite:///"):
+            folder = Path(self.url.removeprefix("sqlite:///")).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"the results database cannot be used now: no folder "
+                                 f"{folder} ({error.strerror})") from None  # fmt: skip
+        # SQLite waits this long for a lock before it says the database is locked.
+        connect_args = {"timeout": lock_timeout_s} if self.url.startswith("sqlite") else {}
+        self.engine = sa.create_engine(self.url, connect_args=connect_args)
+        if self.url.startswith("sqlite"):
+            sa.event.listen(self.engine, "connect", _sqlite_foreign_keys)
+        self._guarded(self.migrate)
+
+    def migrate(self) -> None:
+        """Brings the tables up to the latest migration (Alembic's upgrade to head)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def _guarded(self, work, *arguments):
+        try:
+            return work(*arguments)
+        except sa.exc.OperationalError as error:
+            reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+            raise StoreError(f"the results database cannot be used now: {reason}") from None
+
+    def save(self, document: dict[str, Any]) -> Saved:
+        """Stores a checked document (``Document.model_dump(mode="json", by_alias=True)``)."""
+        return self._guarded(self._save, document)
+
+    def _save(self, document: dict[str, Any]) -> Saved:
+        saved = Saved(secrets.token_urlsafe(8), secrets.token_urlsafe(24))
+        host = document["host"]
+        with self.engine.begin() as connection:  # the run and its lines, or nothing
+            connection.execute(runs.insert().values(
+                id=saved.id,
+                saved_at=datetime.datetime.now(datetime.timezone.utc),
+                created=datetime.datetime.fromisoformat(document["created"]),
+                source=document["settings"]["source"],
+                commit=document["code"].get("commit"),
+                dirty=document["code"].get("dirty"),
+                machine=host.get("browser") or host.get("cpu_model") or host.get("machine"),
+                cases=len(document["rows"]),
+                delete_token_sha256=_sha256(saved.delete_token),
+                document=json.dumps(document),
+            ))  # fmt: skip
+            if document["rows"]:
+                connection.execute(measurements.insert(), [
+                    {"run_id": saved.id, **{key: row[key] for key in (
+                        "variant", "runtime_kind", "runtime", "algorithm", "n", "median_ms")}}
+                    for row in document["rows"]
+                ])  # fmt: skip
+        return saved
+
+    def get(self, run_id: str) -> Optional[dict[str, Any]]:
+        def read() -> Optional[str]:
+            with self.engine.connect() as connection:
+                query = sa.select(runs.c.document).where(runs.c.id == run_id)
+                return connection.execute(query).scalar_one_or_none()
+
+        text = self._guarded(read)
+        return None if text is None else json.loads(text)
+
+    def recent(
+        self,
+        *,
+        n: Optional[int] = None,
+        algorithm: Optional[str] = None,
+        runtime: Optional[str] = None,
+        browser: Optional[str] = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """The latest saved runs, newest first; each filter keeps the runs with a
+        measurement of that n, algorithm or runtime kind, or whose browser names it."""
+        query = sa.select(runs.c.id, runs.c.saved_at, runs.c.created, runs.c.source,
+                          runs.c.commit, runs.c.dirty, runs.c.machine, runs.c.cases)  # fmt: skip
+        conditions = [
+            (measurements.c.n, n),
+            (measurements.c.algorithm, algorithm),
+            (measurements.c.runtime_kind, runtime),
+        ]
+        for column, value in conditions:
+            if value is not None:
+                matching = sa.select(measurements.c.run_id).where(column == value)
+                query = query.where(runs.c.id.in_(matching))
+        if browser:
+            query = query.where(runs.c.machine.contains(browser, autoescape=True))
+        query = query.order_by(runs.c.saved_at.desc(), runs.c.id).limit(limit)
+
+        def read() -> list[dict[str, Any]]:
+            with self.engine.connect() as connection:
+                found = connection.execute(query).mappings().all()
+            when = ("saved_at", "created")
+            return [{**row, **{key: _utc(row[key]).isoformat() for key in when}} for row in found]
+
+        return self._guarded(read)
+
+    def delete(self, run_id: str, token: str) -> Optional[bool]:
+        """True if deleted, False if the token is wrong, None if there is no such run."""
+
+        def remove() -> Optional[bool]:
+            with self.engine.begin() as connection:
+                query = sa.select(runs.c.delete_token_sha256).where(runs.c.id == run_id)
+                expected = connection.execute(query).scalar_one_or_none()
+                if expected is None:
+                    return None
+                if not hmac.compare_digest(expected, _sha256(token)):
+                    return False
+                connection.execute(measurements.delete().where(measurements.c.run_id == run_id))
+                connection.execute(runs.delete().where(runs.c.id == run_id))
+                return True
+
+        return self._guarded(remove)
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    """SQLite gives back the UTC time it was given without its zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _sqlite_foreign_keys(connection: Any, _record: Any) -> None:
+    connection.execute("PRAGMA foreign_keys = ON")

@@ -1,0 +1,169 @@
+"""The results history against SQLite and against a real PostgreSQL server that this
+test starts itself (Debian's, from `make postgresql`), on 127.0.0.1, for this session only."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fib_benchmarks import store
+from fib_benchmarks.document import Document
+from samples import sample_document
+
+
+def checked(made: dict) -> dict:
+    return Document.model_validate(made).model_dump(mode="json", by_alias=True)
+
+
+@pytest.fixture(scope="session")
+def postgresql_url():
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not binaries:
+        pytest.fail("PostgreSQL is not installed: run `make postgresql`")
+    pg_bin = Path(binaries[-1]).parent
+    data = Path(tempfile.mkdtemp(prefix="fib-postgresql-"))
+    # PostgreSQL refuses to run as root: as root, run it as the package's postgres user.
+    as_owner = []
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    run = {"check": True, "capture_output": True, "timeout": 60}
+    subprocess.run([*as_owner, pg_bin / "initdb", "-D", data, "-A", "trust", "-U", "fib",
+                    "--no-sync", "-E", "UTF8"], **run)  # fmt: skip
+    options = f"-p {port} -h 127.0.0.1 -k {data} -c fsync=off -c max_connections=20"
+    subprocess.run([*as_owner, pg_bin / "pg_ctl", "-D", data, "-o", options, "-l",
+                    data / "server.log", "-w", "-t", "30", "start"], **run)  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://fib@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_owner, pg_bin / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60)  # fmt: skip
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'runs.sqlite3'}"
+    url = request.getfixturevalue("postgresql_url")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # a clean database for each test
+        for table in ("measurements", "runs", "alembic_version"):
+            connection.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+    return url
+
+
+def test_a_new_database_is_migrated_to_the_latest_revision(database_url):
+    store.Store(database_url)
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == "0001"
+    store.Store(database_url)  # opening it again changes nothing
+
+
+def test_a_saved_run_comes_back_whole_and_is_listed(database_url):
+    runs = store.Store(database_url)
+    made = checked(sample_document())
+    saved = runs.save(made)
+    assert runs.get(saved.id) == made
+    assert runs.get("no-such-run") is None
+    (listed,) = runs.recent()
+    assert listed["id"] == saved.id and listed["cases"] == len(made["rows"])
+    assert listed["commit"] == made["code"]["commit"]
+    assert listed["saved_at"].endswith("+00:00")
+
+
+def test_filters_keep_the_runs_with_such_a_measurement(database_url):
+    runs = store.Store(database_url)
+    first = runs.save(checked(sample_document()))
+    browser = checked(sample_document())
+    browser["host"]["browser"] = "Chrome 156.0.8078.73"
+    for row in browser["rows"]:
+        row["n"] = 77
+    second = runs.save(browser)
+    assert [r["id"] for r in runs.recent()] == [second.id, first.id]
+    assert [r["id"] for r in runs.recent(n=77)] == [second.id]
+    assert [r["id"] for r in runs.recent(n=1000, algorithm="doubling")] == [first.id]
+    assert runs.recent(algorithm="iterative") == []
+    assert [r["id"] for r in runs.recent(runtime="native")] == [second.id, first.id]
+    assert [r["id"] for r in runs.recent(browser="Chrome")] == [second.id]
+    assert runs.recent(browser="%") == []  # a pattern character is a character
+    assert len(runs.recent(limit=1)) == 1
+
+
+def test_a_run_is_deleted_only_with_its_token(database_url):
+    runs = store.Store(database_url)
+    saved = runs.save(checked(sample_document()))
+    assert runs.delete(saved.id, "not-the-token") is False
+    assert runs.get(saved.id) is not None
+    assert runs.delete(saved.id, saved.delete_token) is True
+    assert runs.get(saved.id) is None
+    assert runs.delete(saved.id, saved.delete_token) is None
+
+
+SAVE_FOREVER = """if True:
+    import json, sys
+    from fib_benchmarks import store
+    runs = store.Store(sys.argv[1])
+    document = json.loads(open(sys.argv[2]).read())
+    print("saving", flush=True)
+    while True:
+        runs.save(document)
+"""
+
+
+def test_a_kill_in_the_middle_of_saving_leaves_every_run_whole(database_url, tmp_path):
+    """SIGKILL a process that saves as fast as it can: every run left has all its lines."""
+    store.Store(database_url)
+    made = checked(sample_document())
+    made["rows"] = made["rows"] * 200  # a longer transaction, more likely to be cut
+    (tmp_path / "run.json").write_text(json.dumps(made))
+    command = [sys.executable, "-c", SAVE_FOREVER, database_url, str(tmp_path / "run.json")]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "saving\n"
+        time.sleep(1.5)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        counts = connection.execute(sa.text(
+            "SELECT r.cases, COUNT(m.run_id) FROM runs r "
+            "LEFT JOIN measurements m ON m.run_id = r.id GROUP BY r.id, r.cases"
+        )).all()  # fmt: skip
+    assert counts, "nothing was saved in 1.5 s"
+    assert all(cases == lines == len(made["rows"]) for cases, lines in counts)
+
+
+def test_a_locked_database_is_a_clear_error_not_a_hang(tmp_path):
+    path = tmp_path / "runs.sqlite3"
+    runs = store.Store(f"sqlite:///{path}", lock_timeout_s=0.3)
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(store.StoreError, match="database is locked"):
+            runs.save(checked(sample_document()))
+        assert time.monotonic() - started < 5
+    finally:
+        holder.rollback()
+        holder.close()
+    assert runs.save(checked(sample_document())).id  # and usable once the lock is gone

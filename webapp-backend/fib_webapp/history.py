@@ -1,0 +1,73 @@
+"""Saved runs, for the API (/api/runs): what the server checks before it keeps a document.
+
+A document from a client is untrusted: the schema and the size were checked on the way in
+(app.py); here its numbers are. The builds of one run must agree with one another on each
+F(n), and with the F(n) the server computes itself (GMP, through gmpy2): a run whose
+digest differs is refused, so that nothing saved shows a wrong number as a right one.
+Saves are limited per client (a sliding minute), so that one client cannot fill the disk.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import threading
+import time
+from typing import Any
+
+import gmpy2
+from fib_benchmarks import measure, schema
+
+#: At most this many different n in one saved run are checked (each is one F(n) by GMP:
+#: 25 ms at n = 10^7); a run with more is refused.
+MAX_CHECKED_NS = 64
+
+
+class Refused(Exception):
+    """The document cannot be saved; the message says why, for the client."""
+
+
+@functools.lru_cache(maxsize=256)
+def trusted_digest(n: int) -> str:
+    """F(n)'s digest as every build reports it (measure.describe), from GMP's own fib."""
+    return measure.describe(int(gmpy2.fib(n)))["digest"]
+
+
+def check_numbers(document: dict[str, Any]) -> None:
+    """Refused unless every row's F(n) is the right one."""
+    problems = schema.disagreements(document["rows"])
+    if problems:
+        raise Refused("the builds of this run disagree on F(n): " + "; ".join(problems[:3]))
+    ns = sorted({row["n"] for row in document["rows"]})
+    if len(ns) > MAX_CHECKED_NS:
+        raise Refused(f"a saved run has at most {MAX_CHECKED_NS} different n; this has {len(ns)}")
+    for row in document["rows"]:
+        if row["digest"] != trusted_digest(row["n"]):
+            raise Refused(f"F({row['n']}) of {row['variant']} is not F({row['n']}): its digest "
+                          "differs from the one this server computes")  # fmt: skip
+
+
+class RateLimit:
+    """At most ``per_minute`` events per client in any 60 seconds."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.events: dict[str, collections.deque[float]] = collections.defaultdict(
+            collections.deque
+        )
+        self.lock = threading.Lock()
+
+    def wait_s(self, client: str) -> float:
+        """0 and counted if the client may go on; else the seconds until it may."""
+        now = time.monotonic()
+        with self.lock:
+            if len(self.events) > 10_000:  # forget the clients quiet for a minute
+                for quiet in [c for c, e in self.events.items() if now - e[-1] >= 60]:
+                    del self.events[quiet]
+            recent = self.events[client]
+            while recent and now - recent[0] >= 60:
+                recent.popleft()
+            if len(recent) >= self.per_minute:
+                return 60 - (now - recent[0])
+            recent.append(now)
+            return 0.0
