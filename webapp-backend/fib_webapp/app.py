@@ -134,6 +134,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             return HTMLResponse(INCOMPLETE_PAGE, status_code=503)
         return file_response(request, settings.static_dir / "index.html", REVALIDATE)
 
+    # A saved run's permalink: the same page, which shows that run (app.js, SAVED_RUN).
+    @app.api_route("/runs/{run_id}", methods=["GET", "HEAD"], include_in_schema=False)
+    def saved_page(request: Request, run_id: Annotated[str, Path(pattern=RUN_ID)]) -> Response:
+        return page(request)
+
     @app.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def static(request: Request, name: str) -> Response:
         return file_response(request, inside(settings.static_dir, name), REVALIDATE)

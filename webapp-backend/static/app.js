@@ -22,6 +22,8 @@ const MAX_REPEATS = 50;
 const $ = (selector) => document.querySelector(selector);
 // Each build's label, from the contract (contract.json, through /api/builds).
 const LABELS = {};
+/** A build's label; a saved run may name builds this server does not have (rust-wasmtime, gmp). */
+const label = (variant) => (Object.hasOwn(LABELS, variant) ? LABELS[variant] : variant);
 const COLOURS = {
   python: "#3a6ea5",
   "rust-release": "#c0392b",
@@ -31,6 +33,8 @@ const COLOURS = {
 };
 
 let config = null; // GET /api/builds
+// /runs/<id>: the page shows that saved run instead of starting workers.
+const SAVED_RUN = location.pathname.match(/^\/runs\/([A-Za-z0-9_-]{1,16})$/)?.[1] ?? null;
 const workers = new Map(); // variant -> {worker, ready, card}
 let generation = 0; // bumped by Cancel: late messages of old workers are ignored
 let nativeRun = null; // {token, controller} of the server's native run under way
@@ -145,9 +149,9 @@ function formFromContract() {
       LABELS[build.variant] = build.label;
       const box = Object.assign(document.createElement("input"), { type: "checkbox", name: "build", value: build.variant, checked: true });
       box.addEventListener("input", onFormInput);
-      const label = document.createElement("label");
-      label.append(box, ` ${build.label}`);
-      return label;
+      const item = document.createElement("label");
+      item.append(box, ` ${build.label}`);
+      return item;
     }),
   );
 }
@@ -512,7 +516,7 @@ function resultRow(row, footnotes) {
   });
   const median = [ms(row.median_ms)];
   if (row.warnings?.length) {
-    footnotes.push(`${LABELS[row.variant]} (${row.runtime_kind}), ${row.algorithm} F(${row.n.toLocaleString("en")}): ${row.warnings.join("; ")}.`);
+    footnotes.push(`${label(row.variant)} (${row.runtime_kind}), ${row.algorithm} F(${row.n.toLocaleString("en")}): ${row.warnings.join("; ")}.`);
     const mark = Object.assign(document.createElement("sup"), { className: "warn", textContent: ` ⚠${footnotes.length}`, title: row.warnings.join("; ") });
     median.push(mark);
   }
@@ -521,8 +525,8 @@ function resultRow(row, footnotes) {
   const digest = Object.assign(document.createElement("code"), { className: "digest", textContent: row.digest.slice(7, 15) });
   const settled = row.warmup_settled === false ? "*" : "";
   tr.replaceChildren(
-    cell(COLUMNS[0], LABELS[row.variant]),
-    cell(COLUMNS[1], row.runtime_kind === "native" ? "native" : "browser"),
+    cell(COLUMNS[0], label(row.variant)),
+    cell(COLUMNS[1], row.runtime_kind), // native, browser; a saved CLI run: pyodide, chromium, wasi
     cell(COLUMNS[2], median),
     cell(COLUMNS[3], `± ${ms(row.iqr_ms / 2)}`),
     cell(COLUMNS[4], `${ms(row.min_ms)} – ${ms(row.max_ms)}`),
@@ -571,12 +575,13 @@ function render(rows, notes) {
     : `The builds DISAGREE on F(n): compare the digests. ${notes.join(" ")}`;
   drawChart(rows);
   lastDocument = rows.length ? resultDocument(rows) : null;
-  for (const id of ["#download", "#download-csv", "#download-markdown"]) $(id).disabled = !lastDocument;
+  for (const id of ["#download", "#download-csv", "#download-markdown", "#save"]) $(id).disabled = !lastDocument;
+  $("#shared").textContent = "";
 }
 
 function drawChart(rows) {
   if (!window.Chart) return;
-  const name = (r) => `${r.algorithm} F(${r.n.toLocaleString("en")}) · ${LABELS[r.variant]}`;
+  const name = (r) => `${r.algorithm} F(${r.n.toLocaleString("en")}) · ${label(r.variant)}`;
   const labels = [...new Set(rows.map(name))];
   const series = (native) => labels.map((label) => rows.find((r) => name(r) === label && (r.runtime_kind === "native") === native)?.median_ms ?? null);
   const data = {
@@ -657,6 +662,41 @@ function download() {
   save(new Blob([JSON.stringify(lastDocument, null, 1)], { type: "application/json" }), "json");
 }
 
+/** Save the run on this server: its permalink, shown; its delete token, kept by this browser. */
+async function saveAndShare() {
+  $("#save").disabled = true;
+  try {
+    const saved = await fetchJson("/api/runs", EXPORT_TIMEOUT_MS, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(lastDocument),
+    });
+    localStorage.setItem(`py-rust-fib:delete-token:${saved.id}`, saved.delete_token);
+    const link = Object.assign(document.createElement("a"), { href: saved.url, textContent: new URL(saved.url, location.href).href });
+    $("#shared").replaceChildren("Saved: ", link, " (this browser keeps the token that can delete it)");
+  } catch (error) {
+    $("#shared").textContent = `Not saved: ${error.message}`;
+    $("#save").disabled = false;
+  }
+}
+
+/** /runs/<id>: a saved run shown as a fresh one is, with nothing started. */
+async function showSaved(id) {
+  document.body.classList.add("saved-view");
+  const saved = await fetchJson(`/api/runs/${encodeURIComponent(id)}`, FETCH_TIMEOUT_MS);
+  await loadScript(config.chartjs);
+  render(saved.rows, []);
+  lastDocument = saved;
+  for (const button of ["#download", "#download-csv", "#download-markdown"]) $(button).disabled = false;
+  const { host, code, settings, created } = saved;
+  const where = host.browser ?? host.cpu_model ?? host.machine ?? "an unknown machine";
+  const commit = code.commit ? `commit ${code.commit.slice(0, 12)}${code.dirty ? " with local changes" : ""}` : "an unknown commit";
+  $("#saved-summary").textContent = `Measured ${created} on ${where} (${host.cpus ?? "?"} CPUs) by ${settings.source}, ${commit}.`;
+  if (settings.url) $("#saved-again").href = settings.url;
+  else $("#saved-again").hidden = true;
+  setState("done", `Saved run ${id}: ${saved.rows.length} measurements.`);
+}
+
 /** CSV or Markdown: made by the server from this document, with the CLI's own code. */
 async function exportAs(format, extension) {
   try {
@@ -694,6 +734,7 @@ window.pyRustFib = {
     return { ...result, document: lastDocument };
   },
   startups: () => resultDocument([]).startups,
+  lastDocument: () => lastDocument,
 };
 
 /** Any change to the form: explain what is wrong, follow it in the address bar. */
@@ -710,12 +751,18 @@ async function boot() {
   $("#download").addEventListener("click", download);
   $("#download-csv").addEventListener("click", () => exportAs("csv", "csv"));
   $("#download-markdown").addEventListener("click", () => exportAs("markdown", "md"));
+  $("#save").addEventListener("click", saveAndShare);
   for (const element of document.querySelectorAll("#form input, #form select")) {
     element.addEventListener("input", onFormInput);
   }
   try {
     config = await fetchJson("/api/builds", FETCH_TIMEOUT_MS);
     formFromContract();
+    if (SAVED_RUN) {
+      await showSaved(SAVED_RUN);
+      resolveReady({ ok: true, seconds: 0 });
+      return;
+    }
     pyodideRuntime = WebAssembly.compileStreaming(fetch(`${config.pyodide}pyodide.asm.wasm`)).catch((error) => {
       console.warn(`pyodide.asm.wasm not compiled by the page (${error.message}): each worker compiles it`);
       return null;

@@ -253,3 +253,55 @@ def test_a_wrong_wasm_type_is_reported_within_the_bound(page):
     page.goto(f"{page.base}/?ready_timeout_s=15")
     assert wait_for_state(page, ("ready", "error"), 60_000) == "error"
     assert page.inner_text("#status")
+
+
+def test_save_and_share_gives_a_permalink_that_shows_the_same_run(page, browser):
+    page.goto(f"{page.base}/?n=3000&algorithm=doubling&builds=python,rust-wasm&repeats=3"
+              "&native=1&run=1")  # fmt: skip
+    assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
+    measured = sorted((r.get_attribute("data-variant"), r.get_attribute("data-runtime"),
+                       r.get_attribute("data-median-ms")) for r in result_rows(page))  # fmt: skip
+    page.click("#save")
+    link = page.locator("#shared a")
+    link.wait_for(timeout=30_000)
+    permalink = link.get_attribute("href")
+    assert re.fullmatch(r"/runs/[A-Za-z0-9_-]{1,16}", permalink)
+    run_id = permalink.rsplit("/", 1)[1]
+    assert page.evaluate(f"localStorage.getItem('py-rust-fib:delete-token:{run_id}')")
+    # Someone else opens the link: the same measurements, and no worker started.
+    viewer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    viewer.goto(f"{page.base}{permalink}")
+    assert wait_for_state(viewer, ("done", "error"), 60_000) == "done", viewer.inner_text("#status")
+    shown = sorted((r.get_attribute("data-variant"), r.get_attribute("data-runtime"),
+                    r.get_attribute("data-median-ms")) for r in result_rows(viewer))  # fmt: skip
+    assert shown == measured
+    assert viewer.locator("#workers li").count() == 0
+    assert not viewer.is_visible("#form")
+    assert "Measured" in viewer.inner_text("#saved-summary")
+    assert not viewer.is_disabled("#download-csv")
+    viewer.screenshot(path=str(SCREENSHOTS / "saved-run.png"), full_page=True)
+    viewer.set_viewport_size({"width": 375, "height": 800})
+    viewer.wait_for_timeout(300)
+    viewer.screenshot(path=str(SCREENSHOTS / "saved-run-375.png"), full_page=True)
+    assert viewer.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
+    """A saved document is untrusted: its strings reach the page as text."""
+    page.goto(f"{page.base}/?n=500&algorithm=doubling&builds=python&repeats=2&native=0&run=1")
+    assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
+    document = page.evaluate("window.pyRustFib.lastDocument()")
+    hostile = '<img src=x onerror="window.injected=1">'
+    for row in document["rows"]:
+        row["runtime"] = hostile
+    document["host"]["browser"] = hostile
+    headers = {"Content-Type": "application/json"}
+    body = json.dumps(document).encode()
+    request = urllib.request.Request(f"{page.base}/api/runs", body, headers, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        permalink = json.load(response)["url"]
+    page.goto(f"{page.base}{permalink}")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done"
+    assert hostile in page.inner_text("#saved-summary")
+    assert page.locator("img").count() == 0
+    assert page.evaluate("window.injected") is None
