@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fib_benchmarks import builds, export, runners, schema, store
+from fib_benchmarks import builds, compare, export, runners, schema, store
 from fib_benchmarks.document import Document
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +39,7 @@ MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 # tens of kilobytes; the CLI's largest runs a few megabytes.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 RUN_ID = r"^[A-Za-z0-9_-]{1,16}$"  # a saved run's id (store.Store.save)
+RUN_IDS = r"^[A-Za-z0-9_-]{1,16}(,[A-Za-z0-9_-]{1,16}){1,7}$"  # two to eight, comma-separated
 # The algorithms' names as a type, so that the API's schema lists them (contract.json).
 AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
 
@@ -134,9 +135,18 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             return HTMLResponse(INCOMPLETE_PAGE, status_code=503)
         return file_response(request, settings.static_dir / "index.html", REVALIDATE)
 
-    # A saved run's permalink: the same page, which shows that run (app.js, SAVED_RUN).
+    # A saved run's permalink, the list of saved runs, and runs compared: the same page,
+    # which shows them instead of starting workers (app.js, VIEW).
     @app.api_route("/runs/{run_id}", methods=["GET", "HEAD"], include_in_schema=False)
     def saved_page(request: Request, run_id: Annotated[str, Path(pattern=RUN_ID)]) -> Response:
+        return page(request)
+
+    @app.api_route("/runs", methods=["GET", "HEAD"], include_in_schema=False)
+    def runs_page(request: Request) -> Response:
+        return page(request)
+
+    @app.api_route("/compare", methods=["GET", "HEAD"], include_in_schema=False)
+    def compare_page(request: Request) -> Response:
         return page(request)
 
     @app.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -380,6 +390,23 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         """The latest saved runs, newest first, filtered by n, algorithm, runtime, browser."""
         name = algorithm.value if algorithm else None
         return runs().recent(n=n, algorithm=name, runtime=runtime, browser=browser, limit=limit)
+
+    @app.get("/api/compare")
+    def compare_runs(
+        run_ids: Annotated[str, Query(alias="runs", pattern=RUN_IDS)],
+    ) -> dict[str, Any]:
+        """Two to eight saved runs side by side, the first as the baseline: the CLI's
+        `benchmark compare` (ratios, and differences beyond the interquartile ranges)."""
+        ids = run_ids.split(",")
+        documents = []
+        for run_id in ids:
+            document = runs().get(run_id)
+            if document is None:
+                raise HTTPException(status_code=404, detail=f"no run {run_id}")
+            documents.append(document)
+        summaries = [{"id": run_id, "created": d["created"], "code": d["code"], "host": d["host"]}
+                     for run_id, d in zip(ids, documents)]  # fmt: skip
+        return {"runs": summaries, "lines": compare.compare(documents)}
 
     @app.delete("/api/runs/{run_id}", status_code=204)
     def delete_run(

@@ -33,8 +33,10 @@ const COLOURS = {
 };
 
 let config = null; // GET /api/builds
-// /runs/<id>: the page shows that saved run instead of starting workers.
+// /runs/<id>: the page shows that saved run instead of starting workers; /runs lists the
+// saved runs, /compare?runs=a,b shows runs side by side.
 const SAVED_RUN = location.pathname.match(/^\/runs\/([A-Za-z0-9_-]{1,16})$/)?.[1] ?? null;
+const VIEW = SAVED_RUN ? "saved" : { "/runs": "runs", "/compare": "compare" }[location.pathname] ?? null;
 const workers = new Map(); // variant -> {worker, ready, card}
 let generation = 0; // bumped by Cancel: late messages of old workers are ignored
 let nativeRun = null; // {token, controller} of the server's native run under way
@@ -697,6 +699,71 @@ async function showSaved(id) {
   setState("done", `Saved run ${id}: ${saved.rows.length} measurements.`);
 }
 
+/** An element with text (never HTML: saved runs are untrusted), and a table row of cells. */
+const textElement = (tag, content, attributes = {}) => Object.assign(document.createElement(tag), { textContent: content, ...attributes });
+const tableRow = (...cells) => {
+  const tr = document.createElement("tr");
+  tr.append(...cells.map((cell) => (cell instanceof Node ? cell : textElement("td", String(cell)))));
+  return tr;
+};
+const when = (iso) => iso.slice(0, 16).replace("T", " ");
+
+/** /runs: the latest saved runs, filtered as the form (and the URL) say. */
+async function showRuns() {
+  document.body.classList.add("runs-view");
+  const filter = $("#runs-filter");
+  for (const algorithm of config.algorithms) filter.algorithm.append(textElement("option", algorithm));
+  for (const name of ["n", "algorithm", "runtime", "browser"]) filter[name].value = PARAMS.get(name) ?? "";
+  const query = new URLSearchParams([...PARAMS].filter(([name, value]) => ["n", "algorithm", "runtime", "browser"].includes(name) && value));
+  const runs = await fetchJson(`/api/runs?${query}`, FETCH_TIMEOUT_MS);
+  const selected = new Set();
+  $("#runs-table tbody").replaceChildren(...runs.map((run) => {
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", value: run.id, ariaLabel: `compare ${run.id}` });
+    box.addEventListener("change", () => {
+      box.checked ? selected.add(run.id) : selected.delete(run.id);
+      $("#compare-selected").disabled = selected.size < 2 || selected.size > 8;
+    });
+    const cell = document.createElement("td");
+    cell.append(box);
+    const link = document.createElement("td");
+    link.append(textElement("a", run.id, { href: `/runs/${run.id}` }));
+    const commit = run.commit ? run.commit.slice(0, 12) + (run.dirty ? " (changed)" : "") : "—";
+    return tableRow(cell, link, when(run.created), run.machine ?? "—", commit, run.cases);
+  }));
+  $("#compare-selected").addEventListener("click", () => {
+    location.href = `/compare?runs=${[...selected].join(",")}`;
+  });
+  $("#runs-message").textContent = runs.length ? "" : "No saved run matches.";
+  setState("done", `${runs.length} saved runs.`);
+}
+
+/** /compare?runs=a,b: the server's comparison (the CLI's), as a table. */
+async function showComparison() {
+  document.body.classList.add("compare-view");
+  const ids = PARAMS.get("runs") ?? "";
+  const { runs, lines } = await fetchJson(`/api/compare?runs=${encodeURIComponent(ids)}`, FETCH_TIMEOUT_MS);
+  $("#compared-runs").replaceChildren(...runs.map((run) => {
+    const item = document.createElement("li");
+    const where = run.host.browser ?? run.host.cpu_model ?? run.host.machine ?? "?";
+    item.append(textElement("a", run.id, { href: `/runs/${run.id}` }), `: ${when(run.created)}, ${where}, commit ${(run.code.commit ?? "?").slice(0, 12)}`);
+    return item;
+  }));
+  const headings = ["Case", "Build", "Where", "First", ...runs.slice(1).map((_, i) => `Run ${i + 2}`)];
+  $("#comparison-table thead tr").replaceChildren(...headings.map((heading) => textElement("th", heading, { scope: "col" })));
+  const words = { slower: "slower", faster: "faster", same: "within noise", missing: "not measured" };
+  $("#comparison-table tbody").replaceChildren(...lines.map((line) => {
+    const [variant, runtime, algorithm, n] = line.key;
+    const others = line.medians.slice(1).map((median, i) => {
+      const verdict = line.verdicts[i];
+      const shown = median == null ? "—" : `${ms(median)} (${ratio(line.ratios[i])}, ${words[verdict]})`;
+      return textElement("td", shown, { className: `verdict-${verdict}` });
+    });
+    return tableRow(`${algorithm} F(${n.toLocaleString("en")})`, label(variant), runtime, ms(line.medians[0]), ...others);
+  }));
+  const differ = lines.filter((line) => line.digests_differ).length;
+  setState(differ ? "error" : "done", differ ? `These runs computed different F(n) in ${differ} cases.` : `${runs.length} runs compared.`);
+}
+
 /** CSV or Markdown: made by the server from this document, with the CLI's own code. */
 async function exportAs(format, extension) {
   try {
@@ -758,8 +825,8 @@ async function boot() {
   try {
     config = await fetchJson("/api/builds", FETCH_TIMEOUT_MS);
     formFromContract();
-    if (SAVED_RUN) {
-      await showSaved(SAVED_RUN);
+    if (VIEW) {
+      await { saved: () => showSaved(SAVED_RUN), runs: showRuns, compare: showComparison }[VIEW]();
       resolveReady({ ok: true, seconds: 0 });
       return;
     }

@@ -386,3 +386,17 @@ def test_an_unusable_database_is_a_clear_503_not_a_500(tmp_path, run_document):
     response = client.post("/api/runs", json=run_document)
     assert response.status_code == 503, response.text
     assert "results database" in response.json()["detail"]
+
+
+def test_saved_runs_compared_by_the_clis_code(history_client, run_document):
+    ids = [history_client.post("/api/runs", json=run_document).json()["id"] for _ in range(2)]
+    result = history_client.get(f"/api/compare?runs={','.join(ids)}").json()
+    assert [run["id"] for run in result["runs"]] == ids
+    assert len(result["lines"]) == len(run_document["rows"])
+    assert all(line["verdicts"] == ["same"] and line["ratios"] == [1.0] for line in result["lines"])
+    assert history_client.get(f"/api/compare?runs={ids[0]},nope").status_code == 404
+    assert history_client.get(f"/api/compare?runs={ids[0]}").status_code == 422  # one run
+    assert history_client.get("/api/compare?runs=a,<b>").status_code == 422
+    for path in (f"/runs/{ids[0]}", "/runs", "/compare?runs=a,b"):  # the page shows them
+        response = history_client.get(path)
+        assert response.status_code == 200 and "text/html" in response.headers["content-type"]

@@ -305,3 +305,39 @@ def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
     assert hostile in page.inner_text("#saved-summary")
     assert page.locator("img").count() == 0
     assert page.evaluate("window.injected") is None
+
+
+def test_saved_runs_are_listed_filtered_and_compared(page):
+    page.goto(f"{page.base}/?n=700&algorithm=doubling&builds=python,rust-wasm&repeats=2"
+              "&native=0&run=1")  # fmt: skip
+    assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
+    document = page.evaluate("window.pyRustFib.lastDocument()")
+    ids = []
+    for _ in range(2):
+        body = json.dumps(document).encode()
+        headers = {"Content-Type": "application/json"}
+        request = urllib.request.Request(f"{page.base}/api/runs", body, headers, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            ids.append(json.load(response)["id"])
+    page.goto(f"{page.base}/runs?n=700&algorithm=doubling")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done", page.inner_text("#status")
+    listed = page.locator("#runs-table tbody a").all_inner_texts()
+    assert set(ids) <= set(listed)
+    page.goto(f"{page.base}/runs?n=701")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done"
+    assert page.inner_text("#runs-message") == "No saved run matches."
+    page.goto(f"{page.base}/runs?n=700")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done"
+    for run_id in ids:
+        page.check(f"#runs-table input[value='{run_id}']")
+    page.click("#compare-selected")
+    page.wait_for_url(re.compile(r"/compare\?runs="), timeout=30_000)
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done", page.inner_text("#status")
+    cells = page.locator("#comparison-table tbody td").all_inner_texts()
+    same = "1.00\u00d7, within noise"  # the page writes ratios with a multiplication sign
+    assert sum(same in cell for cell in cells) == len(document["rows"])
+    page.screenshot(path=str(SCREENSHOTS / "compare.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "compare-375.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
