@@ -171,8 +171,13 @@ class Store:
         ]
         for column, value in conditions:
             if value is not None:
-                matching = sa.select(measurements.c.run_id).where(column == value)
-                query = query.where(runs.c.id.in_(matching))
+                # EXISTS, not IN: walking the runs newest first, the query stops at `limit`
+                # matches instead of collecting every matching run (10 000 runs: 0.7 ms
+                # where IN took 23 ms, docs/performance.md).
+                matching = sa.select(measurements.c.run_id).where(
+                    measurements.c.run_id == runs.c.id, column == value
+                )
+                query = query.where(matching.exists())
         if browser:
             query = query.where(runs.c.machine.contains(browser, autoescape=True))
         query = query.order_by(runs.c.saved_at.desc(), runs.c.id).limit(limit)

@@ -51,6 +51,8 @@ def main() -> None:
             f"latest 50 with n = {row['n']}": lambda: runs.recent(n=row["n"]),
             f"latest 50 of {row['algorithm']}": lambda: runs.recent(algorithm=row["algorithm"]),
             "latest 50 in a browser named 'Chrome'": lambda: runs.recent(browser="Chrome"),
+            # The worst case of a filter: no run matches, every run is looked at.
+            f"latest 50 with n = {row['n'] + 1} (none)": lambda: runs.recent(n=row["n"] + 1),
             "one run by its id": lambda: runs.get(runs.recent(limit=1)[0]["id"]),
         }
         for name, query in queries.items():

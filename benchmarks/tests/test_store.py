@@ -3,6 +3,7 @@ test starts itself (Debian's, from `make postgresql`), on 127.0.0.1, for this se
 
 from __future__ import annotations
 
+import datetime
 import glob
 import json
 import os
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from fib_benchmarks import store
 from fib_benchmarks.document import Document
 from samples import sample_document
@@ -69,13 +72,37 @@ def database_url(request, tmp_path):
     return url
 
 
-def test_a_new_database_is_migrated_to_the_latest_revision(database_url):
-    store.Store(database_url)
+def revision(database_url: str) -> str:
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
-        version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0001"
+        return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_a_new_database_is_migrated_to_the_latest_revision(database_url):
+    store.Store(database_url)
+    assert revision(database_url) == "0002"
     store.Store(database_url)  # opening it again changes nothing
+    assert revision(database_url) == "0002"
+
+
+def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database_url):
+    config = Config()
+    config.set_main_option("script_location", str(store.MIGRATIONS))
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    assert revision(database_url) == "0001"
+    made = checked(sample_document())
+    with engine.begin() as connection:  # a run saved by the code of revision 0001
+        connection.execute(store.runs.insert().values(
+            id="old", saved_at=datetime.datetime.now(datetime.timezone.utc),
+            created=datetime.datetime.now(datetime.timezone.utc), source="cli", cases=0,
+            delete_token_sha256="0" * 64, document=json.dumps(made),
+        ))  # fmt: skip
+    runs = store.Store(database_url)
+    assert revision(database_url) == "0002"
+    assert runs.get("old") == made
 
 
 def test_a_saved_run_comes_back_whole_and_is_listed(database_url):
