@@ -1,7 +1,7 @@
 """Indexes for the list's filters and order: the newest runs come in index order, and a
 filter (n, algorithm or runtime, with the run's id) is answered from an index alone.
 
-With 10 000 saved runs on SQLite, a filtered list took 49–58 ms before (docs/performance.md).
+With 10 000 saved runs on SQLite, a filtered list took 49 to 58 ms before (docs/performance.md).
 
 Revision ID: 0002
 Revises: 0001
