@@ -696,6 +696,12 @@ async function showSaved(id) {
   $("#saved-summary").textContent = `Measured ${created} on ${where} (${host.cpus ?? "?"} CPUs) by ${settings.source}, ${commit}.`;
   if (settings.url) $("#saved-again").href = settings.url;
   else $("#saved-again").hidden = true;
+  // Only the browser that saved the run holds its delete token.
+  const token = localStorage.getItem(`py-rust-fib:delete-token:${id}`);
+  if (token) {
+    $("#delete-saved").hidden = false;
+    $("#delete-saved").addEventListener("click", () => deleteSaved(id, token));
+  }
   setState("done", `Saved run ${id}: ${saved.rows.length} measurements.`);
 }
 
@@ -707,6 +713,22 @@ const tableRow = (...cells) => {
   return tr;
 };
 const when = (iso) => iso.slice(0, 16).replace("T", " ");
+
+async function deleteSaved(id, token) {
+  $("#delete-saved").disabled = true;
+  try {
+    const response = await fetch(`/api/runs/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`, {
+      method: "DELETE",
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    if (!response.ok && response.status !== 404) throw new Error(`the server answered ${response.status}`);
+    localStorage.removeItem(`py-rust-fib:delete-token:${id}`);
+    $("#deleted").textContent = "Deleted: this link now leads nowhere.";
+  } catch (error) {
+    $("#deleted").textContent = `Not deleted: ${error.message}`;
+    $("#delete-saved").disabled = false;
+  }
+}
 
 /** /runs: the latest saved runs, filtered as the form (and the URL) say. */
 async function showRuns() {

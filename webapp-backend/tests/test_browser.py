@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -284,6 +285,17 @@ def test_save_and_share_gives_a_permalink_that_shows_the_same_run(page, browser)
     viewer.wait_for_timeout(300)
     viewer.screenshot(path=str(SCREENSHOTS / "saved-run-375.png"), full_page=True)
     assert viewer.evaluate("document.documentElement.scrollWidth") <= 375
+    # Only the browser that saved it can delete it: it holds the token.
+    assert not viewer.is_visible("#delete-saved")
+    page.goto(f"{page.base}{permalink}")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done"
+    page.click("#delete-saved")
+    page.wait_for_function("document.querySelector('#deleted').textContent !== ''")
+    assert page.inner_text("#deleted").startswith("Deleted")
+    gone = urllib.request.Request(f"{page.base}/api{permalink}")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(gone, timeout=30)
+    assert missing.value.code == 404
 
 
 def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
