@@ -183,8 +183,16 @@ def run_pyodide(
     )
     started = time.perf_counter()
     command = ["node", str(PYODIDE_RUNNER), json.dumps(request)]
+    events = _events(command, dict(os.environ), f"{variant} (pyodide)", stop=stop)
+    yield from _with_startup_phases(events, started)
+
+
+def _with_startup_phases(events: Iterator[Event], started: float) -> Iterator[Event]:
+    """The events of a runtime that times its own start-up and says so first
+    (``{"event": "startup", "phases": {...}}``: Pyodide's steps, wasmtime's compile): the
+    ``ready`` event gains those phases, and the whole start-up since ``started``."""
     startup: Optional[Event] = None
-    for event in _events(command, dict(os.environ), f"{variant} (pyodide)", stop=stop):
+    for event in events:
         if event["event"] == "startup":
             startup = event
             continue
@@ -246,16 +254,9 @@ def run_wasi(
     plan = plan | {"module": builds.find_wheel(variant, "wasi").module}
     arguments = ["-m", "fib_benchmarks.measure", json.dumps(plan)]
     started = time.perf_counter()
-    startup: Optional[Event] = None
     command = wasi_command(variant, arguments, (measuring,))
-    for event in _events(command, dict(os.environ), f"{variant} (wasi)", stop=stop):
-        if event["event"] == "startup":
-            startup = event
-            continue
-        if event["event"] == "ready":
-            event["startup_s"] = time.perf_counter() - started
-            event["startup_phases"] = startup["phases"] if startup else {}
-        yield event
+    events = _events(command, dict(os.environ), f"{variant} (wasi)", stop=stop)
+    yield from _with_startup_phases(events, started)
 
 
 def wasi_pytest(variant: str, folders: list[Path], pytest_args: list[str]) -> int:

@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from fib_benchmarks import store
 from fib_benchmarks.document import Document
 from samples import sample_document
@@ -83,6 +85,14 @@ def test_a_new_database_is_migrated_to_the_latest_revision(database_url):
     assert revision(database_url) == "0002"
     store.Store(database_url)  # opening it again changes nothing
     assert revision(database_url) == "0002"
+
+
+def test_the_migrations_make_the_tables_the_code_uses(database_url):
+    """Alembic's own comparison of the migrated database with store.metadata: no change."""
+    store.Store(database_url)
+    with sa.create_engine(database_url).connect() as connection:
+        changes = compare_metadata(MigrationContext.configure(connection), store.metadata)
+    assert changes == []
 
 
 def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database_url):
