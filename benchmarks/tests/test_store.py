@@ -204,3 +204,18 @@ def test_a_locked_database_is_a_clear_error_not_a_hang(tmp_path):
         holder.rollback()
         holder.close()
     assert runs.save(checked(sample_document())).id  # and usable once the lock is gone
+
+
+def test_a_full_disk_is_a_clear_error_and_nothing_half_saved(tmp_path):
+    """SQLite told it may not grow (max_page_count), as on a full disk."""
+    runs = store.Store(f"sqlite:///{tmp_path / 'runs.sqlite3'}")
+    kept = runs.save(checked(sample_document()))
+    runs.engine.dispose()  # new connections, each with the cap
+    sa.event.listen(runs.engine, "connect",
+                    lambda connection, _: connection.execute("PRAGMA max_page_count = 12"))  # fmt: skip
+    big = checked(sample_document())
+    big["rows"] = big["rows"] * 400
+    with pytest.raises(store.StoreError, match="full"):
+        runs.save(big)
+    assert [run["id"] for run in runs.recent()] == [kept.id]
+    assert runs.get(kept.id) is not None
