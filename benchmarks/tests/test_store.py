@@ -211,8 +211,11 @@ def test_a_full_disk_is_a_clear_error_and_nothing_half_saved(tmp_path):
     runs = store.Store(f"sqlite:///{tmp_path / 'runs.sqlite3'}")
     kept = runs.save(checked(sample_document()))
     runs.engine.dispose()  # new connections, each with the cap
-    sa.event.listen(runs.engine, "connect",
-                    lambda connection, _: connection.execute("PRAGMA max_page_count = 12"))  # fmt: skip
+
+    def cap(connection, _record):
+        connection.execute("PRAGMA max_page_count = 12")
+
+    sa.event.listen(runs.engine, "connect", cap)
     big = checked(sample_document())
     big["rows"] = big["rows"] * 400
     with pytest.raises(store.StoreError, match="full"):
