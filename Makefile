@@ -37,7 +37,7 @@ endif
 # Benchmark settings for `make bench`; override on the command line: make bench N=500000
 N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
-RUNTIMES   ?= native,pyodide,chromium,wasi
+RUNTIMES   ?= native,pyodide,chromium,wasi,component
 REPEATS    ?= 5
 ROUNDS     ?= 3
 
@@ -213,10 +213,25 @@ $(PYTHON_WASM): | setup
 	mv $(@D)/unpacked/wasm_runtime/python-3.11.3.wasm $@
 	rm -r $(@D)/unpacked
 
+# CPython 3.14 for WASI as a component, with fib-python and measure.py inside, for the
+# `component` runtime (fib_benchmarks.wasi_component): built by componentize-py (PyPI,
+# pinned in requirements.lock) from the world in benchmarks/fib_benchmarks/component/.
+MEASURING_COMPONENT := $(BUILD)/wasi/measuring.wasm
+COMPONENT_DIR := benchmarks/fib_benchmarks/component
+
+.PHONY: wasi-component
+wasi-component: $(MEASURING_COMPONENT) ## CPython for WASI as a component with fib-python (build/wasi/), for --runtime component
+
+$(MEASURING_COMPONENT): $(call sources,$(COMPONENT_DIR) fib-python/fib_python) \
+		benchmarks/fib_benchmarks/measure.py | setup
+	mkdir -p $(@D)
+	$(VENV)/bin/componentize-py -d $(COMPONENT_DIR)/measuring.wit -w measuring componentize \
+	  -p $(COMPONENT_DIR) -p benchmarks -p fib-python guest -o $@
+
 # ---------------------------------------------------------------------------- run
 
 .PHONY: bench
-bench: wheels chromium $(PYTHON_WASM) ## Python vs Rust debug/release vs JavaScript: native, Pyodide, Chromium, WASI (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
+bench: wheels chromium $(PYTHON_WASM) $(MEASURING_COMPONENT) ## Python vs Rust debug/release vs JavaScript: native, Pyodide, Chromium, WASI (N=, ALGORITHMS=, RUNTIMES=, REPEATS=, ROUNDS=)
 	$(POETRY) run benchmark --n $(N) --algorithm $(ALGORITHMS) --runtime $(RUNTIMES) \
 	  --variant $(ALL_VARIANTS) --repeats $(REPEATS) --rounds $(ROUNDS) \
 	  --json $(BUILD)/benchmark.json --plot $(BUILD)/benchmark.png
@@ -307,7 +322,7 @@ test-wasi: wheels $(PYTHON_WASM) ## The conformance suite in CPython for WASI (w
 	done
 
 .PHONY: test-benchmarks
-test-benchmarks: wheels chromium postgresql $(PYTHON_WASM) ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
+test-benchmarks: wheels chromium postgresql $(PYTHON_WASM) $(MEASURING_COMPONENT) ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
 	$(POETRY) run pytest -q -p no:cacheprovider benchmarks/tests
 
 .PHONY: test-webapp

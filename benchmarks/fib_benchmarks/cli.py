@@ -47,6 +47,7 @@ class Runtime(str, Enum):
     pyodide = "pyodide"
     chromium = "chromium"
     wasi = "wasi"
+    component = "component"
 
 
 def _split(values: list[str]) -> list[str]:
@@ -135,7 +136,8 @@ def benchmark(
             "-r",
             help="native, pyodide (Pyodide under Node.js), chromium (the web page's own "
             "workers in Debian's headless Chromium), wasi (CPython for WASI under wasmtime: "
-            "python only).",
+            "python only), component (CPython 3.14 for WASI as a component that calls the "
+            "host back: python only).",
         ),
     ] = ["native"],  # noqa: B006
     repeats: Annotated[int, typer.Option(min=1, max=1000, help="Timed calls per case.")] = 5,

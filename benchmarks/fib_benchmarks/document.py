@@ -34,7 +34,7 @@ MAX_TEXT = 2_000  # characters in one string
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 # Where a row was measured: the CLI's runtimes, and "browser" for the page's own workers in
 # whatever browser opened it (the CLI's "chromium" is the same page in Debian's Chromium).
-RuntimeKind = Literal["native", "pyodide", "chromium", "wasi", "browser"]
+RuntimeKind = Literal["native", "pyodide", "chromium", "wasi", "component", "browser"]
 Ratio = Optional[float]
 
 

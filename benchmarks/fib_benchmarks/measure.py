@@ -35,14 +35,15 @@ EDGE_DIGITS = 12
 
 def runtime_name() -> str:
     """``CPython 3.11.7`` natively; ``Pyodide 314.0.7 (CPython 3.14.2)`` inside Pyodide;
-    ``CPython 3.11.3 (WASI)`` in CPython for WASI."""
+    ``CPython 3.11.3 (WASI)`` in CPython for WASI, ``CPython 3.14.0 (WASI component)`` in
+    the component runtime."""
     python = f"{platform.python_implementation()} {platform.python_version()}"
     if sys.platform == "emscripten":
         import pyodide  # only importable inside Pyodide
 
         return f"Pyodide {pyodide.__version__} ({python})"
-    if sys.platform == "wasi":
-        return f"{python} (WASI)"
+    if sys.platform == "wasi":  # python.wasm; or a component, whose bindings are imported
+        return f"{python} (WASI component)" if "wit_world" in sys.modules else f"{python} (WASI)"
     return python
 
 

@@ -27,7 +27,7 @@ def _phases(startup: dict[str, Any]) -> str:
     """What a start-up spent compiling WebAssembly under wasmtime (rust-wasmtime, the wasi
     runtime); Pyodide's and the page's many phases are in the JSON only."""
     phases = startup.get("phases") or {}
-    if not phases or startup["runtime_kind"] in ("pyodide", "chromium"):
+    if not phases or startup["runtime_kind"] in ("pyodide", "chromium", "browser"):
         return ""
     return " (" + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()) + ")"
 

