@@ -91,6 +91,11 @@ def url_from_environment() -> str:
 class Store:
     def __init__(self, url: Optional[str] = None, lock_timeout_s: float = 5.0) -> None:
         self.url = url or url_from_environment()
+        # A plain postgresql:// URL means SQLAlchemy's default driver (psycopg2), which is
+        # not installed: the project's is psycopg 3.
+        for plain in ("postgresql://", "postgres://"):
+            if self.url.startswith(plain):
+                self.url = "postgresql+psycopg://" + self.url.removeprefix(plain)
         if self.url.startswith("sqlite:///"):
             folder = Path(self.url.removeprefix("sqlite:///")).parent
             try:

@@ -115,6 +115,11 @@ def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database
     assert runs.get("old") == made
 
 
+def test_a_plain_postgresql_url_uses_the_installed_driver(postgresql_url):
+    plain = postgresql_url.replace("postgresql+psycopg://", "postgresql://")
+    assert store.Store(plain).url == postgresql_url
+
+
 def test_a_saved_run_comes_back_whole_and_is_listed(database_url):
     runs = store.Store(database_url)
     made = checked(sample_document())
