@@ -105,7 +105,12 @@ class Store:
                                  f"{folder} ({error.strerror})") from None  # fmt: skip
         # SQLite waits this long for a lock before it says the database is locked.
         connect_args = {"timeout": lock_timeout_s} if self.url.startswith("sqlite") else {}
-        self.engine = sa.create_engine(self.url, connect_args=connect_args)
+        try:
+            self.engine = sa.create_engine(self.url, connect_args=connect_args)
+        except (sa.exc.ArgumentError, ImportError) as error:
+            raise StoreError(
+                f"not a database this store can use ({URL_VARIABLE}?): {error}"
+            ) from None
         if self.url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_foreign_keys)
         self._guarded(self.migrate)

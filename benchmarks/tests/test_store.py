@@ -115,6 +115,12 @@ def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database
     assert runs.get("old") == made
 
 
+@pytest.mark.parametrize("url", ["nonsense", "oracle://nobody@nowhere/db"])
+def test_a_url_that_is_no_usable_database_is_a_clear_error(url):
+    with pytest.raises(store.StoreError, match="not a database this store can use"):
+        store.Store(url)
+
+
 def test_a_plain_postgresql_url_uses_the_installed_driver(postgresql_url):
     plain = postgresql_url.replace("postgresql+psycopg://", "postgresql://")
     assert store.Store(plain).url == postgresql_url
