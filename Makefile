@@ -280,7 +280,7 @@ VENV_SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["pur
 ISA_SUITE = -m pytest -q -p no:cacheprovider conformance
 
 .PHONY: test-isa
-test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST_ISA, and qemu-user as Haswell and Nehalem
+test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST_ISA, and qemu-user as Haswell and Nehalem (rust-release, rust-wasmtime)
 	for isa in scalar avx2; do \
 	  echo "== conformance: rust-release, FIB_RUST_ISA=$$isa"; \
 	  FIB_RUST_ISA=$$isa FIB_EXPECT_ISA=$$isa $(PY) -m fib_benchmarks.builds exec rust-release -- \
@@ -290,6 +290,13 @@ test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST
 	  echo "== conformance: rust-release, qemu-x86_64 -cpu $${cpu%%:*}"; \
 	  FIB_EXPECT_ISA=$${cpu#*:} $(PY) -m fib_benchmarks.builds exec rust-release -- \
 	    sh -c 'PYTHONPATH="$$PYTHONPATH:$(VENV_SITE)" exec qemu-x86_64 -cpu '$${cpu%%:*}' $(PYTHON_BINARY) $(ISA_SUITE)'; \
+	done
+	# wasmtime compiles fib-wasm for the CPU it finds (simd128 on SSE4 or on AVX): the same
+	# emulated CPUs, each with a cache of its own compilations.
+	for cpu in Haswell Nehalem; do \
+	  echo "== conformance: rust-wasmtime, qemu-x86_64 -cpu $$cpu"; \
+	  FIB_WASMTIME_CACHE=$(BUILD)/wasmtime-cache-$$cpu $(PY) -m fib_benchmarks.builds exec rust-wasmtime -- \
+	    sh -c 'PYTHONPATH="$$PYTHONPATH:$(VENV_SITE)" exec qemu-x86_64 -cpu '$$cpu' $(PYTHON_BINARY) $(ISA_SUITE)'; \
 	done
 
 # Debian's PostgreSQL, for the tests of the results history against a real server (each
