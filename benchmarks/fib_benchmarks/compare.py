@@ -12,6 +12,7 @@ Two runs that computed different F(n) are an error, whatever the times.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -22,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import store
-from .document import Document
+from .document import Document, measured_on
 from .report import format_ms
 
 console = Console()
@@ -33,12 +34,18 @@ app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
 
 
+@functools.cache
+def _local_store() -> store.Store:
+    """The local results history, opened (and migrated) once for all the ids given."""
+    return store.Store()
+
+
 def load(path: Path) -> dict[str, Any]:
     """A run's document, from a file or, by its id, from the local results history,
     checked against the schema; a BadParameter that says why not."""
     if not path.exists() and re.fullmatch(r"[A-Za-z0-9_-]{1,16}", str(path)):
         try:
-            saved = store.Store().get(str(path))
+            saved = _local_store().get(str(path))
         except store.StoreError as error:
             raise typer.BadParameter(str(error)) from None
         if saved is None:
@@ -103,7 +110,7 @@ def _ms(value: Optional[float]) -> str:
 def _who(document: dict[str, Any], path: Path) -> str:
     code, host = document["code"], document["host"]
     commit = (code.get("commit") or "?")[:8] + ("+" if code.get("dirty") else "")
-    where = host.get("browser") or host.get("cpu_model") or host.get("machine") or "?"
+    where = measured_on(host) or "?"
     return f"{path.name}: {document['created']}, commit {commit}, {where}"
 
 

@@ -146,6 +146,12 @@ class Document(Strict):
     rows: list[Row] = Field(max_length=MAX_ROWS)
 
 
+def measured_on(host: dict[str, Any]) -> Optional[str]:
+    """The machine a run names, for people: its browser (page), else its CPU model, else
+    its architecture (CLI)."""
+    return host.get("browser") or host.get("cpu_model") or host.get("machine")
+
+
 def json_schema() -> dict[str, Any]:
     schema = Document.model_json_schema(by_alias=True)
     schema["$id"] = f"{SCHEMA}/{VERSION}"

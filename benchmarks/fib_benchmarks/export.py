@@ -13,6 +13,8 @@ import csv
 import io
 from typing import Any
 
+from .document import measured_on
+
 #: The columns, in order: the case, the build, the statistics, the ratios, the result.
 COLUMNS = (
     "algorithm", "n", "variant", "runtime_kind", "runtime", "median_ms", "q1_ms", "q3_ms",
@@ -53,7 +55,7 @@ def markdown_text(document: dict[str, Any]) -> str:
     commit = (code.get("commit") or "unknown")[:12]
     if code.get("dirty"):
         commit += " (with local changes)"
-    machine = host.get("browser") or host.get("cpu_model") or host.get("machine") or "unknown"
+    machine = measured_on(host) or "unknown"
     lines = [
         f"# py-rust-fib benchmark, {_md_cell(document['created'])}",
         "",

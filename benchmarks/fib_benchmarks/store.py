@@ -27,6 +27,7 @@ from alembic import command
 from alembic.config import Config
 
 from . import builds
+from .document import measured_on
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The store when none is named: a file under build/, created on first use.
@@ -145,7 +146,7 @@ class Store:
                 source=document["settings"]["source"],
                 commit=document["code"].get("commit"),
                 dirty=document["code"].get("dirty"),
-                machine=host.get("browser") or host.get("cpu_model") or host.get("machine"),
+                machine=measured_on(host),
                 cases=len(document["rows"]),
                 delete_token_sha256=_sha256(saved.delete_token),
                 document=json.dumps(document),

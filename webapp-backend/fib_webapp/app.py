@@ -7,6 +7,7 @@ sources and ``..`` in any spelling, is a 404.
 # No `from __future__ import annotations` here: FastAPI reads the endpoint annotations,
 # and some refer to this module's local `settings`.
 import asyncio
+import functools
 import threading
 import time
 from enum import Enum
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fib_benchmarks import builds, compare, export, runners, schema, store
-from fib_benchmarks.document import Document
+from fib_benchmarks.document import Document, measured_on
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -346,13 +347,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     # ------------------------------------------------------------------ saved runs
 
     saves = history.RateLimit(settings.saves_per_minute)
-    opened: list[store.Store] = []
 
+    @functools.cache
     def runs() -> store.Store:
-        """The store, opened (and migrated) on first use; 503 if it cannot be."""
-        if not opened:
-            opened.append(store.Store(settings.database_url))
-        return opened[0]
+        """The store, opened (and migrated) on first use; 503 if it cannot be (and tried
+        again on the next request: a failure is not cached)."""
+        return store.Store(settings.database_url)
 
     @app.post("/api/runs", status_code=201)
     async def save_run(request: Request) -> dict[str, str]:
@@ -404,7 +404,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             if document is None:
                 raise HTTPException(status_code=404, detail=f"no run {run_id}")
             documents.append(document)
-        summaries = [{"id": run_id, "created": d["created"], "code": d["code"], "host": d["host"]}
+        summaries = [{"id": run_id, "created": d["created"], "code": d["code"],
+                      "machine": measured_on(d["host"])}
                      for run_id, d in zip(ids, documents)]  # fmt: skip
         return {"runs": summaries, "lines": compare.compare(documents)}
 

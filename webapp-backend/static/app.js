@@ -766,7 +766,7 @@ async function showComparison() {
   const { runs, lines } = await fetchJson(`/api/compare?runs=${encodeURIComponent(ids)}`, FETCH_TIMEOUT_MS);
   $("#compared-runs").replaceChildren(...runs.map((run) => {
     const item = document.createElement("li");
-    const where = run.host.browser ?? run.host.cpu_model ?? run.host.machine ?? "?";
+    const where = run.machine ?? "?";
     item.append(textElement("a", run.id, { href: `/runs/${run.id}` }), `: ${when(run.created)}, ${where}, commit ${(run.code.commit ?? "?").slice(0, 12)}`);
     return item;
   }));

@@ -298,6 +298,15 @@ def test_save_and_share_gives_a_permalink_that_shows_the_same_run(page, browser)
     assert missing.value.code == 404
 
 
+def save_run(base: str, document: dict) -> dict:
+    """Saves a document through the site's API, as the CLI's --save-to does: its answer."""
+    headers = {"Content-Type": "application/json"}
+    body = json.dumps(document).encode()
+    request = urllib.request.Request(f"{base}/api/runs", body, headers, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
 def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
     """A saved document is untrusted: its strings reach the page as text."""
     page.goto(f"{page.base}/?n=500&algorithm=doubling&builds=python&repeats=2&native=0&run=1")
@@ -307,11 +316,7 @@ def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
     for row in document["rows"]:
         row["runtime"] = hostile
     document["host"]["browser"] = hostile
-    headers = {"Content-Type": "application/json"}
-    body = json.dumps(document).encode()
-    request = urllib.request.Request(f"{page.base}/api/runs", body, headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        permalink = json.load(response)["url"]
+    permalink = save_run(page.base, document)["url"]
     page.goto(f"{page.base}{permalink}")
     assert wait_for_state(page, ("done", "error"), 60_000) == "done"
     assert hostile in page.inner_text("#saved-summary")
@@ -324,13 +329,7 @@ def test_saved_runs_are_listed_filtered_and_compared(page):
               "&native=0&run=1")  # fmt: skip
     assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
     document = page.evaluate("window.pyRustFib.lastDocument()")
-    ids = []
-    for _ in range(2):
-        body = json.dumps(document).encode()
-        headers = {"Content-Type": "application/json"}
-        request = urllib.request.Request(f"{page.base}/api/runs", body, headers, method="POST")
-        with urllib.request.urlopen(request, timeout=30) as response:
-            ids.append(json.load(response)["id"])
+    ids = [save_run(page.base, document)["id"] for _ in range(2)]
     page.goto(f"{page.base}/runs?n=700&algorithm=doubling")
     assert wait_for_state(page, ("done", "error"), 60_000) == "done", page.inner_text("#status")
     listed = page.locator("#runs-table tbody a").all_inner_texts()
