@@ -43,7 +43,7 @@ def _local_store() -> store.Store:
 def load(path: Path) -> dict[str, Any]:
     """A run's document, from a file or, by its id, from the local results history,
     checked against the schema; a BadParameter that says why not."""
-    if not path.exists() and re.fullmatch(r"[A-Za-z0-9_-]{1,16}", str(path)):
+    if not path.exists() and re.fullmatch(store.RUN_ID, str(path)):
         try:
             saved = _local_store().get(str(path))
         except store.StoreError as error:

@@ -33,6 +33,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: The store when none is named: a file under build/, created on first use.
 DEFAULT_URL = f"sqlite:///{builds.BUILD_DIR / 'results' / 'runs.sqlite3'}"
 URL_VARIABLE = "PY_RUST_FIB_DATABASE_URL"
+#: What a saved run's id looks like (``secrets.token_urlsafe(8)``: 11 such characters),
+#: with room to spare: what the site and `benchmark compare` accept as one.
+RUN_ID = r"[A-Za-z0-9_-]{1,16}"
 
 # The tables as the latest migration leaves them (migrations/versions/: a migration is
 # history and never imports these); a test checks that the two agree.

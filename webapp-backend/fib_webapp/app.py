@@ -39,8 +39,8 @@ MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 # The largest result document /api/export takes: a run of the page, with every sample, is
 # tens of kilobytes; the CLI's largest runs a few megabytes.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
-RUN_ID = r"^[A-Za-z0-9_-]{1,16}$"  # a saved run's id (store.Store.save)
-RUN_IDS = r"^[A-Za-z0-9_-]{1,16}(,[A-Za-z0-9_-]{1,16}){1,7}$"  # two to eight, comma-separated
+RUN_ID = f"^{store.RUN_ID}$"  # a saved run's id
+RUN_IDS = f"^{store.RUN_ID}(,{store.RUN_ID}){{1,7}}$"  # two to eight, comma-separated
 # The algorithms' names as a type, so that the API's schema lists them (contract.json).
 AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
 
