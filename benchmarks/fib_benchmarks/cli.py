@@ -124,9 +124,10 @@ def benchmark(
             "--variant",
             "-v",
             help="python, rust-debug, rust-release, rust-wasmtime (fib-rust as WebAssembly run by "
-            "wasmtime, native), javascript (BigInt: Node.js natively, a "
-            "worker in Chromium); references: gmp (GMP, native, doubling), rust-core (fib-rust "
-            "timed from Rust, native).",
+            "wasmtime, native), rust-wasm (the same WebAssembly with no Python: Node.js natively, "
+            "a worker in Chromium), javascript (BigInt: Node.js natively, a worker in Chromium); "
+            "references: gmp (GMP, native, doubling), rust-core (fib-rust timed from Rust, "
+            "native).",
         ),
     ] = list(builds.VARIANTS),  # noqa: B006
     runtime: Annotated[
