@@ -62,6 +62,7 @@ $(VENV)/.installed: requirements.lock benchmarks/pyproject.toml webapp-backend/p
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e ./benchmarks -e ./webapp-backend
+	ln -sfn ../.venv benchmarks/.venv  # `cd benchmarks && poetry run benchmark` (benchmarks/poetry.toml)
 	touch $@
 
 .PHONY: rust-tools

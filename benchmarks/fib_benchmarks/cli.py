@@ -7,11 +7,10 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import httpx
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,16 +19,16 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from typer import rich_utils
+from typer._click.exceptions import ClickException
+from typer.main import get_command
 
 from . import builds, compare, export, measure, report, runners, schema, store
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 DEFAULT_NS = [1_000, 10_000, 100_000]
 
-# Not a terminal (CI logs, `| tee`): rich would assume 80 columns and fold the table.
-console = Console()
-if not console.is_terminal:
-    console = Console(width=160)
+console = report.terminal_console()
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 
@@ -369,9 +368,32 @@ def _merge(row: schema.Row, later: schema.Row) -> schema.Row:
 def main() -> None:
     # `benchmark compare A.json B.json`: a command of its own; anything else measures.
     if sys.argv[1:2] == ["compare"]:
-        compare.app(args=sys.argv[2:], prog_name="benchmark compare")
+        run_command(compare.app, sys.argv[2:], "benchmark compare")
     else:
-        app()
+        run_command(app, sys.argv[1:], "benchmark")
+
+
+def run_command(command: typer.Typer, args: list[str], prog_name: str) -> NoReturn:
+    """Runs a command and exits with its code; a refused argument exits with 2.
+
+    At a terminal the refusal is rich's box, sized to the window; anywhere else (a pipe, a
+    CI log, a test) it is one plain line on stderr, which a box folded at 80 columns would
+    split mid-word, paths included (as git, curl and pip print theirs).
+    """
+    # Typer 0.29 carries its own copy of click (pinned in requirements.lock): its
+    # ClickException is the base of typer.BadParameter and of every usage error.
+    try:
+        code = get_command(command).main(args=args, prog_name=prog_name, standalone_mode=False)
+    except ClickException as error:
+        if sys.stderr.isatty():
+            rich_utils.rich_format_error(error)
+        else:
+            message = " ".join(error.format_message().split())
+            print(f"{prog_name}: error: {message}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

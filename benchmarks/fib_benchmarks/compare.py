@@ -19,16 +19,13 @@ from typing import Annotated, Any, Optional
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
-from . import store
+from . import report, store
 from .document import Document, measured_on
 from .report import format_ms
 
-console = Console()
-if not console.is_terminal:
-    console = Console(width=160)
+console = report.terminal_console()
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n

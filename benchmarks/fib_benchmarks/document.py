@@ -17,8 +17,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from . import builds
 
@@ -32,6 +33,20 @@ MAX_CALLS = 10_000  # timed or warm-up calls in one row
 MAX_TEXT = 2_000  # characters in one string
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+
+
+def _web_address(url: str) -> str:
+    """An absolute http(s) address, or a ValueError: a saved document's address becomes a
+    link on the site, and `javascript:` (in any spelling) there would run in its origin."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// address")
+    if any(ord(character) < 0x21 or ord(character) == 0x7F for character in url):
+        raise ValueError("must not contain spaces or control characters")
+    return url
+
+
+WebAddress = Annotated[Text, AfterValidator(_web_address)]
 # Where a row was measured: the CLI's runtimes, and "browser" for the page's own workers in
 # whatever browser opened it (the CLI's "chromium" is the same page in Debian's Chromium).
 RuntimeKind = Literal["native", "pyodide", "chromium", "wasi", "component", "browser"]
@@ -76,7 +91,7 @@ class Settings(Strict):
     repeats: int = Field(ge=1, le=MAX_CALLS)
     warmup: Union[int, Literal["auto"]]
     rounds: int = Field(ge=1, le=1_000)
-    url: Optional[Text] = None  # the page's address, which reproduces the run
+    url: Optional[WebAddress] = None  # the page's address, which reproduces the run
 
 
 class Startup(Strict):

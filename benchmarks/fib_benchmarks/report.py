@@ -5,9 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
+from rich.console import Console
 from rich.table import Table
 
 from .schema import Row
+
+
+def terminal_console() -> Console:
+    """Where the CLI prints: the terminal as it is, or, when there is none (CI logs,
+    `| tee`, a test), 160 columns for tables and plain lines never folded, so that a
+    path or a URL can be copied whole whatever the COLUMNS variable says."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160, soft_wrap=True)
 
 
 def format_ms(value: float) -> str:

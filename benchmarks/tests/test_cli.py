@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,8 +25,9 @@ VARIANTS = list(PROFILES)
 
 def run_benchmark(*args: str, **env: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "fib_benchmarks.cli", *args]
-    # Wide enough that rich does not fold messages across lines.
-    env = dict(os.environ, COLUMNS="250", **env)
+    # A narrow terminal's width in the environment: the output must not depend on it (CI
+    # and pipes have no terminal; issue 19 found a message folded across lines).
+    env = dict(os.environ, COLUMNS="40", **env)
     return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -141,9 +143,11 @@ def test_table_is_printed(document):
 def test_bad_options_are_explained_without_a_traceback(args, message):
     result = run_benchmark(*args)
     assert result.returncode == 2
-    output = result.stdout + result.stderr
-    assert message in output
-    assert "Traceback" not in output
+    # Not a terminal: one plain line on stderr, whatever the width (no folded box).
+    assert result.stderr.startswith("benchmark: error: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_missing_wheels_are_explained(tmp_path):
@@ -282,7 +286,7 @@ def test_ctrl_c_stops_cleanly_with_nothing_written(tmp_path):
     command = [sys.executable, "-m", "fib_benchmarks.cli", "--n", "1000000", "--algorithm",
                "iterative", "--variant", "python", "--json", str(out)]  # fmt: skip
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             env=dict(os.environ, COLUMNS="250"))  # fmt: skip
+                             env=dict(os.environ, COLUMNS="40"))  # fmt: skip
     # Interrupt while it measures: once the CLI has started its measuring process (F(10^6)
     # by iteration then takes CPython seconds a call).
     deadline = time.monotonic() + 60
@@ -312,3 +316,17 @@ def test_a_run_saved_locally_is_compared_by_its_id(tmp_path):
     assert compared.stdout.count("(1.00x, within noise)") == 4  # the same run, twice
     unknown = run_benchmark("compare", "no-such-run", str(tmp_path / "run.json"), **env)
     assert unknown.returncode == 2 and "no saved run with that id" in unknown.stderr
+
+
+@pytest.mark.parametrize("folder", [".", "benchmarks"])
+def test_poetry_run_benchmark_works_from_the_root_and_from_benchmarks(folder):
+    """The original project's usage, `cd benchmarks && poetry run benchmark`, found no
+    command there (Poetry made an empty environment of its own): issue 19."""
+    poetry = shutil.which("poetry") or str(Path.home() / ".local/bin/poetry")
+    root = Path(__file__).resolve().parents[2]
+    command = [poetry, "run", "benchmark", "--n", "90", "--algorithm", "doubling",
+               "--variant", "python", "--repeats", "1", "--rounds", "1"]  # fmt: skip
+    result = subprocess.run(command, cwd=root / folder, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Command not found" not in result.stdout + result.stderr
+    assert "doubling" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ def run_compare(tmp_path, *documents, options=()) -> subprocess.CompletedProcess
         paths.append(tmp_path / f"run{index}.json")
         paths[-1].write_text(json.dumps(made))
     command = [sys.executable, "-m", "fib_benchmarks.cli", "compare", *map(str, paths), *options]
-    env = {"COLUMNS": "250", "PATH": "/usr/bin:/bin"}
+    env = {"COLUMNS": "40", "PATH": "/usr/bin:/bin"}
     return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
 
 
@@ -58,14 +59,24 @@ def test_runs_that_computed_different_numbers_are_an_error(tmp_path):
     assert "computed different F(n)" in result.stdout
 
 
-def test_bad_input_is_a_message_not_a_traceback(tmp_path):
-    (tmp_path / "not.json").write_text("{}")
-    for arguments in ([str(tmp_path / "not.json"), str(tmp_path / "not.json")],
-                      [str(tmp_path / "missing.json"), str(tmp_path / "not.json")],
-                      [str(tmp_path / "not.json")]):  # fmt: skip
+def test_bad_input_is_one_plain_line_not_a_traceback(tmp_path):
+    # A path longer than any terminal: a box folded at 80 columns split it, and the words
+    # around it, wherever pytest's temporary folder happened to be long (issue 19).
+    folder = tmp_path / ("a-rather-long-folder-name-" * 6)
+    folder.mkdir()
+    (folder / "not.json").write_text("{}")
+    not_json, missing = str(folder / "not.json"), str(folder / "missing.json")
+    for arguments, message in (
+        ([not_json, not_json], f"{not_json} is not a benchmark document"),
+        ([missing, not_json], f"cannot read {missing}"),
+        ([not_json], "two or more"),
+    ):
         command = [sys.executable, "-m", "fib_benchmarks.cli", "compare", *arguments]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "40"}
+        )
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
-        assert any(word in result.stderr for word in ("not a benchmark document", "cannot read",
-                                                      "two or more"))  # fmt: skip
+        assert result.stderr.startswith("benchmark compare: error: "), result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr  # one line, however long
+        assert message in result.stderr

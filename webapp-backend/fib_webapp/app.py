@@ -44,13 +44,30 @@ RUN_IDS = f"^{store.RUN_ID}(,{store.RUN_ID}){{1,7}}$"  # two to eight, comma-sep
 # The algorithms' names as a type, so that the API's schema lists them (contract.json).
 AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
 
-# Cross-origin isolation: lets the workers use SharedArrayBuffer (Pyodide's interrupt
-# buffer) and finer timers. Everything is same-origin, so nothing is blocked by it.
-ISOLATION_HEADERS = {
+# Every answer carries these. Cross-origin isolation lets the workers use SharedArrayBuffer
+# (Pyodide's interrupt buffer) and finer timers; everything is same-origin, so nothing is
+# blocked by it.
+SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Embedder-Policy": "require-corp",
     "Cross-Origin-Resource-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
+    # Only this site's own files run, even if a saved run's text ever reached the page as
+    # markup: no inline script, no eval; 'wasm-unsafe-eval' compiles WebAssembly (Pyodide,
+    # its wheels, fib-wasm). No page of another site may frame this one (clickjacking).
+    "Content-Security-Policy": "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    ),
+    "X-Frame-Options": "DENY",
 }
 
 
@@ -64,8 +81,8 @@ INCOMPLETE_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
 Run <code>make serve</code>, which installs and builds what the page needs.</p></html>"""
 
 
-class IsolationMiddleware:
-    """Adds ISOLATION_HEADERS to every answer and refuses cross-site API requests.
+class SecurityHeadersMiddleware:
+    """Adds SECURITY_HEADERS to every answer and refuses cross-site API requests.
 
     Plain ASGI rather than ``@app.middleware("http")``: that one hands the endpoints a
     receive channel on which a client's disconnection is not seen, and a native run must
@@ -82,13 +99,13 @@ class IsolationMiddleware:
             refusal = JSONResponse(
                 {"detail": "cross-site requests to the API are refused"},
                 status_code=403,
-                headers=ISOLATION_HEADERS,
+                headers=SECURITY_HEADERS,
             )
             return await refusal(scope, receive, send)
 
         async def send_isolated(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(ISOLATION_HEADERS)
+                MutableHeaders(scope=message).update(SECURITY_HEADERS)
             await send(message)
 
         await self.app(scope, receive, send_isolated)
@@ -124,7 +141,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         redirect_slashes=False,  # no redirect built from the Host header
     )
 
-    app.add_middleware(IsolationMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     # Outermost, so that a request naming a host we do not serve is refused first.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
 
@@ -366,6 +383,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                                 headers={"Retry-After": str(int(wait) + 1)})  # fmt: skip
         document = (await read_document(request)).model_dump(mode="json", by_alias=True)
         try:
+            history.check_links(document, request.url.netloc)
             await run_in_threadpool(history.check_numbers, document)
             saved = await run_in_threadpool(lambda: runs().save(document))
         except history.Refused as refused:
@@ -443,7 +461,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return JSONResponse(
             {"detail": "internal error: see the server's log"},
             status_code=500,
-            headers=ISOLATION_HEADERS,
+            headers=SECURITY_HEADERS,
         )
 
     return app

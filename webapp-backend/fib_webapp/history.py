@@ -14,6 +14,7 @@ import functools
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import gmpy2
 from fib_benchmarks import measure, schema
@@ -45,6 +46,15 @@ def check_numbers(document: dict[str, Any]) -> None:
         if row["digest"] != trusted_digest(row["n"]):
             raise Refused(f"F({row['n']}) of {row['variant']} is not F({row['n']}): its digest "
                           "differs from the one this server computes")  # fmt: skip
+
+
+def check_links(document: dict[str, Any], site: str) -> None:
+    """Refused unless the run's address (the page's "Run the same again" link) is one of
+    this site's: a saved run must not send its viewers elsewhere. The document's schema
+    has already refused anything but http(s)."""
+    url = document["settings"].get("url")
+    if url is not None and urlsplit(url).netloc != site:
+        raise Refused(f"the run's address must be on this site ({site}), not {url!r}")
 
 
 class RateLimit:

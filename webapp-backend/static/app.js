@@ -682,6 +682,19 @@ async function saveAndShare() {
   }
 }
 
+/** The query of an http(s) address on this site (`?n=...`, or ""), else null. */
+function sameSiteQuery(url) {
+  if (typeof url !== "string") return null;
+  let parsed;
+  try {
+    parsed = new URL(url, location.origin);
+  } catch {
+    return null;
+  }
+  const web = parsed.protocol === "http:" || parsed.protocol === "https:";
+  return web && parsed.host === location.host ? parsed.search : null;
+}
+
 /** /runs/<id>: a saved run shown as a fresh one is, with nothing started. */
 async function showSaved(id) {
   document.body.classList.add("saved-view");
@@ -694,7 +707,10 @@ async function showSaved(id) {
   const where = host.browser ?? host.cpu_model ?? host.machine ?? "an unknown machine";
   const commit = code.commit ? `commit ${code.commit.slice(0, 12)}${code.dirty ? " with local changes" : ""}` : "an unknown commit";
   $("#saved-summary").textContent = `Measured ${created} on ${where} (${host.cpus ?? "?"} CPUs) by ${settings.source}, ${commit}.`;
-  if (settings.url) $("#saved-again").href = settings.url;
+  // The run's address comes from a stored document: only its query, on this site, becomes
+  // a link (never a `javascript:` or another site's address, whatever was stored).
+  const again = sameSiteQuery(settings.url);
+  if (again !== null) $("#saved-again").href = `/${again}`;
   else $("#saved-again").hidden = true;
   // Only the browser that saved the run holds its delete token.
   const token = localStorage.getItem(`py-rust-fib:delete-token:${id}`);

@@ -400,3 +400,46 @@ def test_saved_runs_compared_by_the_clis_code(history_client, run_document):
     for path in (f"/runs/{ids[0]}", "/runs", "/compare?runs=a,b"):  # the page shows them
         response = history_client.get(path)
         assert response.status_code == 200 and "text/html" in response.headers["content-type"]
+
+
+# The nine spellings of a script address an outside review tried (issue 19), and others.
+SCRIPT_ADDRESSES = (
+    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+    "javascript:/*http://127.0.0.1*/alert(1)", "\x01javascript:alert(1)", "jAvAsCrIpT:void(0)",
+    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "//evil.example/?n=1",
+    "/?n=1", "http://evil.example/?n=1", "https://127.0.0.1.evil.example/?n=1",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("url", SCRIPT_ADDRESSES)
+def test_a_saved_run_links_only_to_this_site(history_client, run_document, url):
+    hostile = copy.deepcopy(run_document)
+    hostile["settings"]["url"] = url
+    response = history_client.post("/api/runs", json=hostile)
+    assert response.status_code == 422, url
+    assert history_client.get("/api/runs").json() == []
+
+
+def test_a_saved_run_may_link_to_this_site(history_client, run_document):
+    linked = copy.deepcopy(run_document)
+    linked["settings"]["url"] = "http://127.0.0.1/?n=300&algorithm=doubling"
+    assert history_client.post("/api/runs", json=linked).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/static/app.js", "/api/health", "/no-such-page", "/api/runs/..%2f.."]
+)
+def test_every_answer_forbids_framing_and_foreign_scripts(client, path):
+    answer = client.get(path)
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in answer.headers["content-security-policy"].split(";")
+    )
+    assert policy["script-src"] == "'self' 'wasm-unsafe-eval'"  # no inline script, no eval
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    assert answer.headers["x-frame-options"] == "DENY"
+    refused = client.get("/api/health", headers={"Sec-Fetch-Site": "cross-site"})
+    assert (
+        refused.status_code == 403
+        and "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+    )

@@ -47,6 +47,9 @@ def page(browser, live_server):
     page.messages = messages
     yield page
     context.close()
+    # Every test's page ran under the site's Content-Security-Policy: nothing it needs refused.
+    violations = [text for text in messages if "Content Security Policy" in text]
+    assert violations == [], violations
 
 
 def wait_for_state(page, states: tuple[str, ...], timeout: int) -> str:
@@ -204,7 +207,7 @@ def test_cancel_stops_a_long_run_and_starts_fresh_workers(page):
         page.uncheck(f"input[value={variant}]")
     page.click("#run")
     page.wait_for_function(
-        "document.querySelector('li[data-variant=rust-debug] .stage')"
+        "() => document.querySelector('li[data-variant=rust-debug] .stage')"
         ".textContent.includes('first call')",
         timeout=60_000,
     )
@@ -226,7 +229,7 @@ def test_cancel_during_the_native_run_frees_the_server(page):
     open_ready(page, "?n=300000&algorithm=iterative&builds=python&repeats=10&native=1")
     page.click("#run")
     page.wait_for_function(
-        "document.querySelector('#status').textContent.includes('natively')", timeout=RUN_MS
+        "() => document.querySelector('#status').textContent.includes('natively')", timeout=RUN_MS
     )
     page.wait_for_timeout(1000)  # the server's child process is measuring now
     page.click("#cancel")
@@ -279,6 +282,7 @@ def test_save_and_share_gives_a_permalink_that_shows_the_same_run(page, browser)
     assert viewer.locator("#workers li").count() == 0
     assert not viewer.is_visible("#form")
     assert "Measured" in viewer.inner_text("#saved-summary")
+    assert viewer.get_attribute("#saved-again", "href").startswith("/?n=3000&")
     assert not viewer.is_disabled("#download-csv")
     viewer.screenshot(path=str(SCREENSHOTS / "saved-run.png"), full_page=True)
     viewer.set_viewport_size({"width": 375, "height": 800})
@@ -290,7 +294,7 @@ def test_save_and_share_gives_a_permalink_that_shows_the_same_run(page, browser)
     page.goto(f"{page.base}{permalink}")
     assert wait_for_state(page, ("done", "error"), 60_000) == "done"
     page.click("#delete-saved")
-    page.wait_for_function("document.querySelector('#deleted').textContent !== ''")
+    page.wait_for_function("() => document.querySelector('#deleted').textContent !== ''")
     assert page.inner_text("#deleted").startswith("Deleted")
     gone = urllib.request.Request(f"{page.base}/api{permalink}")
     with pytest.raises(urllib.error.HTTPError) as missing:
@@ -322,6 +326,33 @@ def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
     assert hostile in page.inner_text("#saved-summary")
     assert page.locator("img").count() == 0
     assert page.evaluate("window.injected") is None
+
+
+def test_a_stored_script_address_never_becomes_a_link(page):
+    """A run stored with a `javascript:` address (the site refuses them now, issue 19, but
+    a database may hold older ones) shows no such link, and clicking it runs nothing."""
+    page.goto(f"{page.base}/?n=400&algorithm=doubling&builds=python&repeats=2&native=0&run=1")
+    assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
+    permalink = save_run(page.base, page.evaluate("window.pyRustFib.lastDocument()"))["url"]
+    for stored in ("javascript:window.injected=1", " JavaScript:window.injected=1",
+                   "java\tscript:window.injected=1", "http://evil.example/?n=1"):  # fmt: skip
+
+        def as_stored(route, request, stored=stored):
+            answer = route.fetch()
+            document = answer.json()
+            document["settings"]["url"] = stored
+            route.fulfill(response=answer, json=document)
+
+        page.route(f"**/api{permalink}", as_stored)
+        page.goto(f"{page.base}{permalink}")
+        assert wait_for_state(page, ("done", "error"), 60_000) == "done"
+        link = page.locator("#saved-again")
+        if link.is_visible():
+            assert link.get_attribute("href").startswith("/?"), stored
+            link.click()
+            page.wait_for_load_state()
+        assert page.evaluate("window.injected") is None, stored
+        page.unroute(f"**/api{permalink}")
 
 
 def test_saved_runs_are_listed_filtered_and_compared(page):

@@ -127,7 +127,7 @@ def test_the_cli_saves_a_run_on_the_site(live_server, tmp_path):
     command = [sys.executable, "-m", "fib_benchmarks.cli", "--n", "100,2000", "--algorithm",
                "doubling", "--variant", "python,rust-release", "--repeats", "2",
                "--json", str(tmp_path / "run.json"), "--save-to", live_server]  # fmt: skip
-    env = dict(os.environ, COLUMNS="250")
+    env = dict(os.environ, COLUMNS="40")
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     found = re.search(r"saved: (\S+/runs/(\S+)) \(delete token (\S+)\)", result.stdout)
