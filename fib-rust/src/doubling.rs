@@ -1,62 +1,203 @@
 //! Fast doubling: walks the bits of n from the top, doubling k at each step.
+//!
+//! Two phases, by the size of the numbers:
+//!
+//! * below the NTT range, [`SquaringPair`] keeps F(k-1) and F(k) as limbs and takes each
+//!   step with two squarings and no other product (GMP's `mpz_fib_ui` does the same):
+//!   F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k, F(2k-1) = F(k)^2 + F(k-1)^2,
+//!   F(2k) = F(2k+1) - F(2k-1);
+//! * from [`ntt_from_bits`] on, each step's two products go through NTTs (`crate::ntt`),
+//!   from F(k) and F(k+1): F(2k) = F(k)(2F(k+1) - F(k)), F(2k+1) = F(k)^2 + F(k+1)^2.
 
+use std::mem;
 use std::ops::ControlFlow;
 
 use num_bigint::BigUint;
-use num_traits::{One, Zero};
 
+use crate::isa::Isa;
+use crate::limbs::{self, Limb};
 use crate::ntt::{LentMultiplier, Wanted};
 use crate::Progress;
 
-/// From this size of F(k) on, a step's products go through NTTs (`crate::ntt`) rather
-/// than num-bigint's Karatsuba/Toom-3: at F(10^6), 2^16/2^14/2^12/2^10 bits took
-/// 100M/89.5M/88.8M/88.9M instructions (callgrind, three calls), 2^12 also the fastest.
-pub(crate) const NTT_FROM_BITS: u64 = 1 << 12;
+/// From this size of F(k) on, a step's products go through NTTs rather than Karatsuba
+/// squarings. Measured per instruction set, since the NTT's kernels are per instruction
+/// set: the doubling's whole time against GMP's at n = 24 681 .. 10^6 for cut-overs of
+/// 2^12 .. 2^20 bits (`docs/performance.md`, "Cut-overs"). AVX-512 was not measurable on
+/// the machine that chose these (no AVX-512): it takes AVX2's, its NTT being the faster.
+pub(crate) fn ntt_from_bits(isa: Isa) -> u64 {
+    match isa {
+        Isa::Avx512 | Isa::Avx2 | Isa::Simd128 => 1 << 14,
+        // The scalar NTT (no SIMD: three primes, one lane) loses to Karatsuba squarings
+        // up to 2^18 bits (about F(10^6)'s last steps).
+        Isa::Scalar => 1 << 18,
+    }
+}
 
 /// F(n), or `None` if `on_progress` asked to stop.
 pub(crate) fn fib(
     n: u64,
     mut on_progress: impl FnMut(Progress) -> ControlFlow<()>,
 ) -> Option<BigUint> {
+    if n == 0 {
+        return Some(BigUint::ZERO);
+    }
     let total = u64::from(u64::BITS - n.leading_zeros());
+    let bit = |done: u64| (n >> (total - done)) & 1 == 1;
+    let ntt_from = ntt_from_bits(Isa::current());
+    // The top bit of n is 1: k = 1, F(0) = 0, F(1) = 1.
+    // Some(()) to go on, None if the hook asked to stop: `report(done)?` returns then.
+    let mut report = |done| {
+        on_progress(Progress { done, total })
+            .is_continue()
+            .then_some(())
+    };
+    let mut pair = SquaringPair::new(n, ntt_from);
+    let mut done = 1;
+    report(done)?;
+    while done < total && pair.bits() < ntt_from {
+        done += 1;
+        pair.step(bit(done));
+        report(done)?;
+    }
+    if done == total {
+        return Some(limbs::to_biguint(&pair.current));
+    }
+    // Invariant from here: a = F(k), b = F(k + 1).
+    let (mut a, mut b) = pair.into_consecutive();
     // The largest step starts from F(k + 1) with k <= n / 2: F(m) < 2^(0.6943 m).
     let largest_words = ((n / 2 + 2) as f64 * 0.694_242 / 32.0) as usize + 3;
-    let mut multiplier =
-        (largest_words * 32 >= NTT_FROM_BITS as usize).then(|| LentMultiplier::new(largest_words));
-    // Invariant: a = F(k), b = F(k + 1), where k is the bits of n consumed so far.
-    let (mut a, mut b) = (BigUint::zero(), BigUint::one());
-    for done in 1..=total {
-        let odd = (n >> (total - done)) & 1 == 1;
+    let mut multiplier = LentMultiplier::new(largest_words);
+    while done < total {
+        done += 1;
+        let odd = bit(done);
         // The last step needs only F(n): one product instead of two, in the largest step.
         let wanted = match (done == total, odd) {
             (false, _) => Wanted::Both,
             (true, false) => Wanted::Even,
             (true, true) => Wanted::Odd,
         };
-        // F(2k) = F(k)(2F(k+1) - F(k)) and F(2k+1) = F(k)^2 + F(k+1)^2.
-        // 2F(k+1) >= F(k), so the subtraction cannot underflow.
-        let (f2k, f2k1) = match &mut multiplier {
-            Some(multiplier) if b.bits() >= NTT_FROM_BITS => {
-                multiplier.doubling_step(&a, &b, wanted)
-            }
-            _ => (
-                (wanted != Wanted::Odd).then(|| &a * ((&b << 1u8) - &a)),
-                (wanted != Wanted::Even).then(|| &a * &a + &b * &b),
-            ),
-        };
-        (a, b) = match (f2k, f2k1, odd) {
-            (Some(f2k), Some(f2k1), true) => {
+        (a, b) = match multiplier.doubling_step(&a, &b, wanted) {
+            (Some(f2k), Some(f2k1)) if odd => {
                 let f2k2 = f2k + &f2k1;
                 (f2k1, f2k2)
             }
-            (Some(f2k), Some(f2k1), false) => (f2k, f2k1),
+            (Some(f2k), Some(f2k1)) => (f2k, f2k1),
             // The last step: F(n) alone, and b is not needed any more.
-            (Some(f_n), None, _) | (None, Some(f_n), _) => (f_n, BigUint::zero()),
-            (None, None, _) => unreachable!("a step computes at least one product"),
+            (Some(f_n), None) | (None, Some(f_n)) => (f_n, BigUint::ZERO),
+            (None, None) => unreachable!("a step computes at least one product"),
         };
-        if on_progress(Progress { done, total }).is_break() {
-            return None;
-        }
+        report(done)?;
     }
     Some(a)
+}
+
+/// F(k-1) and F(k) as limbs, and the buffers a step needs, allocated once for the largest
+/// step this phase takes (a step of fresh vectors cost as much as its squarings at F(10^4)).
+struct SquaringPair {
+    /// F(k-1), F(k), without zero limbs at the top.
+    previous: Vec<Limb>,
+    current: Vec<Limb>,
+    /// Whether k is odd: the sign of the 2(-1)^k term.
+    k_is_odd: bool,
+    square_of_previous: Vec<Limb>,
+    square_of_current: Vec<Limb>,
+    /// Three results of a step; two become the next pair, and the old pair's buffers
+    /// take their place.
+    results: [Vec<Limb>; 3],
+    scratch: Vec<Limb>,
+}
+
+impl SquaringPair {
+    /// k = 1, with room for every step while F(k) stays below `ntt_from` bits (or up to
+    /// F(n), whichever is smaller).
+    fn new(n: u64, ntt_from: u64) -> Self {
+        // F(m) < 2^(0.6943 m); a step at most doubles the size, plus a limb of margin.
+        let largest_bits = (n as f64 * 0.694_242) as u64 + 2;
+        let largest = (largest_bits.min(2 * ntt_from) / u64::from(limbs::LIMB_BITS)) as usize + 4;
+        let buffer = || Vec::with_capacity(largest + 1);
+        let mut pair = SquaringPair {
+            previous: buffer(),
+            current: buffer(),
+            k_is_odd: true,
+            square_of_previous: buffer(),
+            square_of_current: buffer(),
+            results: [buffer(), buffer(), buffer()],
+            scratch: vec![0; limbs::square_scratch_len(largest / 2 + 1)],
+        };
+        pair.current.push(1);
+        pair
+    }
+
+    fn bits(&self) -> u64 {
+        limbs::bit_length(&self.current)
+    }
+
+    /// From (F(k-1), F(k)) to (F(2k), F(2k+1)) if `bit`, else to (F(2k-1), F(2k)).
+    fn step(&mut self, bit: bool) {
+        let m = self.current.len();
+        square_into(
+            &mut self.square_of_current,
+            &self.current,
+            &mut self.scratch,
+        );
+        square_into(
+            &mut self.square_of_previous,
+            &self.previous,
+            &mut self.scratch,
+        );
+        self.square_of_previous.resize(2 * m, 0);
+        let [odd, below, even] = &mut self.results;
+        // odd = F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k, in 2m + 1 limbs.
+        odd.resize(2 * m + 1, 0);
+        let top = limbs::shl(&mut odd[..2 * m], &self.square_of_current, 2);
+        odd[2 * m] = top;
+        let borrow = limbs::sub_assign(odd, &self.square_of_previous);
+        debug_assert!(!borrow);
+        let overflow = if self.k_is_odd {
+            limbs::sub_assign(odd, &[2])
+        } else {
+            limbs::add_assign(odd, &[2])
+        };
+        debug_assert!(!overflow);
+        // below = F(2k-1) = F(k)^2 + F(k-1)^2.
+        below.clear();
+        below.extend_from_slice(&self.square_of_current);
+        below.push(0);
+        let carry = limbs::add_assign(below, &self.square_of_previous);
+        debug_assert!(!carry);
+        // even = F(2k) = F(2k+1) - F(2k-1).
+        even.clear();
+        even.extend_from_slice(odd);
+        let borrow = limbs::sub_assign(even, below);
+        debug_assert!(!borrow);
+        let (new_previous, new_current) = if bit { (2, 0) } else { (1, 2) };
+        mem::swap(&mut self.previous, &mut self.results[new_previous]);
+        mem::swap(&mut self.current, &mut self.results[new_current]);
+        trim(&mut self.previous);
+        trim(&mut self.current);
+        self.k_is_odd = bit;
+    }
+
+    /// (F(k), F(k+1)) as `BigUint`s, for the NTT phase.
+    fn into_consecutive(mut self) -> (BigUint, BigUint) {
+        let mut next = self.current.clone();
+        next.push(0);
+        let carry = limbs::add_assign(&mut next, &self.previous);
+        debug_assert!(!carry);
+        trim(&mut next);
+        trim(&mut self.current);
+        (limbs::to_biguint(&self.current), limbs::to_biguint(&next))
+    }
+}
+
+/// `square = a^2`, resized to `2 a.len()` limbs.
+fn square_into(square: &mut Vec<Limb>, a: &[Limb], scratch: &mut [Limb]) {
+    square.clear();
+    square.resize(2 * a.len(), 0);
+    limbs::square(square, a, scratch);
+}
+
+fn trim(a: &mut Vec<Limb>) {
+    let len = limbs::trimmed(a).len();
+    a.truncate(len);
 }

@@ -26,6 +26,7 @@ mod carry_save;
 mod doubling;
 pub mod isa;
 mod iterative;
+mod limbs;
 mod ntt;
 
 pub use isa::{with_isa, Isa};

@@ -65,8 +65,9 @@ fn every_carry_save_path_matches_num_bigint() {
     }
 }
 
-/// Doubling hands products to the NTT from 2^12 bits on; transform lengths are powers of
-/// two, so each step's size class changes where F(n) doubles in size.
+/// Doubling squares limbs below a cut-over and hands products to the NTT from it on
+/// (2^14 bits with SIMD, 2^18 scalar); transform lengths are powers of two, so each
+/// step's size class changes where F(n) doubles in size.
 fn ntt_boundaries() -> Vec<u64> {
     let mut ns = Vec::new();
     for bits in [1u64 << 12, 1 << 13, 1 << 14, 1 << 15, 1 << 16] {
@@ -96,6 +97,31 @@ fn every_ntt_path_agrees_with_num_bigint_products() {
                 );
             }
         });
+    }
+}
+
+#[test]
+fn the_scalar_paths_hand_over_to_the_ntt_agrees_with_every_path() {
+    // Around F(k) of 2^18 bits, where the scalar path starts its NTTs: too large for
+    // num-bigint's products in a debug test, so every path must agree and have F(n)'s
+    // residues.
+    let k = ((1u64 << 18) as f64 / 0.694_242) as u64;
+    for n in [2 * k - 1, 2 * k, 2 * k + 1, 2 * k + 3] {
+        let results: Vec<BigUint> = Isa::available()
+            .into_iter()
+            .map(|isa| with_isa(isa, || doubling(n)))
+            .collect();
+        assert!(results.iter().all(|result| *result == results[0]), "F({n})");
+        let residue = (&results[0] % BigUint::from(1_000_000_007u64))
+            .to_u64_digits()
+            .first()
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(
+            residue,
+            common::fib_mod(n, 1_000_000_007),
+            "F({n}) mod 10^9+7"
+        );
     }
 }
 

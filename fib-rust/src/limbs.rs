@@ -1,0 +1,298 @@
+//! Natural numbers as little-endian slices of machine words ("limbs"), with the few
+//! operations the doubling algorithm needs below the NTT range: additions, subtractions
+//! and, above all, squarings.
+//!
+//! Why not num-bigint here: a doubling step can be written with two squarings and no
+//! other product (GMP's `mpz_fib_ui` does), and a squaring costs about half a product,
+//! since each cross product `a_i a_j` appears twice and is computed once. num-bigint has
+//! no squaring of its own (`&a * &a` is a full product), allocates every result, and its
+//! cut-overs were tuned for products. Measured at F(10^4) on x86-64: 2.7x GMP's time with
+//! num-bigint's three products a step, see `docs/performance.md` for the figures now.
+//!
+//! Limbs are 64 bits on 64-bit targets (a 64x64->128-bit product is one instruction) and
+//! 32 bits elsewhere: wasm32 has no 64x64->128 multiply, but its i64 multiply gives
+//! 32x32->64 exactly, so 32-bit limbs do as much work per instruction there.
+
+#[cfg(target_pointer_width = "64")]
+pub(crate) type Limb = u64;
+#[cfg(target_pointer_width = "64")]
+type Wide = u128;
+#[cfg(not(target_pointer_width = "64"))]
+pub(crate) type Limb = u32;
+#[cfg(not(target_pointer_width = "64"))]
+type Wide = u64;
+
+pub(crate) const LIMB_BITS: u32 = Limb::BITS;
+
+/// Squarings of this many limbs or more split in three (Karatsuba) rather than run the
+/// schoolbook loop. On x86-64, 16, 28, 40 and 64 limbs gave the doubling at F(10^4)
+/// within the machine's noise of one another (2.3-2.5x GMP's time): the schoolbook
+/// loop, not the split, is where the time is. The same count of limbs is taken for
+/// 32-bit limbs (wasm32), unmeasured there yet.
+pub(crate) const KARATSUBA_FROM: usize = 32;
+
+/// `r += a` where `r` is at least as long as `a`; returns the carry out of `r`.
+pub(crate) fn add_assign(r: &mut [Limb], a: &[Limb]) -> bool {
+    debug_assert!(r.len() >= a.len());
+    let mut carry = false;
+    for (r, &a) in r.iter_mut().zip(a) {
+        let (sum, c1) = r.overflowing_add(a);
+        let (sum, c2) = sum.overflowing_add(Limb::from(carry));
+        *r = sum;
+        carry = c1 | c2;
+    }
+    carry && add_one(&mut r[a.len()..])
+}
+
+/// `r += 1`; returns the carry out of `r`.
+fn add_one(r: &mut [Limb]) -> bool {
+    for limb in r {
+        let (sum, overflow) = limb.overflowing_add(1);
+        *limb = sum;
+        if !overflow {
+            return false;
+        }
+    }
+    true
+}
+
+/// `r -= a` where `r` is at least as long as `a`; returns the borrow out of `r`.
+pub(crate) fn sub_assign(r: &mut [Limb], a: &[Limb]) -> bool {
+    debug_assert!(r.len() >= a.len());
+    let mut borrow = false;
+    for (r, &a) in r.iter_mut().zip(a) {
+        let (difference, b1) = r.overflowing_sub(a);
+        let (difference, b2) = difference.overflowing_sub(Limb::from(borrow));
+        *r = difference;
+        borrow = b1 | b2;
+    }
+    borrow && sub_one(&mut r[a.len()..])
+}
+
+/// `r -= 1`; returns the borrow out of `r`.
+fn sub_one(r: &mut [Limb]) -> bool {
+    for limb in r {
+        let (difference, borrow) = limb.overflowing_sub(1);
+        *limb = difference;
+        if !borrow {
+            return false;
+        }
+    }
+    true
+}
+
+/// `r = a << shift` for `shift < LIMB_BITS`, over `a.len()` limbs; returns the bits
+/// shifted out at the top.
+pub(crate) fn shl(r: &mut [Limb], a: &[Limb], shift: u32) -> Limb {
+    debug_assert!(shift > 0 && shift < LIMB_BITS && r.len() >= a.len());
+    let mut carry = 0;
+    for (r, &a) in r.iter_mut().zip(a) {
+        *r = (a << shift) | carry;
+        carry = a >> (LIMB_BITS - shift);
+    }
+    carry
+}
+
+/// `r = |a - b|` over `a.len()` limbs, where `b` is no longer than `a`.
+fn abs_difference(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
+    let (high, low) = (&a[b.len()..], &a[..b.len()]);
+    let a_is_larger = high.iter().any(|&limb| limb != 0)
+        || low.iter().rev().cmp(b.iter().rev()) != std::cmp::Ordering::Less;
+    let (larger, smaller) = if a_is_larger { (a, b) } else { (b, a) };
+    r.fill(0);
+    r[..larger.len()].copy_from_slice(larger);
+    let smaller = &smaller[..smaller.len().min(r.len())];
+    let borrow = sub_assign(r, smaller);
+    debug_assert!(!borrow);
+}
+
+/// Limbs of scratch space that [`square`] needs for a number of `n` limbs.
+pub(crate) fn square_scratch_len(n: usize) -> usize {
+    if n < KARATSUBA_FROM {
+        return 0;
+    }
+    let low = n.div_ceil(2);
+    // |a0 - a1|, then its square and the middle term, then the halves' own scratch.
+    low + 2 * low + (2 * low + 1) + square_scratch_len(low)
+}
+
+/// `r = a^2`, where `r` has exactly `2 a.len()` limbs and `scratch` at least
+/// [`square_scratch_len`]`(a.len())`.
+pub(crate) fn square(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
+    debug_assert_eq!(r.len(), 2 * a.len());
+    if a.len() < KARATSUBA_FROM {
+        square_schoolbook(r, a);
+    } else {
+        square_karatsuba(r, a, scratch);
+    }
+}
+
+/// The schoolbook squaring: each cross product once, doubled, then the squares of the
+/// limbs on the diagonal (GMP's `mpn_sqr_basecase`). The cross products go two rows at a
+/// time ([`add_mul_2`]), so each limb of `r` is read and written once per two rows. (A
+/// row at a time, and column by column with the sums in registers, "Comba", with one or
+/// two carry chains, were 5-15 % slower at F(10^4) on x86-64.)
+fn square_schoolbook(r: &mut [Limb], a: &[Limb]) {
+    let n = a.len();
+    r.fill(0);
+    // Rows i and i + 1 (i even) add a_i a_j at limb i + j for j >= i + 2 and a_(i+1) a_j
+    // at i + 1 + j, together; their two-limb carry lands at limbs i + n and i + n + 1,
+    // which no earlier pair of rows reached. With n odd, the last row has no cross product.
+    for i in (0..n.saturating_sub(1)).step_by(2) {
+        let carry = add_mul_2(&mut r[2 * i + 2..i + n], &a[i + 2..], a[i], a[i + 1]);
+        r[i + n] = carry as Limb;
+        r[i + n + 1] = (carry >> LIMB_BITS) as Limb;
+    }
+    // Then the products the pairs left out, a_i a_(i+1) at limb 2i + 1.
+    for i in (0..n.saturating_sub(1)).step_by(2) {
+        let product = Wide::from(a[i]) * Wide::from(a[i + 1]);
+        let pair = [product as Limb, (product >> LIMB_BITS) as Limb];
+        let carry = add_assign(&mut r[2 * i + 1..], &pair);
+        debug_assert!(!carry);
+    }
+    // r = 2 r + the diagonal, in one pass.
+    let (mut shifted_out, mut carry): (Limb, Wide) = (0, 0);
+    for (i, &limb) in a.iter().enumerate() {
+        let (low, high) = (r[2 * i], r[2 * i + 1]);
+        let doubled_low = (low << 1) | shifted_out;
+        let doubled_high = (high << 1) | (low >> (LIMB_BITS - 1));
+        shifted_out = high >> (LIMB_BITS - 1);
+        let square = Wide::from(limb) * Wide::from(limb);
+        let sum = Wide::from(doubled_low) + (square as Limb as Wide) + carry;
+        r[2 * i] = sum as Limb;
+        let sum = Wide::from(doubled_high) + (square >> LIMB_BITS) + (sum >> LIMB_BITS);
+        r[2 * i + 1] = sum as Limb;
+        carry = sum >> LIMB_BITS;
+    }
+    debug_assert!(shifted_out == 0 && carry == 0, "a^2 < B^(2n)");
+}
+
+/// `r += a * (b0 + b1 B)` over `a.len()` limbs of `r`; returns the two limbs carried out.
+#[inline]
+fn add_mul_2(r: &mut [Limb], a: &[Limb], b0: Limb, b1: Limb) -> Wide {
+    let mut carry: Wide = 0; // at limbs j and j + 1
+    for (r, &a) in r.iter_mut().zip(a) {
+        // Each sum is at most (B-1)^2 + 2(B-1) = B^2 - 1.
+        let low = Wide::from(a) * Wide::from(b0) + Wide::from(*r) + (carry as Limb as Wide);
+        *r = low as Limb;
+        carry = Wide::from(a) * Wide::from(b1) + (low >> LIMB_BITS) + (carry >> LIMB_BITS);
+    }
+    carry
+}
+
+/// Karatsuba's squaring: with a = a1 B^h + a0,
+/// a^2 = a1^2 B^2h + (a0^2 + a1^2 - (a0 - a1)^2) B^h + a0^2: three half-size squarings.
+fn square_karatsuba(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
+    let n = a.len();
+    let low = n.div_ceil(2);
+    let (a0, a1) = a.split_at(low);
+    let (difference, scratch) = scratch.split_at_mut(low);
+    abs_difference(difference, a0, a1);
+    {
+        let (r0, r1) = r.split_at_mut(2 * low);
+        square(r0, a0, scratch);
+        square(r1, a1, scratch);
+    }
+    let (middle_square, scratch) = scratch.split_at_mut(2 * low);
+    square(middle_square, difference, scratch);
+    // middle = a0^2 + a1^2 - (a0 - a1)^2 = 2 a0 a1 >= 0, in 2 low + 1 limbs.
+    let middle = &mut scratch[..2 * low + 1];
+    middle[..2 * low].copy_from_slice(&r[..2 * low]);
+    middle[2 * low] = 0;
+    let carry = add_assign(middle, &r[2 * low..]);
+    let borrow = sub_assign(middle, middle_square);
+    debug_assert!(!carry && !borrow);
+    let carry = add_assign(&mut r[low..], middle);
+    debug_assert!(!carry, "a^2 fits in 2n limbs");
+}
+
+/// The number as a `BigUint`, the type the crate's API returns.
+pub(crate) fn to_biguint(a: &[Limb]) -> num_bigint::BigUint {
+    // num-bigint 0.4 takes 32-bit words only (it packs them into its own digits).
+    #[cfg(target_pointer_width = "64")]
+    let words: Vec<u32> = a
+        .iter()
+        .flat_map(|&limb| [limb as u32, (limb >> 32) as u32])
+        .collect();
+    #[cfg(not(target_pointer_width = "64"))]
+    let words = a.to_vec();
+    num_bigint::BigUint::new(words)
+}
+
+/// The number's limbs without the zero limbs at the top.
+pub(crate) fn trimmed(a: &[Limb]) -> &[Limb] {
+    let len = a
+        .iter()
+        .rposition(|&limb| limb != 0)
+        .map_or(0, |top| top + 1);
+    &a[..len]
+}
+
+/// The number's length in bits.
+pub(crate) fn bit_length(a: &[Limb]) -> u64 {
+    let a = trimmed(a);
+    match a.last() {
+        None => 0,
+        Some(top) => u64::from(LIMB_BITS) * a.len() as u64 - u64::from(top.leading_zeros()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigUint;
+
+    fn to_big(a: &[Limb]) -> BigUint {
+        to_biguint(a)
+    }
+
+    fn random_limbs(n: usize, seed: &mut u64) -> Vec<Limb> {
+        (0..n)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                *seed as Limb
+            })
+            .collect()
+    }
+
+    #[test]
+    fn squares_match_num_bigint_at_every_size_across_the_cut_over() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15;
+        for n in (0..4 * KARATSUBA_FROM).chain([257, 500, 1023, 1024, 1025]) {
+            for kind in 0..3 {
+                let a = match kind {
+                    0 => random_limbs(n, &mut seed),
+                    1 => vec![Limb::MAX; n], // every carry chain as long as it gets
+                    _ => {
+                        // Equal halves: |a0 - a1| = 0.
+                        let half = random_limbs(n / 2, &mut seed);
+                        let mut a = half.clone();
+                        a.extend(&half);
+                        a.resize(n, 0);
+                        a
+                    }
+                };
+                let mut r = vec![0; 2 * n];
+                let mut scratch = vec![0; square_scratch_len(n)];
+                square(&mut r, &a, &mut scratch);
+                let expected = to_big(&a) * to_big(&a);
+                assert_eq!(to_big(&r), expected, "n = {n}, kind {kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn additions_and_subtractions_carry_through() {
+        let mut r = vec![Limb::MAX, Limb::MAX, 0];
+        assert!(!add_assign(&mut r, &[1]));
+        assert_eq!(r, [0, 0, 1]);
+        assert!(!sub_assign(&mut r, &[1]));
+        assert_eq!(r, [Limb::MAX, Limb::MAX, 0]);
+        assert!(sub_assign(&mut [0, 0], &[1]));
+        assert!(add_assign(&mut [Limb::MAX], &[1]));
+        assert_eq!(bit_length(&[0, 1, 0]), u64::from(LIMB_BITS) + 1);
+        assert_eq!(bit_length(&[0, 0]), 0);
+    }
+}
