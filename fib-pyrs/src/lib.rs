@@ -6,6 +6,7 @@
 //! attached, so that Ctrl-C and a Python `progress` callback can stop the computation.
 
 use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
 
 use fib_rust::{Algorithm, BigInt, FibError, Progress};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -43,6 +44,13 @@ impl<'a, 'py> FromPyObject<'a, 'py> for NArg {
     fn extract(n: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if !n.is_instance_of::<PyInt>() || n.is_instance_of::<PyBool>() {
             return Err(wrong_type("n", "an int", &n));
+        }
+        // The common case first, an exact int in 0..2^64, read by one C call: fib_rust
+        // refuses one above MAX_N itself, with the same message.
+        if n.is_exact_instance_of::<PyInt>() {
+            if let Ok(small) = n.extract::<u64>() {
+                return Ok(NArg(small));
+            }
         }
         // Its size first, in constant time: an n wider than 64 bits is refused by its size
         // without being converted. `int`'s own methods, not n's: a subclass may lie.
@@ -88,10 +96,14 @@ impl<'a, 'py> FromPyObject<'a, 'py> for ProgressArg {
     }
 }
 
+/// How often a computation with no progress hook looks for Ctrl-C (Python's signals).
+const SIGNAL_LOOK_INTERVAL: Duration = Duration::from_millis(1);
+
 /// F(n) as a Python int.
 ///
-/// The computation runs detached from the interpreter (other Python threads go on); every
-/// progress report re-attaches briefly to check for Ctrl-C and to call `progress(done, total)`.
+/// The computation runs detached from the interpreter (other Python threads go on); a
+/// progress report re-attaches briefly to check for Ctrl-C and to call `progress(done,
+/// total)`: every report when there is a hook, else at most every millisecond.
 /// An exception from either stops the computation and is raised here.
 #[pyfunction]
 #[pyo3(
@@ -107,7 +119,15 @@ fn fib(
     let (NArg(n), AlgorithmArg(algorithm)) = (n, algorithm);
 
     let mut interruption: Option<PyErr> = None;
+    let mut last_look = Instant::now();
     let on_progress = |report: Progress| {
+        // With no hook to call, a report is only a chance to see Ctrl-C, which needs the
+        // GIL: taking it back on every step of a small F(n) cost more than the step (a
+        // third of F(10^4)'s time), and a look every millisecond is instant to a person.
+        if progress.is_none() && last_look.elapsed() < SIGNAL_LOOK_INTERVAL {
+            return ControlFlow::Continue(());
+        }
+        last_look = Instant::now();
         Python::attach(|py| {
             let outcome = py.check_signals().and_then(|()| match &progress {
                 Some(ProgressArg(callback)) => {
