@@ -26,7 +26,10 @@ use crate::Progress;
 /// the machine that chose these (no AVX-512): it takes AVX2's, its NTT being the faster.
 pub(crate) fn ntt_from_bits(isa: Isa) -> u64 {
     match isa {
-        Isa::Avx512 | Isa::Avx2 | Isa::Simd128 => 1 << 14,
+        Isa::Avx512 | Isa::Avx2 => 1 << 14,
+        // wasm32 (Node 20's V8, rust-wasm against JavaScript's BigInt in one run per
+        // cut-over): 2^15 was the fastest of 2^13..2^16 at F(5*10^4) and F(10^5).
+        Isa::Simd128 => 1 << 15,
         // The scalar NTT (no SIMD: three primes, one lane) loses to Karatsuba squarings
         // up to 2^18 bits (about F(10^6)'s last steps).
         Isa::Scalar => 1 << 18,
