@@ -72,6 +72,8 @@ rust-tools:
 	@rustup target list --installed | grep -q '^wasm32-unknown-emscripten' || \
 	  rustup target add wasm32-unknown-emscripten
 	@rustup target list --installed | grep -q '^wasm32-wasip1' || rustup target add wasm32-wasip1
+	@rustup target list --installed | grep -q '^aarch64-unknown-linux-gnu' || \
+	  rustup target add aarch64-unknown-linux-gnu
 
 # ---------------------------------------------------------------------------- wheels
 
@@ -247,7 +249,7 @@ serve: wheels ## Serve the benchmark site on http://$(HOST):$(PORT)/ (HOST=, POR
 # ---------------------------------------------------------------------------- tests
 
 .PHONY: test
-test: lint test-rust test-javascript test-conformance test-isa test-pyodide test-wasi test-benchmarks test-webapp test-browser ## Everything CI runs
+test: lint test-rust test-aarch64 test-javascript test-conformance test-isa test-pyodide test-wasi test-benchmarks test-webapp test-browser ## Everything CI runs
 
 .PHONY: test-rust
 test-rust: rust-tools ## cargo test for the workspace
@@ -299,6 +301,17 @@ test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST
 	  FIB_WASMTIME_CACHE=$(BUILD)/wasmtime-cache-$$cpu $(PY) -m fib_benchmarks.builds exec rust-wasmtime -- \
 	    sh -c 'PYTHONPATH="$$PYTHONPATH:$(VENV_SITE)" exec qemu-x86_64 -cpu '$$cpu' $(PYTHON_BINARY) $(ISA_SUITE)'; \
 	done
+
+# aarch64 (Apple Silicon, Graviton, phones): fib-rust's tests, the NEON kernels' among them,
+# built with Debian's cross toolchain and run by qemu-user (.cargo/config.toml names both).
+# Correctness only: an emulated CPU's speed says nothing of a real one's.
+.PHONY: test-aarch64
+test-aarch64: qemu-user rust-tools ## fib-rust's tests on aarch64 (NEON kernels) under qemu-user
+	@command -v aarch64-linux-gnu-gcc >/dev/null || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    gcc-aarch64-linux-gnu libc6-dev-arm64-cross; }
+	FIB_EXPECT_ISA=neon cargo test --profile emulated -p fib-rust --target aarch64-unknown-linux-gnu
 
 # Debian's PostgreSQL, for the tests of the results history against a real server (each
 # test session starts a throwaway one of its own, on 127.0.0.1).
@@ -356,6 +369,7 @@ lint: setup ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff c
 	# the binding's build script needs emcc, which `make pyodide-wheels` sets up).
 	cargo clippy -p fib-rust --lib --target wasm32-unknown-emscripten -- -D warnings
 	cargo clippy -p fib-wasm --target wasm32-wasip1 -- -D warnings
+	cargo clippy -p fib-rust --all-targets --target aarch64-unknown-linux-gnu -- -D warnings
 	$(POETRY) run ruff check .
 	$(POETRY) run ruff format --check .
 

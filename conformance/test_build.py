@@ -32,7 +32,7 @@ def test_rust_builds_say_which_simd_kernels_run(impl):
     info = impl.build_info()
     if info["implementation"] not in RUST_BUILDS:
         return
-    assert info["isa"] in ("scalar", "simd128", "avx2", "avx512")
+    assert info["isa"] in ("scalar", "simd128", "neon", "avx2", "avx512")
     expected = os.environ.get("FIB_EXPECT_ISA")
     if expected:
         assert info["isa"] == expected

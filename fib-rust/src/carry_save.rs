@@ -120,6 +120,12 @@ mod kernels {
             simd128::batch(a, b, active, steps);
             return;
         }
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        if isa == Isa::Neon {
+            // SAFETY: NEON is enabled at compile time, the kernel's only requirement.
+            unsafe { neon::batch(a, b, active, steps) };
+            return;
+        }
         #[allow(unreachable_code)]
         portable::batch::<8>(a, b, active, steps);
     }
@@ -282,6 +288,65 @@ mod kernels {
                     unsafe {
                         v128_store(xa.as_mut_ptr().cast(), x[v]);
                         v128_store(yb.as_mut_ptr().cast(), y[v]);
+                    }
+                }
+            }
+        }
+    }
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    mod neon {
+        //! simd128's batch with NEON's instructions: the same 2 limbs per vector.
+        use super::{LIMB_BITS, MASK};
+        use std::arch::aarch64::*;
+
+        const VECTORS: usize = 4; // 4 x 2 limbs per block
+        const W: usize = 2 * VECTORS;
+
+        /// Two limbs with the bits above LIMB_BITS of the limb below added: the carries.
+        #[inline]
+        #[target_feature(enable = "neon")]
+        fn normalised(limbs: &[u64], at: usize) -> uint64x2_t {
+            let window = &limbs[at - 1..at + 2];
+            // SAFETY: `at - 1 .. at + 2` is in bounds (checked by the slice above): both
+            // loads read two u64s within `window`.
+            let (own, below) =
+                unsafe { (vld1q_u64(window[1..].as_ptr()), vld1q_u64(window.as_ptr())) };
+            vaddq_u64(
+                vandq_u64(own, vdupq_n_u64(MASK)),
+                vshrq_n_u64::<{ LIMB_BITS as i32 }>(below),
+            )
+        }
+
+        #[target_feature(enable = "neon")]
+        pub(super) fn batch(a: &mut [u64], b: &mut [u64], active: usize, steps: u32) {
+            for block in (0..active.div_ceil(W)).rev() {
+                let base = 1 + block * W;
+                let mut x = [vdupq_n_u64(0); VECTORS];
+                let mut y = [vdupq_n_u64(0); VECTORS];
+                for v in 0..VECTORS {
+                    x[v] = normalised(a, base + 2 * v);
+                    y[v] = normalised(b, base + 2 * v);
+                }
+                for _ in 0..steps / 2 {
+                    for v in 0..VECTORS {
+                        x[v] = vaddq_u64(x[v], y[v]);
+                        y[v] = vaddq_u64(y[v], x[v]);
+                    }
+                }
+                if steps % 2 == 1 {
+                    for v in 0..VECTORS {
+                        (x[v], y[v]) = (y[v], vaddq_u64(x[v], y[v]));
+                    }
+                }
+                for v in 0..VECTORS {
+                    let (xa, yb) = (
+                        &mut a[base + 2 * v..base + 2 * v + 2],
+                        &mut b[base + 2 * v..base + 2 * v + 2],
+                    );
+                    // SAFETY: each slice is exactly two u64s.
+                    unsafe {
+                        vst1q_u64(xa.as_mut_ptr(), x[v]);
+                        vst1q_u64(yb.as_mut_ptr(), y[v]);
                     }
                 }
             }

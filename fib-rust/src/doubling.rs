@@ -30,6 +30,10 @@ pub(crate) fn ntt_from_bits(isa: Isa) -> u64 {
         // wasm32 (Node 20's V8, rust-wasm against JavaScript's BigInt in one run per
         // cut-over): 2^15 was the fastest of 2^13..2^16 at F(5*10^4) and F(10^5).
         Isa::Simd128 => 1 << 15,
+        // aarch64: not measurable on an x86-64 machine (qemu-user's speed says nothing of
+        // a real CPU's). Between the 4-lane simd128's and the scalar path's, until someone
+        // measures it on an aarch64 machine (`python -m fib_benchmarks.versus_gmp`).
+        Isa::Neon => 1 << 16,
         // The scalar NTT (no SIMD: three primes, one lane) loses to Karatsuba squarings
         // up to 2^18 bits (about F(10^6)'s last steps).
         Isa::Scalar => 1 << 18,

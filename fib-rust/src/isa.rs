@@ -4,8 +4,9 @@
 //! before choosing a kernel, so one setting decides both:
 //!
 //! * by default, the widest instruction set this CPU has (checked at run time on x86-64)
-//!   or this build was compiled for (WebAssembly's simd128 is a compile-time feature);
-//! * `FIB_RUST_ISA=scalar|avx2|avx512|simd128` narrows it for the whole process, so that a
+//!   or this build was compiled for (WebAssembly's simd128 and aarch64's NEON are there
+//!   at compile time);
+//! * `FIB_RUST_ISA=scalar|avx2|avx512|simd128|neon` narrows it for the whole process, so that a
 //!   machine with AVX-512 can run, and test, what a laptop without it runs. A name that is
 //!   unknown or wider than the machine is ignored, with a warning on stderr;
 //! * [`with_isa`] narrows it for one thread while a closure runs: the tests run every path
@@ -25,6 +26,8 @@ pub enum Isa {
     Scalar,
     /// WebAssembly SIMD, 128-bit vectors (builds with `target-feature=+simd128`).
     Simd128,
+    /// aarch64 Advanced SIMD (NEON), 128-bit vectors: every aarch64 CPU has it.
+    Neon,
     /// x86-64 AVX2, 256-bit vectors.
     Avx2,
     /// x86-64 AVX-512F, 512-bit vectors.
@@ -42,13 +45,14 @@ static SELECTED: OnceLock<Isa> = OnceLock::new();
 
 impl Isa {
     /// Every instruction set, narrowest first.
-    pub const ALL: [Isa; 4] = [Isa::Scalar, Isa::Simd128, Isa::Avx2, Isa::Avx512];
+    pub const ALL: [Isa; 5] = [Isa::Scalar, Isa::Simd128, Isa::Neon, Isa::Avx2, Isa::Avx512];
 
     /// The name used by `FIB_RUST_ISA` and by the Python binding's `build_info()`.
     pub fn name(self) -> &'static str {
         match self {
             Isa::Scalar => "scalar",
             Isa::Simd128 => "simd128",
+            Isa::Neon => "neon",
             Isa::Avx2 => "avx2",
             Isa::Avx512 => "avx512",
         }
@@ -64,6 +68,7 @@ impl Isa {
         match self {
             Isa::Scalar => true,
             Isa::Simd128 => cfg!(all(target_arch = "wasm32", target_feature = "simd128")),
+            Isa::Neon => cfg!(all(target_arch = "aarch64", target_feature = "neon")),
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2 => std::is_x86_feature_detected!("avx2"),
             #[cfg(target_arch = "x86_64")]

@@ -4,7 +4,8 @@
 //! each path must agree with the plain num-bigint algorithm and with identities computed
 //! by num-bigint's own multiplication, at sizes around the boundaries where the kernels
 //! change their work: carry-save batches and blocks, the NTT cut-over and its transform
-//! lengths. Paths the CPU lacks are covered by CI under qemu-user (`make test-isa`).
+//! lengths. Paths the CPU lacks are covered by CI under qemu-user (`make test-isa`, and
+//! `make test-aarch64` for NEON).
 
 mod common;
 
@@ -27,6 +28,15 @@ fn the_machine_runs_scalar_and_its_widest_set_last() {
         assert_eq!(Isa::from_name(isa.name()), Some(isa));
     }
     assert_eq!(Isa::from_name("sse9"), None);
+}
+
+#[test]
+fn the_path_this_run_means_to_test_is_the_one_detected() {
+    // `make test-aarch64` sets FIB_EXPECT_ISA=neon: the NEON kernels, not the scalar
+    // fallback, must be what the tests below run as the widest path.
+    if let Ok(expected) = std::env::var("FIB_EXPECT_ISA") {
+        assert_eq!(Isa::detected().name(), expected);
+    }
 }
 
 #[test]

@@ -6,6 +6,8 @@
 //! so (see the `ntt` module documentation): there is no bit-reversal pass.
 
 use super::field::Field;
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+use super::kernels::neon;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::kernels::simd128;
 #[cfg(target_arch = "x86_64")]
@@ -149,6 +151,16 @@ fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
         simd128::forward_last_levels::<P>(a, twiddles);
         return 0;
     }
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    if isa == Isa::Neon && len >= 4 {
+        // SAFETY: NEON is enabled at compile time; whole chunks of 4 lanes.
+        unsafe { neon::forward_level::<P>(a, len, tw) };
+        return len / 2;
+    } else if isa == Isa::Neon && len == 2 && a.len().is_multiple_of(8) {
+        // SAFETY: NEON is enabled at compile time, the kernel's only requirement.
+        unsafe { neon::forward_last_levels::<P>(a, twiddles) };
+        return 0;
+    }
     // SAFETY: scalar lanes have no requirement.
     unsafe { generic::forward_level::<Scalar, P>(a, len, tw) };
     len / 2
@@ -214,6 +226,16 @@ fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
         return len * 2;
     } else if isa == Isa::Simd128 && len == 1 && a.len().is_multiple_of(8) {
         simd128::inverse_first_levels::<P>(a, twiddles);
+        return 4;
+    }
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    if isa == Isa::Neon && len >= 4 {
+        // SAFETY: NEON is enabled at compile time; whole chunks of 4 lanes.
+        unsafe { neon::inverse_level::<P>(a, len, tw) };
+        return len * 2;
+    } else if isa == Isa::Neon && len == 1 && a.len().is_multiple_of(8) {
+        // SAFETY: NEON is enabled at compile time, the kernel's only requirement.
+        unsafe { neon::inverse_first_levels::<P>(a, twiddles) };
         return 4;
     }
     // SAFETY: as above.

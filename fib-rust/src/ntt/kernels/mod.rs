@@ -1,9 +1,9 @@
 //! The kernels of the transforms, the point-by-point step and Garner's digits. They run
 //! 16 lanes at a time with AVX-512F or 8 with AVX2 where the CPU has them (checked at run
-//! time), 4 with WebAssembly's simd128 (Pyodide's build enables it), portable Rust
-//! otherwise. The kernels without shuffles are written once (`generic`, over `Lanes`); the
-//! shortest levels, which regroup lanes, are written per instruction set (`avx512`, `avx2`,
-//! `simd128`). The drivers that choose among them are in `super::transform` and
+//! time), 4 with WebAssembly's simd128 (Pyodide's build enables it) or aarch64's NEON,
+//! portable Rust otherwise. The kernels without shuffles are written once (`generic`, over
+//! `Lanes`); the shortest levels, which regroup lanes, are written per instruction set
+//! (`avx512`, `avx2`, `simd128`, `neon`). The drivers that choose among them are in `super::transform` and
 //! `super::crt`.
 
 use super::field::Field;
@@ -12,6 +12,8 @@ use super::field::Field;
 pub(super) mod avx2;
 #[cfg(target_arch = "x86_64")]
 pub(super) mod avx512;
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+pub(super) mod neon;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub(super) mod simd128;
 
@@ -45,6 +47,11 @@ macro_rules! widest_lanes {
         if $len % 4 == 0 && isa == Isa::Simd128 {
             // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
             return unsafe { simd128::$kernel::<$($constant),*>($($argument),*) };
+        }
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        if $len % 4 == 0 && isa == Isa::Neon {
+            // SAFETY: NEON is enabled at compile time; whole chunks of 4 lanes.
+            return unsafe { $crate::ntt::kernels::neon::$kernel::<$($constant),*>($($argument),*) };
         }
         // SAFETY: scalar lanes have no requirement.
         return unsafe { generic::$kernel::<Scalar, $($constant),*>($($argument),*) };
@@ -267,7 +274,7 @@ pub(super) mod generic {
 /// helpers `splat`, `load`, `store`, `mul`, `add` and `sub` on the bare vector.
 macro_rules! lanes_from_helpers {
     ($lanes:ident, $width:literal) => {
-        #[allow(unused_unsafe)] // simd128's helpers are safe functions
+        #[allow(unused_unsafe)] // simd128's and NEON's helpers are safe functions
         impl super::Lanes for $lanes {
             const WIDTH: usize = $width;
             /// # Safety
