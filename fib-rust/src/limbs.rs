@@ -31,6 +31,12 @@ pub(crate) const LIMB_BITS: u32 = Limb::BITS;
 /// 32-bit limbs (wasm32), unmeasured there yet.
 pub(crate) const KARATSUBA_FROM: usize = 32;
 
+/// Squarings of this many limbs or more split in five (Toom-3) rather than three. On
+/// x86-64's scalar path (whose squarings run up to 2^18 bits), 64, 128, 256 and never gave
+/// the doubling 2.1-2.2x / 2.0-2.1x / 2.1x / 2.8x GMP's time at F(10^5), 2.7x / 2.5-2.7x /
+/// 2.5x / 3.3x at F(3*10^5): 128 for both limb widths.
+pub(crate) const TOOM3_FROM: usize = 128;
+
 /// `r += a` where `r` is at least as long as `a`; returns the carry out of `r`.
 pub(crate) fn add_assign(r: &mut [Limb], a: &[Limb]) -> bool {
     debug_assert!(r.len() >= a.len());
@@ -109,11 +115,16 @@ fn abs_difference(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
 /// Limbs of scratch space that [`square`] needs for a number of `n` limbs.
 pub(crate) fn square_scratch_len(n: usize) -> usize {
     if n < KARATSUBA_FROM {
-        return 0;
+        0
+    } else if n < TOOM3_FROM {
+        let low = n.div_ceil(2);
+        // |a0 - a1|, then its square and the middle term, then the halves' own scratch.
+        low + 2 * low + (2 * low + 1) + square_scratch_len(low)
+    } else {
+        let k = n.div_ceil(3);
+        // Three values of k + 1 limbs, their squares, a sum of 2k + 3, then theirs.
+        3 * (k + 1) + 3 * (2 * k + 2) + (2 * k + 3) + square_scratch_len(k + 1)
     }
-    let low = n.div_ceil(2);
-    // |a0 - a1|, then its square and the middle term, then the halves' own scratch.
-    low + 2 * low + (2 * low + 1) + square_scratch_len(low)
 }
 
 /// `r = a^2`, where `r` has exactly `2 a.len()` limbs and `scratch` at least
@@ -122,8 +133,10 @@ pub(crate) fn square(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
     debug_assert_eq!(r.len(), 2 * a.len());
     if a.len() < KARATSUBA_FROM {
         square_schoolbook(r, a);
-    } else {
+    } else if a.len() < TOOM3_FROM {
         square_karatsuba(r, a, scratch);
+    } else {
+        square_toom3(r, a, scratch);
     }
 }
 
@@ -185,6 +198,130 @@ fn add_mul_2(r: &mut [Limb], a: &[Limb], b0: Limb, b1: Limb) -> Wide {
         carry = Wide::from(a) * Wide::from(b1) + (low >> LIMB_BITS) + (carry >> LIMB_BITS);
     }
     carry
+}
+
+/// Toom-Cook's three-way squaring: with a = a2 X^2 + a1 X + a0 (X = B^k), a(x)^2 is
+/// c4 x^4 + ... + c0, known from its values at 0, 1, -1, 2 and infinity: five squarings of
+/// a third of the size, where Karatsuba takes nine of a quarter. The coefficients
+/// (c1 = 2 a0 a1, c2 = a1^2 + 2 a0 a2, c3 = 2 a1 a2) are all non-negative, and the order
+/// below keeps every intermediate value so too: unsigned arithmetic throughout.
+fn square_toom3(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
+    let n = a.len();
+    let k = n.div_ceil(3);
+    let (a0, rest) = a.split_at(k);
+    let (a1, a2) = rest.split_at(k);
+    let (p1, scratch) = scratch.split_at_mut(k + 1);
+    let (pm1, scratch) = scratch.split_at_mut(k + 1);
+    let (p2, scratch) = scratch.split_at_mut(k + 1);
+    let (w1, scratch) = scratch.split_at_mut(2 * k + 2);
+    let (wm1, scratch) = scratch.split_at_mut(2 * k + 2);
+    let (w2, scratch) = scratch.split_at_mut(2 * k + 2);
+    let (t, scratch) = scratch.split_at_mut(2 * k + 3);
+    // a(1) = a0 + a1 + a2, |a(-1)| = |a0 + a2 - a1|, a(2) = a0 + 2 (a1 + 2 a2).
+    p1.fill(0);
+    p1[..k].copy_from_slice(a0);
+    let carries = [add_assign(p1, a1), add_assign(p1, a2)];
+    debug_assert_eq!(carries, [false; 2]);
+    let sum = &mut t[..k + 1];
+    sum.fill(0);
+    sum[..k].copy_from_slice(a0);
+    let carry = add_assign(sum, a2);
+    debug_assert!(!carry);
+    abs_difference(pm1, sum, a1);
+    p2.fill(0);
+    p2[..a2.len()].copy_from_slice(a2);
+    let carries = [
+        shl_one_in_place(p2) != 0,
+        add_assign(p2, a1),
+        shl_one_in_place(p2) != 0,
+        add_assign(p2, a0),
+    ];
+    debug_assert_eq!(carries, [false; 4], "a(2) < 7 X fits in k + 1 limbs");
+    square(w1, p1, scratch);
+    square(wm1, pm1, scratch);
+    square(w2, p2, scratch);
+    // c0 = a0^2 and c4 = a2^2 straight into their places; zeros between them.
+    {
+        let (c0, high) = r.split_at_mut(2 * k);
+        square(c0, a0, scratch);
+        let (between, c4) = high.split_at_mut(2 * k);
+        between.fill(0);
+        square(c4, a2, scratch);
+    }
+    let (c0, c4) = (&r[..2 * k], &r[4 * k..]);
+    // t = (a(1)^2 + a(-1)^2) / 2 = c0 + c2 + c4, then c2; w1 = (a(1)^2 - a(-1)^2) / 2
+    // = c1 + c3.
+    t[..2 * k + 2].copy_from_slice(w1);
+    t[2 * k + 2] = 0;
+    let carry = add_assign(t, wm1);
+    let borrow = sub_assign(w1, wm1);
+    debug_assert!(!carry && !borrow);
+    shr_one_in_place(t);
+    shr_one_in_place(w1);
+    let borrows = [sub_assign(t, c0), sub_assign(t, c4)];
+    debug_assert_eq!(borrows, [false; 2]);
+    let c2 = trimmed(t);
+    // w2 = (a(2)^2 - c0 - 4 c2 - 16 c4) / 2 = c1 + 4 c3, then 3 c3, then c3.
+    let mut borrow = sub_assign(w2, c0);
+    for (value, shift) in [(c2, 2), (c4, 4)] {
+        let value = trimmed(value);
+        let top = shl(&mut wm1[..value.len()], value, shift);
+        wm1[value.len()] = top;
+        borrow |= sub_assign(w2, &wm1[..=value.len()]);
+    }
+    shr_one_in_place(w2);
+    borrow |= sub_assign(w2, trimmed(w1));
+    debug_assert!(!borrow, "every intermediate value is non-negative");
+    divide_exactly_by_3(w2);
+    // w1 = c1 + c3 - c3.
+    let borrow = sub_assign(w1, trimmed(w2));
+    debug_assert!(!borrow);
+    // r = c0 + c1 X + c2 X^2 + c3 X^3 + c4 X^4.
+    let (c1, c2, c3) = (trimmed(w1), trimmed(t), trimmed(w2));
+    let carries = [
+        add_assign(&mut r[k..], c1),
+        add_assign(&mut r[2 * k..], c2),
+        add_assign(&mut r[3 * k..], c3),
+    ];
+    debug_assert_eq!(carries, [false; 3], "a^2 fits in 2n limbs");
+}
+
+/// `a <<= 1`; returns the bit shifted out.
+fn shl_one_in_place(a: &mut [Limb]) -> Limb {
+    let mut carry = 0;
+    for limb in a.iter_mut() {
+        let next = *limb >> (LIMB_BITS - 1);
+        *limb = (*limb << 1) | carry;
+        carry = next;
+    }
+    carry
+}
+
+/// `a >>= 1` (the bit shifted out is dropped: callers halve even numbers).
+fn shr_one_in_place(a: &mut [Limb]) {
+    let mut carry = 0;
+    for limb in a.iter_mut().rev() {
+        let next = *limb << (LIMB_BITS - 1);
+        *limb = (*limb >> 1) | carry;
+        carry = next;
+    }
+}
+
+/// `a /= 3`, for an `a` that 3 divides: from the bottom limb up, by the inverse of 3
+/// modulo the limb base (Jebelean's exact division; GMP's `mpn_divexact_by3`).
+fn divide_exactly_by_3(a: &mut [Limb]) {
+    // 3 * INVERSE = 1 modulo 2^LIMB_BITS.
+    const INVERSE: Limb = Limb::MAX / 3 * 2 + 1;
+    const _: () = assert!(INVERSE.wrapping_mul(3) == 1);
+    let mut borrow: Limb = 0;
+    for limb in a.iter_mut() {
+        let (difference, under) = limb.overflowing_sub(borrow);
+        let quotient = difference.wrapping_mul(INVERSE);
+        *limb = quotient;
+        // What 3 * quotient took from above this limb.
+        borrow = ((Wide::from(quotient) * 3) >> LIMB_BITS) as Limb + Limb::from(under);
+    }
+    debug_assert_eq!(borrow, 0, "3 divides the number");
 }
 
 /// Karatsuba's squaring: with a = a1 B^h + a0,
@@ -267,7 +404,10 @@ mod tests {
     #[test]
     fn squares_match_num_bigint_at_every_size_across_the_cut_over() {
         let mut seed = 0x9E37_79B9_7F4A_7C15;
-        for n in (0..4 * KARATSUBA_FROM).chain([257, 500, 1023, 1024, 1025]) {
+        for n in (0..4 * KARATSUBA_FROM)
+            .chain(TOOM3_FROM - 2..TOOM3_FROM + 40)
+            .chain([257, 385, 500, 1023, 1024, 1025, 3001])
+        {
             for kind in 0..3 {
                 let a = match kind {
                     0 => random_limbs(n, &mut seed),
@@ -290,6 +430,29 @@ mod tests {
                     crate::isa::with_isa(isa, || square(&mut r, &a, &mut scratch));
                     assert_eq!(to_big(&r), expected, "n = {n}, kind {kind}, {isa}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn exact_division_by_3_undoes_a_multiplication_by_3() {
+        let mut seed = 0x1234_5678_9ABC_DEF1;
+        for n in [1, 2, 3, 17, 64] {
+            for kind in 0..2 {
+                let a = if kind == 0 {
+                    random_limbs(n, &mut seed)
+                } else {
+                    vec![Limb::MAX; n]
+                };
+                let mut tripled = vec![0; n + 1];
+                tripled[..n].copy_from_slice(&a);
+                let copy = tripled.clone();
+                for _ in 0..2 {
+                    assert!(!add_assign(&mut tripled, &copy));
+                }
+                divide_exactly_by_3(&mut tripled);
+                assert_eq!(&tripled[..n], &a[..], "n = {n}");
+                assert_eq!(tripled[n], 0);
             }
         }
     }
