@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+import tempfile
+import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import httpx
 import typer
@@ -215,6 +218,8 @@ def benchmark(
                "--plot": plot_path}  # fmt: skip
     for option, path in outputs.items():
         _check_writable(path, option)
+    if save_to is not None:
+        _check_site(save_to)
     if not settings["ns"] or not _runs(settings):
         raise typer.BadParameter(
             "nothing to measure: no n, no algorithm, or no build that runs this algorithm in "
@@ -234,17 +239,15 @@ def benchmark(
     console.print(report.table(rows, startups))
     made = schema.document(settings, startups, rows)
     written = (
-        (json_path, lambda: json.dumps(made, indent=1) + "\n"),
-        (csv_path, lambda: export.csv_text(made)),
-        (markdown_path, lambda: export.markdown_text(made)),
+        (json_path, lambda path: path.write_text(json.dumps(made, indent=1) + "\n")),
+        (csv_path, lambda path: path.write_text(export.csv_text(made))),
+        (markdown_path, lambda path: path.write_text(export.markdown_text(made))),
+        (plot_path, lambda path: report.plot(rows, path)),
     )
-    for path, text in written:
+    all_written = True
+    for path, write in written:
         if path:
-            path.write_text(text())
-            console.print(f"wrote {path}")
-    if plot_path:
-        report.plot(rows, plot_path)
-        console.print(f"wrote {plot_path}")
+            all_written &= _write_or_keep(path, write, made)
     problems = schema.disagreements(rows)
     if problems:
         console.print("[bold red]builds disagree on F(n):[/]\n  " + "\n  ".join(problems))
@@ -253,6 +256,49 @@ def benchmark(
         _save_locally(made)
     if save_to:
         _save_to(save_to, made)
+    if not all_written:
+        raise typer.Exit(1)
+
+
+def _write_or_keep(path: Path, write: Callable[[Path], Any], made: dict[str, Any]) -> bool:
+    """Writes one output; if that fails (a full disk, a path that is not a file), says so
+    in one line and keeps the run's document elsewhere: a measured run is never lost."""
+    try:
+        write(path)
+    except OSError as error:
+        kept = _keep_document(made)
+        print(f"benchmark: error: cannot write {path}: {error.strerror or error}; "
+              f"the run is kept in {kept}", file=sys.stderr)  # fmt: skip
+        return False
+    console.print(f"wrote {path}")
+    return True
+
+
+def _keep_document(made: dict[str, Any]) -> str:
+    """Where the run's JSON document went: a new file in the temporary folder, or, if
+    even that cannot be written, standard output."""
+    text = json.dumps(made, indent=1) + "\n"
+    try:
+        handle, name = tempfile.mkstemp(prefix="py-rust-fib-run-", suffix=".json")
+        with os.fdopen(handle, "w") as kept:
+            kept.write(text)
+    except OSError:
+        sys.stdout.write(text)
+        return "standard output (above)"
+    return name
+
+
+def _check_site(site: str) -> None:
+    """A --save-to that can be sent to: an http(s) address with a host."""
+    try:
+        url = httpx.URL(site)
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        message = f"{site!r} is not an address: {error}"
+        raise typer.BadParameter(message, param_hint="--save-to") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise typer.BadParameter(
+            f"{site!r} is not an http:// or https:// address of a site", param_hint="--save-to"
+        )
 
 
 def _save_locally(made: dict[str, Any]) -> None:
@@ -265,22 +311,55 @@ def _save_locally(made: dict[str, Any]) -> None:
                   f"delete token {saved.delete_token}")  # fmt: skip
 
 
+#: The longest a save may take in all, however the site answers (a site that sends a byte
+#: every few seconds would otherwise hold the CLI for ever, each byte resetting a timeout).
+SAVE_DEADLINE_S = float(os.environ.get("PY_RUST_FIB_SAVE_DEADLINE_S", "60"))
+#: The most a site's answer to a save may hold: its id, permalink and token are short.
+MAX_SAVE_ANSWER_BYTES = 64 * 1024
+
+
 def _save_to(site: str, made: dict[str, Any]) -> None:
     base = site.rstrip("/")
+    deadline = time.monotonic() + SAVE_DEADLINE_S
+    body = bytearray()
     try:
-        response = httpx.post(f"{base}/api/runs", json=made, timeout=60)
+        timeout = httpx.Timeout(min(10.0, SAVE_DEADLINE_S))
+        with httpx.stream("POST", f"{base}/api/runs", json=made, timeout=timeout) as response:
+            for chunk in response.iter_bytes():
+                body += chunk
+                if time.monotonic() > deadline or len(body) > MAX_SAVE_ANSWER_BYTES:
+                    raise _NotSaved(f"{base} did not answer within {SAVE_DEADLINE_S:g} s")
+            status = response.status_code
     except httpx.HTTPError as error:
-        console.print(f"[bold red]not saved:[/] {base} cannot be reached ({error})")
-        raise typer.Exit(1) from None
-    if response.status_code != 201:
-        try:
-            detail = response.json().get("detail", response.text)
-        except ValueError:
-            detail = response.text[:300]
-        console.print(f"[bold red]not saved:[/] {base} answered {response.status_code}: {detail}")
-        raise typer.Exit(1)
-    saved = response.json()
-    console.print(f"saved: {base}{saved['url']} (delete token {saved['delete_token']})")
+        _not_saved(f"{base} cannot be reached ({error})")
+    except _NotSaved as error:
+        _not_saved(str(error))
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = None
+    if status != 201:
+        detail = answer.get("detail") if isinstance(answer, dict) else None
+        shown = detail if isinstance(detail, str) else body[:200].decode(errors="replace")
+        _not_saved(f"{base} answered {status}: {shown!r}")
+    if not (isinstance(answer, dict) and isinstance(answer.get("url"), str)
+            and isinstance(answer.get("delete_token"), str)
+            and _PRINTABLE.fullmatch(answer["url"] + answer["delete_token"])):  # fmt: skip
+        _not_saved(f"{base} answered 201 but not as this project's site does (no permalink)")
+    console.print(f"saved: {base}{answer['url']} (delete token {answer['delete_token']})")
+
+
+#: What a permalink and a token may hold when shown: no control characters, no spaces.
+_PRINTABLE = re.compile(r"[\x21-\x7e]{1,300}")
+
+
+class _NotSaved(Exception):
+    pass
+
+
+def _not_saved(reason: str) -> NoReturn:
+    print(f"benchmark: error: not saved: {reason}", file=sys.stderr)
+    raise typer.Exit(1)
 
 
 def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import math
 import os
@@ -10,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -137,6 +139,9 @@ def test_table_is_printed(document):
         (["--variant", "rust-core", "--runtime", "pyodide"], "nothing to measure"),
         (["--variant", "rust-release,rust-wasmtime", "--runtime", "wasi"], "nothing to measure"),
         (["--json", "/nonexistent-dir/out.json"], "no folder /nonexistent-dir"),
+        (["--save-to", ""], "is not an http:// or https:// address"),
+        (["--save-to", "http://[::1"], "is not an address"),
+        (["--save-to", "localhost:8000"], "is not an http:// or https:// address"),
         (["--plot", "/tmp"], "is a folder"),
     ],
 )
@@ -330,3 +335,64 @@ def test_poetry_run_benchmark_works_from_the_root_and_from_benchmarks(folder):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Command not found" not in result.stdout + result.stderr
     assert "doubling" in result.stdout
+
+
+def test_a_failed_write_keeps_the_measured_run(tmp_path):
+    """`--json /dev/full`: the run was measured; it is kept elsewhere, and the message says
+    where, in one line (issue 19)."""
+    options = ("--n", "10,20", "--algorithm", "doubling", "--variant", "python", "--repeats", "1")
+    result = run_benchmark(*options, "--json", "/dev/full", TMPDIR=str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("benchmark: error: cannot write /dev/full: No space left on device")
+    kept = Path(line.rsplit("the run is kept in ", 1)[1])
+    document = Document.model_validate(json.loads(kept.read_text()))
+    assert sorted(row.n for row in document.rows) == [10, 20]
+
+
+class _Site(http.server.BaseHTTPRequestHandler):
+    """A site that answers a save as no site of this project does (`answer` says how)."""
+
+    answer = "html"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        bodies = {"html": b"<html>saved!</html>", "list": b"[1, 2]", "no-url": b'{"id": "x"}',
+                  "control": b'{"url": "/runs/x\\u001b[2J", "delete_token": "t"}'}  # fmt: skip
+        self.send_response(201)
+        self.send_header("Content-Length", "1000" if self.answer == "drip" else "")
+        self.end_headers()
+        if self.answer == "drip":  # a byte every second, for longer than the CLI waits
+            for _ in range(20):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(1)
+        else:
+            self.wfile.write(bodies[self.answer])
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("answer", ["html", "list", "no-url", "control", "drip"])
+def test_a_site_that_answers_wrongly_is_one_line_and_the_run_is_written(tmp_path, answer):
+    handler = type("Site", (_Site,), {"answer": answer})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        site = f"http://127.0.0.1:{server.server_address[1]}"
+        started = time.monotonic()
+        result = run_benchmark("--n", "10", "--algorithm", "doubling", "--variant", "python",
+                               "--repeats", "1", "--json", str(tmp_path / "run.json"),
+                               "--save-to", site, PY_RUST_FIB_SAVE_DEADLINE_S="3")  # fmt: skip
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"benchmark: error: not saved: {site}"), line
+    assert "\x1b" not in result.stdout + result.stderr
+    assert json.loads((tmp_path / "run.json").read_text())["rows"]  # written before saving
+    assert elapsed < 60, "the save's deadline was not kept"
