@@ -12,12 +12,16 @@ SHA-256, not the token.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -78,6 +82,12 @@ measurements = sa.Table(
 )
 
 
+#: PostgreSQL's advisory lock for migrations: any fixed number, the same in every process.
+MIGRATION_LOCK_KEY = 0x7079_7275_7374_6669  # "pyrustfi"
+#: How long a store waits for another one's migration of an SQLite file.
+MIGRATION_LOCK_WAIT_S = 60.0
+
+
 class StoreError(Exception):
     """The database cannot do what was asked (locked, full, unreachable): said plainly."""
 
@@ -120,12 +130,48 @@ class Store:
         self._guarded(self.migrate)
 
     def migrate(self) -> None:
-        """Brings the tables up to the latest migration (Alembic's upgrade to head)."""
+        """Brings the tables up to the latest migration (Alembic's upgrade to head).
+
+        Under a lock that every thread and process opening the same database shares (a
+        file lock beside an SQLite file, an advisory lock in PostgreSQL): two stores opened
+        at once on a new database both created its tables, which left SQLite without its
+        version stamp and deadlocked PostgreSQL. The second now waits, then finds the
+        database at the latest revision and changes nothing.
+        """
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
+        with self._sqlite_file_lock(), self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                lock = sa.text("SELECT pg_advisory_xact_lock(:key)")
+                connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    @contextlib.contextmanager
+    def _sqlite_file_lock(self) -> Iterator[None]:
+        """An exclusive lock on `<database>.migration-lock` for an SQLite file (none for
+        other databases): flock, released by the system if the process dies."""
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:":
+            yield
+            return
+        with open(f"{path}.migration-lock", "a") as lock_file:
+            deadline = time.monotonic() + MIGRATION_LOCK_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"the results database cannot be used now: another process has "
+                            f"been migrating it for {MIGRATION_LOCK_WAIT_S:g} s"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def _guarded(self, work, *arguments):
         try:

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -85,6 +86,32 @@ def test_a_new_database_is_migrated_to_the_latest_revision(database_url):
     assert revision(database_url) == "0002"
     store.Store(database_url)  # opening it again changes nothing
     assert revision(database_url) == "0002"
+
+
+def test_stores_opened_at_once_on_a_new_database_migrate_it_once(database_url):
+    """Two (here eight) first requests at once each opened the store and ran the
+    migrations: on SQLite the database was left without its version stamp, on PostgreSQL
+    the two deadlocked (issue 19). Now the migration runs under a lock."""
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        barrier.wait(timeout=30)
+        try:
+            store.Store(database_url, lock_timeout_s=30)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a store hangs (deadlock)"
+    assert errors == []
+    assert revision(database_url) == "0002"
+    saved = store.Store(database_url).save(checked(sample_document((100, 110, 120))))
+    assert store.Store(database_url).get(saved.id) is not None
 
 
 def test_the_migrations_make_the_tables_the_code_uses(database_url):
