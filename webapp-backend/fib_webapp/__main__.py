@@ -8,7 +8,7 @@ import os
 import uvicorn
 
 from .app import create_app
-from .limits import SERVER_LIMITS, HeadTimeoutProtocol
+from .limits import SERVER_LIMITS, ClientTimeoutProtocol
 from .settings import from_environment
 
 # Addresses that mean "every interface": the Host header then names whichever one the
@@ -30,7 +30,7 @@ def main() -> None:
         host=args.host,
         port=args.port,
         log_level="warning",
-        http=HeadTimeoutProtocol,
+        http=ClientTimeoutProtocol,
         **SERVER_LIMITS,
     )
 

@@ -1,9 +1,12 @@
 """The server's connection limits: what a slow or greedy client may hold.
 
 uvicorn bounds concurrency and the idle time between requests, but not the time a client
-may take to send a request's head: a client that sends one header byte every few seconds
-(slow-loris) would hold its connection for ever. ``HeadTimeoutProtocol`` closes a
-connection whose request head is not complete within ``HEAD_TIMEOUT_S``.
+may take to send a request: a client that sends one header byte every few seconds
+(slow-loris), or a head and then a body that never comes, would hold its connection, and
+a place under the concurrency limit, for ever. ``ClientTimeoutProtocol`` closes a
+connection whose request head is not complete within ``HEAD_TIMEOUT_S``, or whose body
+stops for ``BODY_TIMEOUT_S`` between two reads (nginx's ``client_header_timeout`` and
+``client_body_timeout``).
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 # Seconds a client has to send a whole request head (browsers send it at once).
 HEAD_TIMEOUT_S = float(os.environ.get("PY_RUST_FIB_HEAD_TIMEOUT_S", "10"))
+# Seconds a request body may pause between two reads (an 8 MB upload arrives in pieces).
+BODY_TIMEOUT_S = float(os.environ.get("PY_RUST_FIB_BODY_TIMEOUT_S", "10"))
 
 SERVER_LIMITS = {
-    # Beyond this many connections and tasks at once, new requests get 503 at once.
-    "limit_concurrency": 64,
+    # Beyond this many connections and tasks at once, new requests get 503 at once. Each
+    # stalled request counts twice (its connection and its task) until a timeout above
+    # closes it: 256 leaves room for 63 of them and everyone else. The work that costs
+    # (native runs, saves) has limits of its own.
+    "limit_concurrency": 256,
     # Idle keep-alive connections are closed after this many seconds.
     "timeout_keep_alive": 5,
     # A request head larger than this is refused (400) before it is parsed.
@@ -28,10 +36,12 @@ SERVER_LIMITS = {
 }
 
 
-class HeadTimeoutProtocol(H11Protocol):
-    """uvicorn's h11 protocol, plus a deadline for every request head."""
+class ClientTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol, plus a deadline for every request head and a pause limit
+    for every request body."""
 
     _head_timer: Optional[asyncio.TimerHandle] = None
+    _body_timer: Optional[asyncio.TimerHandle] = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -41,14 +51,22 @@ class HeadTimeoutProtocol(H11Protocol):
         super().data_received(data)
         if self.conn.their_state is h11.IDLE:  # still waiting for a complete head
             self._arm_head_timer()
-        elif self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+            return
+        self._cancel("_head_timer")
+        self._cancel("_body_timer")
+        if self.conn.their_state is h11.SEND_BODY:  # more body to come: this long at most
+            self._body_timer = self.loop.call_later(BODY_TIMEOUT_S, self._body_timed_out)
 
     def connection_lost(self, exc: Optional[Exception]) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
+        self._cancel("_head_timer")
+        self._cancel("_body_timer")
         super().connection_lost(exc)
+
+    def _cancel(self, name: str) -> None:
+        timer = getattr(self, name)
+        if timer is not None:
+            timer.cancel()
+            setattr(self, name, None)
 
     def _arm_head_timer(self) -> None:
         # Armed once per head: more bytes of the same head do not extend it.
@@ -58,4 +76,9 @@ class HeadTimeoutProtocol(H11Protocol):
     def _head_timed_out(self) -> None:
         self._head_timer = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+    def _body_timed_out(self) -> None:
+        self._body_timer = None
+        if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
             self.transport.close()

@@ -16,6 +16,8 @@ import pytest
 STARTUP_TIMEOUT_S = 30
 # A request head not complete within this is dropped (fib_webapp.limits); short for tests.
 HEAD_TIMEOUT_S = 2
+# A request body that pauses this long is dropped (fib_webapp.limits); short for tests.
+BODY_TIMEOUT_S = 2
 
 
 def free_port() -> int:
@@ -34,6 +36,7 @@ def live_server(tmp_path_factory):
         [sys.executable, "-m", "fib_webapp", "--host", "127.0.0.1", "--port", str(port)],
         cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT,
         env=dict(os.environ, PY_RUST_FIB_HEAD_TIMEOUT_S=str(HEAD_TIMEOUT_S),
+                 PY_RUST_FIB_BODY_TIMEOUT_S=str(BODY_TIMEOUT_S),
                  PY_RUST_FIB_DATABASE_URL=f"sqlite:///{elsewhere / 'runs.sqlite3'}"),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
