@@ -20,6 +20,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="fib-webapp", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--forwarded-allow-ips", metavar="ADDRESSES",
+        help="comma-separated addresses of the proxies whose X-Forwarded-For and "
+             "X-Forwarded-Proto to believe (default: none; '*' believes anyone)",
+    )  # fmt: skip
     args = parser.parse_args()
     settings = from_environment()
     if args.host not in ANY_ADDRESS and args.host not in settings.allowed_hosts:
@@ -31,6 +36,11 @@ def main() -> None:
         port=args.port,
         log_level="warning",
         http=ClientTimeoutProtocol,
+        # A client's X-Forwarded-For names whoever it likes: believed only from the proxies
+        # named (uvicorn's default believes 127.0.0.1, so any local client could spread its
+        # saves over invented addresses and escape the rate limit).
+        proxy_headers=bool(args.forwarded_allow_ips),
+        forwarded_allow_ips=args.forwarded_allow_ips,
         **SERVER_LIMITS,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,18 +28,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of `python -m fib_webapp` on a free loopback port."""
+@contextlib.contextmanager
+def started_server(folder: Path, *options: str, **env: str) -> Iterator[str]:
+    """`python -m fib_webapp OPTIONS` on a free loopback port, run from `folder` (the server
+    must find its files anyway), with a database there; its base URL, and it is stopped
+    after."""
     port = free_port()
-    elsewhere = tmp_path_factory.mktemp("cwd")  # the server must find its files anyway
-    log = (elsewhere / "server.log").open("w")
+    log = (folder / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "fib_webapp", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "fib_webapp", "--host", "127.0.0.1", "--port", str(port),
+         *options],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT,
         env=dict(os.environ, PY_RUST_FIB_HEAD_TIMEOUT_S=str(HEAD_TIMEOUT_S),
                  PY_RUST_FIB_BODY_TIMEOUT_S=str(BODY_TIMEOUT_S),
-                 PY_RUST_FIB_DATABASE_URL=f"sqlite:///{elsewhere / 'runs.sqlite3'}"),
+                 PY_RUST_FIB_DATABASE_URL=f"sqlite:///{folder / 'runs.sqlite3'}", **env),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -52,6 +56,15 @@ def live_server(tmp_path_factory):
             server.kill()
             pytest.fail(f"server did not start: {Path(log.name).read_text()[-2000:]}")
         time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of `python -m fib_webapp` on a free loopback port."""
+    with started_server(tmp_path_factory.mktemp("cwd")) as url:
+        yield url

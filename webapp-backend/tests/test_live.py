@@ -14,7 +14,9 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import BODY_TIMEOUT_S, HEAD_TIMEOUT_S
+import pytest
+from conftest import BODY_TIMEOUT_S, HEAD_TIMEOUT_S, started_server
+from fib_benchmarks import schema
 from fib_webapp.limits import SERVER_LIMITS
 
 
@@ -171,3 +173,42 @@ def test_the_cli_saves_a_run_on_the_site(live_server, tmp_path):
     assert refused.returncode == 1
     assert refused.stderr.startswith("benchmark: error: not saved: ")  # one line, on stderr
     assert "cannot be reached" in refused.stderr
+
+
+def _run_document(site: str) -> dict:
+    """A real run's document: the site's own native timings, as the CLI writes them."""
+    query = "n=300&algorithm=doubling&repeats=2&variant=python"
+    status, _, body = fetch(f"{site}/api/native?{query}")
+    assert status == 200, body
+    settings = {"ns": [300], "algorithms": ["doubling"], "variants": ["python"],
+                "runtimes": ["native"], "repeats": 2, "warmup": "auto", "rounds": 1}  # fmt: skip
+    return schema.document(settings, [], json.loads(body)["rows"])
+
+
+def _saves_from(site: str, document: dict, addresses: range) -> list[int]:
+    statuses = []
+    for index in addresses:
+        request = urllib.request.Request(
+            f"{site}/api/runs", json.dumps(document).encode(), method="POST",
+            headers={"Content-Type": "application/json",
+                     "X-Forwarded-For": f"203.0.113.{index}"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    return statuses
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_a_forwarded_for_header_is_believed_only_from_named_proxies(tmp_path, trusted):
+    """A local client spread 100 saves over invented X-Forwarded-For addresses and escaped
+    the rate limit (issue 19): now the header counts only with --forwarded-allow-ips."""
+    options = ("--forwarded-allow-ips", "127.0.0.1") if trusted else ()
+    with started_server(tmp_path, *options, PY_RUST_FIB_SAVES_PER_MINUTE="2") as site:
+        statuses = _saves_from(site, _run_document(site), range(4))
+    if trusted:  # four clients behind a proxy this site believes: two saves each
+        assert statuses == [201] * 4
+    else:  # one client, whatever it claims
+        assert statuses[:2] == [201, 201] and statuses[2:] == [429, 429]
