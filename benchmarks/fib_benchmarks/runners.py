@@ -24,6 +24,7 @@ runs pytest suites inside Pyodide against one build (``make test-pyodide``);
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import queue
@@ -62,6 +63,20 @@ class Cancelled(RunnerError):
 STOP_POLL_S = 0.1
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# Looked up here, in the parent: the child must not load anything between fork and exec.
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: on Linux, be killed when the process that started
+    it dies, however it dies (a server killed with SIGKILL left its measuring process
+    running). PR_SET_PDEATHSIG follows the starting thread, which here waits on the child
+    until it ends."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+
+
 def _events(
     command: list[str],
     env: dict[str, str],
@@ -76,7 +91,12 @@ def _events(
     # stops the child here, without a second traceback from it), and ending the run ends
     # whatever the child started too.
     with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     ) as child:
         assert child.stdout is not None
         lines: queue.Queue[Optional[str]] = queue.Queue()

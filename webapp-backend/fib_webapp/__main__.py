@@ -4,16 +4,38 @@ from __future__ import annotations
 
 import argparse
 import os
+from types import FrameType
+from typing import Optional
 
 import uvicorn
 
 from .app import create_app
 from .limits import SERVER_LIMITS, ClientTimeoutProtocol
+from .native import NativeTimings
 from .settings import from_environment
 
 # Addresses that mean "every interface": the Host header then names whichever one the
 # visitor used, and only the ones configured (PY_RUST_FIB_ALLOWED_HOSTS) are trusted.
 ANY_ADDRESS = ("0.0.0.0", "::", "")
+
+
+#: How long a stopping server lets requests under way finish (a native run is stopped at
+#: once instead: see StoppingServer).
+SHUTDOWN_GRACE_S = 3
+
+
+class StoppingServer(uvicorn.Server):
+    """uvicorn's server, which on SIGTERM or Ctrl-C first stops the native run under way
+    (its client gets 503, its process is killed): a graceful shutdown waits for the
+    requests under way, and a native run may take minutes."""
+
+    def __init__(self, config: uvicorn.Config, native: NativeTimings) -> None:
+        super().__init__(config)
+        self.native = native
+
+    def handle_exit(self, sig: int, frame: Optional[FrameType]) -> None:
+        self.native.shut_down()
+        super().handle_exit(sig, frame)
 
 
 def main() -> None:
@@ -30,8 +52,9 @@ def main() -> None:
     if args.host not in ANY_ADDRESS and args.host not in settings.allowed_hosts:
         settings = from_environment(allowed_hosts=(*settings.allowed_hosts, args.host))
     print(f"py-rust-fib: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
-    uvicorn.run(
-        create_app(settings),
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
         host=args.host,
         port=args.port,
         log_level="warning",
@@ -41,8 +64,11 @@ def main() -> None:
         # saves over invented addresses and escape the rate limit).
         proxy_headers=bool(args.forwarded_allow_ips),
         forwarded_allow_ips=args.forwarded_allow_ips,
+        # Requests still going this long after SIGTERM are cancelled: the server exits.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         **SERVER_LIMITS,
     )
+    StoppingServer(config, app.state.native).run()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__, history
 from .files import IMMUTABLE, REVALIDATE, file_response, inside
-from .native import Busy, NativeTimings, TooLong, plan_deadline
+from .native import Busy, NativeTimings, ShuttingDown, TooLong, plan_deadline
 from .settings import Settings, from_environment
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
@@ -140,6 +140,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         redirect_slashes=False,  # no redirect built from the Host header
     )
+    app.state.native = native  # stopped by the server on SIGTERM (fib_webapp.__main__)
 
     app.add_middleware(SecurityHeadersMiddleware)
     # Outermost, so that a request naming a host we do not serve is refused first.
@@ -307,7 +308,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             await asyncio.wait({job}, timeout=WATCH_INTERVAL_S)
             if job.done() or stop.is_set():
                 continue
-            if time.monotonic() - started > deadline:
+            if native.closing.is_set():
+                why.append("shutdown")
+                stop.set()
+            elif time.monotonic() - started > deadline:
                 why.append("deadline")
                 stop.set()
             elif await request.is_disconnected():
@@ -319,7 +323,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             return JSONResponse(
                 {"detail": str(busy)}, status_code=429, headers={"Retry-After": "5"}
             )
+        except ShuttingDown as closing:
+            return JSONResponse({"detail": str(closing)}, status_code=503)
         except runners.Cancelled:
+            if native.closing.is_set():
+                return JSONResponse({"detail": "the server is shutting down"}, status_code=503)
             if why == ["deadline"]:
                 message = (f"native run stopped at its deadline of {deadline:.0f} s: ask for "
                            "fewer builds or calls, or a smaller n")  # fmt: skip

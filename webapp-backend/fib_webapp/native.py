@@ -12,6 +12,10 @@ class Busy(Exception):
     """Another native run is under way."""
 
 
+class ShuttingDown(Exception):
+    """The server is stopping: no native run now."""
+
+
 class TooLong(Exception):
     """A run whose estimated time exceeds what the server allows."""
 
@@ -63,6 +67,8 @@ class NativeTimings:
         self._lock = threading.Lock()
         self._token: Optional[str] = None
         self._stop = threading.Event()
+        #: Set when the server is shutting down: the run under way stops, no other starts.
+        self.closing = threading.Event()
 
     def measure(
         self,
@@ -71,10 +77,14 @@ class NativeTimings:
         token: str = "",
         stop: Optional[threading.Event] = None,
     ) -> dict[str, Any]:
+        if self.closing.is_set():
+            raise ShuttingDown("the server is shutting down")
         if not self._lock.acquire(blocking=False):
             raise Busy("busy: a native run is already in progress; try again when it ends")
         try:
             self._token, self._stop = token, stop or threading.Event()
+            if self.closing.is_set():  # shut down between the check above and now
+                self._stop.set()
             rows, startups = [], []
             for variant in variants:
                 startup, measured = runners.measure_build("native", variant, plan, stop=self._stop)
@@ -85,6 +95,12 @@ class NativeTimings:
         finally:
             self._token = None
             self._lock.release()
+
+    def shut_down(self) -> None:
+        """Stops the run under way (its process is killed, its client answered 503) and
+        refuses new ones: a server asked to stop must not wait minutes for a run."""
+        self.closing.set()
+        self._stop.set()
 
     def cancel(self, token: str) -> bool:
         """Stop the run started with ``token``, if it is the one under way."""

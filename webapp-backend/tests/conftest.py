@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -28,11 +29,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Started(NamedTuple):
+    url: str
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
-def started_server(folder: Path, *options: str, **env: str) -> Iterator[str]:
+def started_server(folder: Path, *options: str, **env: str) -> Iterator[Started]:
     """`python -m fib_webapp OPTIONS` on a free loopback port, run from `folder` (the server
-    must find its files anyway), with a database there; its base URL, and it is stopped
-    after."""
+    must find its files anyway), with a database there: its base URL and its process,
+    stopped after."""
     port = free_port()
     log = (folder / "server.log").open("w")
     server = subprocess.Popen(
@@ -57,14 +63,15 @@ def started_server(folder: Path, *options: str, **env: str) -> Iterator[str]:
             pytest.fail(f"server did not start: {Path(log.name).read_text()[-2000:]}")
         time.sleep(0.2)
     try:
-        yield url
+        yield Started(url, server)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of `python -m fib_webapp` on a free loopback port."""
-    with started_server(tmp_path_factory.mktemp("cwd")) as url:
-        yield url
+    with started_server(tmp_path_factory.mktemp("cwd")) as started:
+        yield started.url

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import BODY_TIMEOUT_S, HEAD_TIMEOUT_S, started_server
@@ -206,9 +208,66 @@ def test_a_forwarded_for_header_is_believed_only_from_named_proxies(tmp_path, tr
     """A local client spread 100 saves over invented X-Forwarded-For addresses and escaped
     the rate limit (issue 19): now the header counts only with --forwarded-allow-ips."""
     options = ("--forwarded-allow-ips", "127.0.0.1") if trusted else ()
-    with started_server(tmp_path, *options, PY_RUST_FIB_SAVES_PER_MINUTE="2") as site:
+    with started_server(tmp_path, *options, PY_RUST_FIB_SAVES_PER_MINUTE="2") as (site, _):
         statuses = _saves_from(site, _run_document(site), range(4))
     if trusted:  # four clients behind a proxy this site believes: two saves each
         assert statuses == [201] * 4
     else:  # one client, whatever it claims
         assert statuses[:2] == [201, 201] and statuses[2:] == [429, 429]
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the measuring child runs in a session of its
+    own, but its parent is still the server)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
+                          if ":\t" in line)  # fmt: skip
+            if int(fields["PPid"]) == pid:
+                found.append(int(status.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_server_leaves_no_native_run_behind(tmp_path, stop):
+    """SIGTERM waited for the native run's client (98 s), and SIGKILL left the measuring
+    process running (issue 19). Now SIGTERM stops the run at once (503 to its client) and
+    the server exits within seconds; SIGKILL takes the measuring process with it."""
+    with started_server(tmp_path) as (site, server):
+        answer: dict = {}
+        query = "n=1000000&algorithm=iterative&repeats=5&variant=python"  # many seconds
+
+        def ask() -> None:
+            try:
+                answer["result"] = fetch(f"{site}/api/native?{query}", timeout=120)
+            except OSError as error:  # the server killed under it
+                answer["result"] = error
+
+        runner = threading.Thread(target=ask)
+        runner.start()
+        deadline = time.monotonic() + 30
+        while not (children := _children(server.pid)):
+            assert time.monotonic() < deadline, "the native run never started"
+            time.sleep(0.1)
+        server.send_signal(stop)
+        stopped = time.monotonic()
+        server.wait(timeout=30)
+        exited_after = time.monotonic() - stopped
+        runner.join(timeout=60)
+        deadline = time.monotonic() + 10
+        while any(_alive(child) for child in children):
+            assert time.monotonic() < deadline, "the measuring process outlived the server"
+            time.sleep(0.1)
+    if stop == signal.SIGTERM:
+        assert exited_after < 10, f"the server took {exited_after:.1f} s to exit"
+        status, _, body = answer["result"]
+        assert status == 503 and b"shutting down" in body, (status, body)
