@@ -56,7 +56,9 @@ Ratio = Optional[float]
 class Strict(BaseModel):
     """No field that the schema does not name: a typo or a drift is an error, not lost."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Not a number and infinity are no measurement: JSON has neither, and a stored one came
+    # back as null, which the document then refused.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Code(Strict):

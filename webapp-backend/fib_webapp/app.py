@@ -392,6 +392,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         document = (await read_document(request)).model_dump(mode="json", by_alias=True)
         try:
             history.check_links(document, request.url.netloc)
+            history.derive_and_check(document)
             await run_in_threadpool(history.check_numbers, document)
             saved = await run_in_threadpool(lambda: runs().save(document))
         except history.Refused as refused:

@@ -10,6 +10,7 @@ Saves are limited per client (a sliding minute), so that one client cannot fill 
 from __future__ import annotations
 
 import collections
+import datetime
 import functools
 import threading
 import time
@@ -46,6 +47,52 @@ def check_numbers(document: dict[str, Any]) -> None:
         if row["digest"] != trusted_digest(row["n"]):
             raise Refused(f"F({row['n']}) of {row['variant']} is not F({row['n']}): its digest "
                           "differs from the one this server computes")  # fmt: skip
+
+
+#: A row's statistics that the server derives again from its samples, whatever it says.
+DERIVED = ("median_ms", "min_ms", "max_ms", "mean_ms", "stdev_ms", "q1_ms", "q3_ms", "iqr_ms",
+           "outliers")  # fmt: skip
+#: The dates a saved run may carry: none before this project, none from the future.
+EARLIEST = datetime.datetime(2022, 1, 1, tzinfo=datetime.timezone.utc)
+CLOCK_SKEW = datetime.timedelta(days=1)
+
+
+def derive_and_check(document: dict[str, Any]) -> None:
+    """Refuses what cannot be true of a run, and recomputes what can be derived: a saved
+    document is untrusted, and the site shows it as a fresh run. Each row's statistics
+    come again from its samples (measure.summarize, as the CLI and the page compute them),
+    then the ratios between rows (schema.add_ratios); the rows must be the cases the run's
+    settings ask for; no string may hold a NUL (PostgreSQL's text cannot); the date must
+    be a real one (PostgreSQL's timestamps stop at the year 9999 in UTC)."""
+    if _holds_nul(document):
+        raise Refused("a string in the run holds a NUL character")
+    created = datetime.datetime.fromisoformat(document["created"])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if created.tzinfo is None or not EARLIEST <= created <= now + CLOCK_SKEW:
+        raise Refused(f"the run's date {document['created']} is not a date it can have been "
+                      "made on (with its time zone, not in the future)")  # fmt: skip
+    settings = document["settings"]
+    for row in document["rows"]:
+        case = f"{row['variant']} {row['algorithm']} F({row['n']})"
+        if (row["n"] not in settings["ns"] or row["algorithm"] not in settings["algorithms"]
+                or row["variant"] not in settings["variants"]):  # fmt: skip
+            raise Refused(f"the row {case} is not one of the cases the run's settings ask for")
+        if min(row["times_ns"] + row["warmup_times_ns"], default=0) < 0:
+            raise Refused(f"the row {case} has a negative time")
+        summary = measure.summarize(row["times_ns"], row["warmup_settled"],
+                                    row.get("timer_resolution_ns"))  # fmt: skip
+        row.update({key: summary[key] for key in DERIVED})
+    schema.add_ratios(document["rows"])
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def check_links(document: dict[str, Any], site: str) -> None:

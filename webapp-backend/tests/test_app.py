@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import time
 
 import pytest
 from fastapi.testclient import TestClient
-from fib_benchmarks import builds, export, schema
+from fib_benchmarks import builds, export, measure, schema
 from fib_benchmarks.document import Document
+from fib_webapp import history
 from fib_webapp.app import create_app
 from fib_webapp.settings import Settings, from_environment
 
@@ -443,3 +445,63 @@ def test_every_answer_forbids_framing_and_foreign_scripts(client, path):
         refused.status_code == 403
         and "frame-ancestors 'none'" in refused.headers["content-security-policy"]
     )
+
+
+def _forged(document: dict, change) -> dict:
+    forged = copy.deepcopy(document)
+    change(forged)
+    return forged
+
+
+FORGERIES = {
+    "a median never measured": lambda d: d["rows"][0].update(median_ms=1e297),
+    "min above max": lambda d: d["rows"][0].update(min_ms=5.0, max_ms=1.0),
+    "q1 above q3": lambda d: d["rows"][0].update(q1_ms=9.0, q3_ms=1.0),
+    "a ratio never measured": lambda d: d["rows"][0].update(speedup_vs_python=1000.0),
+}
+REFUSALS = {
+    "a negative time": lambda d: d["rows"][0]["times_ns"].__setitem__(0, -5),
+    "a row the settings do not ask for": lambda d: d["rows"][0].update(n=301),
+    "a date past year 9999 in UTC": lambda d: d.update(created="9999-12-31T23:59:59-14:00"),
+    "a date without its time zone": lambda d: d.update(created="2026-12-06T10:00:00"),
+    "a date before this project": lambda d: d.update(created="1999-01-01T00:00:00+00:00"),
+    "a NUL in a string": lambda d: d["host"].update(machine="x\x00y"),
+}
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_what_the_samples_say_is_what_is_saved(history_client, run_document, forgery):
+    """Statistics and ratios are derived again from the samples (issue 19: a forged
+    median, min > max, q1 > q3 were stored and shown as agreeing)."""
+    response = history_client.post("/api/runs", json=_forged(run_document, FORGERIES[forgery]))
+    assert response.status_code == 201, response.text
+    saved = history_client.get(f"/api/runs/{response.json()['id']}").json()
+    for row in saved["rows"]:
+        expected = measure.summarize(row["times_ns"], row["warmup_settled"],
+                                     row.get("timer_resolution_ns"))  # fmt: skip
+        for key in history.DERIVED:
+            assert row[key] == expected[key], (forgery, key)
+        assert row["min_ms"] <= row["q1_ms"] <= row["median_ms"] <= row["q3_ms"] <= row["max_ms"]
+    by_case = {(r["variant"], r["n"]): r for r in saved["rows"]}
+    release, python = by_case[("rust-release", 300)], by_case[("python", 300)]
+    assert release["speedup_vs_python"] == pytest.approx(python["median_ms"] / release["median_ms"])
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_what_cannot_be_true_is_not_saved(history_client, run_document, refusal):
+    response = history_client.post("/api/runs", json=_forged(run_document, REFUSALS[refusal]))
+    assert response.status_code == 422, (refusal, response.text)
+    assert history_client.get("/api/runs").json() == []
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e309"])
+def test_non_finite_numbers_are_not_saved(history_client, run_document, literal):
+    forged = json.dumps(run_document)
+    key = '"mean_ms": '
+    at = forged.index(key) + len(key)
+    end = forged.index(",", at)
+    forged = forged[:at] + literal + forged[end:]
+    response = history_client.post(
+        "/api/runs", content=forged.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
