@@ -62,15 +62,20 @@ def decimal_digits(value: int) -> int:
 def describe(value: int) -> dict[str, Any]:
     """Facts that identify F(n) and can be compared across implementations and runtimes."""
     digits = decimal_digits(value)
-    raw = value.to_bytes((value.bit_length() + 7) // 8, "little")
     leading = str(value // 10 ** max(digits - EDGE_DIGITS, 0))
     trailing = str(value % 10**EDGE_DIGITS).zfill(min(EDGE_DIGITS, digits))
     return {
         "digits": digits,
         "leading": leading,
         "trailing": trailing,
-        "digest": "sha256:" + hashlib.sha256(raw).hexdigest(),
+        "digest": digest(value),
     }
+
+
+def digest(value: int) -> str:
+    """The SHA-256 of the number's bytes, little-endian: what every build's row carries."""
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "little")
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
 def timed_call(function: Callable[[], int]) -> tuple[int, int]:

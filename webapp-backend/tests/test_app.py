@@ -7,6 +7,7 @@ import hashlib
 import json
 import time
 
+import gmpy2
 import pytest
 from fastapi.testclient import TestClient
 from fib_benchmarks import builds, export, measure, schema
@@ -505,3 +506,32 @@ def test_non_finite_numbers_are_not_saved(history_client, run_document, literal)
         "/api/runs", content=forged.encode(), headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 12, 13, 93, 94, 999, 1000, 24_681, 100_000])
+def test_the_servers_own_description_of_f_n_is_the_builds(n):
+    """GMP's fast description of F(n) (the server's check) against measure.describe, the
+    one every build's row is made with, on Python's own int."""
+    assert history.trusted_description(n) == measure.describe(int(gmpy2.fib(n)))
+
+
+def test_a_row_whose_digits_are_forged_is_not_saved(history_client, run_document):
+    forged = _forged(run_document, lambda d: [row.update(digits=3) for row in d["rows"]])
+    response = history_client.post("/api/runs", json=forged)
+    assert response.status_code == 422 and "digits differs" in response.text
+
+
+def test_checking_a_save_is_bounded(history_client, run_document):
+    """Four n near 10^7 cost the server 7.8 s of GMP and decimal conversions per save
+    (issue 19); now a save whose unchecked F(n) add up past the bound is refused at once."""
+    big = [9_999_991, 9_999_993, 9_999_997, 9_999_999]
+
+    def ask_for_big(document: dict) -> None:
+        document["settings"]["ns"] = big
+        rows = document["rows"]
+        document["rows"] = [{**row, "n": n} for n in big for row in rows]
+
+    started = time.monotonic()
+    response = history_client.post("/api/runs", json=_forged(run_document, ask_for_big))
+    assert response.status_code == 422 and "too much checking" in response.text
+    assert time.monotonic() - started < 2
