@@ -60,14 +60,25 @@ def _split(values: list[str]) -> list[str]:
 def _parse_ns(values: list[str]) -> list[int]:
     ns = []
     for text in _split(values):
+        plain = text.replace("_", "")
+        if plain.lstrip("+-").isdigit() and len(plain.lstrip("+-0")) > len(str(MAX_N)):
+            # Far too large (or small): said so, without converting or echoing it whole.
+            raise typer.BadParameter(f"{_shown(text)} is outside 0..{MAX_N}", param_hint="--n")
         try:
-            n = int(text.replace("_", ""))
+            n = int(plain)
         except ValueError:
-            raise typer.BadParameter(f"{text!r} is not an integer", param_hint="--n") from None
+            raise typer.BadParameter(
+                f"{_shown(text)} is not an integer", param_hint="--n"
+            ) from None
         if not 0 <= n <= MAX_N:
             raise typer.BadParameter(f"{n} is outside 0..{MAX_N}", param_hint="--n")
         ns.append(n)
     return sorted(set(ns))
+
+
+def _shown(text: str) -> str:
+    """A value as a message quotes it: whole if short, else its start and its length."""
+    return repr(text) if len(text) <= 24 else f"{text[:12]!r}... ({len(text)} characters)"
 
 
 def _check_writable(path: Optional[Path], option: str) -> None:

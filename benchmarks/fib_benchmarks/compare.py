@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import stat
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -29,6 +30,10 @@ console = report.terminal_console()
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
+
+
+#: The largest document `compare` reads: the CLI's largest runs are a few megabytes.
+MAX_DOCUMENT_BYTES = 64 << 20
 
 
 @functools.cache
@@ -49,9 +54,18 @@ def load(path: Path) -> dict[str, Any]:
             raise typer.BadParameter(f"no file {path}, and no saved run with that id")
         return saved
     try:
-        text = path.read_text()
+        # A regular file only, asked before opening it: opening a FIFO waits for a writer
+        # for ever, and /dev/zero never ends.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise typer.BadParameter(f"{path} is not a file of its own (a pipe, a device?)")
+        with path.open("rb") as file:
+            text = file.read(MAX_DOCUMENT_BYTES + 1)
     except OSError as error:
         raise typer.BadParameter(f"cannot read {path}: {error.strerror}") from None
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise typer.BadParameter(
+            f"{path} is larger than any benchmark document ({MAX_DOCUMENT_BYTES >> 20} MB)"
+        )
     try:
         return Document.model_validate_json(text).model_dump(mode="json", by_alias=True)
     except ValidationError as error:
@@ -148,7 +162,8 @@ def main(
         for median, ratio, mark in zip(line["medians"][1:], line["ratios"], line["verdicts"]):
             shown = "—" if ratio is None else f"{ratio:.2f}x"
             cells.append(f"{_ms(median)} ({shown}, {marks[mark]})")
-            if mark == "slower" and fail_above is not None and ratio > 1 + fail_above / 100:
+            over = ratio is not None and fail_above is not None and ratio > 1 + fail_above / 100
+            if mark == "slower" and over:
                 regressions.append(f"{variant} ({runtime_kind}) {algorithm} F({n:,}): {shown}")
         table.add_row(*cells)
     table.caption = "\n".join(

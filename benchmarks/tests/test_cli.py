@@ -125,6 +125,7 @@ def test_table_is_printed(document):
         (["--n", "-5"], "outside 0..10000000"),
         (["--n", "abc"], "'abc' is not an integer"),
         (["--n", "10000001"], "outside 0..10000000"),
+        (["--n", "9" * 5000], "'999999999999'... (5000 characters) is outside 0..10000000"),
         (["--variant", "rust"], "'rust' is not one of python, rust-debug, rust-release"),
         (["--algorithm", "matrix"], "'matrix' is not one of iterative, doubling"),
         (["--repeats", "0"], "--repeats"),

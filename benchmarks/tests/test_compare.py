@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from fib_benchmarks import compare
 from samples import sample_document
@@ -80,3 +81,28 @@ def test_bad_input_is_one_plain_line_not_a_traceback(tmp_path):
         assert result.stderr.startswith("benchmark compare: error: "), result.stderr
         assert result.stderr.count("\n") == 1, result.stderr  # one line, however long
         assert message in result.stderr
+
+
+def test_what_is_no_document_is_refused_at_once(tmp_path):
+    """A FIFO, /dev/zero and a binary file hung `compare`, used unbounded memory or gave
+    a traceback (issue 19): each is one line now, within seconds."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(bytes(range(256)) * 8)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(sample_document(BASE)))
+    for bad, message in ((fifo, "is not a file of its own"), (Path("/dev/zero"), "is not a "
+                         "file of its own"), (binary, "is not a benchmark document")):  # fmt: skip
+        command = [sys.executable, "-m", "fib_benchmarks.cli", "compare", str(good), str(bad)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_a_zero_baseline_with_fail_above_is_a_ratio_of_nothing(tmp_path):
+    """A baseline median of 0 ns (a clock too coarse) with --fail-above was a traceback."""
+    zero = sample_document((0, 0, 0))
+    result = run_compare(tmp_path, zero, sample_document(BASE), options=("--fail-above", "10"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
