@@ -47,6 +47,9 @@ def _md_cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     text = str(value).replace("\\", "\\\\").replace("|", "\\|")
+    # Markdown passes HTML through: a saved run's `<script>` would be markup wherever the
+    # report is pasted (a pull request, a wiki). As entities, it is text.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return " ".join(text.split())  # no line break can end the table's row
 
 

@@ -15,13 +15,16 @@ from typing import Annotated, Any, Optional
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Path, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fib_benchmarks import builds, compare, export, runners, schema, store
 from fib_benchmarks.document import Document, measured_on
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__, history
@@ -73,6 +76,15 @@ SECURITY_HEADERS = {
 
 # How often a native run's request looks at its deadline and at its client.
 WATCH_INTERVAL_S = 0.25
+
+# What a browser gets for a page that does not exist (the API keeps its JSON answers).
+NOT_FOUND_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>py-rust-fib: no such page</title>
+<link rel="stylesheet" href="/static/style.css">
+<main><h1>No such page</h1>
+<p>This site has the benchmark at <a href="/">its home page</a>, and saved runs at
+<a href="/runs">/runs</a>.</p></main></html>"""
 
 INCOMPLETE_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
 <title>py-rust-fib: site incomplete</title>
@@ -343,10 +355,15 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
             raise HTTPException(status_code=413, detail="document too large")
         body = bytearray()
-        async for chunk in request.stream():  # a lying or absent Content-Length too
-            body += chunk
-            if len(body) > MAX_DOCUMENT_BYTES:
-                raise HTTPException(status_code=413, detail="document too large")
+        try:
+            async for chunk in request.stream():  # a lying or absent Content-Length too
+                body += chunk
+                if len(body) > MAX_DOCUMENT_BYTES:
+                    raise HTTPException(status_code=413, detail="document too large")
+        except ClientDisconnect:
+            # The client left mid-upload (or was dropped for stalling): nobody to answer,
+            # and nothing for the log (each was a 4 KB traceback at ERROR).
+            raise HTTPException(status_code=400, detail="the upload was abandoned") from None
         try:
             return Document.model_validate_json(bytes(body))
         except ValidationError as error:
@@ -465,6 +482,14 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     # Starlette answers an unhandled exception outside every middleware: its 500 gets the
     # headers here. The message stays in the server's log, not in the answer.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """A page a browser asks for and that does not exist is a page, not JSON."""
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if error.status_code == 404 and wants_page and not request.url.path.startswith("/api/"):
+            return HTMLResponse(NOT_FOUND_PAGE, status_code=404)
+        return await http_exception_handler(request, error)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         return JSONResponse(

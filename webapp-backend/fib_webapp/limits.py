@@ -23,6 +23,11 @@ HEAD_TIMEOUT_S = float(os.environ.get("PY_RUST_FIB_HEAD_TIMEOUT_S", "10"))
 # Seconds a request body may pause between two reads (an 8 MB upload arrives in pieces).
 BODY_TIMEOUT_S = float(os.environ.get("PY_RUST_FIB_BODY_TIMEOUT_S", "10"))
 
+# The largest request head taken (browsers send a few kilobytes).
+MAX_HEAD_BYTES = 16 * 1024
+HEAD_TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                  b"Content-Length: 0\r\nConnection: close\r\n\r\n")  # fmt: skip
+
 SERVER_LIMITS = {
     # Beyond this many connections and tasks at once, new requests get 503 at once. Each
     # stalled request counts twice (its connection and its task) until a timeout above
@@ -32,7 +37,7 @@ SERVER_LIMITS = {
     # Idle keep-alive connections are closed after this many seconds.
     "timeout_keep_alive": 5,
     # A request head larger than this is refused (400) before it is parsed.
-    "h11_max_incomplete_event_size": 16 * 1024,
+    "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
 }
 
 
@@ -47,15 +52,33 @@ class ClientTimeoutProtocol(H11Protocol):
         super().connection_made(transport)
         self._arm_head_timer()
 
+    _head_bytes = 0
+
     def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE and self._head_too_large(data):
+            self.transport.write(HEAD_TOO_LARGE)
+            self.transport.close()
+            return
         super().data_received(data)
         if self.conn.their_state is h11.IDLE:  # still waiting for a complete head
             self._arm_head_timer()
             return
+        self._head_bytes = 0
         self._cancel("_head_timer")
         self._cancel("_body_timer")
         if self.conn.their_state is h11.SEND_BODY:  # more body to come: this long at most
             self._body_timer = self.loop.call_later(BODY_TIMEOUT_S, self._body_timed_out)
+
+    def _head_too_large(self, data: bytes) -> bool:
+        """Counts the bytes of the request head under way: h11's own limit applies only to
+        a head that is still incomplete, so one that arrived whole in a single read was
+        taken at any size (200 KB were)."""
+        end = data.find(b"\r\n\r\n")
+        self._head_bytes += len(data) if end < 0 else end + 4
+        too_large = self._head_bytes > MAX_HEAD_BYTES
+        if end >= 0:
+            self._head_bytes = 0  # the next request on this connection starts afresh
+        return too_large
 
     def connection_lost(self, exc: Optional[Exception]) -> None:
         self._cancel("_head_timer")

@@ -535,3 +535,24 @@ def test_checking_a_save_is_bounded(history_client, run_document):
     response = history_client.post("/api/runs", json=_forged(run_document, ask_for_big))
     assert response.status_code == 422 and "too much checking" in response.text
     assert time.monotonic() - started < 2
+
+
+def test_the_markdown_export_shows_markup_as_text(client, run_document):
+    """A saved run's `<script>` passed through the Markdown export (issue 19)."""
+    hostile = _forged(run_document, lambda d: d["host"].update(machine="<script>x()</script>"))
+    for row in hostile["rows"]:
+        row["runtime"] = '<img src=x onerror="y()">'
+    response = client.post("/api/export?format=markdown", json=hostile)
+    assert response.status_code == 200
+    assert "<script>" not in response.text and "<img" not in response.text
+    assert '&lt;img src=x onerror="y()"&gt;' in response.text
+
+
+def test_a_browser_asking_for_no_such_page_gets_a_page(client):
+    page = client.get("/no/such/page", headers={"Accept": "text/html,*/*"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "No such page" in page.text and 'href="/"' in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    api = client.get("/api/no-such-thing", headers={"Accept": "text/html,*/*"})
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    assert client.get("/no/such/page").json() == {"detail": "Not Found"}  # a program's ask

@@ -271,3 +271,41 @@ def test_a_stopped_server_leaves_no_native_run_behind(tmp_path, stop):
         assert exited_after < 10, f"the server took {exited_after:.1f} s to exit"
         status, _, body = answer["result"]
         assert status == 503 and b"shutting down" in body, (status, body)
+
+
+def _raw_request(site: str, head: bytes, timeout: float = 10) -> bytes:
+    host, port = site.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(head)
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := connection.recv(65536):
+                answer += chunk
+        return answer
+
+
+def test_a_request_head_over_16_kib_is_refused_whole_or_not(live_server):
+    """A head of 200 KB sent in one piece was taken (h11 bounds incomplete heads only)."""
+    host = live_server.removeprefix("http://")
+    for size, refused in ((15 * 1024, False), (200 * 1024, True)):
+        head = (f"GET /api/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+                f"X-Padding: {'a' * size}\r\n\r\n").encode()  # fmt: skip
+        answer = _raw_request(live_server, head)
+        status = answer.split(b"\r\n", 1)[0]
+        assert (status == b"HTTP/1.1 431 Request Header Fields Too Large") is refused, status
+
+
+def test_an_abandoned_upload_leaves_no_traceback_in_the_log(tmp_path):
+    """Each upload a client abandoned logged a 4 KB traceback at ERROR (issue 19)."""
+    with started_server(tmp_path) as (site, _):
+        host = site.removeprefix("http://")
+        head = (f"POST /api/export?format=csv HTTP/1.1\r\nHost: {host}\r\n"
+                "Content-Type: application/json\r\nContent-Length: 9000\r\n\r\n")  # fmt: skip
+        for _ in range(3):  # a head and a start of the body, then gone
+            with socket.create_connection(tuple(host.split(":")), timeout=10) as connection:
+                connection.sendall(head.encode() + b'{"rows": [')
+                time.sleep(0.2)
+        time.sleep(0.5)
+        assert fetch(f"{site}/api/health")[0] == 200
+    log = (tmp_path / "server.log").read_text()
+    assert "Traceback" not in log, log[-3000:]
