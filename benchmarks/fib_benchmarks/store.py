@@ -80,10 +80,25 @@ measurements = sa.Table(
     sa.Index("measurements_algorithm_run", "algorithm", "run_id"),
     sa.Index("measurements_runtime_run", "runtime_kind", "run_id"),
 )
+save_attempts = sa.Table(
+    "save_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("client", sa.String(64), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),  # seconds since the epoch
+    sa.Column("bytes", sa.BigInteger, nullable=False),
+    sa.Index("save_attempts_client_at", "client", "at"),
+)
+#: The window of the save rate limit.
+RATE_WINDOW_S = 60.0
 
 
 #: PostgreSQL's advisory lock for migrations: any fixed number, the same in every process.
 MIGRATION_LOCK_KEY = 0x7079_7275_7374_6669  # "pyrustfi"
+#: PostgreSQL's advisory locks for the save rate limit (per client) and for exclusive
+#: work such as the one native run (per name): fixed numbers, the same in every process.
+RATE_LOCK_KEY = 7071
+EXCLUSIVE_LOCK_KEY = 7072
 #: How long a store waits for another one's migration of an SQLite file.
 MIGRATION_LOCK_WAIT_S = 60.0
 
@@ -128,6 +143,10 @@ class Store:
         if self.url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_foreign_keys)
         self._guarded(self.migrate)
+
+    def close(self) -> None:
+        """Gives back the database connections this store keeps in its pool."""
+        self.engine.dispose()
 
     def migrate(self) -> None:
         """Brings the tables up to the latest migration (Alembic's upgrade to head).
@@ -179,6 +198,76 @@ class Store:
         except sa.exc.OperationalError as error:
             reason = str(error.orig).splitlines()[0] if error.orig else str(error)
             raise StoreError(f"the results database cannot be used now: {reason}") from None
+
+    def admit_save(self, client: str, size: int, per_minute: int, bytes_per_minute: int) -> float:
+        """Counts a save attempt of ``size`` bytes by ``client`` if it is within the limits
+        (at most ``per_minute`` attempts and ``bytes_per_minute`` bytes in any minute), and
+        says how many seconds it must wait (0: go on, counted). Kept in the database, so
+        every server process using it shares the limit; an attempt counts whether its
+        document is then saved or refused."""
+
+        def admit() -> float:
+            now = time.time()
+            with self.engine.begin() as connection:
+                if self.engine.dialect.name == "postgresql":  # one client's attempts in turn
+                    lock = sa.text("SELECT pg_advisory_xact_lock(:key, hashtext(:client))")
+                    connection.execute(lock, {"key": RATE_LOCK_KEY, "client": client})
+                # A write first: on SQLite it takes the database's write lock, so that
+                # concurrent attempts are counted one after another.
+                connection.execute(
+                    save_attempts.delete().where(save_attempts.c.at < now - RATE_WINDOW_S)
+                )
+                inserted = connection.execute(
+                    save_attempts.insert().values(client=client, at=now, bytes=size)
+                ).inserted_primary_key[0]
+                recent = sa.and_(save_attempts.c.client == client,
+                                 save_attempts.c.at >= now - RATE_WINDOW_S)  # fmt: skip
+                totals = sa.select(
+                    sa.func.count(),
+                    sa.func.sum(save_attempts.c.bytes),
+                    sa.func.min(save_attempts.c.at),
+                ).where(recent)
+                count, total, oldest = connection.execute(totals).one()
+                if count <= per_minute and total <= bytes_per_minute:
+                    return 0.0
+                connection.execute(save_attempts.delete().where(save_attempts.c.id == inserted))
+                return max(0.1, oldest + RATE_WINDOW_S - now)
+
+        return self._guarded(admit)
+
+    @contextlib.contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Whether this caller holds the lock ``name`` while the block runs: no other
+        thread or process using this database holds it meanwhile (PostgreSQL: an advisory
+        lock; an SQLite file: a file lock beside it). Never waits: False if taken."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as connection:
+                key = {"key": EXCLUSIVE_LOCK_KEY, "name": name}
+                held = connection.execute(
+                    sa.text("SELECT pg_try_advisory_lock(:key, hashtext(:name))"), key
+                ).scalar()
+                try:
+                    yield bool(held)
+                finally:
+                    if held:
+                        unlock = sa.text("SELECT pg_advisory_unlock(:key, hashtext(:name))")
+                        connection.execute(unlock, key)
+                        connection.commit()
+            return
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:":
+            yield True  # one process: its own locks are enough
+            return
+        with open(f"{path}.{name}-lock", "a") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def save(self, document: dict[str, Any]) -> Saved:
         """Stores a checked document (``Document.model_dump(mode="json", by_alias=True)``)."""

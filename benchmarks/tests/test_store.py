@@ -51,7 +51,7 @@ def postgresql_url():
     run = {"check": True, "capture_output": True, "timeout": 60}
     subprocess.run([*as_owner, pg_bin / "initdb", "-D", data, "-A", "trust", "-U", "fib",
                     "--no-sync", "-E", "UTF8"], **run)  # fmt: skip
-    options = f"-p {port} -h 127.0.0.1 -k {data} -c fsync=off -c max_connections=20"
+    options = f"-p {port} -h 127.0.0.1 -k {data} -c fsync=off -c max_connections=60"
     subprocess.run([*as_owner, pg_bin / "pg_ctl", "-D", data, "-o", options, "-l",
                     data / "server.log", "-w", "-t", "30", "start"], **run)  # fmt: skip
     try:
@@ -69,7 +69,7 @@ def database_url(request, tmp_path):
     url = request.getfixturevalue("postgresql_url")
     engine = sa.create_engine(url)
     with engine.begin() as connection:  # a clean database for each test
-        for table in ("measurements", "runs", "alembic_version"):
+        for table in ("measurements", "runs", "save_attempts", "alembic_version"):
             connection.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
     return url
@@ -83,9 +83,9 @@ def revision(database_url: str) -> str:
 
 def test_a_new_database_is_migrated_to_the_latest_revision(database_url):
     store.Store(database_url)
-    assert revision(database_url) == "0002"
+    assert revision(database_url) == "0003"
     store.Store(database_url)  # opening it again changes nothing
-    assert revision(database_url) == "0002"
+    assert revision(database_url) == "0003"
 
 
 def test_stores_opened_at_once_on_a_new_database_migrate_it_once(database_url):
@@ -98,7 +98,7 @@ def test_stores_opened_at_once_on_a_new_database_migrate_it_once(database_url):
     def open_store() -> None:
         barrier.wait(timeout=30)
         try:
-            store.Store(database_url, lock_timeout_s=30)
+            store.Store(database_url, lock_timeout_s=30).close()
         except BaseException as error:  # reported below
             errors.append(error)
 
@@ -109,9 +109,11 @@ def test_stores_opened_at_once_on_a_new_database_migrate_it_once(database_url):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a store hangs (deadlock)"
     assert errors == []
-    assert revision(database_url) == "0002"
-    saved = store.Store(database_url).save(checked(sample_document((100, 110, 120))))
-    assert store.Store(database_url).get(saved.id) is not None
+    assert revision(database_url) == "0003"
+    opened = store.Store(database_url)
+    saved = opened.save(checked(sample_document((100, 110, 120))))
+    assert opened.get(saved.id) is not None
+    opened.close()
 
 
 def test_the_migrations_make_the_tables_the_code_uses(database_url):
@@ -138,7 +140,7 @@ def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database
             delete_token_sha256="0" * 64, document=json.dumps(made),
         ))  # fmt: skip
     runs = store.Store(database_url)
-    assert revision(database_url) == "0002"
+    assert revision(database_url) == "0003"
     assert runs.get("old") == made
 
 
@@ -260,3 +262,45 @@ def test_a_full_disk_is_a_clear_error_and_nothing_half_saved(tmp_path):
         runs.save(big)
     assert [run["id"] for run in runs.recent()] == [kept.id]
     assert runs.get(kept.id) is not None
+
+
+def test_the_save_rate_limit_is_shared_by_every_store_on_the_database(database_url):
+    """Two server processes each kept their own count (issue 19): the limit lives in the
+    database now. Twelve attempts at once, through four stores, by one client: four
+    admitted; another client is not held back; refused documents count too (an attempt
+    is counted before its document is read)."""
+    stores = [store.Store(database_url) for _ in range(4)]
+    barrier = threading.Barrier(12)
+    waits: list[float] = []
+
+    def attempt(index: int) -> None:
+        barrier.wait(timeout=30)
+        waits.append(stores[index % 4].admit_save("198.51.100.7", 1000, 4, 10**6))
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(waits)[:4] == [0.0] * 4 and all(0 < wait <= 60 for wait in sorted(waits)[4:])
+    assert stores[0].admit_save("198.51.100.8", 1000, 4, 10**6) == 0.0
+    # The bytes too: two attempts of 600 kB fit in 10^6 bytes a minute, the second does not.
+    assert stores[1].admit_save("198.51.100.9", 600_000, 4, 10**6) == 0.0
+    assert stores[1].admit_save("198.51.100.9", 600_000, 4, 10**6) > 0
+    for opened in stores:
+        opened.close()
+
+
+def test_an_exclusive_lock_is_held_by_one_store_at_a_time(database_url):
+    """The one-native-run rule across server processes: a lock in the database."""
+    first, second = store.Store(database_url), store.Store(database_url)
+    with first.exclusive("native-run") as held:
+        assert held
+        with second.exclusive("native-run") as also:
+            assert not also  # taken, and not waited for
+        with second.exclusive("another") as other:
+            assert other
+    with second.exclusive("native-run") as now:
+        assert now  # released with the block
+    first.close()
+    second.close()

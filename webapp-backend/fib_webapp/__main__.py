@@ -8,6 +8,7 @@ from types import FrameType
 from typing import Optional
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from .app import create_app
 from .limits import SERVER_LIMITS, ClientTimeoutProtocol
@@ -47,14 +48,30 @@ def main() -> None:
         help="comma-separated addresses of the proxies whose X-Forwarded-For and "
              "X-Forwarded-Proto to believe (default: none; '*' believes anyone)",
     )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="server processes (default 1); with more, use PostgreSQL "
+             "(PY_RUST_FIB_DATABASE_URL): the save limit and the one native run are kept "
+             "in the database, which they share",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.workers < 1:
+        parser.error("--workers: at least 1")
     settings = from_environment()
     if args.host not in ANY_ADDRESS and args.host not in settings.allowed_hosts:
-        settings = from_environment(allowed_hosts=(*settings.allowed_hosts, args.host))
+        # Through the environment, which the worker processes inherit.
+        hosts = (*settings.allowed_hosts, args.host)
+        os.environ["PY_RUST_FIB_ALLOWED_HOSTS"] = ",".join(hosts)
+        settings = from_environment()
     print(f"py-rust-fib: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
-    app = create_app(settings)
+    # One process: the app itself, in a server that stops its native run on SIGTERM.
+    # Several: uvicorn's workers each make theirs (a factory they import); on SIGTERM each
+    # exits after the grace, and its measuring process dies with it (runners: PDEATHSIG).
+    app = create_app(settings) if args.workers == 1 else "fib_webapp.app:create_app"
     config = uvicorn.Config(
         app,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         log_level="warning",
@@ -68,7 +85,10 @@ def main() -> None:
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         **SERVER_LIMITS,
     )
-    StoppingServer(config, app.state.native).run()
+    if args.workers == 1:
+        StoppingServer(config, app.state.native).run()
+    else:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 if __name__ == "__main__":

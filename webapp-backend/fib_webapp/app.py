@@ -140,7 +140,9 @@ def wheel_url(wheel: builds.Wheel) -> str:
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or from_environment()
-    native = NativeTimings()
+    # One native run at a time on this machine, whichever server process takes it: the
+    # rule is a lock in the results database (`runs`, below).
+    native = NativeTimings(exclusive=lambda: runs().exclusive("native-run"))
     code = schema.code()  # the commit serving the page: its documents record it
     app = FastAPI(
         title="py-rust-fib",
@@ -388,8 +390,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     # ------------------------------------------------------------------ saved runs
 
-    saves = history.RateLimit(settings.saves_per_minute)
-
     @functools.cache
     def runs() -> store.Store:
         """The store, opened (and migrated) on first use; 503 if it cannot be (and tried
@@ -402,7 +402,16 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         Checked for its schema and size, its numbers (history.check_numbers: 422), and
         the client's rate (429 with Retry-After)."""
         client = request.client.host if request.client else "?"
-        wait = saves.wait_s(client)
+        # Counted before the document is read (a refused one counts too), by its declared
+        # size or, if it declares none, the largest; in the database, so that every server
+        # process shares one limit.
+        declared = request.headers.get("content-length", "")
+        size = min(int(declared), MAX_DOCUMENT_BYTES) if declared.isdigit() else MAX_DOCUMENT_BYTES
+        wait = await run_in_threadpool(
+            lambda: runs().admit_save(
+                client, size, settings.saves_per_minute, settings.save_bytes_per_minute
+            )
+        )
         if wait:
             raise HTTPException(status_code=429, detail="too many saves: wait a minute",
                                 headers={"Retry-After": str(int(wait) + 1)})  # fmt: skip

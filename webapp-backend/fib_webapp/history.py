@@ -4,7 +4,8 @@ A document from a client is untrusted: the schema and the size were checked on t
 (app.py); here its numbers are. The builds of one run must agree with one another on each
 F(n), and with the F(n) the server computes itself (GMP, through gmpy2): a run whose
 digest differs is refused, so that nothing saved shows a wrong number as a right one.
-Saves are limited per client (a sliding minute), so that one client cannot fill the disk.
+What the samples say is derived again; what cannot be true is refused. (Saves are
+limited per client in the store itself, store.Store.admit_save, shared by every process.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import collections
 import datetime
 import threading
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -146,29 +146,3 @@ def check_links(document: dict[str, Any], site: str) -> None:
     url = document["settings"].get("url")
     if url is not None and urlsplit(url).netloc != site:
         raise Refused(f"the run's address must be on this site ({site}), not {url!r}")
-
-
-class RateLimit:
-    """At most ``per_minute`` events per client in any 60 seconds."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self.events: dict[str, collections.deque[float]] = collections.defaultdict(
-            collections.deque
-        )
-        self.lock = threading.Lock()
-
-    def wait_s(self, client: str) -> float:
-        """0 and counted if the client may go on; else the seconds until it may."""
-        now = time.monotonic()
-        with self.lock:
-            if len(self.events) > 10_000:  # forget the clients quiet for a minute
-                for quiet in [c for c, e in self.events.items() if now - e[-1] >= 60]:
-                    del self.events[quiet]
-            recent = self.events[client]
-            while recent and now - recent[0] >= 60:
-                recent.popleft()
-            if len(recent) >= self.per_minute:
-                return 60 - (now - recent[0])
-            recent.append(now)
-            return 0.0

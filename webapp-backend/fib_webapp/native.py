@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import Any, Optional
+from contextlib import AbstractContextManager
+from typing import Any, Callable, Optional
 
 from fib_benchmarks import measure, runners, schema
+
+#: A lock held around a block, which says whether it was had (False: another holds it).
+Exclusive = AbstractContextManager[bool]
 
 
 class Busy(Exception):
@@ -63,7 +68,12 @@ class NativeTimings:
     frees the server at once instead of leaving it busy (and the next run refused).
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, exclusive: Optional[Callable[[], AbstractContextManager[bool]]] = None
+    ) -> None:
+        # This process's runs, one at a time; `exclusive`, if given, is held around a run
+        # too and says whether another process holds it (then this one is Busy).
+        self._exclusive = exclusive or (lambda: contextlib.nullcontext(True))
         self._lock = threading.Lock()
         self._token: Optional[str] = None
         self._stop = threading.Event()
@@ -85,11 +95,17 @@ class NativeTimings:
             self._token, self._stop = token, stop or threading.Event()
             if self.closing.is_set():  # shut down between the check above and now
                 self._stop.set()
-            rows, startups = [], []
-            for variant in variants:
-                startup, measured = runners.measure_build("native", variant, plan, stop=self._stop)
-                startups.append(startup)
-                rows += measured
+            with self._exclusive() as held:
+                if not held:
+                    raise Busy("busy: a native run is already in progress in another server "
+                               "process; try again when it ends")  # fmt: skip
+                rows, startups = [], []
+                for variant in variants:
+                    startup, measured = runners.measure_build(
+                        "native", variant, plan, stop=self._stop
+                    )
+                    startups.append(startup)
+                    rows += measured
             schema.add_ratios(rows)
             return {"rows": rows, "startups": startups}
         finally:

@@ -45,6 +45,8 @@ class Settings:
     # database (postgresql+psycopg://...); at most this many saves a minute per client.
     database_url: str = ""
     saves_per_minute: int = 10
+    # And at most this many bytes of them a minute per client: two of the largest documents.
+    save_bytes_per_minute: int = 16 * 1024 * 1024
 
     @property
     def pyodide_version(self) -> Optional[str]:
@@ -68,6 +70,8 @@ def from_environment(**overrides: Any) -> Settings:
     values["database_url"] = store.url_from_environment()
     if saves := os.environ.get("PY_RUST_FIB_SAVES_PER_MINUTE"):
         values["saves_per_minute"] = int(saves)
+    if save_bytes := os.environ.get("PY_RUST_FIB_SAVE_BYTES_PER_MINUTE"):
+        values["save_bytes_per_minute"] = int(save_bytes)
     hosts = [h.strip() for h in os.environ.get("PY_RUST_FIB_ALLOWED_HOSTS", "").split(",")]
     values["allowed_hosts"] = (*Settings.allowed_hosts, *(h for h in hosts if h))
     return Settings(**(values | overrides))

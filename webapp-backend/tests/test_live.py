@@ -309,3 +309,32 @@ def test_an_abandoned_upload_leaves_no_traceback_in_the_log(tmp_path):
         assert fetch(f"{site}/api/health")[0] == 200
     log = (tmp_path / "server.log").read_text()
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_two_server_processes_share_the_save_limit_and_the_native_run(tmp_path):
+    """With --workers 2 each process kept its own save count and its own native run
+    (issue 19): both live in the database now, which the processes share."""
+    with started_server(tmp_path, "--workers", "2", PY_RUST_FIB_SAVES_PER_MINUTE="3") as (
+        site,
+        _,
+    ):
+        document = _run_document(site)
+        statuses: list[int] = []
+        threads = [
+            threading.Thread(target=lambda: statuses.extend(_saves_from(site, document, range(1))))
+            for _ in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(statuses) == [201] * 3 + [429] * 5, statuses
+        slow = f"{site}/api/native?n=300000&algorithm=iterative&repeats=2&variant=python"
+        answers: list[int] = []
+        runs = [threading.Thread(target=lambda: answers.append(fetch(slow, timeout=120)[0]))
+                for _ in range(2)]  # fmt: skip
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(timeout=150)
+        assert sorted(answers) == [200, 429], answers
