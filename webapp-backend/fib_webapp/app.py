@@ -7,9 +7,11 @@ sources and ``..`` in any spelling, is a 404.
 # No `from __future__ import annotations` here: FastAPI reads the endpoint annotations,
 # and some refer to this module's local `settings`.
 import asyncio
+import contextlib
 import functools
 import threading
 import time
+from collections.abc import AsyncIterator
 from enum import Enum
 from typing import Annotated, Any, Optional
 from urllib.parse import urlsplit
@@ -29,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__, history
 from .files import IMMUTABLE, REVALIDATE, file_response, inside
+from .headers import SECURITY_HEADERS
 from .native import Busy, NativeTimings, ShuttingDown, TooLong, plan_deadline
 from .settings import Settings, from_environment
 
@@ -46,32 +49,6 @@ RUN_ID = f"^{store.RUN_ID}$"  # a saved run's id
 RUN_IDS = f"^{store.RUN_ID}(,{store.RUN_ID}){{1,7}}$"  # two to eight, comma-separated
 # The algorithms' names as a type, so that the API's schema lists them (contract.json).
 AlgorithmName = Enum("AlgorithmName", {name: name for name in builds.ALGORITHMS}, type=str)
-
-# Every answer carries these. Cross-origin isolation lets the workers use SharedArrayBuffer
-# (Pyodide's interrupt buffer) and finer timers; everything is same-origin, so nothing is
-# blocked by it.
-SECURITY_HEADERS = {
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Embedder-Policy": "require-corp",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    # Only this site's own files run, even if a saved run's text ever reached the page as
-    # markup: no inline script, no eval; 'wasm-unsafe-eval' compiles WebAssembly (Pyodide,
-    # its wheels, fib-wasm). No page of another site may frame this one (clickjacking).
-    "Content-Security-Policy": "; ".join(
-        (
-            "default-src 'self'",
-            "script-src 'self' 'wasm-unsafe-eval'",
-            "style-src 'self'",
-            "img-src 'self' data: blob:",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        )
-    ),
-    "X-Frame-Options": "DENY",
-}
 
 
 # How often a native run's request looks at its deadline and at its client.
@@ -144,7 +121,18 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     # rule is a lock in the results database (`runs`, below).
     native = NativeTimings(exclusive=lambda: runs().exclusive("native-run"))
     code = schema.code()  # the commit serving the page: its documents record it
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The results database is opened, and migrated, at start-up (under the store's
+        # lock when several server processes start at once), not by a first request; if
+        # it cannot be, its requests answer 503 until it can.
+        with contextlib.suppress(store.StoreError):
+            await run_in_threadpool(runs)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="py-rust-fib",
         version=__version__,
         # FastAPI's interactive docs load Swagger UI from a CDN: off. The schema itself is

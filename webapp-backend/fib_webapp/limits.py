@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Optional
+from typing import Any, Optional
 
 import h11
+from uvicorn.protocols.http import h11_impl
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .headers import SECURITY_HEADERS
 
 # Seconds a client has to send a whole request head (browsers send it at once).
 HEAD_TIMEOUT_S = float(os.environ.get("PY_RUST_FIB_HEAD_TIMEOUT_S", "10"))
@@ -25,8 +28,13 @@ BODY_TIMEOUT_S = float(os.environ.get("PY_RUST_FIB_BODY_TIMEOUT_S", "10"))
 
 # The largest request head taken (browsers send a few kilobytes).
 MAX_HEAD_BYTES = 16 * 1024
-HEAD_TOO_LARGE = (b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
-                  b"Content-Length: 0\r\nConnection: close\r\n\r\n")  # fmt: skip
+# uvicorn's own answers (400, 503) and this one carry the site's headers too.
+_HEADERS = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n"
+    + b"".join(name + b": " + value + b"\r\n" for name, value in _HEADERS)
+    + b"\r\n"
+)
 
 SERVER_LIMITS = {
     # Beyond this many connections and tasks at once, new requests get 503 at once. Each
@@ -69,6 +77,14 @@ class ClientTimeoutProtocol(H11Protocol):
         if self.conn.their_state is h11.SEND_BODY:  # more body to come: this long at most
             self._body_timer = self.loop.call_later(BODY_TIMEOUT_S, self._body_timed_out)
 
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request it cannot parse, with the site's headers."""
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
+        event = h11.Response(status_code=400, headers=headers + _HEADERS, reason=b"Bad Request")
+        for part in (event, h11.Data(data=msg.encode("ascii", "replace")), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(part))
+        self.transport.close()
+
     def _head_too_large(self, data: bytes) -> bool:
         """Counts the bytes of the request head under way: h11's own limit applies only to
         a head that is still incomplete, so one that arrived whole in a single read was
@@ -105,3 +121,16 @@ class ClientTimeoutProtocol(H11Protocol):
         self._body_timer = None
         if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
             self.transport.close()
+
+
+async def service_unavailable(scope: Any, receive: Any, send: Any) -> None:
+    """uvicorn's answer beyond its concurrency limit, with the site's headers."""
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"19"),
+               (b"connection", b"close"), *_HEADERS]  # fmt: skip
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": b"Service Unavailable", "more_body": False})
+
+
+# uvicorn's h11 protocol names its 503 application at module level, not on the protocol:
+# replaced there, for the server this site runs (the only user of that module here).
+h11_impl.service_unavailable = service_unavailable

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -126,8 +127,12 @@ def test_beyond_the_connection_limit_the_server_answers_503(live_server):
     limit = SERVER_LIMITS["limit_concurrency"]
     idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(limit)]
     try:
-        status, _, _ = fetch(f"{live_server}/api/health", timeout=10)
+        status, headers, _ = fetch(f"{live_server}/api/health", timeout=10)
+        headers = {name.lower(): value for name, value in headers.items()}
         assert status == 503
+        # uvicorn's own answer, with the site's headers (issue 19: it had none of them).
+        assert headers["cross-origin-embedder-policy"] == "require-corp"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
     finally:
         for connection in idle:
             connection.close()
@@ -293,6 +298,14 @@ def test_a_request_head_over_16_kib_is_refused_whole_or_not(live_server):
         answer = _raw_request(live_server, head)
         status = answer.split(b"\r\n", 1)[0]
         assert (status == b"HTTP/1.1 431 Request Header Fields Too Large") is refused, status
+        assert b"x-content-type-options: nosniff" in answer.lower()
+
+
+def test_an_unparsable_request_is_a_400_with_the_sites_headers(live_server):
+    answer = _raw_request(live_server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad header\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:100]
+    assert b"cross-origin-opener-policy: same-origin" in answer.lower()
+    assert b"frame-ancestors 'none'" in answer
 
 
 def test_an_abandoned_upload_leaves_no_traceback_in_the_log(tmp_path):
@@ -338,3 +351,14 @@ def test_two_server_processes_share_the_save_limit_and_the_native_run(tmp_path):
         for run in runs:
             run.join(timeout=150)
         assert sorted(answers) == [200, 429], answers
+
+
+def test_the_results_database_is_migrated_at_start_up_not_by_a_request(tmp_path):
+    """Migrations ran on a first request (two at once broke the database, issue 19)."""
+    with started_server(tmp_path):
+        database = sqlite3.connect(tmp_path / "runs.sqlite3")
+        try:
+            (version,) = database.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            database.close()
+    assert version == "0003"
