@@ -88,6 +88,8 @@ def _check_writable(path: Optional[Path], option: str) -> None:
     folder = path.parent.resolve()
     if path.is_dir():
         raise typer.BadParameter(f"{path} is a folder, not a file", param_hint=option)
+    if path.is_fifo() or path.is_socket():  # writing would wait for a reader for ever
+        raise typer.BadParameter(f"{path} is a pipe or a socket, not a file", param_hint=option)
     if not folder.is_dir():
         raise typer.BadParameter(f"no folder {folder} to write {path.name} in", param_hint=option)
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):

@@ -298,13 +298,19 @@ class Store:
         return saved
 
     def get(self, run_id: str) -> Optional[dict[str, Any]]:
+        text = self.get_text(run_id)
+        return None if text is None else json.loads(text)
+
+    def get_text(self, run_id: str) -> Optional[str]:
+        """A saved run's document as stored, JSON text: what the site serves as it is (a
+        document of megabytes parsed and written out again cost the server seconds)."""
+
         def read() -> Optional[str]:
             with self.engine.connect() as connection:
                 query = sa.select(runs.c.document).where(runs.c.id == run_id)
                 return connection.execute(query).scalar_one_or_none()
 
-        text = self._guarded(read)
-        return None if text is None else json.loads(text)
+        return self._guarded(read)
 
     def recent(
         self,

@@ -397,3 +397,15 @@ def test_a_site_that_answers_wrongly_is_one_line_and_the_run_is_written(tmp_path
     assert "\x1b" not in result.stdout + result.stderr
     assert json.loads((tmp_path / "run.json").read_text())["rows"]  # written before saving
     assert elapsed < 60, "the save's deadline was not kept"
+
+
+def test_a_pipe_as_an_output_is_refused_before_measuring(tmp_path):
+    """`--json FIFO` waited for a reader for ever after the measurement (issue 19)."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = run_benchmark("--n", "10", "--variant", "python", "--json", str(fifo))
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == f"benchmark: error: Invalid value for --json: {fifo} is a pipe or a socket, not a file\n"
+    )

@@ -414,11 +414,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return {"id": saved.id, "url": f"/runs/{saved.id}", "delete_token": saved.delete_token}
 
     @app.get("/api/runs/{run_id}")
-    def saved_run(run_id: Annotated[str, Path(pattern=RUN_ID)]) -> Any:
-        document = runs().get(run_id)
+    def saved_run(run_id: Annotated[str, Path(pattern=RUN_ID)]) -> Response:
+        # As stored: checked when it was saved, and sent without being parsed again.
+        document = runs().get_text(run_id)
         if document is None:
             raise HTTPException(status_code=404, detail="no such run")
-        return document
+        return Response(document, media_type="application/json")
 
     @app.get("/api/runs")
     def recent_runs(

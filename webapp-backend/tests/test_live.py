@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BODY_TIMEOUT_S, HEAD_TIMEOUT_S, started_server
-from fib_benchmarks import schema
+from fib_benchmarks import schema, store
+from fib_benchmarks.document import Document
 from fib_webapp.limits import SERVER_LIMITS
 
 
@@ -362,3 +363,39 @@ def test_the_results_database_is_migrated_at_start_up_not_by_a_request(tmp_path)
         finally:
             database.close()
     assert version == "0003"
+
+
+def test_readers_of_big_runs_leave_the_site_answering(tmp_path):
+    """16 parallel readers of big saved runs pushed /api/health to 7.8 s (issue 19): a
+    saved run is now sent as stored, not parsed and written out again."""
+    with started_server(tmp_path) as (site, _):
+        big = _run_document(site)
+        for row in big["rows"]:
+            row["times_ns"] = list(range(1000, 11000))  # 10 000 calls a row
+            row["repeats"] = len(row["times_ns"])
+        big["rows"] = big["rows"] * 40  # a document of about 2 MB
+        opened = store.Store(f"sqlite:///{tmp_path / 'runs.sqlite3'}")
+        checked = Document.model_validate(big).model_dump(mode="json", by_alias=True)
+        run_id = opened.save(checked).id
+        opened.close()
+        stop = threading.Event()
+
+        def read() -> None:
+            while not stop.is_set():
+                fetch(f"{site}/api/runs/{run_id}", timeout=60)
+
+        readers = [threading.Thread(target=read) for _ in range(16)]
+        for reader in readers:
+            reader.start()
+        try:
+            time.sleep(1)
+            waits = []
+            for _ in range(5):
+                started = time.monotonic()
+                assert fetch(f"{site}/api/health", timeout=30)[0] == 200
+                waits.append(time.monotonic() - started)
+        finally:
+            stop.set()
+            for reader in readers:
+                reader.join(timeout=60)
+    assert sorted(waits)[2] < 1.0, waits
