@@ -16,6 +16,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -304,3 +306,62 @@ def test_an_exclusive_lock_is_held_by_one_store_at_a_time(database_url):
         assert now  # released with the block
     first.close()
     second.close()
+
+
+def test_two_server_processes_serve_one_postgresql_database(postgresql_url, tmp_path):
+    """The site with --workers 2 on the real PostgreSQL (issue 19: two first requests at
+    once deadlocked it, and each process kept its own save limit): a fresh database
+    migrated once at start-up by one of the two, eight saves at once admitted three
+    (the limit is in the database), every saved run listed by either process."""
+    engine = sa.create_engine(postgresql_url)
+    with engine.begin() as connection:  # a new database
+        for table in ("measurements", "runs", "save_attempts", "alembic_version"):
+            connection.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    engine.dispose()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    site = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, PY_RUST_FIB_DATABASE_URL=postgresql_url,
+               PY_RUST_FIB_SAVES_PER_MINUTE="3")  # fmt: skip
+    command = [sys.executable, "-m", "fib_webapp", "--port", str(port), "--workers", "2"]
+    with (tmp_path / "server.log").open("w") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{site}/api/runs", timeout=5) as response:
+                    assert json.load(response) == []
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (
+                    tmp_path / "server.log"
+                ).read_text()[-2000:]
+                time.sleep(0.3)
+        body = json.dumps(checked(sample_document())).encode()
+        statuses: list[int] = []
+
+        def save() -> None:
+            headers = {"Content-Type": "application/json"}
+            request = urllib.request.Request(f"{site}/api/runs", body, headers, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+
+        threads = [threading.Thread(target=save) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=90)
+        assert sorted(statuses) == [201] * 3 + [429] * 5, statuses
+        for _ in range(6):  # each answer from whichever process took the connection
+            with urllib.request.urlopen(f"{site}/api/runs", timeout=30) as response:
+                assert len(json.load(response)) == 3
+        assert revision(postgresql_url) == "0003"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "Traceback" not in (tmp_path / "server.log").read_text()
