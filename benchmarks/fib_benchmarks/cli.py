@@ -29,6 +29,10 @@ from typer.main import get_command
 from . import builds, compare, export, measure, report, runners, schema, store
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
+#: The exit status of an error the user can act on (a refused option, an output that could
+#: not be written, a site that would not save), as for argparse and click's usage errors;
+#: 1 stays for the builds disagreeing and for a runtime that failed.
+EXIT_ERROR = 2
 DEFAULT_NS = [1_000, 10_000, 100_000]
 
 console = report.terminal_console()
@@ -270,7 +274,7 @@ def benchmark(
     if save_to:
         _save_to(save_to, made)
     if not all_written:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _write_or_keep(path: Path, write: Callable[[Path], Any], made: dict[str, Any]) -> bool:
@@ -318,8 +322,8 @@ def _save_locally(made: dict[str, Any]) -> None:
     try:
         saved = store.Store().save(made)
     except store.StoreError as error:
-        console.print(f"[bold red]not saved:[/] {error}")
-        raise typer.Exit(1) from None
+        print(f"benchmark: error: not saved: {error}", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR) from None
     console.print(f"saved as run {saved.id}: /runs/{saved.id} on the local site (make serve); "
                   f"delete token {saved.delete_token}")  # fmt: skip
 
@@ -372,7 +376,7 @@ class _NotSaved(Exception):
 
 def _not_saved(reason: str) -> NoReturn:
     print(f"benchmark: error: not saved: {reason}", file=sys.stderr)
-    raise typer.Exit(1)
+    raise typer.Exit(EXIT_ERROR)
 
 
 def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional[dict[str, Any]]:

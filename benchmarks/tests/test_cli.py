@@ -343,7 +343,7 @@ def test_a_failed_write_keeps_the_measured_run(tmp_path):
     where, in one line (issue 19)."""
     options = ("--n", "10,20", "--algorithm", "doubling", "--variant", "python", "--repeats", "1")
     result = run_benchmark(*options, "--json", "/dev/full", TMPDIR=str(tmp_path))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("benchmark: error: cannot write /dev/full: No space left on device")
@@ -390,7 +390,7 @@ def test_a_site_that_answers_wrongly_is_one_line_and_the_run_is_written(tmp_path
         elapsed = time.monotonic() - started
     finally:
         server.shutdown()
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"benchmark: error: not saved: {site}"), line

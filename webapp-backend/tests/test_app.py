@@ -371,6 +371,14 @@ def test_saves_are_limited_per_client(history_client, run_document):
     assert 1 <= int(refused.headers["retry-after"]) <= 60
 
 
+def test_refused_documents_count_against_the_limit(history_client, run_document):
+    """Refused documents did not count (issue 19): a client could try without end."""
+    for _ in range(3):
+        assert history_client.post("/api/runs", content=b"{not json").status_code == 422
+    refused = history_client.post("/api/runs", json=run_document)
+    assert refused.status_code == 429
+
+
 def test_a_run_is_deleted_with_its_token_only(history_client, run_document):
     saved = history_client.post("/api/runs", json=run_document).json()
     url = f"/api/runs/{saved['id']}"

@@ -123,6 +123,29 @@ def test_stalled_uploads_are_dropped_and_the_site_answers_meanwhile(live_server)
     assert elapsed < BODY_TIMEOUT_S + 5, "stalled uploads were kept open"
 
 
+def test_idle_keep_alive_clients_are_closed_and_hold_nothing_meanwhile(live_server):
+    """63 slow keep-alive clients held the site at 503 (issue 19): each idle connection
+    is closed after the keep-alive time, and the site answers meanwhile."""
+    host = live_server.removeprefix("http://")
+    idle = [socket.create_connection(tuple(host.split(":")), timeout=15) for _ in range(63)]
+    try:
+        for connection in idle:  # one request each, then nothing, the connection kept
+            connection.sendall(f"GET /api/health HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        started = time.monotonic()
+        assert fetch(f"{live_server}/api/health", timeout=10)[0] == 200  # served meanwhile
+        for connection in idle:  # the answer, then the end: closed by the server
+            answer = b""
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := connection.recv(65536):
+                    answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200 "), answer[:80]
+        closed_after = time.monotonic() - started
+    finally:
+        for connection in idle:
+            connection.close()
+    assert closed_after < SERVER_LIMITS["timeout_keep_alive"] + 5
+
+
 def test_beyond_the_connection_limit_the_server_answers_503(live_server):
     host, port = live_server.removeprefix("http://").split(":")
     limit = SERVER_LIMITS["limit_concurrency"]
@@ -178,7 +201,7 @@ def test_the_cli_saves_a_run_on_the_site(live_server, tmp_path):
     # Nowhere to save to: said, not a traceback.
     nowhere = [*command[:-1], "http://127.0.0.1:9"]
     refused = subprocess.run(nowhere, capture_output=True, text=True, timeout=300, env=env)
-    assert refused.returncode == 1
+    assert refused.returncode == 2  # an error the user can act on, as a refused option
     assert refused.stderr.startswith("benchmark: error: not saved: ")  # one line, on stderr
     assert "cannot be reached" in refused.stderr
 
