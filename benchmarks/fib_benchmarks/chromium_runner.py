@@ -25,7 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from .runners import Cancelled, RunnerError
+from .runner_errors import Cancelled, RunnerError
 
 Event = dict[str, Any]
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import builds, measure, wasi_python
+from .runner_errors import Cancelled, RunnerError
 
 Event = dict[str, Any]
 PYODIDE_RUNNER = Path(__file__).with_name("pyodide_runner.mjs")
@@ -49,14 +50,6 @@ JAVASCRIPT_RUNNER = builds.REPO_ROOT / "fib-javascript" / "node_runner.mjs"
 # between two events there is one timed call, and F(MAX_N) by the iterative algorithm
 # takes CPython many minutes.
 PYTEST_SILENCE_TIMEOUT_S = 600
-
-
-class RunnerError(Exception):
-    """A build could not be measured; the message says which and why."""
-
-
-class Cancelled(RunnerError):
-    """The caller asked the run to stop; its child process was killed."""
 
 
 # How often a run that can be cancelled looks at its stop flag between two lines.

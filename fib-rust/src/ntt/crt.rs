@@ -4,35 +4,9 @@
 
 use num_bigint::BigUint;
 
+use super::garner::Garner;
 use super::kernels::widest_lanes;
 use super::{P1, P2, P3};
-
-/// Constants of Garner's algorithm for the three primes, in Montgomery form so that
-/// `Field::mul` by them multiplies by the plain value.
-#[derive(Clone, Copy)]
-pub(super) struct Garner {
-    /// p1^-1 mod p2.
-    pub(super) inv1: u32,
-    /// (p1 p2)^-1 mod p3.
-    pub(super) inv2: u32,
-    /// p1 (p1 p2)^-1 mod p3.
-    pub(super) p1_inv2: u32,
-}
-
-impl Garner {
-    const fn new() -> Self {
-        const fn mont(x: u64, p: u32) -> u32 {
-            (((x % p as u64) << 32) % p as u64) as u32
-        }
-        const INV1: u64 = 47_450_712; // p1^-1 mod p2
-        const INV2: u64 = 115_990_628; // (p1 p2)^-1 mod p3
-        Garner {
-            inv1: mont(INV1, P2),
-            inv2: mont(INV2, P3),
-            p1_inv2: mont(P1 as u64 % P3 as u64 * INV2 % P3 as u64, P3),
-        }
-    }
-}
 
 /// The mixed-radix digits of Garner's algorithm, lane by lane: residues (x1, x2, x3)
 /// in, (x1, t1, t2) out, with x = x1 + p1 t1 + p1 p2 t2 (see `Garner`).
@@ -71,29 +45,4 @@ pub(super) fn combine(r1: &[u32], r2: &mut [u32], r3: &mut [u32], words: usize) 
         carry >>= 32;
     }
     BigUint::new(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ntt::field::Field;
-    use crate::ntt::MAX_WORDS;
-
-    #[test]
-    fn garner_constants() {
-        let (p1, p2, p3) = (u128::from(P1), u128::from(P2), u128::from(P3));
-        let garner = Garner::new();
-        // Out of Montgomery form: x / 2^32 mod p.
-        let (inv1, inv2) = (
-            Field::<P2>::mul(garner.inv1, 1),
-            Field::<P3>::mul(garner.inv2, 1),
-        );
-        assert_eq!(p1 * u128::from(inv1) % p2, 1);
-        assert_eq!(p1 * p2 * u128::from(inv2) % p3, 1);
-        let p1_inv2 = Field::<P3>::mul(garner.p1_inv2, 1);
-        assert_eq!(u128::from(p1_inv2), p1 * u128::from(inv2) % p3);
-        // The coefficient bound of the `ntt` module documentation, with the margin
-        // `combine` needs to tell negative coefficients by their last Garner digit alone.
-        assert!(((MAX_WORDS as u128) << 65) + p1 * p2 < p1 * p2 * p3 / 2);
-    }
 }

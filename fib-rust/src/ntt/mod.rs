@@ -32,6 +32,7 @@
 
 mod crt;
 mod field;
+mod garner;
 mod kernels;
 mod transform;
 

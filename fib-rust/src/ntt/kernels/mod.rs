@@ -142,7 +142,7 @@ impl Lanes for Scalar {
 /// `WIDTH` lanes. Each instruction set instantiates them with `lane_kernels!`.
 pub(super) mod generic {
     use super::Lanes;
-    use crate::ntt::crt::Garner;
+    use crate::ntt::garner::Garner;
 
     /// # Safety
     /// The CPU runs `V`'s instruction set, `len` is a multiple of `V::WIDTH` and `tw`
@@ -385,7 +385,7 @@ macro_rules! lane_kernels {
             x1: &[u32],
             x2: &mut [u32],
             x3: &mut [u32],
-            c: crate::ntt::crt::Garner,
+            c: crate::ntt::garner::Garner,
         ) {
             // SAFETY: the caller guarantees what `generic::garner` requires (this fn's
             // # Safety).
