@@ -119,6 +119,11 @@ class ClientTimeoutProtocol(H11Protocol):
 
     def _body_timed_out(self) -> None:
         self._body_timer = None
+        if self.flow.read_paused:
+            # The server stopped reading (the app has not taken what came yet): the pause is
+            # the server's, not the client's. Looked at again a timeout later.
+            self._body_timer = self.loop.call_later(BODY_TIMEOUT_S, self._body_timed_out)
+            return
         if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
             self.transport.close()
 
