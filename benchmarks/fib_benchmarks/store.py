@@ -168,27 +168,38 @@ class Store:
 
     @contextlib.contextmanager
     def _sqlite_file_lock(self) -> Iterator[None]:
-        """An exclusive lock on `<database>.migration-lock` for an SQLite file (none for
-        other databases): flock, released by the system if the process dies."""
+        """The migration's lock for an SQLite file, waited for up to MIGRATION_LOCK_WAIT_S."""
+        with self._file_lock("migration", MIGRATION_LOCK_WAIT_S) as held:
+            if not held:
+                raise StoreError(
+                    f"the results database cannot be used now: another process has "
+                    f"been migrating it for {MIGRATION_LOCK_WAIT_S:g} s"
+                )
+            yield
+
+    @contextlib.contextmanager
+    def _file_lock(self, name: str, wait_s: float) -> Iterator[bool]:
+        """Whether an exclusive lock on `<database>.<name>-lock` beside an SQLite file was
+        had within ``wait_s`` seconds (flock: released by the system if the process dies).
+        True at once for other databases and for SQLite in memory: they lock otherwise,
+        or live in one process."""
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         if not path or path == ":memory:":
-            yield
+            yield True
             return
-        with open(f"{path}.migration-lock", "a") as lock_file:
-            deadline = time.monotonic() + MIGRATION_LOCK_WAIT_S
+        with open(f"{path}.{name}-lock", "a") as lock_file:
+            deadline = time.monotonic() + wait_s
             while True:
                 try:
                     fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            f"the results database cannot be used now: another process has "
-                            f"been migrating it for {MIGRATION_LOCK_WAIT_S:g} s"
-                        ) from None
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
                     time.sleep(0.05)
             try:
-                yield
+                yield True
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
@@ -254,20 +265,8 @@ class Store:
                         connection.execute(unlock, key)
                         connection.commit()
             return
-        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
-        if not path or path == ":memory:":
-            yield True  # one process: its own locks are enough
-            return
-        with open(f"{path}.{name}-lock", "a") as lock_file:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        with self._file_lock(name, 0) as held:
+            yield held
 
     def save(self, document: dict[str, Any]) -> Saved:
         """Stores a checked document (``Document.model_dump(mode="json", by_alias=True)``)."""
