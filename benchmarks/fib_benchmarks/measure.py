@@ -62,14 +62,22 @@ def decimal_digits(value: int) -> int:
 def describe(value: int) -> dict[str, Any]:
     """Facts that identify F(n) and can be compared across implementations and runtimes."""
     digits = decimal_digits(value)
-    leading = str(value // 10 ** max(digits - EDGE_DIGITS, 0))
-    trailing = str(value % 10**EDGE_DIGITS).zfill(min(EDGE_DIGITS, digits))
+    leading, trailing = edges(value, digits)
     return {
         "digits": digits,
         "leading": leading,
         "trailing": trailing,
         "digest": digest(value),
     }
+
+
+def edges(value: Any, digits: int, ten: Any = 10) -> tuple[str, str]:
+    """The first and the last EDGE_DIGITS decimal digits of a number of ``digits`` digits.
+    Any integer type: the site's server checks saved runs with GMP's (``ten`` of its type,
+    so that the powers are GMP's too)."""
+    leading = str(value // ten ** max(digits - EDGE_DIGITS, 0))
+    trailing = str(value % ten**EDGE_DIGITS).zfill(min(EDGE_DIGITS, digits))
+    return leading, trailing
 
 
 def digest(value: int) -> str:

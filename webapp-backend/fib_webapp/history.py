@@ -53,11 +53,11 @@ def trusted_description(n: int) -> dict[str, Any]:
     digits = max(1, gmpy2.num_digits(value, 10))  # exact, or one too many
     if digits > 1 and value < gmpy2.mpz(10) ** (digits - 1):
         digits -= 1
-    edge = measure.EDGE_DIGITS
+    leading, trailing = measure.edges(value, digits, ten=gmpy2.mpz(10))
     description = {
         "digits": digits,
-        "leading": str(value // gmpy2.mpz(10) ** max(digits - edge, 0)),
-        "trailing": str(value % gmpy2.mpz(10) ** edge).zfill(min(edge, digits)),
+        "leading": leading,
+        "trailing": trailing,
         "digest": measure.digest(int(value)),
     }
     with _descriptions_lock:
