@@ -256,7 +256,7 @@ def benchmark(
     console.print(report.table(rows, startups))
     made = schema.document(settings, startups, rows)
     written = (
-        (json_path, lambda path: path.write_text(json.dumps(made, indent=1) + "\n")),
+        (json_path, lambda path: path.write_text(_json_text(made))),
         (csv_path, lambda path: path.write_text(export.csv_text(made))),
         (markdown_path, lambda path: path.write_text(export.markdown_text(made))),
         (plot_path, lambda path: report.plot(rows, path)),
@@ -291,10 +291,15 @@ def _write_or_keep(path: Path, write: Callable[[Path], Any], made: dict[str, Any
     return True
 
 
+def _json_text(made: dict[str, Any]) -> str:
+    """The run's document as --json writes it."""
+    return json.dumps(made, indent=1) + "\n"
+
+
 def _keep_document(made: dict[str, Any]) -> str:
     """Where the run's JSON document went: a new file in the temporary folder, or, if
     even that cannot be written, standard output."""
-    text = json.dumps(made, indent=1) + "\n"
+    text = _json_text(made)
     try:
         handle, name = tempfile.mkstemp(prefix="py-rust-fib-run-", suffix=".json")
         with os.fdopen(handle, "w") as kept:
@@ -322,8 +327,7 @@ def _save_locally(made: dict[str, Any]) -> None:
     try:
         saved = store.Store().save(made)
     except store.StoreError as error:
-        print(f"benchmark: error: not saved: {error}", file=sys.stderr)
-        raise typer.Exit(EXIT_ERROR) from None
+        _not_saved(str(error))
     console.print(f"saved as run {saved.id}: /runs/{saved.id} on the local site (make serve); "
                   f"delete token {saved.delete_token}")  # fmt: skip
 
@@ -344,8 +348,10 @@ def _save_to(site: str, made: dict[str, Any]) -> None:
         with httpx.stream("POST", f"{base}/api/runs", json=made, timeout=timeout) as response:
             for chunk in response.iter_bytes():
                 body += chunk
-                if time.monotonic() > deadline or len(body) > MAX_SAVE_ANSWER_BYTES:
+                if time.monotonic() > deadline:
                     raise _NotSaved(f"{base} did not answer within {SAVE_DEADLINE_S:g} s")
+                if len(body) > MAX_SAVE_ANSWER_BYTES:
+                    raise _NotSaved(f"{base} answered more than a save's answer holds")
             status = response.status_code
     except httpx.HTTPError as error:
         _not_saved(f"{base} cannot be reached ({error})")

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import __version__, history
 from .files import IMMUTABLE, REVALIDATE, file_response, inside
 from .headers import SECURITY_HEADERS
-from .native import Busy, NativeTimings, ShuttingDown, TooLong, plan_deadline
+from .native import SHUTTING_DOWN, Busy, NativeTimings, ShuttingDown, TooLong, plan_deadline
 from .settings import Settings, from_environment
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
@@ -329,7 +329,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             return JSONResponse({"detail": str(closing)}, status_code=503)
         except runners.Cancelled:
             if native.closing.is_set():
-                return JSONResponse({"detail": "the server is shutting down"}, status_code=503)
+                return JSONResponse({"detail": SHUTTING_DOWN}, status_code=503)
             if why == ["deadline"]:
                 message = (f"native run stopped at its deadline of {deadline:.0f} s: ask for "
                            "fewer builds or calls, or a smaller n")  # fmt: skip

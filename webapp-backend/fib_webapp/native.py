@@ -21,6 +21,10 @@ class ShuttingDown(Exception):
     """The server is stopping: no native run now."""
 
 
+#: What the client of a native run hears when the server stops (503).
+SHUTTING_DOWN = "the server is shutting down"
+
+
 class TooLong(Exception):
     """A run whose estimated time exceeds what the server allows."""
 
@@ -68,9 +72,7 @@ class NativeTimings:
     frees the server at once instead of leaving it busy (and the next run refused).
     """
 
-    def __init__(
-        self, exclusive: Optional[Callable[[], AbstractContextManager[bool]]] = None
-    ) -> None:
+    def __init__(self, exclusive: Optional[Callable[[], Exclusive]] = None) -> None:
         # This process's runs, one at a time; `exclusive`, if given, is held around a run
         # too and says whether another process holds it (then this one is Busy).
         self._exclusive = exclusive or (lambda: contextlib.nullcontext(True))
@@ -88,7 +90,7 @@ class NativeTimings:
         stop: Optional[threading.Event] = None,
     ) -> dict[str, Any]:
         if self.closing.is_set():
-            raise ShuttingDown("the server is shutting down")
+            raise ShuttingDown(SHUTTING_DOWN)
         if not self._lock.acquire(blocking=False):
             raise Busy("busy: a native run is already in progress; try again when it ends")
         try:
