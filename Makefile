@@ -291,7 +291,8 @@ test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST
 	done
 	for cpu in Haswell:avx2 Nehalem:scalar; do \
 	  echo "== conformance: rust-release, qemu-x86_64 -cpu $${cpu%%:*}"; \
-	  FIB_EXPECT_ISA=$${cpu#*:} $(PY) -m fib_benchmarks.builds exec rust-release -- \
+	  FIB_EXPECT_ISA=$${cpu#*:} FIB_EXPECT_BASECASE=portable \
+	    $(PY) -m fib_benchmarks.builds exec rust-release -- \
 	    sh -c 'PYTHONPATH="$$PYTHONPATH:$(VENV_SITE)" exec qemu-x86_64 -cpu '$${cpu%%:*}' $(PYTHON_BINARY) $(ISA_SUITE)'; \
 	done
 	# wasmtime compiles fib-wasm for the CPU it finds (simd128 on SSE4 or on AVX): the same

@@ -28,11 +28,19 @@ def test_rust_builds_say_how_they_were_built(impl):
 
 def test_rust_builds_say_which_simd_kernels_run(impl):
     """FIB_EXPECT_ISA (set by `make test-isa`) is the path the run meant to test: forced with
-    FIB_RUST_ISA, or the widest of the CPU qemu-user emulates."""
+    FIB_RUST_ISA, or the widest of the CPU qemu-user emulates; FIB_EXPECT_BASECASE the
+    squarings' loop (an emulated Haswell has AVX2 but no ADX: the portable loop)."""
     info = impl.build_info()
     if info["implementation"] not in RUST_BUILDS:
         return
     assert info["isa"] in ("scalar", "simd128", "neon", "avx2", "avx512")
+    assert info["basecase"] in ("portable", "mulx-adx")
+    if info["isa"] not in ("avx2", "avx512"):
+        # The assembly squarings come only with the x86-64 paths that have SIMD.
+        assert info["basecase"] == "portable"
     expected = os.environ.get("FIB_EXPECT_ISA")
     if expected:
         assert info["isa"] == expected
+    expected = os.environ.get("FIB_EXPECT_BASECASE")
+    if expected:
+        assert info["basecase"] == expected

@@ -53,7 +53,8 @@ def measure_here(ns: list[int], samples: int) -> None:
     import fib_pyrs  # the release wheel, the only build importable here
     import gmpy2
 
-    isa = fib_pyrs.build_info()["isa"]
+    info = fib_pyrs.build_info()
+    isa, basecase = info["isa"], info.get("basecase", "portable")
     for n in ns:
         if fib_pyrs.fib(n, "doubling") != int(gmpy2.fib(n)):
             raise SystemExit(f"fib_pyrs and GMP disagree on F({n})")
@@ -70,7 +71,8 @@ def measure_here(ns: list[int], samples: int) -> None:
             for call in (rust, gmp):
                 times[call].append(sample(call, loops[call]))
         rust_s, gmp_s = statistics.median(times[rust]), statistics.median(times[gmp])
-        print(json.dumps({"isa": isa, "n": n, "rust_s": rust_s, "gmp_s": gmp_s}), flush=True)
+        line = {"isa": isa, "basecase": basecase, "n": n, "rust_s": rust_s, "gmp_s": gmp_s}
+        print(json.dumps(line), flush=True)
 
 
 def measure_path(path: str, ns: list[int], samples: int) -> list[dict]:
@@ -108,8 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         if not lines:
             print(f"\n{path}: this CPU does not run it ({os.uname().machine})")
             continue
-        print(f"\n{path}: fib_pyrs release doubling against gmpy2.fib, {options.samples} "
-              f"interleaved samples, medians\n")  # fmt: skip
+        print(f"\n{path} ({lines[0]['basecase']} squarings): fib_pyrs release doubling "
+              f"against gmpy2.fib, {options.samples} interleaved samples, medians\n")  # fmt: skip
         if options.markdown:
             print("| n | Rust | GMP | Rust / GMP |\n|---:|---:|---:|---:|")
         for line in lines:

@@ -6,39 +6,18 @@
 //!   step with two squarings and no other product (GMP's `mpz_fib_ui` does the same):
 //!   F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k, F(2k-1) = F(k)^2 + F(k-1)^2,
 //!   F(2k) = F(2k+1) - F(2k-1);
-//! * from [`ntt_from_bits`] on, each step's two products go through NTTs (`crate::ntt`),
-//!   from F(k) and F(k+1): F(2k) = F(k)(2F(k+1) - F(k)), F(2k+1) = F(k)^2 + F(k+1)^2.
+//! * from the size where NTTs pay off (`CutOvers::ntt_pays_off`, `crate::tuning`), each
+//!   step's two products go through NTTs (`crate::ntt`), from F(k) and F(k+1): F(2k) = F(k)(2F(k+1) - F(k)), F(2k+1) = F(k)^2 + F(k+1)^2.
 
 use std::mem;
 use std::ops::ControlFlow;
 
 use num_bigint::BigUint;
 
-use crate::isa::Isa;
-use crate::limbs::{self, Limb};
+use crate::limbs::{self, Limb, Squaring};
 use crate::ntt::{LentMultiplier, Wanted};
+use crate::tuning::CutOvers;
 use crate::Progress;
-
-/// From this size of F(k) on, a step's products go through NTTs rather than Karatsuba
-/// squarings. Measured per instruction set, since the NTT's kernels are per instruction
-/// set: the doubling's whole time against GMP's at n = 24 681 .. 10^6 for cut-overs of
-/// 2^12 .. 2^20 bits (`docs/performance.md`, "Cut-overs"). AVX-512 was not measurable on
-/// the machine that chose these (no AVX-512): it takes AVX2's, its NTT being the faster.
-pub(crate) fn ntt_from_bits(isa: Isa) -> u64 {
-    match isa {
-        Isa::Avx512 | Isa::Avx2 => 1 << 14,
-        // wasm32 (Node 20's V8, rust-wasm against JavaScript's BigInt in one run per
-        // cut-over): 2^15 was the fastest of 2^13..2^16 at F(5*10^4) and F(10^5).
-        Isa::Simd128 => 1 << 15,
-        // aarch64: not measurable on an x86-64 machine (qemu-user's speed says nothing of
-        // a real CPU's). Between the 4-lane simd128's and the scalar path's, until someone
-        // measures it on an aarch64 machine (`python -m fib_benchmarks.versus_gmp`).
-        Isa::Neon => 1 << 16,
-        // The scalar NTT (no SIMD: three primes, one lane) loses to Karatsuba squarings
-        // up to 2^18 bits (about F(10^6)'s last steps).
-        Isa::Scalar => 1 << 18,
-    }
-}
 
 /// F(n), or `None` if `on_progress` asked to stop.
 pub(crate) fn fib(
@@ -50,7 +29,7 @@ pub(crate) fn fib(
     }
     let total = u64::from(u64::BITS - n.leading_zeros());
     let bit = |done: u64| (n >> (total - done)) & 1 == 1;
-    let ntt_from = ntt_from_bits(Isa::current());
+    let cut_overs = CutOvers::current();
     // Some(()) to go on, None if the hook asked to stop: `report(done)?` returns then.
     let mut report = |done| {
         on_progress(Progress { done, total })
@@ -64,13 +43,13 @@ pub(crate) fn fib(
         .take_while(|&done| n >> (total - done) <= TABLE_LAST_K)
         .last()
         .unwrap_or(1);
-    let mut pair = SquaringPair::new(n >> (total - done_by_table), n, ntt_from);
+    let mut pair = SquaringPair::new(n >> (total - done_by_table), n);
     // Still one report per bit of n, as every implementation makes.
     for done in 1..=done_by_table {
         report(done)?;
     }
     let mut done = done_by_table;
-    while done < total && pair.bits() < ntt_from {
+    while done < total && !cut_overs.ntt_pays_off(pair.bits()) {
         done += 1;
         pair.step(bit(done));
         report(done)?;
@@ -120,6 +99,7 @@ struct SquaringPair {
     /// Three results of a step; two become the next pair, and the old pair's buffers
     /// take their place.
     results: [Vec<Limb>; 3],
+    squaring: Squaring,
     scratch: Vec<Limb>,
 }
 
@@ -146,13 +126,14 @@ fn push_u64(limbs: &mut Vec<Limb>, value: u64) {
 }
 
 impl SquaringPair {
-    /// At `k` (1..=93, from the table), with room for every step while F(k) stays below
-    /// `ntt_from` bits (or up to F(n), whichever is smaller).
-    fn new(k: u64, n: u64, ntt_from: u64) -> Self {
+    /// At `k` (1..=93, from the table), with room for F(n) or for the sizes where the
+    /// NTT usually takes over, whichever is smaller: the buffers grow if a step needs more.
+    fn new(k: u64, n: u64) -> Self {
         // F(m) < 2^(0.6943 m); a step at most doubles the size, plus a limb of margin.
-        let largest_bits = (n as f64 * 0.694_242) as u64 + 2;
-        let largest = (largest_bits.min(2 * ntt_from) / u64::from(limbs::LIMB_BITS)) as usize + 4;
+        let largest_bits = ((n as f64 * 0.694_242) as u64 + 2).min(1 << 20);
+        let largest = (largest_bits / u64::from(limbs::LIMB_BITS)) as usize + 4;
         let buffer = || Vec::with_capacity(largest + 1);
+        let squaring = Squaring::current();
         let mut pair = SquaringPair {
             previous: buffer(),
             current: buffer(),
@@ -160,7 +141,8 @@ impl SquaringPair {
             square_of_previous: buffer(),
             square_of_current: buffer(),
             results: [buffer(), buffer(), buffer()],
-            scratch: vec![0; limbs::square_scratch_len(largest / 2 + 1)],
+            squaring,
+            scratch: Vec::new(), // grown by `step`
         };
         push_u64(&mut pair.previous, FIBONACCI_TABLE[k as usize - 1]);
         push_u64(&mut pair.current, FIBONACCI_TABLE[k as usize]);
@@ -174,16 +156,18 @@ impl SquaringPair {
     /// From (F(k-1), F(k)) to (F(2k), F(2k+1)) if `bit`, else to (F(2k-1), F(2k)).
     fn step(&mut self, bit: bool) {
         let m = self.current.len();
-        square_into(
-            &mut self.square_of_current,
-            &self.current,
-            &mut self.scratch,
-        );
-        square_into(
-            &mut self.square_of_previous,
-            &self.previous,
-            &mut self.scratch,
-        );
+        let scratch_len = self.squaring.scratch_len(m);
+        if self.scratch.len() < scratch_len {
+            self.scratch.resize(scratch_len, 0);
+        }
+        for (square, a) in [
+            (&mut self.square_of_current, &self.current),
+            (&mut self.square_of_previous, &self.previous),
+        ] {
+            square.clear();
+            square.resize(2 * a.len(), 0);
+            self.squaring.square(square, a, &mut self.scratch);
+        }
         self.square_of_previous.resize(2 * m, 0);
         let [odd, below, even] = &mut self.results;
         // odd = F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k, in 2m + 1 limbs.
@@ -227,13 +211,6 @@ impl SquaringPair {
         trim(&mut self.current);
         (limbs::to_biguint(&self.current), limbs::to_biguint(&next))
     }
-}
-
-/// `square = a^2`, resized to `2 a.len()` limbs.
-fn square_into(square: &mut Vec<Limb>, a: &[Limb], scratch: &mut [Limb]) {
-    square.clear();
-    square.resize(2 * a.len(), 0);
-    limbs::square(square, a, scratch);
 }
 
 fn trim(a: &mut Vec<Limb>) {

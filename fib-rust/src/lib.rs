@@ -28,6 +28,7 @@ pub mod isa;
 mod iterative;
 mod limbs;
 mod ntt;
+pub mod tuning;
 
 pub use isa::{with_isa, Isa};
 

@@ -24,18 +24,59 @@ type Wide = u64;
 
 pub(crate) const LIMB_BITS: u32 = Limb::BITS;
 
-/// Squarings of this many limbs or more split in three (Karatsuba) rather than run the
-/// schoolbook loop. On x86-64, 16, 28, 40 and 64 limbs gave the doubling at F(10^4)
-/// within the machine's noise of one another (2.3-2.5x GMP's time): the schoolbook
-/// loop, not the split, is where the time is. The same count of limbs is taken for
-/// 32-bit limbs (wasm32), unmeasured there yet.
-pub(crate) const KARATSUBA_FROM: usize = 32;
+#[cfg(target_arch = "x86_64")]
+mod mulx_adx;
 
-/// Squarings of this many limbs or more split in five (Toom-3) rather than three. On
-/// x86-64's scalar path (whose squarings run up to 2^18 bits), 64, 128, 256 and never gave
-/// the doubling 2.1-2.2x / 2.0-2.1x / 2.1x / 2.8x GMP's time at F(10^5), 2.7x / 2.5-2.7x /
-/// 2.5x / 3.3x at F(3*10^5): 128 for both limb widths.
-pub(crate) const TOOM3_FROM: usize = 128;
+use crate::tuning::{Basecase, CutOvers};
+
+/// How squarings are done: which schoolbook loop, and the sizes at which they split.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Squaring {
+    basecase: Basecase,
+    karatsuba_from: usize,
+    toom3_from: usize,
+}
+
+impl Squaring {
+    /// The path running on this thread, with its cut-overs (`crate::tuning`).
+    pub(crate) fn current() -> Squaring {
+        let cut_overs = CutOvers::current();
+        Squaring {
+            basecase: Basecase::current(),
+            // Smaller numbers cannot be split in two, or in three.
+            karatsuba_from: cut_overs.karatsuba_from.max(2),
+            toom3_from: cut_overs.toom3_from.max(3),
+        }
+    }
+
+    /// Limbs of scratch space that [`Squaring::square`] needs for a number of `n` limbs.
+    pub(crate) fn scratch_len(self, n: usize) -> usize {
+        if n < self.karatsuba_from {
+            0
+        } else if n < self.toom3_from {
+            let low = n.div_ceil(2);
+            // |a0 - a1|, then its square and the middle term, then the halves' own scratch.
+            low + 2 * low + (2 * low + 1) + self.scratch_len(low)
+        } else {
+            let k = n.div_ceil(3);
+            // Three values of k + 1 limbs, their squares, a sum of 2k + 3, then theirs.
+            3 * (k + 1) + 3 * (2 * k + 2) + (2 * k + 3) + self.scratch_len(k + 1)
+        }
+    }
+
+    /// `r = a^2`, where `r` has exactly `2 a.len()` limbs and `scratch` at least
+    /// [`Squaring::scratch_len`]`(a.len())`.
+    pub(crate) fn square(self, r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
+        debug_assert_eq!(r.len(), 2 * a.len());
+        if a.len() < self.karatsuba_from {
+            square_schoolbook(r, a, self.basecase);
+        } else if a.len() < self.toom3_from {
+            square_karatsuba(r, a, scratch, self);
+        } else {
+            square_toom3(r, a, scratch, self);
+        }
+    }
+}
 
 /// `r += a` where `r` is at least as long as `a`; returns the carry out of `r`.
 pub(crate) fn add_assign(r: &mut [Limb], a: &[Limb]) -> bool {
@@ -112,44 +153,40 @@ fn abs_difference(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
     debug_assert!(!borrow);
 }
 
-/// Limbs of scratch space that [`square`] needs for a number of `n` limbs.
-pub(crate) fn square_scratch_len(n: usize) -> usize {
-    if n < KARATSUBA_FROM {
-        0
-    } else if n < TOOM3_FROM {
-        let low = n.div_ceil(2);
-        // |a0 - a1|, then its square and the middle term, then the halves' own scratch.
-        low + 2 * low + (2 * low + 1) + square_scratch_len(low)
-    } else {
-        let k = n.div_ceil(3);
-        // Three values of k + 1 limbs, their squares, a sum of 2k + 3, then theirs.
-        3 * (k + 1) + 3 * (2 * k + 2) + (2 * k + 3) + square_scratch_len(k + 1)
-    }
-}
-
-/// `r = a^2`, where `r` has exactly `2 a.len()` limbs and `scratch` at least
-/// [`square_scratch_len`]`(a.len())`.
-pub(crate) fn square(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
-    debug_assert_eq!(r.len(), 2 * a.len());
-    if a.len() < KARATSUBA_FROM {
-        square_schoolbook(r, a);
-    } else if a.len() < TOOM3_FROM {
-        square_karatsuba(r, a, scratch);
-    } else {
-        square_toom3(r, a, scratch);
-    }
-}
-
 /// The schoolbook squaring: each cross product once, doubled, then the squares of the
-/// limbs on the diagonal (GMP's `mpn_sqr_basecase`). The cross products go two rows at a
-/// time ([`add_mul_2`]), so each limb of `r` is read and written once per two rows.
-/// Measured at F(10^4) on x86-64 and not kept: a row at a time, and column by column with
-/// the sums in registers ("Comba") with one or two carry chains, 5-15 % slower; rows in
-/// assembly with BMI2 and ADX (mulx, and adcx/adox's two carry chains, as GMP's), unrolled
-/// four times, as fast, no faster (1.00-1.07x the time, same process, interleaved).
-fn square_schoolbook(r: &mut [Limb], a: &[Limb]) {
-    let n = a.len();
+/// limbs on the diagonal (GMP's `mpn_sqr_basecase`).
+fn square_schoolbook(r: &mut [Limb], a: &[Limb], basecase: Basecase) {
     r.fill(0);
+    match basecase {
+        Basecase::Portable => {
+            add_cross_products_two_rows_at_a_time(r, a);
+            double_and_add_diagonal(r, a);
+        }
+        #[cfg(target_arch = "x86_64")]
+        Basecase::MulxAdx => {
+            // A row at a time: row i adds a_i a_j at limb i + j for j > i, and its carry
+            // lands at limb i + n, which no earlier row reached.
+            let n = a.len();
+            for i in 0..n.saturating_sub(1) {
+                let row = &mut r[2 * i + 1..i + n];
+                // SAFETY: Basecase::MulxAdx is chosen only where the CPU has BMI2 and ADX.
+                r[i + n] = unsafe { mulx_adx::add_mul_1(row, &a[i + 1..], a[i]) };
+            }
+            // SAFETY: as above.
+            unsafe { mulx_adx::double_and_add_diagonal(r, a) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        Basecase::MulxAdx => unreachable!("Basecase::MulxAdx is chosen only on x86-64"),
+    }
+}
+
+/// `r += the cross products a_i a_j, i < j, at limb i + j`, for `r` of `2 a.len()` zero
+/// limbs, in portable Rust. Two rows at a time ([`add_mul_2`]), so each limb of `r` is read
+/// and written once per two rows. Measured at F(10^4) on x86-64 and not kept: a row at a
+/// time, and column by column with the sums in registers ("Comba") with one or two carry
+/// chains, 5-15 % slower.
+fn add_cross_products_two_rows_at_a_time(r: &mut [Limb], a: &[Limb]) {
+    let n = a.len();
     // Rows i and i + 1 (i even) add a_i a_j at limb i + j for j >= i + 2 and a_(i+1) a_j
     // at i + 1 + j, together; their two-limb carry lands at limbs i + n and i + n + 1,
     // which no earlier pair of rows reached. With n odd, the last row has no cross product.
@@ -165,7 +202,6 @@ fn square_schoolbook(r: &mut [Limb], a: &[Limb]) {
         let carry = add_assign(&mut r[2 * i + 1..], &pair);
         debug_assert!(!carry);
     }
-    double_and_add_diagonal(r, a);
 }
 
 /// `r = 2 r + the squares a_i^2 at limbs 2i`, in one pass: the cross products summed
@@ -205,7 +241,7 @@ fn add_mul_2(r: &mut [Limb], a: &[Limb], b0: Limb, b1: Limb) -> Wide {
 /// a third of the size, where Karatsuba takes nine of a quarter. The coefficients
 /// (c1 = 2 a0 a1, c2 = a1^2 + 2 a0 a2, c3 = 2 a1 a2) are all non-negative, and the order
 /// below keeps every intermediate value so too: unsigned arithmetic throughout.
-fn square_toom3(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
+fn square_toom3(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb], squaring: Squaring) {
     let n = a.len();
     let k = n.div_ceil(3);
     let (a0, rest) = a.split_at(k);
@@ -237,16 +273,16 @@ fn square_toom3(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
         add_assign(p2, a0),
     ];
     debug_assert_eq!(carries, [false; 4], "a(2) < 7 X fits in k + 1 limbs");
-    square(w1, p1, scratch);
-    square(wm1, pm1, scratch);
-    square(w2, p2, scratch);
+    squaring.square(w1, p1, scratch);
+    squaring.square(wm1, pm1, scratch);
+    squaring.square(w2, p2, scratch);
     // c0 = a0^2 and c4 = a2^2 straight into their places; zeros between them.
     {
         let (c0, high) = r.split_at_mut(2 * k);
-        square(c0, a0, scratch);
+        squaring.square(c0, a0, scratch);
         let (between, c4) = high.split_at_mut(2 * k);
         between.fill(0);
-        square(c4, a2, scratch);
+        squaring.square(c4, a2, scratch);
     }
     let (c0, c4) = (&r[..2 * k], &r[4 * k..]);
     // t = (a(1)^2 + a(-1)^2) / 2 = c0 + c2 + c4, then c2; w1 = (a(1)^2 - a(-1)^2) / 2
@@ -326,7 +362,7 @@ fn divide_exactly_by_3(a: &mut [Limb]) {
 
 /// Karatsuba's squaring: with a = a1 B^h + a0,
 /// a^2 = a1^2 B^2h + (a0^2 + a1^2 - (a0 - a1)^2) B^h + a0^2: three half-size squarings.
-fn square_karatsuba(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
+fn square_karatsuba(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb], squaring: Squaring) {
     let n = a.len();
     let low = n.div_ceil(2);
     let (a0, a1) = a.split_at(low);
@@ -334,11 +370,11 @@ fn square_karatsuba(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
     abs_difference(difference, a0, a1);
     {
         let (r0, r1) = r.split_at_mut(2 * low);
-        square(r0, a0, scratch);
-        square(r1, a1, scratch);
+        squaring.square(r0, a0, scratch);
+        squaring.square(r1, a1, scratch);
     }
     let (middle_square, scratch) = scratch.split_at_mut(2 * low);
-    square(middle_square, difference, scratch);
+    squaring.square(middle_square, difference, scratch);
     // middle = a0^2 + a1^2 - (a0 - a1)^2 = 2 a0 a1 >= 0, in 2 low + 1 limbs.
     let middle = &mut scratch[..2 * low + 1];
     middle[..2 * low].copy_from_slice(&r[..2 * low]);
@@ -346,7 +382,8 @@ fn square_karatsuba(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
     let carry = add_assign(middle, &r[2 * low..]);
     let borrow = sub_assign(middle, middle_square);
     debug_assert!(!carry && !borrow);
-    let carry = add_assign(&mut r[low..], middle);
+    // Trimmed: for n = 3 the middle term's top limb (zero) lies past the end of r.
+    let carry = add_assign(&mut r[low..], trimmed(middle));
     debug_assert!(!carry, "a^2 fits in 2n limbs");
 }
 
@@ -384,6 +421,8 @@ pub(crate) fn bit_length(a: &[Limb]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::isa::{with_isa, Isa};
+    use crate::tuning::with_cut_overs;
     use num_bigint::BigUint;
 
     fn to_big(a: &[Limb]) -> BigUint {
@@ -401,36 +440,65 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn squares_match_num_bigint_at_every_size_across_the_cut_over() {
+    /// Numbers of `n` limbs that exercise the squarings: random, every limb full (every
+    /// carry chain as long as it gets), and equal halves (|a0 - a1| = 0 in Karatsuba).
+    fn test_numbers(n: usize, seed: &mut u64) -> [Vec<Limb>; 3] {
+        let half = random_limbs(n / 2, seed);
+        let mut halves = half.clone();
+        halves.extend(&half);
+        halves.resize(n, 0);
+        [random_limbs(n, seed), vec![Limb::MAX; n], halves]
+    }
+
+    fn check_squares(sizes: impl Iterator<Item = usize>, cut_overs: Option<CutOvers>) {
         let mut seed = 0x9E37_79B9_7F4A_7C15;
-        for n in (0..4 * KARATSUBA_FROM)
-            .chain(TOOM3_FROM - 2..TOOM3_FROM + 40)
-            .chain([257, 385, 500, 1023, 1024, 1025, 3001])
-        {
-            for kind in 0..3 {
-                let a = match kind {
-                    0 => random_limbs(n, &mut seed),
-                    1 => vec![Limb::MAX; n], // every carry chain as long as it gets
-                    _ => {
-                        // Equal halves: |a0 - a1| = 0.
-                        let half = random_limbs(n / 2, &mut seed);
-                        let mut a = half.clone();
-                        a.extend(&half);
-                        a.resize(n, 0);
-                        a
-                    }
-                };
-                let expected = to_big(&a) * to_big(&a);
-                // Every path the machine runs: the squarings are the same code on each
-                // today, but the cut-overs around them are per path.
-                for isa in crate::isa::Isa::available() {
-                    let mut r = vec![0; 2 * n];
-                    let mut scratch = vec![0; square_scratch_len(n)];
-                    crate::isa::with_isa(isa, || square(&mut r, &a, &mut scratch));
-                    assert_eq!(to_big(&r), expected, "n = {n}, kind {kind}, {isa}");
+        for n in sizes {
+            for (kind, a) in test_numbers(n, &mut seed).iter().enumerate() {
+                let expected = to_big(a) * to_big(a);
+                // Every path the machine runs: each has its schoolbook loop and cut-overs.
+                for isa in Isa::available() {
+                    let square = || {
+                        let squaring = Squaring::current();
+                        let mut r = vec![0; 2 * n];
+                        let mut scratch = vec![0; squaring.scratch_len(n)];
+                        squaring.square(&mut r, a, &mut scratch);
+                        to_big(&r)
+                    };
+                    let square = || match cut_overs {
+                        Some(cut_overs) => with_cut_overs(cut_overs, square),
+                        None => square(),
+                    };
+                    let got = with_isa(isa, square);
+                    assert_eq!(got, expected, "n = {n}, kind {kind}, {isa}, {cut_overs:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn squares_match_num_bigint_at_every_size_across_the_cut_overs() {
+        let mut sizes: Vec<usize> = (0..100).chain([257, 385, 500, 1023, 1024, 1025]).collect();
+        for isa in Isa::available() {
+            let cut_overs = CutOvers::default_for(isa);
+            for from in [cut_overs.karatsuba_from, cut_overs.toom3_from] {
+                sizes.extend(from.saturating_sub(3)..from + 40);
+            }
+        }
+        sizes.sort_unstable();
+        sizes.dedup();
+        check_squares(sizes.into_iter(), None);
+    }
+
+    #[test]
+    fn squares_are_right_under_any_cut_overs() {
+        let ntt_from_bits = 1 << 14;
+        for (karatsuba_from, toom3_from) in [(0, 0), (2, 3), (2, 1000), (5, 9), (1000, 1000)] {
+            let cut_overs = CutOvers {
+                karatsuba_from,
+                toom3_from,
+                ntt_from_bits,
+            };
+            check_squares((0..40).chain([67, 128, 301]), Some(cut_overs));
         }
     }
 

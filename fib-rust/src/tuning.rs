@@ -1,0 +1,178 @@
+//! The sizes at which the doubling changes method, per path, with the measurements that
+//! chose them; and a way to try others, one thread at a time, without rebuilding.
+//!
+//! From the smallest numbers up, a squaring is the schoolbook loop, then Karatsuba's
+//! split in three, then Toom-3's in five (`crate::limbs`); from F(k) of
+//! [`CutOvers::ntt_from_bits`] bits on, a step's products go through NTTs (`crate::ntt`).
+//! Each cut-over depends on the path: the NTT's kernels are per instruction set, and the
+//! schoolbook loop is assembly where the CPU has BMI2 and ADX ([`Basecase`]).
+//!
+//! `cargo run --release -p fib-rust --example cut_overs` times the doubling under other
+//! cut-overs against these, in turns in one process (`docs/performance.md`, "Cut-overs").
+
+use std::cell::Cell;
+
+use crate::isa::Isa;
+
+/// How the schoolbook squaring multiplies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Basecase {
+    /// Rust's double-width products (`u128` on 64-bit targets): every machine.
+    Portable,
+    /// x86-64 assembly with `mulx` (BMI2) and `adcx`/`adox` (ADX): Intel from Broadwell,
+    /// AMD from Zen. Taken with the AVX2 and AVX-512 paths where the CPU has both
+    /// extensions; `FIB_RUST_ISA=scalar` takes the portable loop, so that a machine with
+    /// ADX runs and tests both (a Haswell, AVX2 without ADX, takes the portable one too).
+    MulxAdx,
+}
+
+impl Basecase {
+    /// The schoolbook loop of the path running on this thread.
+    pub fn current() -> Basecase {
+        Basecase::for_isa(Isa::current())
+    }
+
+    /// The schoolbook loop that runs with `isa`'s kernels on this machine.
+    pub fn for_isa(isa: Isa) -> Basecase {
+        if isa >= Isa::Avx2 && mulx_adx_runs_here() {
+            Basecase::MulxAdx
+        } else {
+            Basecase::Portable
+        }
+    }
+
+    /// The name used in tables and by `fib-pyrs`'s `build_info()`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Basecase::Portable => "portable",
+            Basecase::MulxAdx => "mulx-adx",
+        }
+    }
+}
+
+/// Whether this CPU has BMI2 and ADX (checked once).
+fn mulx_adx_runs_here() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static DETECTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *DETECTED.get_or_init(|| {
+            std::is_x86_feature_detected!("bmi2") && std::is_x86_feature_detected!("adx")
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// Where the doubling changes method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CutOvers {
+    /// Squarings of this many limbs or more split in three (Karatsuba).
+    pub karatsuba_from: usize,
+    /// Squarings of this many limbs or more split in five (Toom-3).
+    pub toom3_from: usize,
+    /// The size of F(k), in bits, from which a step's products go through NTTs when
+    /// the transform is full; a transform only partly used (its length is a power of
+    /// two) takes over later: see [`CutOvers::ntt_pays_off`].
+    pub ntt_from_bits: u64,
+}
+
+/// How a squaring's cost grows with the size of the number above the Karatsuba range:
+/// Toom-3 takes five squarings of a third of the size, n^(log 5 / log 3) = n^1.465.
+const SQUARING_EXPONENT: f64 = 1.465;
+
+thread_local! {
+    static FORCED: Cell<Option<CutOvers>> = const { Cell::new(None) };
+}
+
+impl CutOvers {
+    /// The cut-overs in force on this thread: [`with_cut_overs`]'s, else the defaults
+    /// of the path running.
+    pub fn current() -> CutOvers {
+        FORCED
+            .with(Cell::get)
+            .unwrap_or_else(|| CutOvers::default_for(Isa::current()))
+    }
+
+    /// The cut-overs chosen for `isa`'s path on this machine.
+    pub fn default_for(isa: Isa) -> CutOvers {
+        let (karatsuba_from, toom3_from) = match Basecase::for_isa(isa) {
+            // On x86-64's scalar path, Karatsuba from 16, 28, 40 and 64 limbs gave the
+            // doubling at F(10^4) within the machine's noise of one another; Toom-3 from
+            // 64, 128, 256 and never gave 2.1-2.2x / 2.0-2.1x / 2.1x / 2.8x GMP's time at
+            // F(10^5). The same counts for 32-bit limbs (wasm32): unmeasured there yet.
+            Basecase::Portable => (32, 128),
+            // The assembly loop is faster than Karatsuba's split for longer: TODO measured.
+            Basecase::MulxAdx => (80, 128),
+        };
+        let ntt_from_bits = match (isa, Basecase::for_isa(isa)) {
+            // `cargo run --release -p fib-rust --example cut_overs -- --ntt-from ...` at n
+            // from 24 681 to 3*10^5: 9 000 bits did as well as 16 384 where the step sizes
+            // fill the transforms and better where they do not (0.85x at F(75 000) and
+            // F(2*10^5)). AVX-512 was not measurable on the machine that chose this (no
+            // AVX-512): it takes AVX2's, its NTT being the faster.
+            (Isa::Avx512 | Isa::Avx2, Basecase::MulxAdx) => 9_000,
+            // AVX2 without ADX (Haswell), with the portable squarings: 2^14 was the best
+            // power of two when the cut-over was a size alone, at n = 24 681 .. 10^6.
+            (Isa::Avx512 | Isa::Avx2, Basecase::Portable) => 1 << 14,
+            // wasm32 (Node 20's V8, rust-wasm against JavaScript's BigInt in one run per
+            // cut-over): 2^15 was the fastest of 2^13..2^16 at F(5*10^4) and F(10^5).
+            (Isa::Simd128, _) => 1 << 15,
+            // aarch64: not measurable on an x86-64 machine (qemu-user's speed says nothing
+            // of a real CPU's). Between the 4-lane simd128's and the scalar path's, until
+            // someone measures it on an aarch64 machine (`python -m fib_benchmarks.versus_gmp`).
+            (Isa::Neon, _) => 1 << 16,
+            // The scalar NTT (no SIMD: three primes, one lane) loses to the squarings up
+            // to 2^18 bits (about F(10^6)'s last steps); 2^16 and 2^17 did no better.
+            (Isa::Scalar, _) => 1 << 18,
+        };
+        CutOvers {
+            karatsuba_from,
+            toom3_from,
+            ntt_from_bits,
+        }
+    }
+}
+
+impl CutOvers {
+    /// Whether a doubling step from F(k) of `bits` bits is faster through NTTs than by
+    /// squarings.
+    ///
+    /// The NTT's cost grows with its transform's length, a power of two, and the
+    /// squarings' with the number's own size, like `bits^1.465`: just past a power of two
+    /// the NTT pays for twice the points it uses. So the rule compares the two costs, as
+    /// `padded log(padded)` against `bits^1.465`, scaled so that they are equal at
+    /// [`CutOvers::ntt_from_bits`] for a full transform. Measured on AVX2 (AMD EPYC, mulx-adx
+    /// squarings), cut-over by size alone: an NTT half used lost to the squarings at F(k)
+    /// of 35 000 bits (the last step of F(10^5), 1.3x slower) and won at 69 000 bits (F(2*10^5)); one 80 % used won
+    /// at 26 000 bits (F(75 000)); no single size did well at all n.
+    pub fn ntt_pays_off(&self, bits: u64) -> bool {
+        // Below half the break-even size the squarings always win (the transform is at
+        // least as long as the number): no floating point for the small steps.
+        if bits < self.ntt_from_bits / 2 {
+            return false;
+        }
+        let break_even = self.ntt_from_bits.max(4) as f64;
+        // The NTT's words for F(k) and F(k + 1) (one bit more), plus one of margin; the
+        // transform is twice that, rounded up to a power of two (`crate::ntt`).
+        let words = (bits + 1).div_ceil(32) + 1;
+        let padded_bits = (2 * words).next_power_of_two() as f64 * 16.0;
+        let ntt = padded_bits * padded_bits.log2() / (break_even * break_even.log2());
+        let squarings = (bits as f64 / break_even).powf(SQUARING_EXPONENT);
+        squarings >= ntt
+    }
+}
+
+/// Runs `work` with `cut_overs` on this thread, then restores what was there: for
+/// measuring other cut-overs in one process. Any values give the same results (the tests
+/// check extreme ones); a Karatsuba cut-over below 2 limbs is taken as 2, Toom-3's below
+/// 3 as 3, since smaller numbers cannot be split.
+pub fn with_cut_overs<T>(cut_overs: CutOvers, work: impl FnOnce() -> T) -> T {
+    struct Restore(Option<CutOvers>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FORCED.with(|forced| forced.set(self.0));
+        }
+    }
+    let _restore = Restore(FORCED.with(|forced| forced.replace(Some(cut_overs))));
+    work()
+}
