@@ -343,21 +343,24 @@ fn shr_one_in_place(a: &mut [Limb]) {
     }
 }
 
-/// `a /= 3`, for an `a` that 3 divides: from the bottom limb up, by the inverse of 3
-/// modulo the limb base (Jebelean's exact division; GMP's `mpn_divexact_by3`).
+/// `a /= 3`, for an `a` that 3 divides (GMP's `mpn_divexact_by3`, by its
+/// `mpn_bdiv_dbm1c`): with 3 d = B - 1, a = 3 q gives a d = q B - q, so each limb of q is
+/// the limb below it minus a limb of a d. The products a_i d do not wait on one another,
+/// and what runs from limb to limb is two subtractions: multiplying each limb by the
+/// inverse of 3 (Jebelean's way) put two products in that chain, 5 % of F(10^5)'s time.
 fn divide_exactly_by_3(a: &mut [Limb]) {
-    // 3 * INVERSE = 1 modulo 2^LIMB_BITS.
-    const INVERSE: Limb = Limb::MAX / 3 * 2 + 1;
-    const _: () = assert!(INVERSE.wrapping_mul(3) == 1);
-    let mut borrow: Limb = 0;
+    const THIRD: Limb = Limb::MAX / 3;
+    // q_(i-1) - (the high half of a_(i-1) d) - the borrow: what limb i starts from.
+    let mut start: Limb = 0;
     for limb in a.iter_mut() {
-        let (difference, under) = limb.overflowing_sub(borrow);
-        let quotient = difference.wrapping_mul(INVERSE);
+        let product = Wide::from(*limb) * Wide::from(THIRD);
+        let (quotient, borrow) = start.overflowing_sub(product as Limb);
         *limb = quotient;
-        // What 3 * quotient took from above this limb.
-        borrow = ((Wide::from(quotient) * 3) >> LIMB_BITS) as Limb + Limb::from(under);
+        start = quotient
+            .wrapping_sub((product >> LIMB_BITS) as Limb)
+            .wrapping_sub(Limb::from(borrow));
     }
-    debug_assert_eq!(borrow, 0, "3 divides the number");
+    debug_assert_eq!(start, 0, "3 divides the number");
 }
 
 /// Karatsuba's squaring: with a = a1 B^h + a0,
