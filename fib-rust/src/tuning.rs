@@ -114,9 +114,12 @@ impl CutOvers {
             // AVX2 without ADX (Haswell), with the portable squarings: 2^14 was the best
             // power of two when the cut-over was a size alone, at n = 24 681 .. 10^6.
             (Isa::Avx512 | Isa::Avx2, Basecase::Portable) => 1 << 14,
-            // wasm32 (Node 20's V8, rust-wasm against JavaScript's BigInt in one run per
-            // cut-over): 2^15 was the fastest of 2^13..2^16 at F(5*10^4) and F(10^5).
-            (Isa::Simd128, _) => 1 << 15,
+            // wasm32, rust-wasm against JavaScript's BigInt under Node 20 (`benchmark
+            // --variant rust-wasm,javascript --runtime native`), fib-wasm rebuilt per value:
+            // 12 000 bits: 0.96x / 1.15x / 0.88x / 0.49x BigInt's time at F(24 681) / F(5*10^4) /
+            // F(10^5) / F(3*10^5); 8 000: 1.28x / 1.34x / 0.95x / 0.50x; 16 000: 1.79x / 0.92x /
+            // 1.38x / 0.69x; 2^15: 1.34x at F(5*10^4), 1.25x at F(10^5), 0.89x at F(3*10^5).
+            (Isa::Simd128, _) => 12_000,
             // aarch64: not measurable on an x86-64 machine (qemu-user's speed says nothing
             // of a real CPU's). Between the 4-lane simd128's and the scalar path's, until
             // someone measures it on an aarch64 machine (`python -m fib_benchmarks.versus_gmp`).
