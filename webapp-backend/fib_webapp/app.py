@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import functools
 import threading
-import time
 from collections.abc import AsyncIterator
 from enum import Enum
 from typing import Annotated, Any, Optional
@@ -29,7 +28,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__, history
+from . import __version__, history, in_process
 from .files import IMMUTABLE, REVALIDATE, file_response, inside
 from .headers import SECURITY_HEADERS
 from .native import SHUTTING_DOWN, Busy, NativeTimings, ShuttingDown, TooLong, plan_deadline
@@ -273,6 +272,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             },
         }
 
+    app.include_router(in_process.router(settings, native, WATCH_INTERVAL_S))
+
     @app.get("/api/native")
     async def native_timings(
         request: Request,
@@ -303,22 +304,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             )
         except TooLong as too_long:
             raise HTTPException(status_code=422, detail=str(too_long)) from None
-        stop, why = threading.Event(), []
+        stop = threading.Event()
         job = asyncio.ensure_future(run_in_threadpool(native.measure, variants, plan, run, stop))
-        started = time.monotonic()
-        while not job.done():
-            await asyncio.wait({job}, timeout=WATCH_INTERVAL_S)
-            if job.done() or stop.is_set():
-                continue
-            if native.closing.is_set():
-                why.append("shutdown")
-                stop.set()
-            elif time.monotonic() - started > deadline:
-                why.append("deadline")
-                stop.set()
-            elif await request.is_disconnected():
-                why.append("disconnected")
-                stop.set()
+        why = await in_process.watch(job, stop, request, deadline, native.closing, WATCH_INTERVAL_S)
         try:
             return job.result()
         except Busy as busy:

@@ -50,9 +50,7 @@ def trusted_description(n: int) -> dict[str, Any]:
             _descriptions.move_to_end(n)
             return _descriptions[n]
     value = gmpy2.fib(n)
-    digits = max(1, gmpy2.num_digits(value, 10))  # exact, or one too many
-    if digits > 1 and value < gmpy2.mpz(10) ** (digits - 1):
-        digits -= 1
+    digits = decimal_digits(value)
     leading, trailing = measure.edges(value, digits, ten=gmpy2.mpz(10))
     description = {
         "digits": digits,
@@ -65,6 +63,16 @@ def trusted_description(n: int) -> dict[str, Any]:
         while len(_descriptions) > CACHED_DESCRIPTIONS:
             _descriptions.popitem(last=False)
     return description
+
+
+def decimal_digits(value: Any) -> int:
+    """How many decimal digits a non-negative integer has (a Python int or GMP's), by GMP:
+    CPython 3.11's conversion to text is quadratic (and refused past 4 300 digits)."""
+    value = gmpy2.mpz(value)
+    digits = max(1, gmpy2.num_digits(value, 10))  # exact, or one too many
+    if digits > 1 and value < gmpy2.mpz(10) ** (digits - 1):
+        digits -= 1
+    return int(digits)
 
 
 def _is_cached(n: int) -> bool:

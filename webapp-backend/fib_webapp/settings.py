@@ -38,6 +38,14 @@ class Settings:
     # `native_deadline_s` replaces the derived deadline (tests, small servers).
     native_max_run_s: float = 900.0
     native_deadline_s: Optional[float] = None
+    # GET /api/fib (in_process.py): at most this many computations at a time per server
+    # process (0: one per core) and this many requests waiting for one; a request whose
+    # estimated time is beyond `fib_max_s` is refused, and one is stopped at its deadline
+    # (10 s, or twice its estimate); `fib_deadline_s` replaces that deadline (tests).
+    fib_slots: int = 0
+    fib_queue: int = 256
+    fib_max_s: float = 10.0
+    fib_deadline_s: Optional[float] = None
     # The Host header must name one of these (DNS rebinding); `python -m fib_webapp --host`
     # adds the address it listens on.
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
