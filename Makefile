@@ -328,6 +328,13 @@ qemu-user:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user; }
 
+# wrk, the HTTP load generator `benchmark load` starts (Debian's package).
+.PHONY: load-tools
+load-tools:
+	@command -v wrk >/dev/null || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }
+
 .PHONY: test-pyodide
 test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for each build
 	for variant in $(PYODIDE_VARIANTS); do \
@@ -344,7 +351,7 @@ test-wasi: wheels $(PYTHON_WASM) ## The conformance suite in CPython for WASI (w
 	done
 
 .PHONY: test-benchmarks
-test-benchmarks: wheels chromium postgresql $(PYTHON_WASM) $(MEASURING_COMPONENT) ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
+test-benchmarks: wheels chromium postgresql load-tools $(PYTHON_WASM) $(MEASURING_COMPONENT) ## Tests of the benchmark CLI (tiny n, checks the JSON; all runtimes)
 	$(POETRY) run pytest -q -p no:cacheprovider benchmarks/tests
 
 .PHONY: test-webapp

@@ -26,7 +26,7 @@ from typer import rich_utils
 from typer._click.exceptions import ClickException
 from typer.main import get_command
 
-from . import builds, compare, export, measure, report, runners, schema, store
+from . import builds, compare, export, load, measure, report, runners, schema, store
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 #: The exit status of an error the user can act on (a refused option, an output that could
@@ -468,9 +468,12 @@ def _merge(row: schema.Row, later: schema.Row) -> schema.Row:
 
 
 def main() -> None:
-    # `benchmark compare A.json B.json`: a command of its own; anything else measures.
+    # `benchmark compare A.json B.json` and `benchmark load`: commands of their own;
+    # anything else measures.
     if sys.argv[1:2] == ["compare"]:
         run_command(compare.app, sys.argv[2:], "benchmark compare")
+    elif sys.argv[1:2] == ["load"]:
+        run_command(load.app, sys.argv[2:], "benchmark load")
     else:
         run_command(app, sys.argv[1:], "benchmark")
 

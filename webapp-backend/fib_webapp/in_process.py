@@ -55,11 +55,20 @@ class Stopped(Exception):
     """Raised by the progress hook to stop a computation (deadline, client gone, shutdown)."""
 
 
-@functools.cache
+_loading = threading.Lock()
+
+
 def load(variant: str) -> ModuleType:
     """The build's module, loaded once from its own installed wheel under its own name.
 
     Raises builds.BuildError if the wheel is not built (``make wheels``)."""
+    # Concurrent first requests must not run the package's code twice at once.
+    with _loading:
+        return _load(variant)
+
+
+@functools.cache
+def _load(variant: str) -> ModuleType:
     wheel = builds.find_wheel(variant)
     package = builds.isolated_site(wheel) / wheel.module
     name = f"fib_in_process_{variant.replace('-', '_')}"

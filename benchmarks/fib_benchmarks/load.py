@@ -1,0 +1,372 @@
+"""``benchmark load``: the site's ``GET /api/fib`` under concurrent load, per server and build.
+
+What a Python web service gains from Rust: requests a second and tail latency when F(n)
+is computed in the request handler, by fib-python (which holds the GIL) or by the Rust
+extension (which releases it), behind uvicorn (one process, or one worker per core) or
+granian (an HTTP server written in Rust, serving the same ASGI app).
+
+Each server is started by this command on 127.0.0.1, in its own process group, and
+stopped after its runs (also on Ctrl-C or an error). The load comes from wrk (Debian's
+``wrk``: C, event-driven), started per run and bounded by ``--duration``. The same
+server's F(0) by Rust release at the highest concurrency is measured first, the route
+with no computation: the ceiling of what wrk and the server do together; a row far below
+it is not limited
+by the load generator; wrk's own CPU use is in every row too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from . import builds, report
+
+SCHEMA = "py-rust-fib/load"
+SCHEMA_VERSION = 1
+#: The servers this command can start, and what each is.
+SERVERS = {
+    "uvicorn": "uvicorn, one process (the site's default: python -m fib_webapp)",
+    "uvicorn-workers": "uvicorn, one worker process per core",
+    "granian": "granian (a Rust HTTP server), one worker, the same ASGI app",
+}
+#: The builds /api/fib can call in the server's process (fib_webapp.in_process).
+VARIANTS = ("python", "rust-release", "rust-debug")
+STARTUP_TIMEOUT_S = 60.0
+#: wrk's own timeout per request: a slower answer counts as an error.
+REQUEST_TIMEOUT_S = 10
+
+app = typer.Typer(add_completion=False, rich_markup_mode="rich")
+
+
+class LoadError(Exception):
+    """A server that does not start, or a load generator that fails: one line for the user."""
+
+
+@dataclass
+class LoadRow:
+    """One server, build, n and concurrency: what wrk saw, and the server's CPU use."""
+
+    server: str
+    variant: str
+    n: int
+    concurrency: int
+    duration_s: float
+    requests: int
+    requests_per_s: float
+    latency_p50_ms: float
+    latency_p90_ms: float
+    latency_p99_ms: float
+    errors: int  # non-2xx answers, and connect, read, write and timeout errors
+    server_cpu_cores: float  # CPU seconds of the server's processes per second of load
+    wrk_cpu_cores: float  # the load generator's own, the same way
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
+
+
+def server_command(server: str, port: int) -> list[str]:
+    address = ["--host", "127.0.0.1", "--port", str(port)]
+    if server == "uvicorn":
+        return [sys.executable, "-m", "fib_webapp", *address]
+    if server == "uvicorn-workers":
+        return [sys.executable, "-m", "fib_webapp", *address, "--workers", str(cores())]
+    if server == "granian":
+        granian = Path(sys.executable).with_name("granian")
+        return [str(granian), "--interface", "asgi", *address, "--workers", "1",
+                "--log-level", "warning", "--factory", "fib_webapp.app:create_app"]  # fmt: skip
+    raise LoadError(f"unknown server {server!r}: expected one of {', '.join(SERVERS)}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def started(server: str, log_dir: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The server on a free loopback port, in a process group of its own: its base URL and
+    process; the whole group is stopped after (SIGTERM, then SIGKILL)."""
+    port = free_port()
+    log_path = log_dir / f"{server}.log"
+    command = server_command(server, port)
+    try:
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+            )  # fmt: skip
+    except FileNotFoundError:
+        raise LoadError(f"{server}: {command[0]} is not installed (make setup)") from None
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log_path.read_text()[-1500:]
+                raise LoadError(f"{server} did not start on port {port}: {tail.strip()}")
+            time.sleep(0.2)
+        yield url, process
+    finally:
+        stop_group(process)
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/health", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stops the server and every process it started (workers): SIGTERM, then SIGKILL."""
+    for sig, wait_s in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=wait_s)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    # Workers may outlive the parent for a moment: the group is gone when none is left.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def group_cpu_seconds(group: int) -> float:
+    """User and system CPU seconds of every live process in a process group (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # The command name (field 2) may hold spaces: the fields after its ")".
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # field 5: the process group
+                total += (int(fields[11]) + int(fields[12])) / ticks  # fields 14, 15
+    return total
+
+
+LATENCY = re.compile(r"^\s*(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNIT_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    """Requests, requests a second, latency percentiles and errors from wrk's report."""
+    requests = re.search(r"^\s*(\d+) requests in", output, re.MULTILINE)
+    rate = re.search(r"^Requests/sec:\s*([\d.]+)", output, re.MULTILINE)
+    if requests is None or rate is None:
+        raise LoadError(f"wrk's report was not understood: {output.strip()[-500:]}")
+    latency = {p: float(v) * UNIT_MS[u] for p, v, u in LATENCY.findall(output)}
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = sum(map(int, socket_errors.groups())) if socket_errors else 0
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    return {"requests": int(requests.group(1)), "requests_per_s": float(rate.group(1)),
+            "p50": latency.get("50", float("nan")), "p90": latency.get("90", float("nan")),
+            "p99": latency.get("99", float("nan")), "errors": errors}  # fmt: skip
+
+
+def run_wrk(
+    url: str, concurrency: int, duration_s: float, group: int, log: Path
+) -> dict[str, float]:
+    """wrk against ``url`` for ``duration_s`` with ``concurrency`` connections: its figures,
+    the server group's CPU use and wrk's own over the run; wrk's report appended to ``log``."""
+    threads = min(concurrency, cores())
+    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{duration_s:g}s", "--latency",
+               f"--timeout={REQUEST_TIMEOUT_S}s", url]  # fmt: skip
+    cpu_before, started_at = group_cpu_seconds(group), time.monotonic()
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True,
+                                  timeout=duration_s + REQUEST_TIMEOUT_S + 30)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise LoadError(f"wrk did not finish: {' '.join(command)}") from None
+    elapsed = time.monotonic() - started_at
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with log.open("a") as out:
+        out.write(f"$ {' '.join(command)}\n{finished.stdout}{finished.stderr}\n")
+    if finished.returncode != 0:
+        raise LoadError(f"wrk failed ({finished.returncode}): {finished.stderr.strip()[-500:]}")
+    figures = parse_wrk(finished.stdout)
+    figures["server_cpu_cores"] = (group_cpu_seconds(group) - cpu_before) / elapsed
+    wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (
+        wrk_before.ru_utime + wrk_before.ru_stime
+    )
+    figures["wrk_cpu_cores"] = wrk_cpu / elapsed
+    return figures
+
+
+def measure_server(
+    server: str, variants: list[str], ns: list[int], concurrencies: list[int], duration_s: float,
+    algorithm: str, log_dir: Path, on_row,
+) -> None:  # fmt: skip
+    """Every run against one server, started once; ``on_row(row)`` after each."""
+    with started(server, log_dir) as (url, process):
+        # First F(0) with the fastest build at the highest concurrency: the route with no
+        # computation, the ceiling of what this server and wrk do together.
+        runs = [("rust-release", 0, max(concurrencies))]
+        runs += [(v, n, c) for v in variants for n in ns for c in concurrencies]
+        for variant in dict.fromkeys(v for v, _, _ in runs):
+            warm_up(url, variant, algorithm)
+        for variant, n, concurrency in runs:
+            target = f"{url}/api/fib?n={n}&algorithm={algorithm}&variant={variant}"
+            figures = run_wrk(target, concurrency, duration_s, process.pid, log_dir / "wrk.log")
+            on_row(LoadRow(server=server, variant=variant, n=int(n), concurrency=concurrency,
+                           duration_s=duration_s, requests=int(figures["requests"]),
+                           requests_per_s=figures["requests_per_s"],
+                           latency_p50_ms=figures["p50"], latency_p90_ms=figures["p90"],
+                           latency_p99_ms=figures["p99"], errors=int(figures["errors"]),
+                           server_cpu_cores=figures["server_cpu_cores"],
+                           wrk_cpu_cores=figures["wrk_cpu_cores"]))  # fmt: skip
+
+
+def warm_up(url: str, variant: str, algorithm: str) -> None:
+    """One request, so that the server loads the build before it is timed; LoadError with
+    the server's answer if it is not a success (a build not built, say)."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/fib?n=10&algorithm={algorithm}&variant={variant}",
+                                    timeout=60):  # fmt: skip
+            return
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode(errors="replace")[:300]
+        raise LoadError(f"{variant}: the server answered {error.code}: {detail}") from None
+    except OSError as error:
+        raise LoadError(f"{variant}: no answer from the server: {error}") from None
+
+
+def table(rows: list[LoadRow]) -> Table:
+    out = Table(title="GET /api/fib under load (wrk on 127.0.0.1)")
+    for name in ("server", "build", "n", "connections", "requests/s", "p50", "p90", "p99",
+                 "errors", "server CPU", "wrk CPU"):  # fmt: skip
+        out.add_column(name, justify="left" if name in ("server", "build") else "right")
+    for row in rows:
+        out.add_row(row.server, row.variant, f"{row.n:,}",
+                    str(row.concurrency), f"{row.requests_per_s:,.0f}",
+                    *(milliseconds(t) for t in (row.latency_p50_ms, row.latency_p90_ms,
+                                                row.latency_p99_ms)),
+                    str(row.errors), f"{row.server_cpu_cores:.2f} cores",
+                    f"{row.wrk_cpu_cores:.2f} cores")  # fmt: skip
+    return out
+
+
+def milliseconds(value: float) -> str:
+    return f"{value * 1000:.0f} µs" if value < 1 else f"{value:,.1f} ms"
+
+
+def markdown(rows: list[LoadRow]) -> str:
+    header = ("server", "build", "n", "connections", "requests/s", "p50", "p90", "p99",
+              "errors", "server CPU", "wrk CPU")  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|---|---|" + "---:|" * (len(header) - 2)]
+    for row in rows:
+        cells = [row.server, row.variant, f"{row.n:,}".replace(",", " "),
+                 str(row.concurrency), f"{row.requests_per_s:,.0f}".replace(",", " "),
+                 *(milliseconds(t) for t in (row.latency_p50_ms, row.latency_p90_ms,
+                                             row.latency_p99_ms)),
+                 str(row.errors), f"{row.server_cpu_cores:.2f} cores",
+                 f"{row.wrk_cpu_cores:.2f} cores"]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def split(text: str, option: str, allowed: Optional[tuple[str, ...]] = None) -> list[str]:
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not items:
+        raise typer.BadParameter("at least one value", param_hint=option)
+    for item in items:
+        if allowed is not None and item not in allowed:
+            raise typer.BadParameter(f"{item!r}: expected one of {', '.join(allowed)}",
+                                     param_hint=option)  # fmt: skip
+    return items
+
+
+def integers(text: str, option: str, low: int, high: int) -> list[int]:
+    values = []
+    for item in split(text, option):
+        try:
+            value = int(item.replace("_", ""))
+        except ValueError:
+            raise typer.BadParameter(f"{item!r} is not an integer", param_hint=option) from None
+        if not low <= value <= high:
+            raise typer.BadParameter(f"{value} is not in {low}..{high}", param_hint=option)
+        values.append(value)
+    return values
+
+
+@app.command()
+def load(
+    server: Annotated[
+        str, typer.Option(help="comma-separated: " + ", ".join(SERVERS))
+    ] = "uvicorn,uvicorn-workers,granian",
+    variant: Annotated[
+        str, typer.Option(help="comma-separated builds called in the server")
+    ] = "python,rust-release",
+    n: Annotated[str, typer.Option(help="comma-separated n, at most 10^6")] = "1000,10000,100000",
+    concurrency: Annotated[
+        str, typer.Option(help="comma-separated open connections")
+    ] = "1,4,16,64",
+    algorithm: Annotated[str, typer.Option(help="iterative or doubling")] = "doubling",
+    duration: Annotated[float, typer.Option(min=0.5, max=60.0, help="seconds per run")] = 5.0,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="write the rows here")] = None,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table")] = False,
+) -> None:
+    """Load the site's GET /api/fib with wrk: requests/s and latency per server, build, n
+    and concurrency."""
+    servers = split(server, "--server", tuple(SERVERS))
+    variants = split(variant, "--variant", VARIANTS)
+    ns = integers(n, "--n", 0, 1_000_000)
+    concurrencies = integers(concurrency, "--concurrency", 1, 1024)
+    if algorithm not in builds.ALGORITHMS:
+        raise typer.BadParameter(f"{algorithm!r}: expected one of {', '.join(builds.ALGORITHMS)}",
+                                 param_hint="--algorithm")  # fmt: skip
+    if shutil.which("wrk") is None:
+        raise typer.BadParameter("wrk is not installed (Debian's wrk): run `make load-tools`",
+                                 param_hint="--server")  # fmt: skip
+    console = report.terminal_console()
+    rows: list[LoadRow] = []
+    runs = len(servers) * (1 + len(variants) * len(ns) * len(concurrencies))
+    console.print(f"{runs} runs of {duration:g} s on {cores()} cores ({', '.join(servers)})",
+                  highlight=False)  # fmt: skip
+
+    def on_row(row: LoadRow) -> None:
+        rows.append(row)
+        console.print(f"[{len(rows)}/{runs}] {row.server} {row.variant} n={row.n} "
+                      f"c={row.concurrency}: {row.requests_per_s:,.0f}/s, {row.errors} errors",
+                      highlight=False)  # fmt: skip
+
+    log_dir = builds.BUILD_DIR / "load"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in servers:
+            measure_server(name, variants, ns, concurrencies, duration, algorithm, log_dir, on_row)
+    except LoadError as error:
+        console.print(f"benchmark load: {error}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    console.print(table(rows))
+    if as_markdown:
+        print(markdown(rows))
+    if json_path is not None:
+        document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "cores": cores(),
+                    "algorithm": algorithm, "rows": [asdict(row) for row in rows]}  # fmt: skip
+        json_path.write_text(json.dumps(document, indent=1) + "\n")

@@ -1,0 +1,114 @@
+"""`benchmark load`: a real server and a real wrk on 127.0.0.1, bounded to seconds.
+
+Checks the report's fields and that no request failed, that the servers are stopped
+afterwards (also on Ctrl-C), and the refusals.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BENCHMARK = [sys.executable, "-c", "from fib_benchmarks.cli import main; main()", "load"]
+
+
+def servers_running() -> set[int]:
+    """Processes of this machine that are a server `benchmark load` starts."""
+    found = set()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"fib_webapp" in words or b"fib_webapp.app:create_app" in words:
+            found.add(int(cmdline.parent.name))
+    return found
+
+
+def test_a_short_load_run_reports_every_row_and_stops_its_servers(tmp_path):
+    before = servers_running()
+    out = tmp_path / "load.json"
+    command = [*BENCHMARK, "--server", "uvicorn,granian", "--variant", "python,rust-release",
+               "--n", "1000", "--concurrency", "1,2", "--duration", "1", "--json", str(out)]  # fmt: skip
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    document = json.loads(out.read_text())
+    assert (document["schema"], document["version"]) == ("py-rust-fib/load", 1)
+    rows = document["rows"]
+    # The ceiling (F(0), highest concurrency), then every build, n and concurrency.
+    runs = [("rust-release", 0, 2),
+            ("python", 1000, 1), ("python", 1000, 2),
+            ("rust-release", 1000, 1), ("rust-release", 1000, 2)]  # fmt: skip
+    assert [(r["server"], r["variant"], r["n"], r["concurrency"]) for r in rows] == [
+        (server, *run) for server in ("uvicorn", "granian") for run in runs
+    ]
+    for row in rows:
+        assert row["errors"] == 0, row
+        assert row["requests"] > 0 and row["requests_per_s"] > 0
+        assert 0 < row["latency_p50_ms"] <= row["latency_p90_ms"] <= row["latency_p99_ms"]
+        assert row["server_cpu_cores"] > 0 and row["wrk_cpu_cores"] >= 0
+    assert "requests/s" in finished.stdout
+    assert servers_running() <= before
+
+
+def test_ctrl_c_stops_the_server_and_the_load(tmp_path):
+    before = servers_running()
+    command = [*BENCHMARK, "--server", "uvicorn", "--variant", "rust-release", "--n", "1000",
+               "--concurrency", "1", "--duration", "30"]  # fmt: skip
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        # The ceiling's run (30 s) has begun once the server answers: then interrupt.
+        deadline = time.monotonic() + 60
+        while not (servers_running() - before) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)
+        run.send_signal(signal.SIGINT)
+        run.wait(timeout=30)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode != 0
+    deadline = time.monotonic() + 10
+    while servers_running() - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert servers_running() <= before
+    assert not any(b"wrk" in p.read_bytes() for p in _cmdlines_of_children(run.pid))
+
+
+def _cmdlines_of_children(pid: int) -> list[Path]:
+    """cmdline files of processes whose parent was ``pid`` (none once it has exited)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(stat.with_name("cmdline"))
+        except (OSError, IndexError, ValueError):
+            continue
+    return children
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        (["--server", "nginx"], "'nginx': expected one of uvicorn, uvicorn-workers, granian"),
+        (["--variant", "rust-wasm"], "'rust-wasm': expected one of python, rust-release"),
+        (["--n", "2000000"], "2000000 is not in 0..1000000"),
+        (["--n", "ten"], "'ten' is not an integer"),
+        (["--concurrency", "0"], "0 is not in 1..1024"),
+        (["--duration", "600"], "less than or equal to 60"),
+        (["--algorithm", "matrix"], "'matrix': expected one of"),
+    ],
+)
+def test_refusals_are_one_line(options, words):
+    finished = subprocess.run([*BENCHMARK, *options], capture_output=True, text=True,
+                              timeout=30, env=dict(os.environ, COLUMNS="40"))  # fmt: skip
+    assert finished.returncode == 2
+    assert words in finished.stderr
+    assert len(finished.stderr.strip().splitlines()) == 1
