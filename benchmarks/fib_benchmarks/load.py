@@ -3,7 +3,8 @@
 What a Python web service gains from Rust: requests a second and tail latency when F(n)
 is computed in the request handler, by fib-python (which holds the GIL) or by the Rust
 extension (which releases it), behind uvicorn (one process, or one worker per core) or
-granian (an HTTP server written in Rust, serving the same ASGI app).
+granian (an HTTP server written in Rust, serving the same ASGI app), or on Robyn (a Python
+framework on a Rust runtime; a minimal app with the same route, fib_webapp.robyn_app).
 
 Each server is started by this command on 127.0.0.1, in its own process group, and
 stopped after its runs (also on Ctrl-C or an error). The load comes from wrk (Debian's
@@ -46,6 +47,7 @@ SERVERS = {
     "uvicorn": "uvicorn, one process (the site's default: python -m fib_webapp)",
     "uvicorn-workers": "uvicorn, one worker process per core",
     "granian": "granian (a Rust HTTP server), one worker, the same ASGI app",
+    "robyn": "Robyn (a Python framework on a Rust runtime): the same route, a minimal app",
 }
 #: The builds /api/fib can call in the server's process (fib_webapp.in_process).
 VARIANTS = ("python", "rust-release", "rust-debug")
@@ -93,6 +95,8 @@ def server_command(server: str, port: int) -> list[str]:
         granian = Path(sys.executable).with_name("granian")
         return [str(granian), "--interface", "asgi", *address, "--workers", "1",
                 "--log-level", "warning", "--factory", "fib_webapp.app:create_app"]  # fmt: skip
+    if server == "robyn":
+        return [sys.executable, "-m", "fib_webapp.robyn_app", *address, "--log-level", "WARN"]
     raise LoadError(f"unknown server {server!r}: expected one of {', '.join(SERVERS)}")
 
 
@@ -318,7 +322,7 @@ def integers(text: str, option: str, low: int, high: int) -> list[int]:
 def load(
     server: Annotated[
         str, typer.Option(help="comma-separated: " + ", ".join(SERVERS))
-    ] = "uvicorn,uvicorn-workers,granian",
+    ] = "uvicorn,uvicorn-workers,granian,robyn",
     variant: Annotated[
         str, typer.Option(help="comma-separated builds called in the server")
     ] = "python,rust-release",

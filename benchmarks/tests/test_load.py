@@ -19,6 +19,9 @@ import pytest
 BENCHMARK = [sys.executable, "-c", "from fib_benchmarks.cli import main; main()", "load"]
 
 
+SERVER_MODULES = {b"fib_webapp", b"fib_webapp.app:create_app", b"fib_webapp.robyn_app"}
+
+
 def servers_running() -> set[int]:
     """Processes of this machine that are a server `benchmark load` starts."""
     found = set()
@@ -27,7 +30,7 @@ def servers_running() -> set[int]:
             words = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"fib_webapp" in words or b"fib_webapp.app:create_app" in words:
+        if SERVER_MODULES & set(words):
             found.add(int(cmdline.parent.name))
     return found
 
@@ -35,8 +38,9 @@ def servers_running() -> set[int]:
 def test_a_short_load_run_reports_every_row_and_stops_its_servers(tmp_path):
     before = servers_running()
     out = tmp_path / "load.json"
-    command = [*BENCHMARK, "--server", "uvicorn,granian", "--variant", "python,rust-release",
-               "--n", "1000", "--concurrency", "1,2", "--duration", "1", "--json", str(out)]  # fmt: skip
+    command = [*BENCHMARK, "--server", "uvicorn,granian,robyn", "--variant",
+               "python,rust-release", "--n", "1000", "--concurrency", "1,2", "--duration", "1",
+               "--json", str(out)]  # fmt: skip
     finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     document = json.loads(out.read_text())
@@ -47,7 +51,7 @@ def test_a_short_load_run_reports_every_row_and_stops_its_servers(tmp_path):
             ("python", 1000, 1), ("python", 1000, 2),
             ("rust-release", 1000, 1), ("rust-release", 1000, 2)]  # fmt: skip
     assert [(r["server"], r["variant"], r["n"], r["concurrency"]) for r in rows] == [
-        (server, *run) for server in ("uvicorn", "granian") for run in runs
+        (server, *run) for server in ("uvicorn", "granian", "robyn") for run in runs
     ]
     for row in rows:
         assert row["errors"] == 0, row
@@ -97,7 +101,10 @@ def _cmdlines_of_children(pid: int) -> list[Path]:
 @pytest.mark.parametrize(
     "options, words",
     [
-        (["--server", "nginx"], "'nginx': expected one of uvicorn, uvicorn-workers, granian"),
+        (
+            ["--server", "nginx"],
+            "'nginx': expected one of uvicorn, uvicorn-workers, granian, robyn",
+        ),
         (["--variant", "rust-wasm"], "'rust-wasm': expected one of python, rust-release"),
         (["--n", "2000000"], "2000000 is not in 0..1000000"),
         (["--n", "ten"], "'ten' is not an integer"),

@@ -92,6 +92,18 @@ def estimate_s(variant: str, algorithm: str, n: int) -> float:
     return SECONDS_PER_CALL[algorithm][variant] * growth
 
 
+def refusal(n: int, algorithm: str, variant: str, number: bool, max_s: float) -> str:
+    """Why a request with these (well-typed) values is refused, or "" if it is not."""
+    if number and n > MAX_N_WITH_NUMBER:
+        return f"the number itself is sent for n up to {MAX_N_WITH_NUMBER}, not {n}"
+    estimate = estimate_s(variant, algorithm, n)
+    if estimate > max_s:
+        return (f"F({n}) by {algorithm} with {variant} would take about {estimate:.0f} s, "
+                f"more than the {max_s:.0f} s a request may: ask for a smaller n, the "
+                "doubling algorithm or a Rust release build")  # fmt: skip
+    return ""
+
+
 def compute(
     module: ModuleType, n: int, algorithm: str, stoppable: bool, stop: threading.Event
 ) -> tuple[int, float]:
@@ -211,15 +223,10 @@ def router(settings: Settings, native: NativeTimings, watch_interval_s: float) -
 
         Rust releases the GIL while it computes: concurrent requests use every core.
         """
-        if number and n > MAX_N_WITH_NUMBER:
-            message = f"the number itself is sent for n up to {MAX_N_WITH_NUMBER}, not {n}"
-            raise HTTPException(status_code=422, detail=message)
+        refused = refusal(n, algorithm, variant, number, settings.fib_max_s)
+        if refused:
+            raise HTTPException(status_code=422, detail=refused)
         estimate = estimate_s(variant, algorithm, n)
-        if estimate > settings.fib_max_s:
-            message = (f"F({n}) by {algorithm} with {variant} would take about {estimate:.0f} s, "
-                       f"more than the {settings.fib_max_s:.0f} s a request may: ask for a "
-                       "smaller n, the doubling algorithm or a Rust release build")  # fmt: skip
-            raise HTTPException(status_code=422, detail=message)
         if native.closing.is_set():
             return JSONResponse({"detail": SHUTTING_DOWN}, status_code=503)
         try:

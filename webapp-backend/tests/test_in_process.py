@@ -7,11 +7,20 @@ are one module name, two shared libraries).
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import gmpy2
 import pytest
+from conftest import free_port
 from fastapi.testclient import TestClient
 from fib_benchmarks import measure
 from fib_webapp import in_process
@@ -111,3 +120,68 @@ def test_waiting_requests_are_bounded():
     assert second.status_code == 503
     assert second.headers["retry-after"] == "1"
     assert second.json()["detail"].startswith("busy:")
+
+
+# ---------------------------------------------------------------------- the Robyn app
+
+
+@pytest.fixture(scope="module")
+def robyn_url(tmp_path_factory):
+    """fib_webapp.robyn_app on a free loopback port, in a process group of its own."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("robyn") / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fib_webapp.robyn_app", "--port", str(port), "--log-level", "WARN"],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/health", timeout=2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the Robyn app did not start: {Path(log.name).read_text()}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+def get_json(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+@pytest.mark.parametrize("variant", in_process.VARIANTS)
+def test_the_robyn_app_computes_the_same_answers(robyn_url, client, variant):
+    query = f"/api/fib?n=24681&variant={variant}"
+    status, robyn = get_json(robyn_url + query)
+    assert status == 200
+    site = client.get(query).json()
+    for key in ("variant", "algorithm", "n", "digits", "digest"):
+        assert robyn[key] == site[key]
+    assert robyn["digest"] == measure.digest(int(gmpy2.fib(24_681)))
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("n=-1", "must be in 0..1000000"),
+        ("n=ten", "not a valid integer"),
+        ("", "Field required"),
+        ("n=10&variant=rust-wasm", "variant: expected one of"),
+        ("n=1000000&algorithm=iterative&variant=rust-debug", "would take about"),
+        ("n=20001&number=true", "up to 20000"),
+    ],
+)
+def test_the_robyn_app_refuses_the_same_requests(robyn_url, query, words):
+    status, answer = get_json(f"{robyn_url}/api/fib?{query}")
+    assert status == 422
+    assert words in answer["detail"]
