@@ -246,6 +246,10 @@ PORT ?= 8000
 serve: wheels ## Serve the benchmark site on http://$(HOST):$(PORT)/ (HOST=, PORT=)
 	$(POETRY) run python -m fib_webapp --host $(HOST) --port $(PORT)
 
+.PHONY: dev
+dev: wheels ## The site, with its wheels rebuilt and the server and the page's workers restarted when fib-rust or fib-pyrs change
+	$(POETRY) run python -m fib_webapp.dev --host $(HOST) --port $(PORT)
+
 # ---------------------------------------------------------------------------- tests
 
 .PHONY: test

@@ -183,7 +183,7 @@ export const MAX_N = MODULE_INFO.max_n;
 
 /** Which build this is: the module's description, and how long compiling it took. */
 export function buildInfo() {
-  const { profile, opt_level, rustc, target, isa, dependencies } = MODULE_INFO;
+  const { profile, opt_level, rustc, target, isa, basecase, dependencies } = MODULE_INFO;
   return {
     implementation: "fib-wasm",
     version: VERSION,
@@ -192,6 +192,7 @@ export function buildInfo() {
     rustc,
     target,
     isa,
+    basecase,
     dependencies,
     engine: runtimeName(),
     // As fib_wasmtime reports it; V8 may reuse its own cache of the compiled code.

@@ -282,7 +282,7 @@ pub extern "C" fn fib_build_info() -> u32 {
         .map(|algorithm| format!(r#""{algorithm}""#))
         .collect();
     let info = format!(
-        r#"{{"max_n": {}, "algorithms": [{}], "version": "{}", "profile": "{}", "opt_level": "{}", "rustc": "{}", "target": "{}", "isa": "{}", "dependencies": {{"fib-rust": "{}", "num-bigint": "{}"}}}}"#,
+        r#"{{"max_n": {}, "algorithms": [{}], "version": "{}", "profile": "{}", "opt_level": "{}", "rustc": "{}", "target": "{}", "isa": "{}", "basecase": "{}", "dependencies": {{"fib-rust": "{}", "num-bigint": "{}"}}}}"#,
         fib_rust::MAX_N,
         algorithms.join(", "),
         built_info::PKG_VERSION,
@@ -291,6 +291,7 @@ pub extern "C" fn fib_build_info() -> u32 {
         built_info::RUSTC_VERSION,
         built_info::TARGET,
         fib_rust::Isa::current().name(),
+        fib_rust::tuning::Basecase::current().name(),
         dependency("fib-rust"),
         dependency("num-bigint"),
     );

@@ -252,6 +252,7 @@ def build_info() -> dict[str, Any]:
         "rustc": info["rustc"],
         "target": info["target"],
         "isa": info["isa"],
+        "basecase": info["basecase"],
         "dependencies": {**info["dependencies"], "wasmtime": _WASMTIME_VERSION},
         "module": {"file": _WASM.name, **_LOADED},
     }

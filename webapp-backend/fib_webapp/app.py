@@ -253,6 +253,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return {
             "max_n": MAX_N,
             "code": code,
+            # `make dev`: the page asks again every few seconds and restarts the worker of
+            # a build whose wheel was rebuilt.
+            "dev": settings.dev,
             "algorithms": list(builds.ALGORITHMS),
             "pyodide": f"/pyodide/{settings.pyodide_version}/",
             "pyodide_snapshot": (

@@ -46,6 +46,8 @@ class Settings:
     fib_queue: int = 256
     fib_max_s: float = 10.0
     fib_deadline_s: Optional[float] = None
+    # `make dev` (dev.py): the page then watches /api/builds for rebuilt wheels.
+    dev: bool = False
     # The Host header must name one of these (DNS rebinding); `python -m fib_webapp --host`
     # adds the address it listens on.
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
@@ -69,13 +71,15 @@ class Settings:
 def from_environment(**overrides: Any) -> Settings:
     """Defaults, changed by PY_RUST_FIB_NATIVE_MAX_N, PY_RUST_FIB_NATIVE_DEADLINE_S,
     PY_RUST_FIB_ALLOWED_HOSTS (comma-separated, added to the defaults),
-    PY_RUST_FIB_DATABASE_URL and PY_RUST_FIB_SAVES_PER_MINUTE, then `overrides`."""
+    PY_RUST_FIB_DATABASE_URL, PY_RUST_FIB_SAVES_PER_MINUTE and PY_RUST_FIB_DEV (1: make
+    dev), then `overrides`."""
     values: dict[str, Any] = {}
     if max_n := os.environ.get("PY_RUST_FIB_NATIVE_MAX_N"):
         values["native_max_n"] = int(max_n)
     if deadline := os.environ.get("PY_RUST_FIB_NATIVE_DEADLINE_S"):
         values["native_deadline_s"] = float(deadline)
     values["database_url"] = store.url_from_environment()
+    values["dev"] = os.environ.get("PY_RUST_FIB_DEV") == "1"
     if saves := os.environ.get("PY_RUST_FIB_SAVES_PER_MINUTE"):
         values["saves_per_minute"] = int(saves)
     if save_bytes := os.environ.get("PY_RUST_FIB_SAVE_BYTES_PER_MINUTE"):

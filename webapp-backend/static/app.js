@@ -286,6 +286,39 @@ async function startWorkers(variants) {
   setState("ready", `Ready: ${workers.size} builds, ${readySeconds.toFixed(1)} s after the page opened.`);
 }
 
+/** `make dev`: ask /api/builds again every DEV_POLL_MS, and restart the worker of a build
+ * whose wheel was rebuilt (its URL is its hash), once the page is not busy. */
+const DEV_POLL_MS = 2000;
+function watchRebuilds() {
+  setInterval(async () => {
+    const state = $("#status").dataset.state;
+    if (state === "running" || state === "loading") return;
+    let fresh;
+    try {
+      fresh = await fetchJson("/api/builds", FETCH_TIMEOUT_MS);
+    } catch {
+      return; // the server is restarting on the new wheels: ask again later
+    }
+    const rebuilt = fresh.builds.filter((build) => {
+      const before = config.builds.find((old) => old.variant === build.variant);
+      return before && before.wheel !== build.wheel;
+    });
+    config = fresh;
+    if (rebuilt.length === 0) return;
+    for (const build of rebuilt) {
+      workers.get(build.variant)?.worker.terminate();
+      workers.delete(build.variant);
+    }
+    const names = rebuilt.map((build) => LABELS[build.variant]).join(", ");
+    try {
+      await startWorkers(selectedBuilds());
+      setState("ready", `Rebuilt: ${names} restarted on the new wheel.`);
+    } catch (error) {
+      setState("error", `Rebuilt, but ${names} could not start: ${error.message}`);
+    }
+  }, DEV_POLL_MS);
+}
+
 /** Progress during long timed calls, which carry no hook: the bar moves with the time
  * the previous call took, ticking 4 times a second on the page's own thread, and only
  * for calls of a second or more (a short call is over before it would move). */
@@ -878,6 +911,7 @@ async function boot() {
     // The chart library loads while the workers start; the page waits for neither alone.
     await Promise.all([loadScript(config.chartjs), startWorkers(selectedBuilds())]);
     resolveReady({ ok: true, seconds: readySeconds });
+    if (config.dev) watchRebuilds();
   } catch (error) {
     setState("error", `Could not start: ${error.message}`);
     resolveReady({ ok: false, message: error.message });

@@ -383,3 +383,37 @@ def test_saved_runs_are_listed_filtered_and_compared(page):
     page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENSHOTS / "compare-375.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_in_dev_mode_a_rebuilt_wheel_restarts_its_worker(page):
+    # `make dev` serves /api/builds with dev: true and, after a rebuild, a new wheel URL
+    # (its hash). Both are played here by routes: the same wheel under a new URL.
+    rebuilt = {"now": False}
+
+    def builds(route):
+        answer = route.fetch().json() | {"dev": True}
+        if rebuilt["now"]:
+            for build in answer["builds"]:
+                if build["variant"] == "rust-release":
+                    build["wheel"] = build["wheel"].replace("/wheels/", "/wheels-rebuilt/")
+        route.fulfill(json=answer)
+
+    def rebuilt_wheel(route):
+        rebuilt["fetched"] = route.request.url
+        original = route.request.url.replace("/wheels-rebuilt/", "/wheels/")
+        route.fulfill(response=route.fetch(url=original))
+
+    page.route(re.compile(r".*/api/builds$"), builds)
+    page.route(re.compile(r".*/wheels-rebuilt/.*"), rebuilt_wheel)
+    open_ready(page, "?builds=python,rust-release&native=0")
+    rebuilt["now"] = True
+    page.wait_for_function(
+        "() => document.querySelector('#status').textContent.includes('Rebuilt')", timeout=READY_MS
+    )
+    assert wait_for_state(page, ("ready", "error"), READY_MS) == "ready", page.inner_text("#status")
+    assert "Rebuilt: Rust release restarted on the new wheel." in page.inner_text("#status")
+    assert "fib_pyrs" in rebuilt["fetched"]  # the new URL
+    # The page runs with the new worker.
+    page.fill("#n", "1000")
+    page.click("#run")
+    assert wait_for_state(page, ("done", "error"), READY_MS) == "done"
