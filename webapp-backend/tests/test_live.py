@@ -422,3 +422,29 @@ def test_readers_of_big_runs_leave_the_site_answering(tmp_path):
             for reader in readers:
                 reader.join(timeout=60)
     assert sorted(waits)[2] < 1.0, waits
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_an_in_process_computation_stops_when_its_client_goes_away(tmp_path):
+    with started_server(tmp_path) as (url, server):
+        host, port = url.removeprefix("http://").split(":")
+        client = socket.create_connection((host, int(port)), timeout=10)
+        # About 6 s of Rust debug's additions in the server's own process (n^2 of them).
+        query = "n=250000&algorithm=iterative&variant=rust-debug"
+        client.sendall(f"GET /api/fib?{query} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        time.sleep(0.5)
+        busy = cpu_seconds(server.pid)
+        time.sleep(0.3)
+        assert cpu_seconds(server.pid) - busy > 0.15, "the computation was not under way"
+        client.close()  # gone before any answer
+        time.sleep(0.8)  # the server looks at its client every 0.25 s
+        idle = cpu_seconds(server.pid)
+        time.sleep(1.0)
+        assert cpu_seconds(server.pid) - idle < 0.2, "the abandoned computation went on"
+        status, _, body = fetch(f"{url}/api/fib?n=1000")
+        assert status == 200 and json.loads(body)["digits"] == 209
