@@ -18,6 +18,7 @@ by the load generator; wrk's own CPU use is in every row too.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import re
@@ -31,7 +32,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -333,6 +334,9 @@ def load(
     algorithm: Annotated[str, typer.Option(help="iterative or doubling")] = "doubling",
     duration: Annotated[float, typer.Option(min=0.5, max=60.0, help="seconds per run")] = 5.0,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="write the rows here")] = None,
+    csv_path: Annotated[
+        Optional[Path], typer.Option("--csv", help="and here, one line each")
+    ] = None,
     as_markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table")] = False,
 ) -> None:
     """Load the site's GET /api/fib with wrk: requests/s and latency per server, build, n
@@ -370,6 +374,11 @@ def load(
     console.print(table(rows))
     if as_markdown:
         print(markdown(rows))
+    if csv_path is not None:
+        with csv_path.open("w", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=[field.name for field in fields(LoadRow)])
+            writer.writeheader()
+            writer.writerows(asdict(row) for row in rows)
     if json_path is not None:
         document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "cores": cores(),
                     "algorithm": algorithm, "rows": [asdict(row) for row in rows]}  # fmt: skip

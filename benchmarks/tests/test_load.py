@@ -6,6 +6,7 @@ afterwards (also on Ctrl-C), and the refusals.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -40,7 +41,7 @@ def test_a_short_load_run_reports_every_row_and_stops_its_servers(tmp_path):
     out = tmp_path / "load.json"
     command = [*BENCHMARK, "--server", "uvicorn,granian,robyn", "--variant",
                "python,rust-release", "--n", "1000", "--concurrency", "1,2", "--duration", "1",
-               "--json", str(out)]  # fmt: skip
+               "--json", str(out), "--csv", str(tmp_path / "load.csv")]  # fmt: skip
     finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     document = json.loads(out.read_text())
@@ -59,6 +60,9 @@ def test_a_short_load_run_reports_every_row_and_stops_its_servers(tmp_path):
         assert 0 < row["latency_p50_ms"] <= row["latency_p90_ms"] <= row["latency_p99_ms"]
         assert row["server_cpu_cores"] > 0 and row["wrk_cpu_cores"] >= 0
     assert "requests/s" in finished.stdout
+    with (tmp_path / "load.csv").open() as table:
+        lines = list(csv.DictReader(table))
+    assert [line["requests"] for line in lines] == [str(row["requests"]) for row in rows]
     assert servers_running() <= before
 
 
