@@ -51,6 +51,11 @@ pub(crate) fn fib(
     let mut done = done_by_table;
     while done < total && !cut_overs.ntt_pays_off(pair.bits()) {
         done += 1;
+        if done == total && pair.last_step_multiplies() {
+            let f_n = pair.last_step(bit(done));
+            report(done)?;
+            return Some(limbs::to_biguint(&f_n));
+        }
         pair.step(bit(done));
         report(done)?;
     }
@@ -199,6 +204,63 @@ impl SquaringPair {
         trim(&mut self.previous);
         trim(&mut self.current);
         self.k_is_odd = bit;
+    }
+
+    /// Whether the last step is faster as one product than as two squarings.
+    fn last_step_multiplies(&self) -> bool {
+        self.squaring.multiplies_well(self.current.len() + 1)
+    }
+
+    /// F(2k + 1) if `bit`, else F(2k), by one product of numbers of m + 1 limbs (GMP's
+    /// `mpz_fib_ui` ends the same way) where a step takes two squarings of m limbs: in the
+    /// schoolbook range the product does the same multiplications without the squarings'
+    /// doubling pass, and the step's other results are not needed.
+    /// F(2k) = F(k) (F(k) + 2F(k-1)); F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k.
+    fn last_step(&mut self, bit: bool) -> Vec<Limb> {
+        let length = self.current.len() + 1;
+        let [x, y, product] = &mut self.results;
+        for factor in [&mut *x, &mut *y] {
+            factor.clear();
+            factor.resize(length, 0);
+        }
+        // 2F(k) into y, then (F(k) or 2F(k) into x) and the second factor.
+        let top = limbs::shl(&mut y[..length - 1], &self.current, 1);
+        y[length - 1] = top;
+        if bit {
+            // x = 2F(k) + F(k-1), y = 2F(k) - F(k-1).
+            x.copy_from_slice(y);
+            let carry = limbs::add_assign(x, &self.previous);
+            let borrow = limbs::sub_assign(y, &self.previous);
+            debug_assert!(!carry && !borrow);
+        } else {
+            // x = F(k), y = F(k) + 2F(k-1): 2F(k) - F(k) + 2F(k-1).
+            x[..length - 1].copy_from_slice(&self.current);
+            x[length - 1] = 0;
+            let borrow = limbs::sub_assign(y, &self.current);
+            let carries = [
+                limbs::add_assign(y, &self.previous),
+                limbs::add_assign(y, &self.previous),
+            ];
+            debug_assert!(!borrow && carries == [false; 2]);
+        }
+        let scratch_len = self.squaring.product_scratch_len(length);
+        if self.scratch.len() < scratch_len {
+            self.scratch.resize(scratch_len, 0);
+        }
+        product.clear();
+        product.resize(2 * length, 0);
+        self.squaring.multiply(product, x, y, &mut self.scratch);
+        if bit {
+            let overflow = if self.k_is_odd {
+                limbs::sub_assign(product, &[2])
+            } else {
+                limbs::add_assign(product, &[2])
+            };
+            debug_assert!(!overflow);
+        }
+        let mut f_n = mem::take(product);
+        trim(&mut f_n);
+        f_n
     }
 
     /// (F(k), F(k+1)) as `BigUint`s, for the NTT phase.

@@ -64,6 +64,35 @@ impl Squaring {
         }
     }
 
+    /// Limbs of scratch space that [`Squaring::multiply`] needs for factors of `n` limbs.
+    pub(crate) fn product_scratch_len(self, n: usize) -> usize {
+        if n < self.karatsuba_from {
+            0
+        } else {
+            let high = n.div_ceil(2);
+            // |a0 - a1|, |b0 - b1|, their product, the middle term, then the halves' own.
+            2 * high + 2 * high + (2 * high + 1) + self.product_scratch_len(high)
+        }
+    }
+
+    /// Whether [`Squaring::multiply`] is the faster way to take a product of two numbers
+    /// of `n` limbs than two squarings: in the schoolbook and Karatsuba ranges, where it
+    /// is written (no Toom-3 for products).
+    pub(crate) fn multiplies_well(self, n: usize) -> bool {
+        n < self.toom3_from
+    }
+
+    /// `r = a b`, where `a` and `b` have the same length, `r` twice that and `scratch` at
+    /// least [`Squaring::product_scratch_len`]`(a.len())`.
+    pub(crate) fn multiply(self, r: &mut [Limb], a: &[Limb], b: &[Limb], scratch: &mut [Limb]) {
+        debug_assert!(a.len() == b.len() && r.len() == 2 * a.len());
+        if a.len() < self.karatsuba_from {
+            multiply_schoolbook(r, a, b, self.basecase);
+        } else {
+            multiply_karatsuba(r, a, b, scratch, self);
+        }
+    }
+
     /// `r = a^2`, where `r` has exactly `2 a.len()` limbs and `scratch` at least
     /// [`Squaring::scratch_len`]`(a.len())`.
     pub(crate) fn square(self, r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
@@ -141,7 +170,8 @@ pub(crate) fn shl(r: &mut [Limb], a: &[Limb], shift: u32) -> Limb {
 }
 
 /// `r = |a - b|` over `a.len()` limbs, where `b` is no longer than `a`.
-fn abs_difference(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
+/// Returns whether `a < b`.
+fn abs_difference(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
     let (high, low) = (&a[b.len()..], &a[..b.len()]);
     let a_is_larger = high.iter().any(|&limb| limb != 0)
         || low.iter().rev().cmp(b.iter().rev()) != std::cmp::Ordering::Less;
@@ -151,6 +181,7 @@ fn abs_difference(r: &mut [Limb], a: &[Limb], b: &[Limb]) {
     let smaller = &smaller[..smaller.len().min(r.len())];
     let borrow = sub_assign(r, smaller);
     debug_assert!(!borrow);
+    !a_is_larger
 }
 
 /// The schoolbook squaring: each cross product once, doubled, then the squares of the
@@ -202,6 +233,76 @@ fn add_cross_products_two_rows_at_a_time(r: &mut [Limb], a: &[Limb]) {
         let carry = add_assign(&mut r[2 * i + 1..], &pair);
         debug_assert!(!carry);
     }
+}
+
+/// The schoolbook product of two numbers of the same length: a row of `a` per limb of `b`.
+fn multiply_schoolbook(r: &mut [Limb], a: &[Limb], b: &[Limb], basecase: Basecase) {
+    let n = a.len();
+    r.fill(0);
+    match basecase {
+        Basecase::Portable => {
+            // Rows i and i + 1 together (add_mul_2): their carry lands at limbs i + n and
+            // i + n + 1, which no earlier pair reached; with n odd, the last row alone.
+            for i in (0..n).step_by(2) {
+                let next = b.get(i + 1).copied().unwrap_or(0);
+                let carry = add_mul_2(&mut r[i..i + n], a, b[i], next);
+                r[i + n] = carry as Limb;
+                if i + n + 1 < 2 * n {
+                    r[i + n + 1] = (carry >> LIMB_BITS) as Limb;
+                }
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Basecase::MulxAdx => {
+            for (i, &limb) in b.iter().enumerate() {
+                // SAFETY: Basecase::MulxAdx is chosen only where the CPU has BMI2 and ADX.
+                r[i + n] = unsafe { mulx_adx::add_mul_1(&mut r[i..i + n], a, limb) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        Basecase::MulxAdx => unreachable!("Basecase::MulxAdx is chosen only on x86-64"),
+    }
+}
+
+/// Karatsuba's product: with a = a1 B^h + a0 and b = b1 B^h + b0,
+/// a b = a1 b1 B^2h + (a0 b0 + a1 b1 - (a0 - a1)(b0 - b1)) B^h + a0 b0.
+fn multiply_karatsuba(
+    r: &mut [Limb],
+    a: &[Limb],
+    b: &[Limb],
+    scratch: &mut [Limb],
+    squaring: Squaring,
+) {
+    let n = a.len();
+    let high = n.div_ceil(2);
+    let (a0, a1) = a.split_at(high);
+    let (b0, b1) = b.split_at(high);
+    let (difference_a, scratch) = scratch.split_at_mut(high);
+    let (difference_b, scratch) = scratch.split_at_mut(high);
+    // (a0 - a1)(b0 - b1) is negative when exactly one difference is.
+    let negative = abs_difference(difference_a, a0, a1) != abs_difference(difference_b, b0, b1);
+    {
+        let (r0, r1) = r.split_at_mut(2 * high);
+        squaring.multiply(r0, a0, b0, scratch);
+        // a1 and b1 are `n - high` limbs; their product fills the rest of r exactly.
+        squaring.multiply(r1, a1, b1, scratch);
+    }
+    let (product, scratch) = scratch.split_at_mut(2 * high);
+    squaring.multiply(product, difference_a, difference_b, scratch);
+    // middle = a0 b0 + a1 b1 -+ |a0 - a1| |b0 - b1| = a0 b1 + a1 b0 >= 0, in 2 high + 1 limbs.
+    let middle = &mut scratch[..2 * high + 1];
+    middle[..2 * high].copy_from_slice(&r[..2 * high]);
+    middle[2 * high] = 0;
+    let carry = add_assign(middle, &r[2 * high..]);
+    let overflow = if negative {
+        add_assign(middle, product)
+    } else {
+        sub_assign(middle, product)
+    };
+    debug_assert!(!carry && !overflow);
+    // Trimmed: for small odd n the middle term's top limbs (zero) lie past the end of r.
+    let carry = add_assign(&mut r[high..], trimmed(middle));
+    debug_assert!(!carry, "a b fits in 2n limbs");
 }
 
 /// `r = 2 r + the squares a_i^2 at limbs 2i`, in one pass: the cross products summed
@@ -502,6 +603,44 @@ mod tests {
                 ntt_from_bits,
             };
             check_squares((0..40).chain([67, 128, 301]), Some(cut_overs));
+        }
+    }
+
+    #[test]
+    fn products_match_num_bigint_on_every_path_and_cut_over() {
+        let mut seed = 0x0DDB_1A5E_5BAD_5EED;
+        for karatsuba_from in [None, Some(2), Some(5)] {
+            for n in (0..90).chain([127, 200]) {
+                for (a, b) in test_numbers(n, &mut seed)
+                    .iter()
+                    .zip(test_numbers(n, &mut seed).iter().rev())
+                {
+                    let expected = to_big(a) * to_big(b);
+                    for isa in Isa::available() {
+                        let product = || {
+                            let squaring = Squaring::current();
+                            let mut r = vec![0; 2 * n];
+                            let mut scratch = vec![0; squaring.product_scratch_len(n)];
+                            squaring.multiply(&mut r, a, b, &mut scratch);
+                            to_big(&r)
+                        };
+                        let got = with_isa(isa, || match karatsuba_from {
+                            Some(karatsuba_from) => {
+                                let cut_overs = CutOvers {
+                                    karatsuba_from,
+                                    ..CutOvers::current()
+                                };
+                                with_cut_overs(cut_overs, product)
+                            }
+                            None => product(),
+                        });
+                        assert_eq!(
+                            got, expected,
+                            "n = {n}, {isa}, Karatsuba from {karatsuba_from:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 
