@@ -51,7 +51,7 @@ pub(crate) fn fib(
     let mut done = done_by_table;
     while done < total && !cut_overs.ntt_pays_off(pair.bits()) {
         done += 1;
-        if done == total && pair.last_step_multiplies() {
+        if done == total {
             let f_n = pair.last_step(bit(done));
             report(done)?;
             return Some(limbs::to_biguint(&f_n));
@@ -206,15 +206,11 @@ impl SquaringPair {
         self.k_is_odd = bit;
     }
 
-    /// Whether the last step is faster as one product than as two squarings.
-    fn last_step_multiplies(&self) -> bool {
-        self.squaring.multiplies_well(self.current.len() + 1)
-    }
-
     /// F(2k + 1) if `bit`, else F(2k), by one product of numbers of m + 1 limbs (GMP's
-    /// `mpz_fib_ui` ends the same way) where a step takes two squarings of m limbs: in the
-    /// schoolbook range the product does the same multiplications without the squarings'
-    /// doubling pass, and the step's other results are not needed.
+    /// `mpz_fib_ui` ends the same way) where a step takes two squarings of m limbs: the
+    /// product does the same multiplications without the squarings' doubling passes (and
+    /// one Toom-3 interpolation instead of two), and the step's other results are not
+    /// needed.
     /// F(2k) = F(k) (F(k) + 2F(k-1)); F(2k+1) = (2F(k) + F(k-1)) (2F(k) - F(k-1)) + 2(-1)^k.
     fn last_step(&mut self, bit: bool) -> Vec<Limb> {
         let length = self.current.len() + 1;

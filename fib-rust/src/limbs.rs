@@ -68,18 +68,15 @@ impl Squaring {
     pub(crate) fn product_scratch_len(self, n: usize) -> usize {
         if n < self.karatsuba_from {
             0
-        } else {
+        } else if n < self.toom3_from {
             let high = n.div_ceil(2);
             // |a0 - a1|, |b0 - b1|, their product, the middle term, then the halves' own.
             2 * high + 2 * high + (2 * high + 1) + self.product_scratch_len(high)
+        } else {
+            let k = n.div_ceil(3);
+            // Six values of k + 1 limbs, three products, a sum of 2k + 3, then theirs.
+            6 * (k + 1) + 3 * (2 * k + 2) + (2 * k + 3) + self.product_scratch_len(k + 1)
         }
-    }
-
-    /// Whether [`Squaring::multiply`] is the faster way to take a product of two numbers
-    /// of `n` limbs than two squarings: in the schoolbook and Karatsuba ranges, where it
-    /// is written (no Toom-3 for products).
-    pub(crate) fn multiplies_well(self, n: usize) -> bool {
-        n < self.toom3_from
     }
 
     /// `r = a b`, where `a` and `b` have the same length, `r` twice that and `scratch` at
@@ -88,8 +85,10 @@ impl Squaring {
         debug_assert!(a.len() == b.len() && r.len() == 2 * a.len());
         if a.len() < self.karatsuba_from {
             multiply_schoolbook(r, a, b, self.basecase);
-        } else {
+        } else if a.len() < self.toom3_from {
             multiply_karatsuba(r, a, b, scratch, self);
+        } else {
+            toom3(r, a, Some(b), scratch, self);
         }
     }
 
@@ -102,7 +101,7 @@ impl Squaring {
         } else if a.len() < self.toom3_from {
             square_karatsuba(r, a, scratch, self);
         } else {
-            square_toom3(r, a, scratch, self);
+            toom3(r, a, None, scratch, self);
         }
     }
 }
@@ -337,68 +336,73 @@ fn add_mul_2(r: &mut [Limb], a: &[Limb], b0: Limb, b1: Limb) -> Wide {
     carry
 }
 
-/// Toom-Cook's three-way squaring: with a = a2 X^2 + a1 X + a0 (X = B^k), a(x)^2 is
-/// c4 x^4 + ... + c0, known from its values at 0, 1, -1, 2 and infinity: five squarings of
-/// a third of the size, where Karatsuba takes nine of a quarter. The coefficients
-/// (c1 = 2 a0 a1, c2 = a1^2 + 2 a0 a2, c3 = 2 a1 a2) are all non-negative, and the order
-/// below keeps every intermediate value so too: unsigned arithmetic throughout.
-fn square_toom3(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb], squaring: Squaring) {
+/// Toom-Cook's three-way product of `a` and `b` (`b` = `None`: the square of `a`): with
+/// a = a2 X^2 + a1 X + a0 (X = B^k) and b likewise, a(x) b(x) is c4 x^4 + ... + c0, known
+/// from its values at 0, 1, -1, 2 and infinity: five products of a third of the size,
+/// where Karatsuba takes nine of a quarter. The coefficients are all non-negative, and
+/// the order below keeps every intermediate value so too (the value at -1 alone may be
+/// negative, and is carried as its absolute value and its sign): unsigned arithmetic.
+fn toom3(r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb], squaring: Squaring) {
     let n = a.len();
     let k = n.div_ceil(3);
-    let (a0, rest) = a.split_at(k);
-    let (a1, a2) = rest.split_at(k);
-    let (p1, scratch) = scratch.split_at_mut(k + 1);
-    let (pm1, scratch) = scratch.split_at_mut(k + 1);
-    let (p2, scratch) = scratch.split_at_mut(k + 1);
+    let values = if b.is_some() { 6 } else { 3 };
+    let (at, scratch) = scratch.split_at_mut(values * (k + 1));
     let (w1, scratch) = scratch.split_at_mut(2 * k + 2);
     let (wm1, scratch) = scratch.split_at_mut(2 * k + 2);
     let (w2, scratch) = scratch.split_at_mut(2 * k + 2);
     let (t, scratch) = scratch.split_at_mut(2 * k + 3);
-    // a(1) = a0 + a1 + a2, |a(-1)| = |a0 + a2 - a1|, a(2) = a0 + 2 (a1 + 2 a2).
-    p1.fill(0);
-    p1[..k].copy_from_slice(a0);
-    let carries = [add_assign(p1, a1), add_assign(p1, a2)];
-    debug_assert_eq!(carries, [false; 2]);
-    let sum = &mut t[..k + 1];
-    sum.fill(0);
-    sum[..k].copy_from_slice(a0);
-    let carry = add_assign(sum, a2);
-    debug_assert!(!carry);
-    abs_difference(pm1, sum, a1);
-    p2.fill(0);
-    p2[..a2.len()].copy_from_slice(a2);
-    let carries = [
-        shl_one_in_place(p2) != 0,
-        add_assign(p2, a1),
-        shl_one_in_place(p2) != 0,
-        add_assign(p2, a0),
-    ];
-    debug_assert_eq!(carries, [false; 4], "a(2) < 7 X fits in k + 1 limbs");
-    squaring.square(w1, p1, scratch);
-    squaring.square(wm1, pm1, scratch);
-    squaring.square(w2, p2, scratch);
-    // c0 = a0^2 and c4 = a2^2 straight into their places; zeros between them.
+    let (a_at, b_at) = at.split_at_mut(3 * (k + 1));
+    let a_negative = evaluate_toom3(a, k, a_at, t);
+    // The five products (or squares) of the values: x y into w.
+    let multiply = |w: &mut [Limb], x: &[Limb], y: Option<&[Limb]>, scratch: &mut [Limb]| match y {
+        Some(y) => squaring.multiply(w, x, y, scratch),
+        None => squaring.square(w, x, scratch),
+    };
+    let (p1, rest) = a_at.split_at(k + 1);
+    let (pm1, p2) = rest.split_at(k + 1);
+    let negative = match b {
+        Some(b) => {
+            let b_negative = evaluate_toom3(b, k, b_at, t);
+            let (q1, rest) = b_at.split_at(k + 1);
+            let (qm1, q2) = rest.split_at(k + 1);
+            multiply(w1, p1, Some(q1), scratch);
+            multiply(wm1, pm1, Some(qm1), scratch);
+            multiply(w2, p2, Some(q2), scratch);
+            a_negative != b_negative
+        }
+        None => {
+            multiply(w1, p1, None, scratch);
+            multiply(wm1, pm1, None, scratch);
+            multiply(w2, p2, None, scratch);
+            false
+        }
+    };
+    // c0 = a0 b0 and c4 = a2 b2 straight into their places; zeros between them.
     {
         let (c0, high) = r.split_at_mut(2 * k);
-        squaring.square(c0, a0, scratch);
         let (between, c4) = high.split_at_mut(2 * k);
         between.fill(0);
-        squaring.square(c4, a2, scratch);
+        let (a0, a2) = (&a[..k], &a[2 * k..]);
+        multiply(c0, a0, b.map(|b| &b[..k]), scratch);
+        multiply(c4, a2, b.map(|b| &b[2 * k..]), scratch);
     }
     let (c0, c4) = (&r[..2 * k], &r[4 * k..]);
-    // t = (a(1)^2 + a(-1)^2) / 2 = c0 + c2 + c4, then c2; w1 = (a(1)^2 - a(-1)^2) / 2
-    // = c1 + c3.
+    // With w(-1) = -wm1 if negative, else wm1: t = (w(1) + w(-1)) / 2 = c0 + c2 + c4, then
+    // c2; w1 = (w(1) - w(-1)) / 2 = c1 + c3.
     t[..2 * k + 2].copy_from_slice(w1);
     t[2 * k + 2] = 0;
-    let carry = add_assign(t, wm1);
-    let borrow = sub_assign(w1, wm1);
+    let (carry, borrow) = if negative {
+        (add_assign(w1, wm1), sub_assign(t, wm1))
+    } else {
+        (add_assign(t, wm1), sub_assign(w1, wm1))
+    };
     debug_assert!(!carry && !borrow);
     shr_one_in_place(t);
     shr_one_in_place(w1);
     let borrows = [sub_assign(t, c0), sub_assign(t, c4)];
     debug_assert_eq!(borrows, [false; 2]);
     let c2 = trimmed(t);
-    // w2 = (a(2)^2 - c0 - 4 c2 - 16 c4) / 2 = c1 + 4 c3, then 3 c3, then c3.
+    // w2 = (w(2) - c0 - 4 c2 - 16 c4) / 2 = c1 + 4 c3, then 3 c3, then c3.
     let mut borrow = sub_assign(w2, c0);
     for (value, shift) in [(c2, 2), (c4, 4)] {
         let value = trimmed(value);
@@ -420,7 +424,37 @@ fn square_toom3(r: &mut [Limb], a: &[Limb], scratch: &mut [Limb], squaring: Squa
         add_assign(&mut r[2 * k..], c2),
         add_assign(&mut r[3 * k..], c3),
     ];
-    debug_assert_eq!(carries, [false; 3], "a^2 fits in 2n limbs");
+    debug_assert_eq!(carries, [false; 3], "a b fits in 2n limbs");
+}
+
+/// Toom-3's values of a = a2 X^2 + a1 X + a0 (X = B^k), each in k + 1 limbs of `at`:
+/// a(1) = a0 + a1 + a2, |a(-1)| = |a0 + a2 - a1|, a(2) = a0 + 2 (a1 + 2 a2). Returns
+/// whether a(-1) is negative; `temporary` has at least k + 1 limbs.
+fn evaluate_toom3(a: &[Limb], k: usize, at: &mut [Limb], temporary: &mut [Limb]) -> bool {
+    let (a0, rest) = a.split_at(k);
+    let (a1, a2) = rest.split_at(k);
+    let (p1, rest) = at.split_at_mut(k + 1);
+    let (pm1, p2) = rest.split_at_mut(k + 1);
+    p1.fill(0);
+    p1[..k].copy_from_slice(a0);
+    let carries = [add_assign(p1, a1), add_assign(p1, a2)];
+    debug_assert_eq!(carries, [false; 2]);
+    let sum = &mut temporary[..k + 1];
+    sum.fill(0);
+    sum[..k].copy_from_slice(a0);
+    let carry = add_assign(sum, a2);
+    debug_assert!(!carry);
+    let negative = abs_difference(pm1, sum, a1);
+    p2.fill(0);
+    p2[..a2.len()].copy_from_slice(a2);
+    let carries = [
+        shl_one_in_place(p2) != 0,
+        add_assign(p2, a1),
+        shl_one_in_place(p2) != 0,
+        add_assign(p2, a0),
+    ];
+    debug_assert_eq!(carries, [false; 4], "a(2) < 7 X fits in k + 1 limbs");
+    negative
 }
 
 /// `a <<= 1`; returns the bit shifted out.
@@ -610,7 +644,8 @@ mod tests {
     fn products_match_num_bigint_on_every_path_and_cut_over() {
         let mut seed = 0x0DDB_1A5E_5BAD_5EED;
         for karatsuba_from in [None, Some(2), Some(5)] {
-            for n in (0..90).chain([127, 200]) {
+            // Some(2) and Some(5) bring Toom-3 down to 3 limbs as well.
+            for n in (0..90).chain([127, 128, 129, 200, 385, 500]) {
                 for (a, b) in test_numbers(n, &mut seed)
                     .iter()
                     .zip(test_numbers(n, &mut seed).iter().rev())
