@@ -18,6 +18,7 @@
 use std::cell::Cell;
 use std::fmt;
 use std::sync::OnceLock;
+use std::thread::LocalKey;
 
 /// An instruction set the kernels are written for, narrowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -131,12 +132,22 @@ impl fmt::Display for Isa {
 /// If this machine cannot run `isa` (see [`Isa::available`]).
 pub fn with_isa<T>(isa: Isa, work: impl FnOnce() -> T) -> T {
     assert!(isa.runs_here(), "{isa} kernels cannot run on this machine");
-    struct Restore(Option<Isa>);
-    impl Drop for Restore {
+    with_thread_setting(&FORCED, isa, work)
+}
+
+/// Runs `work` with `setting` (a thread-local override: `with_isa`, `with_cut_overs`) set
+/// to `value`, then restores what was there, also if `work` panics.
+pub(crate) fn with_thread_setting<S: Copy + 'static, T>(
+    setting: &'static LocalKey<Cell<Option<S>>>,
+    value: S,
+    work: impl FnOnce() -> T,
+) -> T {
+    struct Restore<S: Copy + 'static>(&'static LocalKey<Cell<Option<S>>>, Option<S>);
+    impl<S: Copy + 'static> Drop for Restore<S> {
         fn drop(&mut self) {
-            FORCED.with(|forced| forced.set(self.0));
+            self.0.with(|cell| cell.set(self.1));
         }
     }
-    let _restore = Restore(FORCED.with(|forced| forced.replace(Some(isa))));
+    let _restore = Restore(setting, setting.with(|cell| cell.replace(Some(value))));
     work()
 }

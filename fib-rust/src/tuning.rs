@@ -170,12 +170,5 @@ impl CutOvers {
 /// check extreme ones); a Karatsuba cut-over below 2 limbs is taken as 2, Toom-3's below
 /// 3 as 3, since smaller numbers cannot be split.
 pub fn with_cut_overs<T>(cut_overs: CutOvers, work: impl FnOnce() -> T) -> T {
-    struct Restore(Option<CutOvers>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            FORCED.with(|forced| forced.set(self.0));
-        }
-    }
-    let _restore = Restore(FORCED.with(|forced| forced.replace(Some(cut_overs))));
-    work()
+    crate::isa::with_thread_setting(&FORCED, cut_overs, work)
 }
