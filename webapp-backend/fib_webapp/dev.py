@@ -31,6 +31,8 @@ WATCHED = ("fib-rust", "fib-pyrs")
 #: Files whose change means a rebuild: sources and manifests, not editors' backups.
 SOURCE_SUFFIXES = (".rs", ".toml", ".pyi")
 BUILD_COMMAND = "make native-wheels pyodide-wheels"
+#: What watchdog reports of a file that counts as a change.
+CHANGES = {"created", "modified", "moved", "deleted", "closed"}
 #: Saves come in bursts (format on save, several files): wait for this much quiet.
 QUIET_S = 0.5
 
@@ -42,6 +44,10 @@ class Changes(FileSystemEventHandler):
         self.changed = threading.Event()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        # Not "opened" nor "closed_no_write": the build itself reads the sources, and would
+        # start the next one.
+        if event.event_type not in CHANGES or event.is_directory:
+            return
         paths = [str(event.src_path), str(getattr(event, "dest_path", ""))]
         sources = [path for path in paths if path.endswith(SOURCE_SUFFIXES)]
         if sources and not any("/target/" in path for path in sources):
