@@ -3,7 +3,7 @@
 ``GET /api/fib`` is what a Python web service that calls a PyO3 extension looks like: no
 child process (that is ``/api/native``, the benchmark's timings), the build's ``fib``
 called in the process serving the request. The Rust builds release the GIL while they
-compute, so requests run on every core; fib-python holds it, so they take turns.
+compute, so concurrent computations overlap; fib-python holds it, so they take turns.
 
 Each build is loaded from its own installed wheel (``build/sites/<variant>-native``)
 under a name of its own, so that the release and the debug build of ``fib_pyrs`` (one
@@ -226,7 +226,9 @@ def router(settings: Settings, native: NativeTimings, watch_interval_s: float) -
         """F(n) computed in this server process by one build: its digits count and digest,
         the call's time, and the number itself if asked (n at most 20 000).
 
-        Rust releases the GIL while it computes: concurrent requests use every core.
+        Rust releases the GIL while it computes, so computations of concurrent requests
+        overlap; fib-python holds it. (One server process is still bounded by its event
+        loop: docs/performance.md, "Rust in a Python service under load".)
         """
         refused = refusal(n, algorithm, variant, number, settings.fib_max_s)
         if refused:
