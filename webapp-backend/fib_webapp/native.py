@@ -44,13 +44,18 @@ DEADLINE_FACTOR = 2.0
 DEADLINE_MIN_S = 30.0
 
 
+def call_estimate_s(variant: str, algorithm: str, n: int) -> float:
+    """An upper estimate of one call of F(n) by this build on this class of machine."""
+    growth = n * n if algorithm == "iterative" else n
+    return SECONDS_PER_CALL[algorithm][variant] * growth
+
+
 def plan_deadline(variants: list[str], algorithm: str, n: int, repeats: int, max_s: float) -> float:
     """Seconds a native run may take before it is stopped; TooLong if even the estimate
     is beyond ``max_s``."""
-    growth = n * n if algorithm == "iterative" else n
     estimate = 0.0
     for variant in variants:
-        call = SECONDS_PER_CALL[algorithm][variant] * growth
+        call = call_estimate_s(variant, algorithm, n)
         # Warm-up: until settled, but no new call after WARMUP_MAX_SECONDS.
         warmup = measure.WARMUP_MAX_SECONDS + call
         estimate += STARTUP_S + warmup + repeats * call
