@@ -5,9 +5,11 @@
 //! * below the NTT range, [`SquaringPair`] keeps F(k-1) and F(k) as limbs and takes each
 //!   step with two squarings and no other product (GMP's `mpz_fib_ui` does the same):
 //!   F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k, F(2k-1) = F(k)^2 + F(k-1)^2,
-//!   F(2k) = F(2k+1) - F(2k-1);
+//!   F(2k) = F(2k+1) - F(2k-1); if that phase reaches F(n), its last step is one
+//!   product instead (`SquaringPair::last_step`);
 //! * from the size where NTTs pay off (`CutOvers::ntt_pays_off`, `crate::tuning`), each
-//!   step's two products go through NTTs (`crate::ntt`), from F(k) and F(k+1): F(2k) = F(k)(2F(k+1) - F(k)), F(2k+1) = F(k)^2 + F(k+1)^2.
+//!   step's two products go through NTTs (`crate::ntt`), from F(k) and F(k+1):
+//!   F(2k) = F(k)(2F(k+1) - F(k)), F(2k+1) = F(k)^2 + F(k+1)^2.
 
 use std::mem;
 use std::ops::ControlFlow;
@@ -43,7 +45,7 @@ pub(crate) fn fib(
         .take_while(|&done| n >> (total - done) <= TABLE_LAST_K)
         .last()
         .unwrap_or(1);
-    let mut pair = SquaringPair::new(n >> (total - done_by_table), n);
+    let mut pair = SquaringPair::new(n >> (total - done_by_table), n, cut_overs);
     // Still one report per bit of n, as every implementation makes.
     for done in 1..=done_by_table {
         report(done)?;
@@ -133,12 +135,12 @@ fn push_u64(limbs: &mut Vec<Limb>, value: u64) {
 impl SquaringPair {
     /// At `k` (1..=93, from the table), with room for F(n) or for the sizes where the
     /// NTT usually takes over, whichever is smaller: the buffers grow if a step needs more.
-    fn new(k: u64, n: u64) -> Self {
+    fn new(k: u64, n: u64, cut_overs: CutOvers) -> Self {
         // F(m) < 2^(0.6943 m); a step at most doubles the size, plus a limb of margin.
         let largest_bits = ((n as f64 * 0.694_242) as u64 + 2).min(1 << 20);
         let largest = (largest_bits / u64::from(limbs::LIMB_BITS)) as usize + 4;
         let buffer = || Vec::with_capacity(largest + 1);
-        let squaring = Squaring::current();
+        let squaring = Squaring::new(cut_overs);
         let mut pair = SquaringPair {
             previous: buffer(),
             current: buffer(),
@@ -161,16 +163,12 @@ impl SquaringPair {
     /// From (F(k-1), F(k)) to (F(2k), F(2k+1)) if `bit`, else to (F(2k-1), F(2k)).
     fn step(&mut self, bit: bool) {
         let m = self.current.len();
-        let scratch_len = self.squaring.scratch_len(m);
-        if self.scratch.len() < scratch_len {
-            self.scratch.resize(scratch_len, 0);
-        }
+        grow(&mut self.scratch, self.squaring.scratch_len(m));
         for (square, a) in [
             (&mut self.square_of_current, &self.current),
             (&mut self.square_of_previous, &self.previous),
         ] {
-            square.clear();
-            square.resize(2 * a.len(), 0);
+            zeroed(square, 2 * a.len());
             self.squaring.square(square, a, &mut self.scratch);
         }
         self.square_of_previous.resize(2 * m, 0);
@@ -215,10 +213,8 @@ impl SquaringPair {
     fn last_step(&mut self, bit: bool) -> Vec<Limb> {
         let length = self.current.len() + 1;
         let [x, y, product] = &mut self.results;
-        for factor in [&mut *x, &mut *y] {
-            factor.clear();
-            factor.resize(length, 0);
-        }
+        zeroed(x, length);
+        zeroed(y, length);
         // 2F(k) into y, then (F(k) or 2F(k) into x) and the second factor.
         let top = limbs::shl(&mut y[..length - 1], &self.current, 1);
         y[length - 1] = top;
@@ -239,12 +235,8 @@ impl SquaringPair {
             ];
             debug_assert!(!borrow && carries == [false; 2]);
         }
-        let scratch_len = self.squaring.product_scratch_len(length);
-        if self.scratch.len() < scratch_len {
-            self.scratch.resize(scratch_len, 0);
-        }
-        product.clear();
-        product.resize(2 * length, 0);
+        grow(&mut self.scratch, self.squaring.product_scratch_len(length));
+        zeroed(product, 2 * length);
         self.squaring.multiply(product, x, y, &mut self.scratch);
         if bit {
             let overflow = if self.k_is_odd {
@@ -268,6 +260,19 @@ impl SquaringPair {
         trim(&mut next);
         trim(&mut self.current);
         (limbs::to_biguint(&self.current), limbs::to_biguint(&next))
+    }
+}
+
+/// `buffer` as `len` zero limbs.
+fn zeroed(buffer: &mut Vec<Limb>, len: usize) {
+    buffer.clear();
+    buffer.resize(len, 0);
+}
+
+/// `buffer` at least `len` limbs long (scratch space: what it holds does not matter).
+fn grow(buffer: &mut Vec<Limb>, len: usize) {
+    if buffer.len() < len {
+        buffer.resize(len, 0);
     }
 }
 

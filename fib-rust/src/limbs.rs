@@ -39,8 +39,13 @@ pub(crate) struct Squaring {
 
 impl Squaring {
     /// The path running on this thread, with its cut-overs (`crate::tuning`).
+    #[cfg(test)]
     pub(crate) fn current() -> Squaring {
-        let cut_overs = CutOvers::current();
+        Squaring::new(CutOvers::current())
+    }
+
+    /// The path running on this thread, with these cut-overs.
+    pub(crate) fn new(cut_overs: CutOvers) -> Squaring {
         Squaring {
             basecase: Basecase::current(),
             // Smaller numbers cannot be split in two, or in three.
@@ -51,57 +56,61 @@ impl Squaring {
 
     /// Limbs of scratch space that [`Squaring::square`] needs for a number of `n` limbs.
     pub(crate) fn scratch_len(self, n: usize) -> usize {
-        if n < self.karatsuba_from {
-            0
-        } else if n < self.toom3_from {
-            let low = n.div_ceil(2);
-            // |a0 - a1|, then its square and the middle term, then the halves' own scratch.
-            low + 2 * low + (2 * low + 1) + self.scratch_len(low)
-        } else {
-            let k = n.div_ceil(3);
-            // Three values of k + 1 limbs, their squares, a sum of 2k + 3, then theirs.
-            3 * (k + 1) + 3 * (2 * k + 2) + (2 * k + 3) + self.scratch_len(k + 1)
-        }
+        self.scratch_len_for(n, 1)
     }
 
     /// Limbs of scratch space that [`Squaring::multiply`] needs for factors of `n` limbs.
     pub(crate) fn product_scratch_len(self, n: usize) -> usize {
+        self.scratch_len_for(n, 2)
+    }
+
+    /// Scratch for the square (`factors` 1) or the product (2) of numbers of `n` limbs:
+    /// each split keeps its values once per factor, then their products, then theirs.
+    fn scratch_len_for(self, n: usize, factors: usize) -> usize {
         if n < self.karatsuba_from {
             0
         } else if n < self.toom3_from {
             let high = n.div_ceil(2);
-            // |a0 - a1|, |b0 - b1|, their product, the middle term, then the halves' own.
-            2 * high + 2 * high + (2 * high + 1) + self.product_scratch_len(high)
+            // |x0 - x1| per factor, their product and the middle term, then the halves'.
+            factors * high + 2 * high + (2 * high + 1) + self.scratch_len_for(high, factors)
         } else {
             let k = n.div_ceil(3);
-            // Six values of k + 1 limbs, three products, a sum of 2k + 3, then theirs.
-            6 * (k + 1) + 3 * (2 * k + 2) + (2 * k + 3) + self.product_scratch_len(k + 1)
+            // Three values of k + 1 limbs per factor, their three products, a sum of
+            // 2k + 3, then theirs.
+            3 * factors * (k + 1)
+                + 3 * (2 * k + 2)
+                + (2 * k + 3)
+                + self.scratch_len_for(k + 1, factors)
         }
     }
 
     /// `r = a b`, where `a` and `b` have the same length, `r` twice that and `scratch` at
     /// least [`Squaring::product_scratch_len`]`(a.len())`.
     pub(crate) fn multiply(self, r: &mut [Limb], a: &[Limb], b: &[Limb], scratch: &mut [Limb]) {
-        debug_assert!(a.len() == b.len() && r.len() == 2 * a.len());
-        if a.len() < self.karatsuba_from {
-            multiply_schoolbook(r, a, b, self.basecase);
-        } else if a.len() < self.toom3_from {
-            multiply_karatsuba(r, a, b, scratch, self);
-        } else {
-            toom3(r, a, Some(b), scratch, self);
-        }
+        self.product(r, a, Some(b), scratch);
     }
 
     /// `r = a^2`, where `r` has exactly `2 a.len()` limbs and `scratch` at least
     /// [`Squaring::scratch_len`]`(a.len())`.
     pub(crate) fn square(self, r: &mut [Limb], a: &[Limb], scratch: &mut [Limb]) {
-        debug_assert_eq!(r.len(), 2 * a.len());
+        self.product(r, a, None, scratch);
+    }
+
+    /// `r = a b`, or `a^2` when `b` is `None` (a squaring does about half the work).
+    fn product(self, r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb]) {
+        debug_assert!(b.is_none_or(|b| b.len() == a.len()) && r.len() == 2 * a.len());
         if a.len() < self.karatsuba_from {
-            square_schoolbook(r, a, self.basecase);
+            match b {
+                Some(b) => multiply_schoolbook(r, a, b, self.basecase),
+                None => square_schoolbook(r, a, self.basecase),
+            }
         } else if a.len() < self.toom3_from {
-            square_karatsuba(r, a, scratch, self);
+            match b {
+                Some(b) => multiply_karatsuba(r, a, b, scratch, self),
+                None => square_karatsuba(r, a, scratch, self),
+            }
         } else {
-            toom3(r, a, None, scratch, self);
+            toom3(r, a, b, scratch, self);
         }
     }
 }
@@ -353,38 +362,29 @@ fn toom3(r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb], s
     let (t, scratch) = scratch.split_at_mut(2 * k + 3);
     let (a_at, b_at) = at.split_at_mut(3 * (k + 1));
     let a_negative = evaluate_toom3(a, k, a_at, t);
-    // The five products (or squares) of the values: x y into w.
-    let multiply = |w: &mut [Limb], x: &[Limb], y: Option<&[Limb]>, scratch: &mut [Limb]| match y {
-        Some(y) => squaring.multiply(w, x, y, scratch),
-        None => squaring.square(w, x, scratch),
-    };
-    let (p1, rest) = a_at.split_at(k + 1);
-    let (pm1, p2) = rest.split_at(k + 1);
-    let negative = match b {
-        Some(b) => {
-            let b_negative = evaluate_toom3(b, k, b_at, t);
-            let (q1, rest) = b_at.split_at(k + 1);
-            let (qm1, q2) = rest.split_at(k + 1);
-            multiply(w1, p1, Some(q1), scratch);
-            multiply(wm1, pm1, Some(qm1), scratch);
-            multiply(w2, p2, Some(q2), scratch);
-            a_negative != b_negative
-        }
-        None => {
-            multiply(w1, p1, None, scratch);
-            multiply(wm1, pm1, None, scratch);
-            multiply(w2, p2, None, scratch);
-            false
-        }
-    };
+    let b_negative = b.map(|b| evaluate_toom3(b, k, b_at, t));
+    let negative = b_negative.is_some_and(|b_negative| b_negative != a_negative);
+    // The five products (or squares) of the values: w(1), w(-1), w(2), then c0 and c4.
+    fn value(at: &[Limb], k: usize, i: usize) -> &[Limb] {
+        &at[i * (k + 1)..(i + 1) * (k + 1)]
+    }
+    let b_at = b.map(|_| &*b_at);
+    for (i, w) in [&mut *w1, &mut *wm1, &mut *w2].into_iter().enumerate() {
+        squaring.product(
+            w,
+            value(a_at, k, i),
+            b_at.map(|at| value(at, k, i)),
+            scratch,
+        );
+    }
     // c0 = a0 b0 and c4 = a2 b2 straight into their places; zeros between them.
     {
         let (c0, high) = r.split_at_mut(2 * k);
         let (between, c4) = high.split_at_mut(2 * k);
         between.fill(0);
         let (a0, a2) = (&a[..k], &a[2 * k..]);
-        multiply(c0, a0, b.map(|b| &b[..k]), scratch);
-        multiply(c4, a2, b.map(|b| &b[2 * k..]), scratch);
+        squaring.product(c0, a0, b.map(|b| &b[..k]), scratch);
+        squaring.product(c4, a2, b.map(|b| &b[2 * k..]), scratch);
     }
     let (c0, c4) = (&r[..2 * k], &r[4 * k..]);
     // With w(-1) = -wm1 if negative, else wm1: t = (w(1) + w(-1)) / 2 = c0 + c2 + c4, then
