@@ -413,6 +413,11 @@ def test_in_dev_mode_a_rebuilt_wheel_restarts_its_worker(page):
     assert wait_for_state(page, ("ready", "error"), READY_MS) == "ready", page.inner_text("#status")
     assert "Rebuilt: Rust release restarted on the new wheel." in page.inner_text("#status")
     assert "fib_pyrs" in rebuilt["fetched"]  # the new URL
+    page.screenshot(path=str(SCREENSHOTS / "dev-rebuilt.png"))
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.locator("#status").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "dev-rebuilt-375.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
     # The page runs with the new worker.
     page.fill("#n", "1000")
     page.click("#run")
