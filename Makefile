@@ -363,7 +363,7 @@ test-webapp: wheels ## Backend: allow-list, types, headers, API (test client and
 	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests --ignore=webapp-backend/tests/test_browser.py
 
 .PHONY: test-browser
-test-browser: wheels chromium ## The page end to end in headless Chromium; screenshots in build/screenshots
+test-browser: wheels chromium load-tools ## The page end to end in headless Chromium; screenshots in build/screenshots
 	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests/test_browser.py
 
 # Debian's Chromium, driven by Playwright (never `playwright install`: no browser downloads).

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import sys
-import tempfile
-import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
-import httpx
 import typer
 from rich.progress import (
     BarColumn,
@@ -26,16 +20,13 @@ from typer import rich_utils
 from typer._click.exceptions import ClickException
 from typer.main import get_command
 
-from . import builds, compare, export, load, measure, report, runners, schema, store
+from . import builds, compare, load, measure, outputs, report, runners, schema, store
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
-#: The exit status of an error the user can act on (a refused option, an output that could
-#: not be written, a site that would not save), as for argparse and click's usage errors;
-#: 1 stays for the builds disagreeing and for a runtime that failed.
-EXIT_ERROR = 2
+EXIT_ERROR = outputs.EXIT_ERROR
 DEFAULT_NS = [1_000, 10_000, 100_000]
 
-console = report.terminal_console()
+console = outputs.console
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 
@@ -83,21 +74,6 @@ def _parse_ns(values: list[str]) -> list[int]:
 def _shown(text: str) -> str:
     """A value as a message quotes it: whole if short, else its start and its length."""
     return repr(text) if len(text) <= 24 else f"{text[:12]!r}... ({len(text)} characters)"
-
-
-def _check_writable(path: Optional[Path], option: str) -> None:
-    """Refuse, before measuring anything, a result file that could not be written."""
-    if path is None:
-        return
-    folder = path.parent.resolve()
-    if path.is_dir():
-        raise typer.BadParameter(f"{path} is a folder, not a file", param_hint=option)
-    if path.is_fifo() or path.is_socket():  # writing would wait for a reader for ever
-        raise typer.BadParameter(f"{path} is a pipe or a socket, not a file", param_hint=option)
-    if not folder.is_dir():
-        raise typer.BadParameter(f"no folder {folder} to write {path.name} in", param_hint=option)
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise typer.BadParameter(f"{path} cannot be written", param_hint=option)
 
 
 def _parse_warmup(text: str) -> int | str:
@@ -231,12 +207,12 @@ def benchmark(
         "warmup": _parse_warmup(warmup),
         "rounds": rounds,
     }
-    outputs = {"--json": json_path, "--csv": csv_path, "--markdown": markdown_path,
-               "--plot": plot_path}  # fmt: skip
-    for option, path in outputs.items():
-        _check_writable(path, option)
+    files = {"--json": json_path, "--csv": csv_path, "--markdown": markdown_path,
+             "--plot": plot_path}  # fmt: skip
+    for option, path in files.items():
+        outputs.check_writable(path, option)
     if save_to is not None:
-        _check_site(save_to)
+        outputs.check_site(save_to)
     if not settings["ns"] or not _runs(settings):
         raise typer.BadParameter(
             "nothing to measure: no n, no algorithm, or no build that runs this algorithm in "
@@ -255,134 +231,9 @@ def benchmark(
     schema.add_ratios(rows)
     console.print(report.table(rows, startups))
     made = schema.document(settings, startups, rows)
-    written = (
-        (json_path, lambda path: path.write_text(_json_text(made))),
-        (csv_path, lambda path: path.write_text(export.csv_text(made))),
-        (markdown_path, lambda path: path.write_text(export.markdown_text(made))),
-        (plot_path, lambda path: report.plot(rows, path)),
-    )
-    all_written = True
-    for path, write in written:
-        if path:
-            all_written &= _write_or_keep(path, write, made)
-    problems = schema.disagreements(rows)
-    if problems:
-        console.print("[bold red]builds disagree on F(n):[/]\n  " + "\n  ".join(problems))
-        raise typer.Exit(1)
-    if save:
-        _save_locally(made)
-    if save_to:
-        _save_to(save_to, made)
-    if not all_written:
-        raise typer.Exit(EXIT_ERROR)
-
-
-def _write_or_keep(path: Path, write: Callable[[Path], Any], made: dict[str, Any]) -> bool:
-    """Writes one output; if that fails (a full disk, a path that is not a file), says so
-    in one line and keeps the run's document elsewhere: a measured run is never lost."""
-    try:
-        write(path)
-    except OSError as error:
-        kept = _keep_document(made)
-        print(f"benchmark: error: cannot write {path}: {error.strerror or error}; "
-              f"the run is kept in {kept}", file=sys.stderr)  # fmt: skip
-        return False
-    console.print(f"wrote {path}")
-    return True
-
-
-def _json_text(made: dict[str, Any]) -> str:
-    """The run's document as --json writes it."""
-    return json.dumps(made, indent=1) + "\n"
-
-
-def _keep_document(made: dict[str, Any]) -> str:
-    """Where the run's JSON document went: a new file in the temporary folder, or, if
-    even that cannot be written, standard output."""
-    text = _json_text(made)
-    try:
-        handle, name = tempfile.mkstemp(prefix="py-rust-fib-run-", suffix=".json")
-        with os.fdopen(handle, "w") as kept:
-            kept.write(text)
-    except OSError:
-        sys.stdout.write(text)
-        return "standard output (above)"
-    return name
-
-
-def _check_site(site: str) -> None:
-    """A --save-to that can be sent to: an http(s) address with a host."""
-    try:
-        url = httpx.URL(site)
-    except (httpx.InvalidURL, TypeError, ValueError) as error:
-        message = f"{site!r} is not an address: {error}"
-        raise typer.BadParameter(message, param_hint="--save-to") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise typer.BadParameter(
-            f"{site!r} is not an http:// or https:// address of a site", param_hint="--save-to"
-        )
-
-
-def _save_locally(made: dict[str, Any]) -> None:
-    try:
-        saved = store.Store().save(made)
-    except store.StoreError as error:
-        _not_saved(str(error))
-    console.print(f"saved as run {saved.id}: /runs/{saved.id} on the local site (make serve); "
-                  f"delete token {saved.delete_token}")  # fmt: skip
-
-
-#: The longest a save may take in all, however the site answers (a site that sends a byte
-#: every few seconds would otherwise hold the CLI for ever, each byte resetting a timeout).
-SAVE_DEADLINE_S = float(os.environ.get("PY_RUST_FIB_SAVE_DEADLINE_S", "60"))
-#: The most a site's answer to a save may hold: its id, permalink and token are short.
-MAX_SAVE_ANSWER_BYTES = 64 * 1024
-
-
-def _save_to(site: str, made: dict[str, Any]) -> None:
-    base = site.rstrip("/")
-    deadline = time.monotonic() + SAVE_DEADLINE_S
-    body = bytearray()
-    try:
-        timeout = httpx.Timeout(min(10.0, SAVE_DEADLINE_S))
-        with httpx.stream("POST", f"{base}/api/runs", json=made, timeout=timeout) as response:
-            for chunk in response.iter_bytes():
-                body += chunk
-                if time.monotonic() > deadline:
-                    raise _NotSaved(f"{base} did not answer within {SAVE_DEADLINE_S:g} s")
-                if len(body) > MAX_SAVE_ANSWER_BYTES:
-                    raise _NotSaved(f"{base} answered more than a save's answer holds")
-            status = response.status_code
-    except httpx.HTTPError as error:
-        _not_saved(f"{base} cannot be reached ({error})")
-    except _NotSaved as error:
-        _not_saved(str(error))
-    try:
-        answer = json.loads(body)
-    except ValueError:
-        answer = None
-    if status != 201:
-        detail = answer.get("detail") if isinstance(answer, dict) else None
-        shown = detail if isinstance(detail, str) else body[:200].decode(errors="replace")
-        _not_saved(f"{base} answered {status}: {shown!r}")
-    if not (isinstance(answer, dict) and isinstance(answer.get("url"), str)
-            and isinstance(answer.get("delete_token"), str)
-            and _PRINTABLE.fullmatch(answer["url"] + answer["delete_token"])):  # fmt: skip
-        _not_saved(f"{base} answered 201 but not as this project's site does (no permalink)")
-    console.print(f"saved: {base}{answer['url']} (delete token {answer['delete_token']})")
-
-
-#: What a permalink and a token may hold when shown: no control characters, no spaces.
-_PRINTABLE = re.compile(r"[\x21-\x7e]{1,300}")
-
-
-class _NotSaved(Exception):
-    pass
-
-
-def _not_saved(reason: str) -> NoReturn:
-    print(f"benchmark: error: not saved: {reason}", file=sys.stderr)
-    raise typer.Exit(EXIT_ERROR)
+    files = outputs.document_files(made, json_path, csv_path, markdown_path)
+    files.append((plot_path, lambda path: report.plot(rows, path)))
+    outputs.finish(made, files, save, save_to)
 
 
 def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -8,6 +8,11 @@ the samples rather than on one number). With ``--fail-above PCT`` the command ex
 when a measurement is slower than the baseline, beyond the noise, by more than PCT
 percent, so that it can guard CI (as pytest-benchmark's ``--benchmark-compare-fail``).
 Two runs that computed different F(n) are an error, whatever the times.
+
+Runs of ``benchmark load`` are compared row by row too (server, build, n, connections):
+requests a second, as a ratio over the baseline's. One wrk run per row has no spread to
+test a difference against, so these ratios carry no verdict and ``--fail-above`` does not
+apply to them.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ console = report.terminal_console()
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
+LoadKey = tuple[str, str, str, int, int]  # server, variant, algorithm, n, concurrency
 
 
 #: The largest document `compare` reads: the CLI's largest runs are a few megabytes.
@@ -114,6 +120,44 @@ def compare(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return lines
 
 
+def compare_load(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per load row of the baseline: each run's requests a second, and each other
+    run's ratio over the baseline's (above 1: it served more)."""
+
+    def rows(document: dict[str, Any]) -> dict[LoadKey, dict[str, Any]]:
+        return {(r["server"], r["variant"], r["algorithm"], r["n"], r["concurrency"]): r
+                for r in document.get("load") or []}  # fmt: skip
+
+    base, others = rows(documents[0]), [rows(d) for d in documents[1:]]
+    lines = []
+    for key, row in base.items():
+        matched = [other.get(key) for other in others]
+        rates = [row["requests_per_s"], *(m and m["requests_per_s"] for m in matched)]
+        ratios = [m["requests_per_s"] / row["requests_per_s"] if m and row["requests_per_s"]
+                  else None for m in matched]  # fmt: skip
+        differ = any(m is not None and m["digest"] != row["digest"] for m in matched)
+        lines.append({"key": key, "rates": rates, "ratios": ratios, "digests_differ": differ})
+    return lines
+
+
+def _load_table(lines: list[dict[str, Any]], runs: int, who: str) -> Table:
+    table = Table(title="Under load: requests a second (ratio: the run's over the first's)")
+    for heading in ("server", "build", "n", "connections", "first"):
+        table.add_column(heading, justify="left" if heading in ("server", "build") else "right")
+    for index in range(1, runs):
+        table.add_column(f"run {index + 1}", justify="right")
+    for line in lines:
+        server, variant, _algorithm, n, concurrency = line["key"]
+        cells = [server, variant, f"{n:,}", str(concurrency), f"{line['rates'][0]:,.0f}"]
+        for rate, ratio in zip(line["rates"][1:], line["ratios"]):
+            cells.append("not measured" if rate is None else f"{rate:,.0f} ({ratio:.2f}x)")
+        table.add_row(*cells)
+    no_verdict = "One wrk run per row: a ratio, not a verdict; --fail-above does not apply."
+    table.caption = f"{who}\n{no_verdict}"
+    table.caption_justify = "left"
+    return table
+
+
 def _ms(value: Optional[float]) -> str:
     return "—" if value is None else format_ms(value)
 
@@ -148,6 +192,9 @@ def main(
         raise typer.BadParameter("give two or more runs to compare", param_hint="RUNS")
     documents = [load(path) for path in runs]
     lines = compare(documents)
+    load_lines = compare_load(documents)
+    if not lines and not load_lines:
+        console.print("the first run has no measurement to compare")
     table = Table(title="Runs compared with the first (ratio: its median over the first's)")
     for heading in ("algorithm", "n", "build", "runtime", "first"):
         table.add_column(heading, justify="right" if heading in ("n", "first") else "left")
@@ -166,13 +213,17 @@ def main(
             if mark == "slower" and over:
                 regressions.append(f"{variant} ({runtime_kind}) {algorithm} F({n:,}): {shown}")
         table.add_row(*cells)
-    table.caption = "\n".join(
+    who = "\n".join(
         f"{'first' if i == 0 else f'run {i + 1}'}: {_who(d, p)}"
         for i, (d, p) in enumerate(zip(documents, runs))
     )
+    table.caption = who
     table.caption_justify = "left"
-    console.print(table)
-    differ = [line["key"] for line in lines if line["digests_differ"]]
+    if lines:
+        console.print(table)
+    if load_lines:
+        console.print(_load_table(load_lines, len(runs), who))
+    differ = [line["key"] for line in lines + load_lines if line["digests_differ"]]
     if differ:
         console.print(
             "[bold red]the runs computed different F(n):[/] " + ", ".join(map(str, differ))

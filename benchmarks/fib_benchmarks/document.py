@@ -3,8 +3,10 @@ downloads, and what a server may accept from either.
 
 pydantic models, from which ``benchmark.schema.json`` (beside this file, in the repository)
 is generated: ``python -m fib_benchmarks.document`` rewrites it, and a test fails when it is
-out of date. Version 2; version 1 (before December 2026) was the CLI's alone, and the page
-wrote a variant of it.
+out of date. Version 3 adds a second kind of row, ``load``: a web service's requests a second
+and latencies under concurrent load (``benchmark load``); a version 2 document is a version 3
+one without them, and is still read. Version 1 (before December 2026) was the CLI's alone,
+and the page wrote a variant of it.
 
 Untrusted documents (``Document.model_validate``) are bounded: every list and string has a
 maximum length, so that validating one costs at most what reading its bytes does.
@@ -19,12 +21,21 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from . import builds
 
 SCHEMA = "py-rust-fib/benchmark"
-VERSION = 2
+VERSION = 3
+#: The versions this code reads: what was saved before version 3 stays readable.
+READABLE_VERSIONS = (2, 3)
 SCHEMA_FILE = Path(__file__).with_name("benchmark.schema.json")
 
 # Bounds for documents that come from elsewhere (a saved run, an upload).
@@ -82,6 +93,20 @@ class Host(Strict):
     ready_after_s: Optional[float] = Field(None, ge=0)
 
 
+#: The servers `benchmark load` starts (load.SERVERS says what each is).
+Server = Literal["uvicorn", "uvicorn-workers", "granian", "robyn"]
+MAX_CONNECTIONS = 1_024
+
+
+class LoadSettings(Strict):
+    """What a load run asked for, beside the n, algorithm and builds of ``Settings``."""
+
+    servers: list[Server] = Field(min_length=1, max_length=8)
+    concurrencies: list[int] = Field(min_length=1, max_length=32)
+    duration_s: float = Field(gt=0, le=600)
+    generator: Text  # the load generator and its version: "wrk 4.1.0"
+
+
 class Settings(Strict):
     """What was asked for."""
 
@@ -94,6 +119,7 @@ class Settings(Strict):
     warmup: Union[int, Literal["auto"]]
     rounds: int = Field(ge=1, le=1_000)
     url: Optional[WebAddress] = None  # the page's address, which reproduces the run
+    load: Optional[LoadSettings] = None  # `benchmark load` only
 
 
 class Startup(Strict):
@@ -145,13 +171,37 @@ class Row(Strict):
     vs_gmp: Ratio = None
 
 
+class LoadRow(Strict):
+    """One server, build, n and number of open connections under load: what the load
+    generator saw in ``duration_s``, and the CPU the server and the generator used."""
+
+    server: Server
+    variant: Text
+    algorithm: Text
+    n: int = Field(ge=0, le=builds.MAX_N)
+    concurrency: int = Field(ge=1, le=MAX_CONNECTIONS)
+    duration_s: float = Field(gt=0, le=600)
+    requests: int = Field(ge=0)
+    requests_per_s: float = Field(ge=0)
+    # None when the generator reported none (no request answered).
+    latency_p50_ms: Optional[float] = Field(None, ge=0)
+    latency_p90_ms: Optional[float] = Field(None, ge=0)
+    latency_p99_ms: Optional[float] = Field(None, ge=0)
+    errors: int = Field(ge=0)  # non-2xx answers, and connect, read, write and timeout errors
+    server_cpu_cores: float = Field(ge=0)  # CPU seconds of the server's processes a second
+    wrk_cpu_cores: float = Field(ge=0)  # the load generator's own, the same way
+    # What the server answered for F(n) before the load, checked as the rows' are.
+    digits: int = Field(ge=1)
+    digest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+
+
 class Document(Strict):
     """A run: where, with what, what was asked, and every measurement with its samples."""
 
     model_config = ConfigDict(populate_by_name=True)
 
     schema_: Literal["py-rust-fib/benchmark"] = Field(alias="schema")
-    version: Literal[2]
+    version: Literal[2, 3]
     created: datetime
     code: Code
     host: Host
@@ -161,6 +211,13 @@ class Document(Strict):
     settings: Settings
     startups: list[Startup] = Field(max_length=MAX_ROWS)
     rows: list[Row] = Field(max_length=MAX_ROWS)
+    load: list[LoadRow] = Field(default_factory=list, max_length=MAX_ROWS)  # version 3
+
+    @model_validator(mode="after")
+    def _load_rows_are_version_3(self) -> Document:
+        if self.version < 3 and (self.load or self.settings.load is not None):
+            raise ValueError("load rows are new in version 3 of the document")
+        return self
 
 
 def measured_on(host: dict[str, Any]) -> Optional[str]:

@@ -1,10 +1,11 @@
 """A result document as CSV or Markdown: the CLI's ``--csv`` and ``--markdown``, and the
 page's downloads (the server runs this same code on the page's document).
 
-One line per measurement. The strings come from documents that may have come from
-anywhere, so they are written as data: CSV cells that a spreadsheet would read as a
-formula are quoted with a leading apostrophe, and Markdown cells have their pipes and
-line breaks escaped.
+One line per measurement: a timed row's (``COLUMNS``), or, for a run of ``benchmark load``,
+a load row's (``LOAD_COLUMNS``; the Markdown table says them in units). The strings come
+from documents that may have come from anywhere, so they are written as data: CSV cells
+that a spreadsheet would read as a formula are quoted with a leading apostrophe, and
+Markdown cells have their pipes and line breaks escaped.
 """
 
 from __future__ import annotations
@@ -22,6 +23,31 @@ COLUMNS = (
     "slowdown_vs_native", "debug_vs_release", "vs_gmp", "digits", "digest",
 )  # fmt: skip
 
+#: A load row's columns (document.LoadRow), in order, and the Markdown table's headings.
+LOAD_COLUMNS = (
+    "server", "variant", "algorithm", "n", "concurrency", "duration_s", "requests",
+    "requests_per_s", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "errors",
+    "server_cpu_cores", "wrk_cpu_cores", "digits", "digest",
+)  # fmt: skip
+LOAD_HEADINGS = ("server", "build", "n", "connections", "requests/s", "p50", "p90", "p99",
+                 "errors", "server CPU", "wrk CPU")  # fmt: skip
+
+
+def load_cells(row: dict[str, Any]) -> list[str]:
+    """A load row as people read it (LOAD_HEADINGS): the CLI's table and the Markdown's."""
+    latencies = (row["latency_p50_ms"], row["latency_p90_ms"], row["latency_p99_ms"])
+    cpu = (f"{row['server_cpu_cores']:.2f} cores", f"{row['wrk_cpu_cores']:.2f} cores")
+    return [row["server"], row["variant"], f"{row['n']:,}", str(row["concurrency"]),
+            f"{row['requests_per_s']:,.0f}", *map(_latency, latencies), str(row["errors"]),
+            *cpu]  # fmt: skip
+
+
+def _latency(milliseconds: Any) -> str:
+    if milliseconds is None:
+        return "—"
+    return f"{milliseconds * 1000:.0f} µs" if milliseconds < 1 else f"{milliseconds:,.1f} ms"
+
+
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,11 +59,15 @@ def _csv_cell(value: Any) -> Any:
 
 
 def csv_text(document: dict[str, Any]) -> str:
+    """The timed rows; a load run's load rows (a run of `benchmark load` has no other)."""
+    rows, columns = document["rows"], COLUMNS
+    if document.get("load") and not rows:
+        rows, columns = document["load"], LOAD_COLUMNS
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in document["rows"]:
-        writer.writerow([_csv_cell(row.get(column)) for column in COLUMNS])
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in columns])
     return out.getvalue()
 
 
@@ -63,17 +93,37 @@ def markdown_text(document: dict[str, Any]) -> str:
         f"# py-rust-fib benchmark, {_md_cell(document['created'])}",
         "",
         f"Commit {_md_cell(commit)}; {_md_cell(machine)}, {_md_cell(host.get('cpus'))} CPUs; "
-        f"{_md_cell(document['settings']['source'])}. Medians of the timed calls; ratios "
-        "from this run only.",
-        "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "|".join("---:" if column not in ("algorithm", "variant", "runtime_kind",
-                                                 "runtime", "digest") else "---"
-                       for column in COLUMNS) + "|",
-    ]  # fmt: skip
-    for row in document["rows"]:
-        lines.append("| " + " | ".join(_md_cell(row.get(column)) for column in COLUMNS) + " |")
+        f"{_md_cell(document['settings']['source'])}.",
+    ]
+    if document["rows"]:
+        lines += ["", "Medians of the timed calls; ratios from this run only.", "",
+                  "| " + " | ".join(COLUMNS) + " |",
+                  "|" + "|".join("---:" if column not in ("algorithm", "variant", "runtime_kind",
+                                                           "runtime", "digest") else "---"
+                                 for column in COLUMNS) + "|"]  # fmt: skip
+        for row in document["rows"]:
+            cells = (_md_cell(row.get(column)) for column in COLUMNS)
+            lines.append("| " + " | ".join(cells) + " |")
+    if document.get("load"):
+        lines += ["", *_load_markdown(document)]
     return "\n".join(lines) + "\n"
+
+
+def _load_markdown(document: dict[str, Any]) -> list[str]:
+    """The load rows as a table (LOAD_HEADINGS), after what the run asked for."""
+    load = document["settings"].get("load") or {}
+    algorithms = ", ".join(document["settings"]["algorithms"])
+    lines = [
+        f"GET /api/fib under load ({_md_cell(algorithms)}): {_md_cell(load.get('generator'))} "
+        f"on 127.0.0.1, {_md_cell(load.get('duration_s'))} s per row; server CPU and the "
+        "load generator's in cores.",
+        "",
+        "| " + " | ".join(LOAD_HEADINGS) + " |",
+        "|---|---|" + "---:|" * (len(LOAD_HEADINGS) - 2),
+    ]
+    for row in document["load"]:
+        lines.append("| " + " | ".join(_md_cell(cell) for cell in load_cells(row)) + " |")
+    return lines
 
 
 FORMATS = {"csv": (csv_text, "text/csv", "csv"), "markdown": (markdown_text, "text/markdown", "md")}

@@ -18,12 +18,11 @@ by the load generator; wrk's own CPU use is in every row too.
 from __future__ import annotations
 
 import contextlib
-import csv
+import importlib.metadata
 import json
 import os
 import re
 import resource
-import shutil
 import signal
 import socket
 import subprocess
@@ -32,18 +31,16 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
-from . import builds, report
+from . import builds, export, outputs, schema
+from .document import LoadRow
 
-SCHEMA = "py-rust-fib/load"
-SCHEMA_VERSION = 1
-#: The servers this command can start, and what each is.
+#: The servers this command can start, and what each is (document.Server names them too).
 SERVERS = {
     "uvicorn": "uvicorn, one process (the site's default: python -m fib_webapp)",
     "uvicorn-workers": "uvicorn, one worker process per core",
@@ -55,31 +52,15 @@ VARIANTS = ("python", "rust-release", "rust-debug")
 STARTUP_TIMEOUT_S = 60.0
 #: wrk's own timeout per request: a slower answer counts as an error.
 REQUEST_TIMEOUT_S = 10
+#: The Python distribution behind each server, whose version a run records.
+DISTRIBUTIONS = {"uvicorn": "uvicorn", "uvicorn-workers": "uvicorn", "granian": "granian",
+                 "robyn": "robyn"}  # fmt: skip
 
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
 
 class LoadError(Exception):
     """A server that does not start, or a load generator that fails: one line for the user."""
-
-
-@dataclass
-class LoadRow:
-    """One server, build, n and concurrency: what wrk saw, and the server's CPU use."""
-
-    server: str
-    variant: str
-    n: int
-    concurrency: int
-    duration_s: float
-    requests: int
-    requests_per_s: float
-    latency_p50_ms: float
-    latency_p90_ms: float
-    latency_p99_ms: float
-    errors: int  # non-2xx answers, and connect, read, write and timeout errors
-    server_cpu_cores: float  # CPU seconds of the server's processes per second of load
-    wrk_cpu_cores: float  # the load generator's own, the same way
 
 
 def cores() -> int:
@@ -175,12 +156,13 @@ LATENCY = re.compile(r"^\s*(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNIT_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def parse_wrk(output: str) -> dict[str, float]:
+def parse_wrk(output: str) -> dict[str, Any]:
     """Requests, requests a second, latency percentiles and errors from wrk's report."""
     requests = re.search(r"^\s*(\d+) requests in", output, re.MULTILINE)
     rate = re.search(r"^Requests/sec:\s*([\d.]+)", output, re.MULTILINE)
     if requests is None or rate is None:
         raise LoadError(f"wrk's report was not understood: {output.strip()[-500:]}")
+    # No percentile when no request was answered: None, not a number made up.
     latency = {p: float(v) * UNIT_MS[u] for p, v, u in LATENCY.findall(output)}
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -189,17 +171,15 @@ def parse_wrk(output: str) -> dict[str, float]:
     errors = sum(map(int, socket_errors.groups())) if socket_errors else 0
     errors += int(non_2xx.group(1)) if non_2xx else 0
     return {"requests": int(requests.group(1)), "requests_per_s": float(rate.group(1)),
-            "p50": latency.get("50", float("nan")), "p90": latency.get("90", float("nan")),
-            "p99": latency.get("99", float("nan")), "errors": errors}  # fmt: skip
+            "p50": latency.get("50"), "p90": latency.get("90"), "p99": latency.get("99"),
+            "errors": errors}  # fmt: skip
 
 
-def run_wrk(
-    url: str, concurrency: int, duration_s: float, group: int, log: Path
-) -> dict[str, float]:
+def run_wrk(url: str, concurrency: int, duration_s: int, group: int, log: Path) -> dict[str, Any]:
     """wrk against ``url`` for ``duration_s`` with ``concurrency`` connections: its figures,
     the server group's CPU use and wrk's own over the run; wrk's report appended to ``log``."""
     threads = min(concurrency, cores())
-    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{duration_s:g}s", "--latency",
+    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{duration_s}s", "--latency",
                f"--timeout={REQUEST_TIMEOUT_S}s", url]  # fmt: skip
     cpu_before, started_at = group_cpu_seconds(group), time.monotonic()
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -213,7 +193,8 @@ def run_wrk(
     with log.open("a") as out:
         out.write(f"$ {' '.join(command)}\n{finished.stdout}{finished.stderr}\n")
     if finished.returncode != 0:
-        raise LoadError(f"wrk failed ({finished.returncode}): {finished.stderr.strip()[-500:]}")
+        said = (finished.stderr.strip() or finished.stdout.strip())[-500:]
+        raise LoadError(f"wrk failed ({finished.returncode}): {said}")
     figures = parse_wrk(finished.stdout)
     figures["server_cpu_cores"] = (group_cpu_seconds(group) - cpu_before) / elapsed
     wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (
@@ -224,7 +205,7 @@ def run_wrk(
 
 
 def measure_server(
-    server: str, variants: list[str], ns: list[int], concurrencies: list[int], duration_s: float,
+    server: str, variants: list[str], ns: list[int], concurrencies: list[int], duration_s: int,
     algorithm: str, log_dir: Path, on_row,
 ) -> None:  # fmt: skip
     """Every run against one server, started once; ``on_row(row)`` after each."""
@@ -233,66 +214,46 @@ def measure_server(
         # computation, the ceiling of what this server and wrk do together.
         runs = [("rust-release", 0, max(concurrencies))]
         runs += [(v, n, c) for v in variants for n in ns for c in concurrencies]
-        for variant in dict.fromkeys(v for v, _, _ in runs):
-            warm_up(url, variant, algorithm)
+        # One request per build and n before any load: the server loads the build, and
+        # what it answers is F(n)'s digits and digest, checked as any run's are.
+        answers = {(v, n): checked_answer(url, v, algorithm, n) for v, n, _ in runs}
         for variant, n, concurrency in runs:
             target = f"{url}/api/fib?n={n}&algorithm={algorithm}&variant={variant}"
             figures = run_wrk(target, concurrency, duration_s, process.pid, log_dir / "wrk.log")
-            on_row(LoadRow(server=server, variant=variant, n=int(n), concurrency=concurrency,
-                           duration_s=duration_s, requests=int(figures["requests"]),
-                           requests_per_s=figures["requests_per_s"],
+            on_row(LoadRow(server=server, variant=variant, algorithm=algorithm, n=n,
+                           concurrency=concurrency, duration_s=duration_s,
+                           requests=figures["requests"], requests_per_s=figures["requests_per_s"],
                            latency_p50_ms=figures["p50"], latency_p90_ms=figures["p90"],
-                           latency_p99_ms=figures["p99"], errors=int(figures["errors"]),
+                           latency_p99_ms=figures["p99"], errors=figures["errors"],
                            server_cpu_cores=figures["server_cpu_cores"],
-                           wrk_cpu_cores=figures["wrk_cpu_cores"]))  # fmt: skip
+                           wrk_cpu_cores=figures["wrk_cpu_cores"],
+                           **answers[variant, n]))  # fmt: skip
 
 
-def warm_up(url: str, variant: str, algorithm: str) -> None:
-    """One request, so that the server loads the build before it is timed; LoadError with
-    the server's answer if it is not a success (a build not built, say)."""
+def checked_answer(url: str, variant: str, algorithm: str, n: int) -> dict[str, Any]:
+    """F(n)'s digits and digest as the server computes them with ``variant``; a LoadError
+    with the server's answer if it is not a success (a build not built, say)."""
+    query = f"{url}/api/fib?n={n}&algorithm={algorithm}&variant={variant}"
     try:
-        with urllib.request.urlopen(f"{url}/api/fib?n=10&algorithm={algorithm}&variant={variant}",
-                                    timeout=60):  # fmt: skip
-            return
+        with urllib.request.urlopen(query, timeout=60) as response:
+            answer = json.loads(response.read())
+        return {"digits": answer["digits"], "digest": answer["digest"]}
     except urllib.error.HTTPError as error:
         detail = error.read().decode(errors="replace")[:300]
         raise LoadError(f"{variant}: the server answered {error.code}: {detail}") from None
     except OSError as error:
         raise LoadError(f"{variant}: no answer from the server: {error}") from None
+    except (ValueError, KeyError, TypeError):
+        raise LoadError(f"{variant}: the server's answer to F({n}) is not /api/fib's") from None
 
 
 def table(rows: list[LoadRow]) -> Table:
     out = Table(title="GET /api/fib under load (wrk on 127.0.0.1)")
-    for name in ("server", "build", "n", "connections", "requests/s", "p50", "p90", "p99",
-                 "errors", "server CPU", "wrk CPU"):  # fmt: skip
+    for name in export.LOAD_HEADINGS:
         out.add_column(name, justify="left" if name in ("server", "build") else "right")
     for row in rows:
-        out.add_row(row.server, row.variant, f"{row.n:,}",
-                    str(row.concurrency), f"{row.requests_per_s:,.0f}",
-                    *(milliseconds(t) for t in (row.latency_p50_ms, row.latency_p90_ms,
-                                                row.latency_p99_ms)),
-                    str(row.errors), f"{row.server_cpu_cores:.2f} cores",
-                    f"{row.wrk_cpu_cores:.2f} cores")  # fmt: skip
+        out.add_row(*export.load_cells(row.model_dump()))
     return out
-
-
-def milliseconds(value: float) -> str:
-    return f"{value * 1000:.0f} µs" if value < 1 else f"{value:,.1f} ms"
-
-
-def markdown(rows: list[LoadRow]) -> str:
-    header = ("server", "build", "n", "connections", "requests/s", "p50", "p90", "p99",
-              "errors", "server CPU", "wrk CPU")  # fmt: skip
-    lines = ["| " + " | ".join(header) + " |", "|---|---|" + "---:|" * (len(header) - 2)]
-    for row in rows:
-        cells = [row.server, row.variant, f"{row.n:,}".replace(",", " "),
-                 str(row.concurrency), f"{row.requests_per_s:,.0f}".replace(",", " "),
-                 *(milliseconds(t) for t in (row.latency_p50_ms, row.latency_p90_ms,
-                                             row.latency_p99_ms)),
-                 str(row.errors), f"{row.server_cpu_cores:.2f} cores",
-                 f"{row.wrk_cpu_cores:.2f} cores"]  # fmt: skip
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 def split(text: str, option: str, allowed: Optional[tuple[str, ...]] = None) -> list[str]:
@@ -332,15 +293,28 @@ def load(
         str, typer.Option(help="comma-separated open connections")
     ] = "1,4,16,64",
     algorithm: Annotated[str, typer.Option(help="iterative or doubling")] = "doubling",
-    duration: Annotated[float, typer.Option(min=0.5, max=60.0, help="seconds per run")] = 5.0,
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="write the rows here")] = None,
-    csv_path: Annotated[
-        Optional[Path], typer.Option("--csv", help="and here, one line each")
+    # Whole seconds: wrk takes no fraction of one (it prints its usage instead).
+    duration: Annotated[int, typer.Option(min=1, max=60, help="seconds per run")] = 5,
+    json_path: Annotated[
+        Optional[Path], typer.Option("--json", help="Write the run's document (JSON) here.")
     ] = None,
-    as_markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table")] = False,
+    csv_path: Annotated[
+        Optional[Path], typer.Option("--csv", help="Write the rows as CSV here.")
+    ] = None,
+    markdown_path: Annotated[
+        Optional[Path], typer.Option("--markdown", help="Write the table as Markdown here.")
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Save the run in the local results history.")
+    ] = False,
+    save_to: Annotated[
+        Optional[str],
+        typer.Option("--save-to", metavar="URL", help="Save the run on the site at URL."),
+    ] = None,
 ) -> None:
     """Load the site's GET /api/fib with wrk: requests/s and latency per server, build, n
-    and concurrency."""
+    and concurrency. The run is a benchmark document (version 3, load rows) that
+    `--json`, `--save` and `--save-to` keep as `benchmark`'s are."""
     servers = split(server, "--server", tuple(SERVERS))
     variants = split(variant, "--variant", VARIANTS)
     ns = integers(n, "--n", 0, 1_000_000)
@@ -348,13 +322,15 @@ def load(
     if algorithm not in builds.ALGORITHMS:
         raise typer.BadParameter(f"{algorithm!r}: expected one of {', '.join(builds.ALGORITHMS)}",
                                  param_hint="--algorithm")  # fmt: skip
-    if shutil.which("wrk") is None:
-        raise typer.BadParameter("wrk is not installed (Debian's wrk): run `make load-tools`",
-                                 param_hint="--server")  # fmt: skip
-    console = report.terminal_console()
+    for option, path in (("--json", json_path), ("--csv", csv_path), ("--markdown", markdown_path)):
+        outputs.check_writable(path, option)
+    if save_to is not None:
+        outputs.check_site(save_to)
+    generator = wrk_version()
+    console = outputs.console
     rows: list[LoadRow] = []
     runs = len(servers) * (1 + len(variants) * len(ns) * len(concurrencies))
-    console.print(f"{runs} runs of {duration:g} s on {cores()} cores ({', '.join(servers)})",
+    console.print(f"{runs} runs of {duration} s on {cores()} cores ({', '.join(servers)})",
                   highlight=False)  # fmt: skip
 
     def on_row(row: LoadRow) -> None:
@@ -372,14 +348,39 @@ def load(
         console.print(f"benchmark load: {error}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     console.print(table(rows))
-    if as_markdown:
-        print(markdown(rows))
-    if csv_path is not None:
-        with csv_path.open("w", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=[field.name for field in fields(LoadRow)])
-            writer.writeheader()
-            writer.writerows(asdict(row) for row in rows)
-    if json_path is not None:
-        document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "cores": cores(),
-                    "algorithm": algorithm, "rows": [asdict(row) for row in rows]}  # fmt: skip
-        json_path.write_text(json.dumps(document, indent=1) + "\n")
+    settings = {
+        # The ceiling's F(0) by Rust release is measured whatever was asked.
+        "ns": sorted({0, *ns}), "algorithms": [algorithm],
+        "variants": list(dict.fromkeys(["rust-release", *variants])), "runtimes": [],
+        # One wrk run per row, after one untimed request per build and n.
+        "repeats": 1, "warmup": 1, "rounds": 1,
+        "load": {"servers": servers, "concurrencies": concurrencies, "duration_s": duration,
+                 "generator": generator},
+    }  # fmt: skip
+    load_rows = [row.model_dump() for row in rows]
+    made = schema.document(settings, [], [], load=load_rows,
+                           versions_too={"servers": server_versions(servers)})  # fmt: skip
+    outputs.finish(made, outputs.document_files(made, json_path, csv_path, markdown_path),
+                   save, save_to)  # fmt: skip
+
+
+def wrk_version() -> str:
+    """The load generator and its version, "wrk debian/4.1.0-3+b2" (``wrk -v`` prints it,
+    and exits with 1), or a refusal if there is none."""
+    try:
+        shown = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        raise typer.BadParameter("wrk is not installed (Debian's wrk): run `make load-tools`",
+                                 param_hint="--server") from None  # fmt: skip
+    words = (shown.stdout + shown.stderr).split()
+    return " ".join(words[:2]) if words[:1] == ["wrk"] else "wrk"
+
+
+def server_versions(servers: list[str]) -> list[str]:
+    """Each server's distribution and its version as installed: "granian 2.5.0"."""
+    found = set()
+    for name in servers:
+        distribution = DISTRIBUTIONS[name]
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            found.add(f"{distribution} {importlib.metadata.version(distribution)}")
+    return sorted(found)

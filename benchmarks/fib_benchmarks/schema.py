@@ -67,18 +67,24 @@ def versions(rows: list[Row]) -> dict[str, list[str]]:
     return {name: sorted(values) for name, values in found.items()}
 
 
-def document(settings: dict[str, Any], startups: list[Row], rows: list[Row]) -> dict[str, Any]:
-    """The run as a document of the schema, checked against it before anyone reads it."""
+def document(
+    settings: dict[str, Any], startups: list[Row], rows: list[Row],
+    load: Optional[list[Row]] = None, versions_too: Optional[dict[str, list[str]]] = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The run as a document of the schema, checked against it before anyone reads it:
+    timed calls (``rows``), or a service under load (``load``: `benchmark load`), whose
+    servers' versions come in ``versions_too``."""
     made = {
         "schema": SCHEMA,
         "version": VERSION,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "code": code(),
         "host": host(),
-        "versions": versions(rows),
+        "versions": versions(rows) | (versions_too or {}),
         "settings": {"source": "cli", **settings},
         "startups": startups,
         "rows": rows,
+        "load": load or [],
     }
     Document.model_validate(made)
     return made
@@ -114,11 +120,13 @@ def add_ratios(rows: list[Row]) -> None:
 
 
 def disagreements(rows: list[Row]) -> list[str]:
-    """One line per (algorithm, n) for which two builds returned different numbers."""
+    """One line per (algorithm, n) for which two builds returned different numbers; the
+    rows may be timed calls' or load rows (which name a server, not a runtime)."""
     by_case: dict[tuple[str, int], dict[str, list[str]]] = {}
     for row in rows:
         digests = by_case.setdefault((row["algorithm"], row["n"]), {})
-        digests.setdefault(row["digest"], []).append(f"{row['variant']}@{row['runtime_kind']}")
+        where = row.get("runtime_kind") or row["server"]
+        digests.setdefault(row["digest"], []).append(f"{row['variant']}@{where}")
     return [
         f"F({n}) {algorithm}: "
         + "; ".join(f"{', '.join(who)} -> {digest[:19]}" for digest, who in found.items())

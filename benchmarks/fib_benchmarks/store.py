@@ -284,16 +284,22 @@ class Store:
                 commit=document["code"].get("commit"),
                 dirty=document["code"].get("dirty"),
                 machine=measured_on(host),
-                cases=len(document["rows"]),
+                cases=len(document["rows"]) + len(document.get("load") or []),
                 delete_token_sha256=_sha256(saved.delete_token),
                 document=json.dumps(document),
             ))  # fmt: skip
-            if document["rows"]:
-                connection.execute(measurements.insert(), [
-                    {"run_id": saved.id, **{key: row[key] for key in (
-                        "variant", "runtime_kind", "runtime", "algorithm", "n", "median_ms")}}
-                    for row in document["rows"]
-                ])  # fmt: skip
+            lines = [{"run_id": saved.id, **{key: row[key] for key in (
+                "variant", "runtime_kind", "runtime", "algorithm", "n", "median_ms")}}
+                for row in document["rows"]]  # fmt: skip
+            # A load row is listed as a measurement in the runtime kind "server" (the
+            # filter /runs?runtime=server finds it), its server as the runtime, and its
+            # median latency as its median.
+            lines += [{"run_id": saved.id, "variant": row["variant"], "runtime_kind": "server",
+                       "runtime": row["server"], "algorithm": row["algorithm"], "n": row["n"],
+                       "median_ms": row["latency_p50_ms"] or 0.0}
+                      for row in document.get("load") or []]  # fmt: skip
+            if lines:
+                connection.execute(measurements.insert(), lines)
         return saved
 
     def get(self, run_id: str) -> Optional[dict[str, Any]]:

@@ -29,3 +29,35 @@ def sample_document(times_ns: tuple[int, ...] = (1200, 1100, 1300)) -> dict:
                 "variants": ["python", "rust-release"], "repeats": 3, "warmup": 1,
                 "rounds": 1}  # fmt: skip
     return schema.document(settings, [], rows)
+
+
+def sample_load_document() -> dict:
+    """A small valid document of `benchmark load`: F(0) and F(1000) on two servers, rows
+    with made-up rates (the real ones are test_load's) and real F(n) descriptions."""
+    described = {0: measure.describe(0), 1000: measure.describe(FIB_1000)}
+    load = []
+    for server in ("uvicorn", "granian"):
+        for variant, n, concurrency in (("rust-release", 0, 4), ("python", 1000, 1),
+                                        ("python", 1000, 4), ("rust-release", 1000, 1),
+                                        ("rust-release", 1000, 4)):  # fmt: skip
+            rate = 1000.0 * concurrency * (3 if variant == "rust-release" else 1)
+            load.append({
+                "server": server, "variant": variant, "algorithm": "doubling", "n": n,
+                "concurrency": concurrency, "duration_s": 2.0, "requests": int(2.02 * rate),
+                "requests_per_s": rate, "latency_p50_ms": 1.0, "latency_p90_ms": 2.0,
+                "latency_p99_ms": 4.5, "errors": 0, "server_cpu_cores": 0.9,
+                "wrk_cpu_cores": 0.1, "digits": described[n]["digits"],
+                "digest": described[n]["digest"],
+            })  # fmt: skip
+    settings = {"ns": [0, 1000], "algorithms": ["doubling"], "variants": ["rust-release", "python"],
+                "runtimes": [], "repeats": 1, "warmup": 1, "rounds": 1,
+                "load": {"servers": ["uvicorn", "granian"], "concurrencies": [1, 4],
+                         "duration_s": 2.0, "generator": "wrk 4.1.0"}}  # fmt: skip
+    return schema.document(settings, [], [], load=load, versions_too={"servers": ["uvicorn 0.1"]})
+
+
+# F(1000), from the definition (the sample's independent truth).
+FIB_1000 = 0
+_next = 1
+for _ in range(1000):
+    FIB_1000, _next = _next, FIB_1000 + _next

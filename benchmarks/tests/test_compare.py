@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from fib_benchmarks import compare
-from samples import sample_document
+from samples import sample_document, sample_load_document
 
 BASE = (1200, 1100, 1300)  # ns: interquartile range 1150..1250
 
@@ -106,3 +106,17 @@ def test_a_zero_baseline_with_fail_above_is_a_ratio_of_nothing(tmp_path):
     result = run_compare(tmp_path, zero, sample_document(BASE), options=("--fail-above", "10"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_load_runs_are_compared_by_requests_a_second_without_a_verdict(tmp_path):
+    base, other = sample_load_document(), sample_load_document()
+    other["load"][3]["requests_per_s"] *= 1.5  # uvicorn, rust-release, F(1000), 1 connection
+    del other["load"][0]
+    lines = compare.compare_load([base, other])
+    assert [line["ratios"] for line in lines[:4]] == [[None], [1.0], [1.0], [1.5]]
+    assert lines[0]["rates"] == [base["load"][0]["requests_per_s"], None]
+    shown = run_compare(tmp_path, base, other, options=("--fail-above", "10"))
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "1.50x" in shown.stdout and "not measured" in shown.stdout
+    other["load"][2]["digest"] = "sha256:" + "0" * 64
+    assert run_compare(tmp_path, base, other).returncode == 1

@@ -10,22 +10,22 @@ import json
 import re
 
 import pytest
-from fib_benchmarks import document, export
+from fib_benchmarks import document, export, schema
 from pydantic import ValidationError
-from samples import sample_document
+from samples import FIB_1000, sample_document, sample_load_document
 
 
 def test_the_schema_file_in_the_repository_is_the_models_own():
     """`python -m fib_benchmarks.document` rewrites it after a change to the models."""
     assert document.SCHEMA_FILE.read_text() == document.json_schema_text()
     published = json.loads(document.SCHEMA_FILE.read_text())
-    assert published["$id"] == "py-rust-fib/benchmark/2"
-    assert published["properties"]["version"]["const"] == 2
+    assert published["$id"] == "py-rust-fib/benchmark/3"
+    assert published["properties"]["version"]["enum"] == [2, 3]
 
 
 def test_a_document_records_what_a_later_comparison_needs():
     made = sample_document()
-    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 2
+    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 3
     assert len(made["code"]["commit"]) == 40 and isinstance(made["code"]["dirty"], bool)
     assert made["host"]["cpu_model"]
     assert made["versions"]["runtimes"] == ["CPython 3.11.7"]
@@ -75,3 +75,59 @@ def test_markdown_is_a_table_whose_cells_cannot_break_it():
     unescaped_pipes = [len(re.findall(r"(?<!\\)\|", line)) for line in table]
     assert unescaped_pipes == [len(export.COLUMNS) + 1] * len(table)
     assert "a \\| b c" in table[2]
+
+
+def test_a_version_2_document_is_still_read_and_cannot_carry_load_rows():
+    older = sample_document()
+    older.update(version=2)
+    del older["load"]
+    assert document.Document.model_validate(older).load == []
+    older["load"] = sample_load_document()["load"]
+    with pytest.raises(ValidationError, match="new in version 3"):
+        document.Document.model_validate(older)
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda d: d["load"][0].update(server="nginx"), "load.0.server"),
+        (lambda d: d["load"][0].update(concurrency=0), "load.0.concurrency"),
+        (lambda d: d["load"][0].update(requests_per_s=-1.0), "load.0.requests_per_s"),
+        (lambda d: d["load"][0].update(latency_p99_ms=float("nan")), "load.0.latency_p99_ms"),
+        (lambda d: d["load"][0].update(digest="md5:x"), "load.0.digest"),
+        (lambda d: d["load"][0].update(median_ms=1.0), "load.0.median_ms"),
+        (lambda d: d["settings"]["load"].update(servers=[]), "settings.load.servers"),
+    ],
+)
+def test_what_is_not_a_load_row_is_refused_with_where(change, where):
+    bad = copy.deepcopy(sample_load_document())
+    change(bad)
+    with pytest.raises(ValidationError) as raised:
+        document.Document.model_validate(bad)
+    assert any(".".join(map(str, e["loc"])).startswith(where) for e in raised.value.errors())
+
+
+def test_a_load_run_exports_its_own_columns_and_a_table_in_units():
+    made = sample_load_document()
+    lines = list(csv.DictReader(io.StringIO(export.csv_text(made))))
+    assert list(lines[0]) == list(export.LOAD_COLUMNS)
+    assert [float(line["requests_per_s"]) for line in lines] == [
+        row["requests_per_s"] for row in made["load"]
+    ]
+    text = export.markdown_text(made)
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert table[0] == "| " + " | ".join(export.LOAD_HEADINGS) + " |"
+    assert len(table) == 1 + len(made["load"])
+    assert "| granian | rust-release | 1,000 | 4 | 12,000 | 1.0 ms | 2.0 ms | 4.5 ms | 0 |" in text
+    assert "wrk 4.1.0" in text and "Medians of the timed calls" not in text
+
+
+def test_load_rows_of_builds_that_disagree_are_found():
+    made = sample_load_document()
+    assert schema.disagreements(made["load"]) == []
+    wrong = copy.deepcopy(made["load"])
+    wrong[4]["digest"] = "sha256:" + "0" * 64
+    (problem,) = schema.disagreements(wrong)
+    assert problem.startswith("F(1000) doubling:") and "rust-release@uvicorn" in problem
+    # The sample's truth: F(1000) has 209 digits and ends in 28875.
+    assert made["load"][1]["digits"] == 209 and FIB_1000 % 10**5 == 28875

@@ -15,7 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+import gmpy2
 import pytest
+from fib_benchmarks import measure, store
+from fib_benchmarks.document import Document
 
 BENCHMARK = [sys.executable, "-c", "from fib_benchmarks.cli import main; main()", "load"]
 
@@ -36,17 +39,25 @@ def servers_running() -> set[int]:
     return found
 
 
-def test_a_short_load_run_reports_every_row_and_stops_its_servers(tmp_path):
+def test_a_short_load_run_reports_every_row_saves_it_and_stops_its_servers(tmp_path):
     before = servers_running()
     out = tmp_path / "load.json"
+    database = f"sqlite:///{tmp_path / 'runs.sqlite3'}"
     command = [*BENCHMARK, "--server", "uvicorn,granian,robyn", "--variant",
                "python,rust-release", "--n", "1000", "--concurrency", "1,2", "--duration", "1",
-               "--json", str(out), "--csv", str(tmp_path / "load.csv")]  # fmt: skip
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+               "--json", str(out), "--csv", str(tmp_path / "load.csv"),
+               "--markdown", str(tmp_path / "load.md"), "--save"]  # fmt: skip
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              env=dict(os.environ, **{store.URL_VARIABLE: database}))  # fmt: skip
     assert finished.returncode == 0, finished.stdout + finished.stderr
-    document = json.loads(out.read_text())
-    assert (document["schema"], document["version"]) == ("py-rust-fib/load", 1)
-    rows = document["rows"]
+    document = Document.model_validate_json(out.read_text()).model_dump(by_alias=True)
+    assert (document["schema"], document["version"]) == ("py-rust-fib/benchmark", 3)
+    assert document["rows"] == []
+    assert document["settings"]["load"]["servers"] == ["uvicorn", "granian", "robyn"]
+    assert document["settings"]["load"]["generator"].startswith("wrk")
+    assert {version.split()[0] for version in document["versions"]["servers"]} == {
+        "uvicorn", "granian", "robyn"}  # fmt: skip
+    rows = document["load"]
     # The ceiling (F(0), highest concurrency), then every build, n and concurrency.
     runs = [("rust-release", 0, 2),
             ("python", 1000, 1), ("python", 1000, 2),
@@ -59,11 +70,24 @@ def test_a_short_load_run_reports_every_row_and_stops_its_servers(tmp_path):
         assert row["requests"] > 0 and row["requests_per_s"] > 0
         assert 0 < row["latency_p50_ms"] <= row["latency_p90_ms"] <= row["latency_p99_ms"]
         assert row["server_cpu_cores"] > 0 and row["wrk_cpu_cores"] >= 0
+        # What each server answered before its load: F(n), as GMP computes it.
+        assert (row["digits"], row["digest"]) == gmp_described(row["n"]), row
     assert "requests/s" in finished.stdout
     with (tmp_path / "load.csv").open() as table:
         lines = list(csv.DictReader(table))
     assert [line["requests"] for line in lines] == [str(row["requests"]) for row in rows]
+    assert "| uvicorn | python | 1,000 | 2 |" in (tmp_path / "load.md").read_text()
+    # Saved: the run whole, listed with the runtime kind "server".
+    (saved,) = store.Store(database).recent(runtime="server")
+    assert saved["cases"] == len(rows)
+    assert store.Store(database).get(saved["id"]) == json.loads(out.read_text())
+    assert f"saved as run {saved['id']}" in finished.stdout
     assert servers_running() <= before
+
+
+def gmp_described(n: int) -> tuple[int, str]:
+    value = gmpy2.fib(n)
+    return len(str(value)) if n else 1, measure.digest(int(value))
 
 
 def test_ctrl_c_stops_the_server_and_the_load(tmp_path):
@@ -114,6 +138,7 @@ def _cmdlines_of_children(pid: int) -> list[Path]:
         (["--n", "ten"], "'ten' is not an integer"),
         (["--concurrency", "0"], "0 is not in 1..1024"),
         (["--duration", "600"], "less than or equal to 60"),
+        (["--duration", "0.5"], "is not a valid integer"),
         (["--algorithm", "matrix"], "'matrix': expected one of"),
     ],
 )

@@ -81,11 +81,13 @@ def _is_cached(n: int) -> bool:
 
 
 def check_numbers(document: dict[str, Any]) -> None:
-    """Refused unless every row's F(n) is the right one, digits and edges included."""
-    problems = schema.disagreements(document["rows"])
+    """Refused unless every row's F(n) is the right one, digits and edges included (a load
+    row has the digits and digest of what its server answered)."""
+    every_row = document["rows"] + document["load"]
+    problems = schema.disagreements(every_row)
     if problems:
         raise Refused("the builds of this run disagree on F(n): " + "; ".join(problems[:3]))
-    ns = sorted({row["n"] for row in document["rows"]})
+    ns = sorted({row["n"] for row in every_row})
     if len(ns) > MAX_CHECKED_NS:
         raise Refused(f"a saved run has at most {MAX_CHECKED_NS} different n; this has {len(ns)}")
     cached = {n for n in ns if _is_cached(n)}
@@ -93,10 +95,10 @@ def check_numbers(document: dict[str, Any]) -> None:
         raise Refused("this run asks too much checking at once (its F(n) add up to more "
                       f"than F({MAX_UNCHECKED_N_PER_SAVE:,}) this server has not checked "
                       "before): save it as several runs")  # fmt: skip
-    for row in document["rows"]:
+    for row in every_row:
         trusted = trusted_description(row["n"])
         for fact in ("digest", "digits", "leading", "trailing"):
-            if row[fact] != trusted[fact]:
+            if fact in row and row[fact] != trusted[fact]:
                 raise Refused(f"F({row['n']}) of {row['variant']} is not F({row['n']}): its "
                               f"{fact} differs from the one this server computes")  # fmt: skip
 
@@ -135,6 +137,30 @@ def derive_and_check(document: dict[str, Any]) -> None:
                                     row.get("timer_resolution_ns"))  # fmt: skip
         row.update({key: summary[key] for key in DERIVED})
     schema.add_ratios(document["rows"])
+    _check_load_rows(document)
+
+
+def _check_load_rows(document: dict[str, Any]) -> None:
+    """A load row must be one of the cases its run asked for; what wrk counted cannot be
+    derived again, but requests a second that are not the requests over the duration,
+    or latencies out of order, cannot be true."""
+    settings, load = document["settings"], document["settings"].get("load")
+    if document["load"] and load is None:
+        raise Refused("the run has load rows but no load settings")
+    for row in document["load"]:
+        case = f"{row['server']} {row['variant']} F({row['n']}) at {row['concurrency']}"
+        asked = (row["n"] in settings["ns"] and row["algorithm"] in settings["algorithms"]
+                 and row["variant"] in settings["variants"] and row["server"] in load["servers"]
+                 and row["concurrency"] in load["concurrencies"]
+                 and row["duration_s"] == load["duration_s"])  # fmt: skip
+        if not asked:
+            raise Refused(f"the load row {case} is not one of the cases the run's settings ask for")
+        # wrk's rate is its requests over the time it ran, a little over the duration.
+        if row["requests_per_s"] > 1.5 * row["requests"] / row["duration_s"] + 1:
+            raise Refused(f"the load row {case} has more requests a second than requests")
+        latencies = [row[f"latency_p{p}_ms"] for p in (50, 90, 99)]
+        if None not in latencies and latencies != sorted(latencies):
+            raise Refused(f"the load row {case} has its latency percentiles out of order")
 
 
 def _holds_nul(value: Any) -> bool:

@@ -650,7 +650,7 @@ function resultDocument(rows) {
   const builds = rows.map((row) => row.build ?? {});
   return {
     schema: "py-rust-fib/benchmark",
-    version: 2,
+    version: 3,
     created: new Date().toISOString(),
     code: config.code,
     host: {
@@ -744,14 +744,77 @@ async function showSaved(id) {
   // a link (never a `javascript:` or another site's address, whatever was stored).
   const again = sameSiteQuery(settings.url);
   if (again !== null) $("#saved-again").href = `/${again}`;
-  else $("#saved-again").hidden = true;
+  else $("#saved-again-item").hidden = true;
   // Only the browser that saved the run holds its delete token.
   const token = localStorage.getItem(`py-rust-fib:delete-token:${id}`);
   if (token) {
     $("#delete-saved").hidden = false;
     $("#delete-saved").addEventListener("click", () => deleteSaved(id, token));
   }
-  setState("done", `Saved run ${id}: ${saved.rows.length} measurements.`);
+  const load = saved.load ?? [];
+  if (load.length) showLoad(saved);
+  setState("done", `Saved run ${id}: ${saved.rows.length + load.length} measurements.`);
+}
+
+/** A saved run of `benchmark load`: the answer in words, requests a second drawn, every row. */
+function showLoad(saved) {
+  const { load: rows, settings } = saved;
+  document.body.classList.add("load-run");
+  if (!saved.rows.length) document.body.classList.add("load-only");
+  // The answer: at the largest n and the most connections, Rust's handler against Python's
+  // on each server, and the most any server served.
+  const largestN = Math.max(...rows.map((row) => row.n));
+  const most = Math.max(...rows.map((row) => row.concurrency));
+  const at = rows.filter((row) => row.n === largestN && row.concurrency === most);
+  const rate = (server, variant) => at.find((row) => row.server === server && row.variant === variant)?.requests_per_s;
+  const servers = [...new Set(rows.map((row) => row.server))];
+  const gains = servers
+    .map((server) => [server, rate(server, "rust-release"), rate(server, "python")])
+    .filter(([, rust, python]) => rust && python)
+    .map(([server, rust, python]) => `${times(rust / python)} on ${server}`);
+  const best = at.reduce((top, row) => (row.requests_per_s > (top?.requests_per_s ?? -1) ? row : top), null);
+  $("#load-answer").textContent = [
+    gains.length ? `At F(${largestN.toLocaleString("en")}) with ${most} connections, requests a second with Rust in the handler against Python: ${gains.join(", ")}.` : "",
+    best ? `The most: ${Math.round(best.requests_per_s).toLocaleString("en")} requests a second, ${label(best.variant)} on ${best.server}.` : "",
+  ].join(" ");
+  const load = settings.load ?? {};
+  $("#load-caption").textContent = `GET /api/fib (${settings.algorithms.join(", ")}) under ${load.generator ?? "a load generator"} on 127.0.0.1, ${load.duration_s ?? "?"} s per row; latencies are percentiles of every request; CPU in cores (CPU seconds a second).`;
+  const latency = (value) => (value === null ? "—" : value < 1 ? `${Math.round(value * 1000)} µs` : `${value.toLocaleString("en", { maximumFractionDigits: 1 })} ms`);
+  $("#load-table tbody").replaceChildren(...rows.map((row) => tableRow(
+    row.server, label(row.variant), row.n.toLocaleString("en"), row.concurrency,
+    Math.round(row.requests_per_s).toLocaleString("en"),
+    latency(row.latency_p50_ms), latency(row.latency_p90_ms), latency(row.latency_p99_ms),
+    row.errors, `${row.server_cpu_cores.toFixed(2)}`, `${row.wrk_cpu_cores.toFixed(2)}`,
+  )));
+  drawLoadChart(rows, most);
+}
+
+/** "4.6x" for a gain, "0.5x" for a loss: how many times the other's rate. */
+const times = (ratio) => `${ratio < 10 ? ratio.toFixed(1) : Math.round(ratio).toLocaleString("en")}x`;
+
+function drawLoadChart(rows, most) {
+  if (!window.Chart) return;
+  const measured = rows.filter((row) => row.concurrency === most && row.n > 0);
+  const name = (row) => `${row.server} · F(${row.n.toLocaleString("en")})`;
+  const labels = [...new Set(measured.map(name))];
+  const variants = [...new Set(measured.map((row) => row.variant))];
+  $("#load-chart-caption").textContent = `Requests a second with ${most} connections, per server and n (log scale): higher is better.`;
+  new window.Chart($("#load-chart"), {
+    type: "bar",
+    data: {
+      labels,
+      datasets: variants.map((variant) => ({
+        label: label(variant),
+        backgroundColor: COLOURS[variant] ?? "#777",
+        data: labels.map((text) => measured.find((row) => name(row) === text && row.variant === variant)?.requests_per_s ?? null),
+      })),
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { y: { type: "logarithmic", title: { display: true, text: "requests a second" } } },
+    },
+  });
 }
 
 /** An element with text (never HTML: saved runs are untrusted), and a table row of cells. */

@@ -516,6 +516,66 @@ def test_non_finite_numbers_are_not_saved(history_client, run_document, literal)
     assert response.status_code == 422, response.text
 
 
+@pytest.fixture(scope="module")
+def load_document(client):
+    """A document of `benchmark load` (version 3): its F(n) answered by this server's
+    /api/fib, its rates made up (test_load.py measures real ones)."""
+    rows = []
+    for server in ("uvicorn", "robyn"):
+        for variant, n, connections in (("rust-release", 0, 4), ("python", 300, 4),
+                                        ("rust-release", 300, 4)):  # fmt: skip
+            answer = client.get(f"/api/fib?n={n}&variant={variant}").json()
+            rate = 2000.0 if variant == "rust-release" else 500.0
+            rows.append({"server": server, "variant": variant, "algorithm": "doubling", "n": n,
+                         "concurrency": connections, "duration_s": 1.0,
+                         "requests": int(rate * 1.01), "requests_per_s": rate,
+                         "latency_p50_ms": 1.5, "latency_p90_ms": 2.5, "latency_p99_ms": None,
+                         "errors": 0, "server_cpu_cores": 1.0, "wrk_cpu_cores": 0.1,
+                         "digits": answer["digits"], "digest": answer["digest"]})  # fmt: skip
+    settings = {"ns": [0, 300], "algorithms": ["doubling"], "variants": ["rust-release", "python"],
+                "runtimes": [], "repeats": 1, "warmup": 1, "rounds": 1,
+                "load": {"servers": ["uvicorn", "robyn"], "concurrencies": [4],
+                         "duration_s": 1.0, "generator": "wrk 4.1.0"}}  # fmt: skip
+    return schema.document(settings, [], [], load=rows)
+
+
+def test_a_load_run_is_saved_whole_and_listed_as_the_server_kind(history_client, load_document):
+    response = history_client.post("/api/runs", json=load_document)
+    assert response.status_code == 201, response.text
+    run_id = response.json()["id"]
+    again = history_client.get(f"/api/runs/{run_id}").json()
+    assert again == Document.model_validate(load_document).model_dump(mode="json", by_alias=True)
+    (listed,) = history_client.get("/api/runs?runtime=server&n=300").json()
+    assert (listed["id"], listed["cases"]) == (run_id, len(load_document["load"]))
+    assert history_client.get("/api/runs?runtime=native").json() == []
+    markdown = history_client.post("/api/export?format=markdown", json=load_document).text
+    assert "| robyn | rust-release | 300 | 4 | 2,000 | 1.5 ms | 2.5 ms | — | 0 |" in markdown
+
+
+LOAD_REFUSALS = {
+    "a wrong F(n)": (lambda d: [r.update(digest="sha256:" + "2" * 64) for r in d["load"]],
+                     "differs from the one this server computes"),
+    "builds that disagree": (lambda d: d["load"][2].update(digest="sha256:" + "2" * 64),
+                             "disagree"),
+    "a server not asked for": (lambda d: d["load"][0].update(server="granian"), "ask for"),
+    "a concurrency not asked for": (lambda d: d["load"][1].update(concurrency=64), "ask for"),
+    "more requests a second than requests": (lambda d: d["load"][1].update(requests=10),
+                                             "more requests a second"),
+    "latencies out of order": (lambda d: d["load"][1].update(latency_p99_ms=0.5,
+                                                              latency_p50_ms=3.0), "out of order"),
+    "load rows without load settings": (lambda d: d["settings"].update(load=None), "no load"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("refusal", LOAD_REFUSALS)
+def test_a_load_row_that_cannot_be_true_is_not_saved(history_client, load_document, refusal):
+    change, words = LOAD_REFUSALS[refusal]
+    response = history_client.post("/api/runs", json=_forged(load_document, change))
+    assert response.status_code == 422, (refusal, response.text)
+    assert words in response.text, refusal
+    assert history_client.get("/api/runs").json() == []
+
+
 @pytest.mark.parametrize("n", [0, 1, 2, 12, 13, 93, 94, 999, 1000, 24_681, 100_000])
 def test_the_servers_own_description_of_f_n_is_the_builds(n):
     """GMP's fast description of F(n) (the server's check) against measure.describe, the

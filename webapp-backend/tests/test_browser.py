@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -422,3 +424,27 @@ def test_in_dev_mode_a_rebuilt_wheel_restarts_its_worker(page):
     page.fill("#n", "1000")
     page.click("#run")
     assert wait_for_state(page, ("done", "error"), READY_MS) == "done"
+
+
+def test_a_saved_load_run_answers_in_words_a_chart_and_a_table(page):
+    """`benchmark load --save-to` the live site (a real uvicorn under a real wrk, seconds),
+    then its permalink: the answer first, every row, nothing wider than a phone."""
+    command = [sys.executable, "-c", "from fib_benchmarks.cli import main; main()", "load",
+               "--server", "uvicorn", "--variant", "python,rust-release", "--n", "300,5000",
+               "--concurrency", "1,4", "--duration", "1", "--save-to", page.base]  # fmt: skip
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    permalink = re.search(r"saved: \S+(/runs/[A-Za-z0-9_-]+)", finished.stdout).group(1)
+    page.goto(f"{page.base}{permalink}")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done", page.inner_text("#status")
+    answer = page.inner_text("#load-answer")
+    served = r"requests a second with Rust in the handler against Python: [\d.,]+x on uvicorn\."
+    assert re.search(r"At F\(5,000\) with 4 connections, " + served, answer), answer
+    assert page.locator("#load-table tbody tr").count() == 1 + 2 * 2 * 2
+    assert page.is_visible("#load-chart") and not page.is_visible("#results")
+    assert "wrk" in page.inner_text("#load-caption")
+    page.screenshot(path=str(SCREENSHOTS / "saved-load-run.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "saved-load-run-375.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
