@@ -138,7 +138,7 @@ def _cmdlines_of_children(pid: int) -> list[Path]:
         (["--n", "ten"], "'ten' is not an integer"),
         (["--concurrency", "0"], "0 is not in 1..1024"),
         (["--duration", "600"], "less than or equal to 60"),
-        (["--duration", "0.5"], "is not a valid integer"),
+        (["--duration", "0.5"], "should be a valid integer"),
         (["--algorithm", "matrix"], "'matrix': expected one of"),
     ],
 )
