@@ -72,7 +72,7 @@ pub struct CutOvers {
     pub toom3_from: usize,
     /// The size of F(k), in bits, from which a step's products go through NTTs when
     /// the transform is full; a transform only partly used (its length is a power of
-    /// two) takes over later: see [`CutOvers::ntt_pays_off`].
+    /// two or three times one) takes over later: see [`CutOvers::ntt_pays_off`].
     pub ntt_from_bits: u64,
 }
 
@@ -106,11 +106,13 @@ impl CutOvers {
         };
         let ntt_from_bits = match (isa, Basecase::for_isa(isa)) {
             // `cargo run --release -p fib-rust --example cut_overs -- --ntt-from ...` at n
-            // from 24 681 to 3*10^5: 9 000 bits did as well as 16 384 where the step sizes
-            // fill the transforms and better where they do not (0.85x at F(75 000) and
-            // F(2*10^5)). AVX-512 was not measurable on the machine that chose this (no
-            // AVX-512): it takes AVX2's, its NTT being the faster.
-            (Isa::Avx512 | Isa::Avx2, Basecase::MulxAdx) => 9_000,
+            // from 24 681 to 10^6, with transforms of 3 2^k points too: 20 000 bits gave
+            // 0.93x the time of 9 000 at F(75 000) and F(10^5), 0.97-0.99x at F(1.5*10^5) to
+            // F(10^6); 16 000 and 24 000 about the same, 32 000 1.06-1.09x above F(10^5).
+            // (With powers of two alone, 9 000 had been the best.) AVX-512 was not
+            // measurable on the machine that chose this (no AVX-512): it takes AVX2's, its
+            // NTT being the faster.
+            (Isa::Avx512 | Isa::Avx2, Basecase::MulxAdx) => 20_000,
             // AVX2 without ADX (Haswell), with the portable squarings: 2^14 was the best
             // power of two when the cut-over was a size alone, at n = 24 681 .. 10^6.
             (Isa::Avx512 | Isa::Avx2, Basecase::Portable) => 1 << 14,
@@ -124,9 +126,10 @@ impl CutOvers {
             // of a real CPU's). Between the 4-lane simd128's and the scalar path's, until
             // someone measures it on an aarch64 machine (`python -m fib_benchmarks.versus_gmp`).
             (Isa::Neon, _) => 1 << 16,
-            // The scalar NTT (no SIMD: three primes, one lane) loses to the squarings up
-            // to 2^18 bits (about F(10^6)'s last steps); 2^16 and 2^17 did no better.
-            (Isa::Scalar, _) => 1 << 18,
+            // The scalar NTT (no SIMD: three primes, one lane). With powers of two alone it
+            // lost to the squarings up to 2^18 bits; with 3 2^k points too, 2^17 gave
+            // 0.93-0.99x the time of 2^18 at F(10^5) to F(10^6) (2^16: 0.96-1.0x).
+            (Isa::Scalar, _) => 1 << 17,
         };
         CutOvers {
             karatsuba_from,
@@ -140,9 +143,9 @@ impl CutOvers {
     /// Whether a doubling step from F(k) of `bits` bits is faster through NTTs than by
     /// squarings.
     ///
-    /// The NTT's cost grows with its transform's length, a power of two, and the
-    /// squarings' with the number's own size, like `bits^1.465`: just past a power of two
-    /// the NTT pays for twice the points it uses. So the rule compares the two costs, as
+    /// The NTT's cost grows with its transform's length, a power of two or three times
+    /// one, and the squarings' with the number's own size, like `bits^1.465`: just past
+    /// one of those lengths the NTT pays for up to a third more points than it uses. So the rule compares the two costs, as
     /// `padded log(padded)` against `bits^1.465`, scaled so that they are equal at
     /// [`CutOvers::ntt_from_bits`] for a full transform. Measured on AVX2 (AMD EPYC, mulx-adx
     /// squarings), cut-over by size alone: an NTT half used lost to the squarings at F(k)
@@ -156,9 +159,10 @@ impl CutOvers {
         }
         let break_even = self.ntt_from_bits.max(4) as f64;
         // The NTT's words for F(k) and F(k + 1) (one bit more), plus one of margin; the
-        // transform is twice that, rounded up to a power of two (`crate::ntt`).
+        // transform is twice that, rounded up to a power of two or three times one
+        // (`crate::ntt::transform_len`).
         let words = (bits + 1).div_ceil(32) + 1;
-        let padded_bits = (2 * words).next_power_of_two() as f64 * 16.0;
+        let padded_bits = crate::ntt::transform_len(words as usize) as f64 * 16.0;
         let ntt = padded_bits * padded_bits.log2() / (break_even * break_even.log2());
         let squarings = (bits as f64 / break_even).powf(SQUARING_EXPONENT);
         squarings >= ntt

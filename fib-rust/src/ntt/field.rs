@@ -64,18 +64,44 @@ impl<const P: u32> Field<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ntt::{P1, P2, P3};
+    use crate::ntt::{GENERATORS, P1, P2, P3};
 
     #[test]
     fn montgomery_constants() {
-        fn check<const P: u32>() {
+        fn check<const P: u32>(generator: u32) {
             assert_eq!(P.wrapping_mul(Field::<P>::NEG_INV.wrapping_neg()), 1);
             assert_eq!(Field::<P>::mul(Field::<P>::to_montgomery(12345), 1), 12345);
-            assert_eq!(Field::<P>::pow(3, u64::from(P - 1)), 1);
-            assert_ne!(Field::<P>::pow(3, u64::from(P - 1) / 2), 1, "3 generates");
+            assert_eq!(Field::<P>::pow(generator, u64::from(P - 1)), 1);
+            // A generator: no power (P - 1) / q is 1, for each prime q dividing P - 1
+            // (2, 3, 5 and, for P2 = 105 2^23 + 1, 7).
+            for q in [2, 3, 5, 7]
+                .into_iter()
+                .filter(|&q| (P - 1).is_multiple_of(q))
+            {
+                assert_ne!(
+                    Field::<P>::pow(generator, u64::from((P - 1) / q)),
+                    1,
+                    "{P}, {q}"
+                );
+            }
+            assert!((P - 1).is_multiple_of(3), "transforms of 3 2^k points");
+            assert!((P - 1).is_multiple_of(1 << 22), "transforms of 2^22 points");
+            assert!(P < 1 << 30);
         }
-        check::<P1>();
-        check::<P2>();
-        check::<P3>();
+        let [g1, g2, g3] = GENERATORS;
+        check::<P1>(g1);
+        check::<P2>(g2);
+        check::<P3>(g3);
+        // P - 1 has no other prime factor than those tried above.
+        for (p, c) in [(P1, 45), (P2, 105), (P3, 225)] {
+            let mut rest = c;
+            for q in [3, 5, 7] {
+                while rest % q == 0 {
+                    rest /= q;
+                }
+            }
+            assert_eq!(rest, 1);
+            assert!(((p - 1) / c).is_power_of_two(), "c 2^k");
+        }
     }
 }

@@ -21,8 +21,20 @@ impl Garner {
         const fn mont(x: u64, p: u32) -> u32 {
             (((x % p as u64) << 32) % p as u64) as u32
         }
-        const INV1: u64 = 47_450_712; // p1^-1 mod p2
-        const INV2: u64 = 115_990_628; // (p1 p2)^-1 mod p3
+        /// x^-1 mod p, as x^(p - 2) (Fermat), for a prime p.
+        const fn inverse(x: u64, p: u32) -> u64 {
+            let (p, mut base, mut exp, mut result) = (p as u64, x % p as u64, p as u64 - 2, 1);
+            while exp > 0 {
+                if exp & 1 == 1 {
+                    result = result * base % p;
+                }
+                base = base * base % p;
+                exp >>= 1;
+            }
+            result
+        }
+        const INV1: u64 = inverse(P1 as u64, P2); // p1^-1 mod p2
+        const INV2: u64 = inverse(P1 as u64 % P3 as u64 * (P2 as u64 % P3 as u64), P3); // (p1 p2)^-1 mod p3
         Garner {
             inv1: mont(INV1, P2),
             inv2: mont(INV2, P3),

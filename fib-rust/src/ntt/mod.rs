@@ -6,18 +6,21 @@
 //!
 //! * the numbers are cut into 32-bit words, the coefficients of two polynomials;
 //! * their product's coefficients (a convolution) are computed by NTTs modulo three
-//!   primes p < 2^30 of the form c 2^k + 1, with Montgomery multiplication on u32;
+//!   primes p < 2^30 of the form 3 c 2^k + 1, with Montgomery multiplication on u32; a
+//!   transform has a power of two or three times one points (`transform_len`), so that a
+//!   product pays for at most a third more points than it needs, not twice as many;
 //! * 2F(k+1) - F(k) is formed in the transform domain (it is linear), so its coefficients
 //!   `2 b_i - a_i` lie in (-2^32, 2^33) and the products' coefficients may be negative; in
 //!   absolute value they stay below `words * 2^32 * 2^33 = words * 2^65`;
 //! * the Chinese remainder theorem rebuilds each coefficient exactly as a residue in
-//!   [0, P), P = p1 p2 p3 (about 2^86.02), read as signed: exact while `words * 2^65 < P / 2`,
-//!   that is for fewer than [`MAX_WORDS`] = 2^20 words (F(10^7) needs about 2^17);
+//!   [0, P), P = p1 p2 p3 (about 2^89.0), read as signed: exact while `words * 2^65 < P / 2`,
+//!   far beyond [`MAX_WORDS`] = 2^21 words (F(10^7) needs about 2^17.7);
 //! * carries are then propagated once, in i64 (see `crt::combine`).
 //!
 //! The forward transform is decimation-in-frequency (natural order in, bit-reversed out)
 //! and the inverse decimation-in-time (bit-reversed in, natural out), so no bit-reversal
-//! pass is needed: products are taken point by point in bit-reversed order.
+//! pass is needed: products are taken point by point in bit-reversed order. A transform
+//! of 3m points first splits in three (radix 3, twisted) and then transforms each third.
 //!
 //! Where the code is:
 //!
@@ -43,16 +46,22 @@ use num_bigint::BigUint;
 
 use crt::combine;
 use field::Field;
+pub(crate) use transform::transform_len;
 use transform::Twiddles;
 
-/// Fewer words than this keeps every coefficient's absolute value below P / 2.
-pub(crate) const MAX_WORDS: usize = 1 << 20;
+/// Factors of up to this many words: their products' transforms (at most 2^22 points)
+/// fit every prime, and their coefficients stay below P / 2 (see `garner`'s tests).
+pub(crate) const MAX_WORDS: usize = 1 << 21;
 
-const P1: u32 = 998_244_353; // 119 * 2^23 + 1, generator 3
-const P2: u32 = 167_772_161; // 5 * 2^25 + 1, generator 3
-const P3: u32 = 469_762_049; // 7 * 2^26 + 1, generator 3
-/// Transforms longer than 2^23 points are not possible with P1.
-const MAX_POINTS: usize = 1 << 23;
+// Each p - 1 has the factor 3 (for the transforms of 3 2^k points) and a power of two
+// of at least 2^22; each prime is below 2^30, which the kernels' lazy sums need.
+const P1: u32 = 754_974_721; // 45 * 2^24 + 1
+const P2: u32 = 880_803_841; // 105 * 2^23 + 1
+const P3: u32 = 943_718_401; // 225 * 2^22 + 1
+/// A generator of each prime's multiplicative group, in the order P1, P2, P3.
+const GENERATORS: [u32; 3] = [11, 26, 7];
+/// Transforms longer than 2^22 points are not possible with P3.
+const MAX_POINTS: usize = 1 << 22;
 
 /// Which of a doubling step's two products to compute.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,14 +87,20 @@ fn doubling_products_mod<const P: u32>(
     squares: &mut [u32],
 ) {
     let points = products.len();
+    // The words fill at most half of the points; the transform reads the rest of the
+    // first half (a power of two), or of the first two thirds (3m points), as zeros.
+    let read = if points.is_power_of_two() {
+        points / 2
+    } else {
+        points / 3 * 2
+    };
     for (words, out) in [(a, &mut *products), (b, &mut *squares)] {
-        // The words fill at most the lower half: the upper half is left to the transform.
-        let half = &mut out[..points / 2];
-        half[..words.len()].copy_from_slice(words);
-        half[words.len()..].fill(0);
-        let whole_lanes = words.len().next_multiple_of(8).min(half.len());
-        transform::to_residues::<P>(&mut half[..whole_lanes]);
-        transform::forward_zero_padded::<P>(out, &twiddles.forward);
+        let input = &mut out[..read];
+        input[..words.len()].copy_from_slice(words);
+        input[words.len()..].fill(0);
+        let whole_lanes = words.len().next_multiple_of(8).min(read);
+        transform::to_residues::<P>(&mut input[..whole_lanes]);
+        transform::forward_zero_padded::<P>(out, twiddles);
     }
     // The residues carry a factor 2^-32 from `to_residues`, the pointwise products two
     // more from their Montgomery products (one for the scale) and the inverse transform
@@ -94,10 +109,10 @@ fn doubling_products_mod<const P: u32>(
     let scale = (0..4).fold(n_inv, |x, _| Field::<P>::to_montgomery(x));
     transform::doubling_pointwise::<P>(products, squares, scale);
     if wanted != Wanted::Odd {
-        transform::inverse::<P>(products, &twiddles.inverse);
+        transform::inverse::<P>(products, twiddles);
     }
     if wanted != Wanted::Even {
-        transform::inverse::<P>(squares, &twiddles.inverse);
+        transform::inverse::<P>(squares, twiddles);
     }
 }
 
@@ -115,17 +130,18 @@ pub(crate) struct Multiplier {
 impl Multiplier {
     /// Ready for factors of up to `max_words` 32-bit words each.
     pub(crate) fn new(max_words: usize) -> Self {
-        let points = (2 * max_words).next_power_of_two().max(8);
+        let points = transform_len(max_words);
         assert!(
             points <= MAX_POINTS && max_words < MAX_WORDS,
             "too large for the NTT primes"
         );
+        let [g1, g2, g3] = GENERATORS;
         Multiplier {
             points,
             tables: [
-                Twiddles::new::<P1>(points, 3),
-                Twiddles::new::<P2>(points, 3),
-                Twiddles::new::<P3>(points, 3),
+                Twiddles::new::<P1>(points, g1),
+                Twiddles::new::<P2>(points, g2),
+                Twiddles::new::<P3>(points, g3),
             ],
             scratch: vec![0; 6 * points],
             words: Vec::with_capacity(points),
@@ -142,7 +158,7 @@ impl Multiplier {
     ) -> (Option<BigUint>, Option<BigUint>) {
         // 2b - a has at most one bit more than b: room for it in `words`.
         let words = (a.bits().max(b.bits()) as usize).div_ceil(32) + 1;
-        let points = (2 * words).next_power_of_two().max(8);
+        let points = transform_len(words);
         assert!(points <= self.points, "Multiplier made for smaller numbers");
         let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
         let mut next = || buffers.next().expect("six buffers");
@@ -177,7 +193,7 @@ pub(crate) struct LentMultiplier(Option<Multiplier>);
 
 impl LentMultiplier {
     pub(crate) fn new(max_words: usize) -> Self {
-        let points = (2 * max_words).next_power_of_two().max(8);
+        let points = transform_len(max_words);
         // A poisoned lock only means another computation panicked: its spare is fine.
         let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
         let multiplier = match spare.take() {
@@ -238,7 +254,19 @@ mod tests {
                 .collect()
         };
         let mut multiplier = Multiplier::new(5000);
-        for (len_a, len_b) in [(1, 1), (3, 3), (7, 8), (100, 101), (4999, 5000)] {
+        // Transforms of powers of two and of three times one (24 words: 48 points;
+        // 700: 1 536; 1 100: 3 072; 5 000: 12 288), full and hardly used.
+        for (len_a, len_b) in [
+            (1, 1),
+            (3, 3),
+            (7, 8),
+            (22, 23),
+            (100, 101),
+            (699, 700),
+            (1023, 1024),
+            (1099, 1100),
+            (4999, 5000),
+        ] {
             for all_ones in [false, true] {
                 let (wa, wb) = if all_ones {
                     (vec![u32::MAX; len_a], vec![u32::MAX; len_b])

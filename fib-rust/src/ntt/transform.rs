@@ -15,19 +15,45 @@ use super::kernels::{avx2, avx512};
 use super::kernels::{generic, widest_lanes, Scalar};
 use crate::isa::Isa;
 
-/// Twiddle factors for transforms of every size up to `n`, in Montgomery form:
-/// `forward[len + j] = w^j` and `inverse[len + j] = w^-j` for a primitive 2len-th root w.
-/// A table made for n serves every smaller power of two.
+/// Twiddle factors for transforms of every size up to `n` points, in Montgomery form:
+/// `forward[len + j] = w^j` and `inverse[len + j] = w^-j` for a primitive 2len-th root w,
+/// for the powers of two; and for three times a power of two, 3m points, the twists
+/// `thirds[k][m + j]` = z^j, z^2j, z^-j, z^-2j (k = 0..4) for a primitive 3m-th root z, and
+/// the cube root of unity `omega` = z^m (the same for every m). A table made for n serves
+/// every smaller transform.
 pub(super) struct Twiddles {
     pub(super) forward: Vec<u32>,
     pub(super) inverse: Vec<u32>,
+    thirds: [Vec<u32>; 4],
+    omega: u32,
+}
+
+/// Transforms of 3m points take m from this on (m a power of two): whole chunks of the
+/// widest lanes (16) in each third.
+pub(super) const SMALLEST_THIRD: usize = 16;
+
+/// The shortest transform for a product of `2 words` words: a power of two, or three
+/// times one (the primes have both), so that a product pays for at most a third more
+/// points than it has words, where a power of two alone may cost twice as many.
+pub(crate) fn transform_len(words: usize) -> usize {
+    let needed = (2 * words).max(8);
+    let power = needed.next_power_of_two();
+    let three_quarters = 3 * (power / 4);
+    if three_quarters >= needed && power / 4 >= SMALLEST_THIRD {
+        three_quarters
+    } else {
+        power
+    }
 }
 
 impl Twiddles {
     /// Made in O(n) products that do not wait on each other: built for every computation,
     /// the tables cost a tenth of F(10^6) when made one dependent product after another.
     pub(super) fn new<const P: u32>(n: usize, generator: u32) -> Self {
-        let n = n.max(2);
+        let thirds = Self::thirds::<P>(n, generator);
+        let omega = Field::<P>::to_montgomery(Field::<P>::pow(generator, u64::from(P - 1) / 3));
+        // The longest power of two among the transforms up to n.
+        let n = if n.is_power_of_two() { n } else { n / 3 * 2 }.max(2);
         let one = Field::<P>::to_montgomery(1);
         let mut forward = vec![0; n];
         // The largest level: w^j for j < n/2, w a primitive n-th root of unity, as eight
@@ -61,15 +87,99 @@ impl Twiddles {
             }
             len *= 2;
         }
-        Twiddles { forward, inverse }
+        Twiddles {
+            forward,
+            inverse,
+            thirds,
+            omega,
+        }
     }
+
+    /// The twists of the transforms of 3m points up to n, m = SMALLEST_THIRD.. (see
+    /// `Twiddles`): each m's powers of its own root, one chain per table.
+    fn thirds<const P: u32>(n: usize, generator: u32) -> [Vec<u32>; 4] {
+        let largest = (n / 3).max(1).next_power_of_two();
+        let largest = if 3 * largest > n {
+            largest / 2
+        } else {
+            largest
+        };
+        let mut tables: [Vec<u32>; 4] = Default::default();
+        for table in &mut tables {
+            table.resize(2 * largest.max(1), 0);
+        }
+        let mut m = SMALLEST_THIRD;
+        while m <= largest {
+            let root = Field::<P>::pow(generator, u64::from(P - 1) / (3 * m as u64));
+            let root_inv = Field::<P>::pow(root, u64::from(P - 2));
+            let steps = [
+                root,
+                Field::<P>::pow(root, 2),
+                root_inv,
+                Field::<P>::pow(root_inv, 2),
+            ];
+            for (table, step) in tables.iter_mut().zip(steps) {
+                // Eight independent chains, as for `forward`: slot j + 8 = slot j step^8.
+                let step = Field::<P>::to_montgomery(step);
+                let twists = &mut table[m..2 * m];
+                let mut power = Field::<P>::to_montgomery(1);
+                for slot in twists.iter_mut().take(8) {
+                    *slot = power;
+                    power = Field::<P>::mul(power, step);
+                }
+                for j in 8..m {
+                    twists[j] = Field::<P>::mul(twists[j - 8], power);
+                }
+            }
+            m *= 2;
+        }
+        tables
+    }
+}
+
+/// The forward transform of a product's factor: at most the first half of `a` is not
+/// zero, and `a.len()` is one of `transform_len`'s. Of a power of two, see
+/// `forward_power_of_two`; of 3m points, the first level splits the points in three
+/// (radix 3), the factor being in the first two thirds (which must be zeroed beyond it;
+/// the last is neither read nor needs zeroing), then each third is a transform of m.
+pub(super) fn forward_zero_padded<const P: u32>(a: &mut [u32], twiddles: &Twiddles) {
+    if a.len().is_power_of_two() {
+        return forward_power_of_two::<P>(a, &twiddles.forward);
+    }
+    let m = a.len() / 3;
+    let [tw1, tw2, _, _] = &twiddles.thirds;
+    radix3_forward::<P>(a, m, twiddles.omega, &tw1[m..2 * m], &tw2[m..2 * m]);
+    for third in a.chunks_exact_mut(m) {
+        forward_from::<P>(third, m / 2, &twiddles.forward);
+    }
+}
+
+fn radix3_forward<const P: u32>(a: &mut [u32], m: usize, omega: u32, tw1: &[u32], tw2: &[u32]) {
+    widest_lanes!(m, radix3_forward::<P>(a, m, omega, tw1, tw2));
+}
+
+fn radix3_inverse<const P: u32>(a: &mut [u32], m: usize, omega: u32, tw1: &[u32], tw2: &[u32]) {
+    widest_lanes!(m, radix3_inverse::<P>(a, m, omega, tw1, tw2));
+}
+
+/// The inverse of `forward_zero_padded` (unscaled: it multiplies by the number of points).
+pub(super) fn inverse<const P: u32>(a: &mut [u32], twiddles: &Twiddles) {
+    if a.len().is_power_of_two() {
+        return inverse_power_of_two::<P>(a, &twiddles.inverse);
+    }
+    let m = a.len() / 3;
+    for third in a.chunks_exact_mut(m) {
+        inverse_power_of_two::<P>(third, &twiddles.inverse);
+    }
+    let [_, _, tw1, tw2] = &twiddles.thirds;
+    radix3_inverse::<P>(a, m, twiddles.omega, &tw1[m..2 * m], &tw2[m..2 * m]);
 }
 
 /// The forward transform, decimation in frequency (natural order in, bit-reversed
 /// order out), of a whose upper half is zero, which it neither reads nor needs zeroed:
 /// the first level's butterflies are then (x, 0) -> (x, x w). A product's factors
 /// always fill at most half of the points.
-pub(super) fn forward_zero_padded<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+fn forward_power_of_two<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
     let len = a.len() / 2;
     let (low, high) = a.split_at_mut(len);
     let tw = &twiddles[len..2 * len];
@@ -167,7 +277,7 @@ fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
 }
 
 /// Decimation in time: bit-reversed order in, natural order out (unscaled).
-pub(super) fn inverse<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+fn inverse_power_of_two<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
     let block_len = a.len().min(BLOCK);
     for block in a.chunks_exact_mut(block_len) {
         let mut len = 1;
@@ -258,18 +368,19 @@ pub(super) fn doubling_pointwise<const P: u32>(fa: &mut [u32], fb: &mut [u32], s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ntt::{P2, P3};
+    use crate::ntt::{GENERATORS, P2, P3};
 
     #[test]
     fn twiddles_are_the_powers_of_the_roots() {
-        for n in [2, 8, 64, 4096] {
-            let table = Twiddles::new::<P3>(n, 3);
+        let g3 = GENERATORS[2];
+        for n in [2, 8, 64, 4096, 3 * 1024] {
+            let table = Twiddles::new::<P3>(n, g3);
+            let plain = |x: u32| Field::<P3>::mul(x, 1); // out of Montgomery form
             let mut len = 1;
-            while len < n {
-                let root = Field::<P3>::pow(3, u64::from(P3 - 1) / (2 * len as u64));
+            while 2 * len <= n {
+                let root = Field::<P3>::pow(g3, u64::from(P3 - 1) / (2 * len as u64));
                 let root_inv = Field::<P3>::pow(root, u64::from(P3 - 2));
                 for j in 0..len {
-                    let plain = |x: u32| Field::<P3>::mul(x, 1); // out of Montgomery form
                     assert_eq!(
                         plain(table.forward[len + j]),
                         Field::<P3>::pow(root, j as u64)
@@ -281,22 +392,124 @@ mod tests {
                 }
                 len *= 2;
             }
+            // The twists of 3m points: powers of a primitive 3m-th root z, with z^m the
+            // same cube root of unity for every m.
+            let omega = plain(table.omega);
+            assert_ne!(omega, 1);
+            assert_eq!(Field::<P3>::pow(omega, 3), 1);
+            let mut m = SMALLEST_THIRD;
+            while 3 * m <= n {
+                let z = plain(table.thirds[0][m + 1]);
+                assert_eq!(Field::<P3>::pow(z, m as u64), omega, "m = {m}");
+                for j in [0, 1, 7, 8, 9, m - 1] {
+                    let z_j = Field::<P3>::pow(z, j as u64);
+                    let z_2j = Field::<P3>::pow(z, 2 * j as u64);
+                    let inverse = |x: u32| Field::<P3>::pow(x, u64::from(P3 - 2));
+                    let got: Vec<u32> = table.thirds.iter().map(|t| plain(t[m + j])).collect();
+                    assert_eq!(
+                        got,
+                        [z_j, z_2j, inverse(z_j), inverse(z_2j)],
+                        "m = {m}, j = {j}"
+                    );
+                }
+                m *= 2;
+            }
         }
     }
 
     #[test]
+    fn transform_lengths_are_the_shortest_that_hold_the_product() {
+        let mut previous = 0;
+        for words in 1..20_000 {
+            let points = transform_len(words);
+            assert!(points >= 2 * words && points >= previous, "{words} words");
+            let m = points / 3;
+            assert!(
+                points.is_power_of_two() || (3 * m == points && m.is_power_of_two() && m >= 16)
+            );
+            // Neither a shorter power of two nor a shorter 3 2^j would do.
+            let shorter = [points / 2, points / 4 * 3, points / 3 * 2, points / 6 * 4];
+            for other in shorter.into_iter().filter(|&o| o < points && o >= 48) {
+                let usable =
+                    other.is_power_of_two() || (other % 3 == 0 && (other / 3).is_power_of_two());
+                assert!(
+                    !usable || other < 2 * words,
+                    "{words} words: {other} points would do"
+                );
+            }
+            previous = points;
+        }
+        assert_eq!(transform_len(1000), 2048);
+        assert_eq!(transform_len(1100), 3 * 1024);
+        assert_eq!(transform_len(24), 48); // 3 * 16, the smallest of 3m points
+        assert_eq!(transform_len(25), 64);
+        assert_eq!(transform_len(16), 32); // 3 * 8 would hold it: too short a third
+        assert_eq!(transform_len(2), 8);
+    }
+
+    #[test]
     fn transforms_invert_each_other() {
-        let table = Twiddles::new::<P2>(64, 3);
-        let original: Vec<u32> = (0..64u32)
-            .map(|i| if i < 32 { i * 2_654_435 % P2 } else { 0 })
-            .collect();
-        let mut v = original.clone();
-        v[32..].fill(u32::MAX); // not read: taken as zero
-        forward_zero_padded::<P2>(&mut v, &table.forward);
-        assert_ne!(v, original);
-        inverse::<P2>(&mut v, &table.inverse);
-        let scale = Field::<P2>::to_montgomery(Field::<P2>::pow(64, u64::from(P2 - 2)));
-        let back: Vec<u32> = v.iter().map(|&x| Field::<P2>::mul(x, scale)).collect();
-        assert_eq!(back, original);
+        for n in [64, 48, 96, 3 * 4096, 3 * 8192] {
+            let table = Twiddles::new::<P2>(n, GENERATORS[1]);
+            let filled = if n.is_power_of_two() {
+                n / 2
+            } else {
+                n / 3 * 2
+            };
+            let original: Vec<u32> = (0..n as u32)
+                .map(|i| {
+                    if (i as usize) < n / 2 {
+                        i.wrapping_mul(2_654_435_761) % P2
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            let mut v = original.clone();
+            v[filled..].fill(u32::MAX); // not read: taken as zero
+            forward_zero_padded::<P2>(&mut v, &table);
+            assert_ne!(v[..n / 2], original[..n / 2]);
+            inverse::<P2>(&mut v, &table);
+            let scale = Field::<P2>::to_montgomery(Field::<P2>::pow(n as u32, u64::from(P2 - 2)));
+            let back: Vec<u32> = v.iter().map(|&x| Field::<P2>::mul(x, scale)).collect();
+            assert_eq!(back, original, "{n} points");
+        }
+    }
+
+    #[test]
+    fn products_of_three_m_points_are_cyclic_convolutions() {
+        // x^a * x^b = x^(a+b) for one-word factors: the transform of 3m points computes
+        // the product modulo x^(3m) - 1, exactly.
+        let (n, g) = (48, GENERATORS[1]);
+        let table = Twiddles::new::<P2>(n, g);
+        let scale = Field::<P2>::to_montgomery(Field::<P2>::pow(n as u32, u64::from(P2 - 2)));
+        for (a, b) in [(0, 0), (1, 5), (23, 23), (10, 17)] {
+            let monomial = |k: usize| -> Vec<u32> {
+                (0..n)
+                    .map(|i| {
+                        if i == k {
+                            Field::<P2>::to_montgomery(1)
+                        } else {
+                            0
+                        }
+                    })
+                    .collect()
+            };
+            let (mut x, mut y) = (monomial(a), monomial(b));
+            forward_zero_padded::<P2>(&mut x, &table);
+            forward_zero_padded::<P2>(&mut y, &table);
+            let mut z: Vec<u32> = x
+                .iter()
+                .zip(&y)
+                .map(|(&p, &q)| Field::<P2>::mul(p, q))
+                .collect();
+            inverse::<P2>(&mut z, &table);
+            let plain: Vec<u32> = z
+                .iter()
+                .map(|&v| Field::<P2>::mul(Field::<P2>::mul(v, scale), 1))
+                .collect();
+            let expected: Vec<u32> = (0..n).map(|i| u32::from(i == (a + b) % n)).collect();
+            assert_eq!(plain, expected, "x^{a} x^{b}");
+        }
     }
 }

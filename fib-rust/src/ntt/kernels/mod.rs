@@ -208,6 +208,75 @@ pub(super) mod generic {
         }
     }
 
+    /// The first forward level of a transform of 3m points whose last third is zero: the
+    /// three residues modulo x^m - 1, x^m - w and x^m - w^2 (w a primitive cube root of
+    /// unity), the second and third twisted by the powers of a 3m-th root z (`tw1[j]` =
+    /// z^j, `tw2[j]` = z^2j) into cyclic ones, each then a transform of m points.
+    ///
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, `m` is a multiple of `V::WIDTH`, `a` has 3m
+    /// values, and `tw1` and `tw2` at least `m`.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn radix3_forward<V: Lanes, const P: u32>(
+        a: &mut [u32],
+        m: usize,
+        omega: u32,
+        tw1: &[u32],
+        tw2: &[u32],
+    ) {
+        let (low, rest) = a.split_at_mut(m);
+        let (middle, high) = rest.split_at_mut(m);
+        // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety).
+        let omega = unsafe { V::splat(omega) };
+        for j in (0..m).step_by(V::WIDTH) {
+            // SAFETY: as above; `j + WIDTH <= m`, and every slice has at least m values.
+            unsafe {
+                // (x0, x1, 0) -> (x0 + x1, x0 + w x1, x0 + w^2 x1), w^2 = -1 - w.
+                let (x0, x1) = (V::load(low, j), V::load(middle, j));
+                let w_x1 = x1.mul::<P>(omega);
+                x0.add::<P>(x1).store(low, j);
+                let second = x0.add::<P>(w_x1).mul::<P>(V::load(tw1, j));
+                second.store(middle, j);
+                let third = x0.sub::<P>(x1).sub::<P>(w_x1).mul::<P>(V::load(tw2, j));
+                third.store(high, j);
+            }
+        }
+    }
+
+    /// The last inverse level of a transform of 3m points, after the inverse transforms of
+    /// its thirds: untwists them (`tw1[j]` = z^-j, `tw2[j]` = z^-2j) and recombines them
+    /// (an inverse DFT of 3 points, unscaled); `omega` is w, the forward's cube root.
+    ///
+    /// # Safety
+    /// As for `radix3_forward`.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn radix3_inverse<V: Lanes, const P: u32>(
+        a: &mut [u32],
+        m: usize,
+        omega: u32,
+        tw1: &[u32],
+        tw2: &[u32],
+    ) {
+        let (low, rest) = a.split_at_mut(m);
+        let (middle, high) = rest.split_at_mut(m);
+        // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety).
+        let omega = unsafe { V::splat(omega) };
+        for j in (0..m).step_by(V::WIDTH) {
+            // SAFETY: as in `radix3_forward`.
+            unsafe {
+                let c0 = V::load(low, j);
+                let c1 = V::load(middle, j).mul::<P>(V::load(tw1, j));
+                let c2 = V::load(high, j).mul::<P>(V::load(tw2, j));
+                // x0 = c0 + c1 + c2, x1 = c0 + w^2 c1 + w c2 = c0 - c1 - t and
+                // x2 = c0 + w c1 + w^2 c2 = c0 - c2 + t, with t = w (c1 - c2).
+                let t = c1.sub::<P>(c2).mul::<P>(omega);
+                c0.add::<P>(c1).add::<P>(c2).store(low, j);
+                c0.sub::<P>(c1).sub::<P>(t).store(middle, j);
+                c0.sub::<P>(c2).add::<P>(t).store(high, j);
+            }
+        }
+    }
+
     /// # Safety
     /// The CPU runs `V`'s instruction set, and `a.len()` is a multiple of `V::WIDTH`.
     #[inline(always)]
@@ -358,6 +427,27 @@ macro_rules! lane_kernels {
             // SAFETY: the caller guarantees what `generic::spread_level` requires
             // (this fn's # Safety).
             unsafe { super::generic::spread_level::<$lanes, P>(low, high, tw) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `m` is a multiple of their width,
+        /// `a` has 3m values, and `tw1` and `tw2` at least `m`.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn radix3_forward<const P: u32>(
+            a: &mut [u32], m: usize, omega: u32, tw1: &[u32], tw2: &[u32],
+        ) {
+            // SAFETY: the caller guarantees what `generic::radix3_forward` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::radix3_forward::<$lanes, P>(a, m, omega, tw1, tw2) }
+        }
+        /// # Safety
+        /// As for `radix3_forward`.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn radix3_inverse<const P: u32>(
+            a: &mut [u32], m: usize, omega: u32, tw1: &[u32], tw2: &[u32],
+        ) {
+            // SAFETY: the caller guarantees what `generic::radix3_inverse` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::radix3_inverse::<$lanes, P>(a, m, omega, tw1, tw2) }
         }
         /// # Safety
         /// The CPU runs these lanes' instruction set, and `a.len()` is a multiple of
