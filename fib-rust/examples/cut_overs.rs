@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! cargo run --release -p fib-rust --example cut_overs -- \
-//!     --n 10000,24681,100000 --karatsuba 32,48,64,80 --ntt-from 8000,16384 [--isa avx2]
+//!     --n 10000,24681,100000 --karatsuba 32,48,64,80 --product-karatsuba 24,32 \
+//!     --ntt-from 8000,16384 [--isa avx2]
 //! ```
 //!
 //! Each option varies one cut-over from the path's defaults. Each round times every
@@ -62,6 +63,11 @@ fn main() -> Result<(), String> {
                 .help("limbs, e.g. 32,48,64"),
         )
         .arg(
+            Arg::new("product-karatsuba")
+                .long("product-karatsuba")
+                .help("limbs, for the last step's product, e.g. 24,32,48"),
+        )
+        .arg(
             Arg::new("toom3")
                 .long("toom3")
                 .help("limbs, e.g. 96,128,192"),
@@ -104,6 +110,15 @@ fn main() -> Result<(), String> {
             },
         ));
     }
+    for value in list::<usize>(text("product-karatsuba").unwrap_or_default()).unwrap_or_default() {
+        settings.push((
+            format!("product karatsuba {value}"),
+            CutOvers {
+                product_karatsuba_from: value,
+                ..default
+            },
+        ));
+    }
     for value in list::<usize>(text("toom3").unwrap_or_default()).unwrap_or_default() {
         settings.push((
             format!("toom3 {value}"),
@@ -123,9 +138,10 @@ fn main() -> Result<(), String> {
         ));
     }
     println!(
-        "path {isa}, basecase {}, defaults: Karatsuba from {} limbs, Toom-3 from {}, NTT from {} bits (full transforms); {rounds} rounds",
+        "path {isa}, basecase {}, defaults: Karatsuba from {} limbs ({} for products), Toom-3 from {}, NTT from {} bits (full transforms); {rounds} rounds",
         Basecase::for_isa(isa).name(),
         default.karatsuba_from,
+        default.product_karatsuba_from,
         default.toom3_from,
         default.ntt_from_bits,
     );

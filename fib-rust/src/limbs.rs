@@ -34,6 +34,7 @@ use crate::tuning::{Basecase, CutOvers};
 pub(crate) struct Squaring {
     basecase: Basecase,
     karatsuba_from: usize,
+    product_karatsuba_from: usize,
     toom3_from: usize,
 }
 
@@ -50,6 +51,7 @@ impl Squaring {
             basecase: Basecase::current(),
             // Smaller numbers cannot be split in two, or in three.
             karatsuba_from: cut_overs.karatsuba_from.max(2),
+            product_karatsuba_from: cut_overs.product_karatsuba_from.max(2),
             toom3_from: cut_overs.toom3_from.max(3),
         }
     }
@@ -67,7 +69,7 @@ impl Squaring {
     /// Scratch for the square (`factors` 1) or the product (2) of numbers of `n` limbs:
     /// each split keeps its values once per factor, then their products, then theirs.
     fn scratch_len_for(self, n: usize, factors: usize) -> usize {
-        if n < self.karatsuba_from {
+        if n < self.karatsuba_from_for(factors == 2) {
             0
         } else if n < self.toom3_from {
             let high = n.div_ceil(2);
@@ -96,10 +98,19 @@ impl Squaring {
         self.product(r, a, None, scratch);
     }
 
+    /// Where Karatsuba's split starts: for products, or for squares.
+    fn karatsuba_from_for(self, product: bool) -> usize {
+        if product {
+            self.product_karatsuba_from
+        } else {
+            self.karatsuba_from
+        }
+    }
+
     /// `r = a b`, or `a^2` when `b` is `None` (a squaring does about half the work).
     fn product(self, r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb]) {
         debug_assert!(b.is_none_or(|b| b.len() == a.len()) && r.len() == 2 * a.len());
-        if a.len() < self.karatsuba_from {
+        if a.len() < self.karatsuba_from_for(b.is_some()) {
             match b {
                 Some(b) => multiply_schoolbook(r, a, b, self.basecase),
                 None => square_schoolbook(r, a, self.basecase),
@@ -633,6 +644,7 @@ mod tests {
         for (karatsuba_from, toom3_from) in [(0, 0), (2, 3), (2, 1000), (5, 9), (1000, 1000)] {
             let cut_overs = CutOvers {
                 karatsuba_from,
+                product_karatsuba_from: karatsuba_from,
                 toom3_from,
                 ntt_from_bits,
             };
@@ -662,7 +674,7 @@ mod tests {
                         let got = with_isa(isa, || match karatsuba_from {
                             Some(karatsuba_from) => {
                                 let cut_overs = CutOvers {
-                                    karatsuba_from,
+                                    product_karatsuba_from: karatsuba_from,
                                     ..CutOvers::current()
                                 };
                                 with_cut_overs(cut_overs, product)

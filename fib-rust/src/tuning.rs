@@ -68,6 +68,9 @@ fn mulx_adx_runs_here() -> bool {
 pub struct CutOvers {
     /// Squarings of this many limbs or more split in three (Karatsuba).
     pub karatsuba_from: usize,
+    /// Products (the squaring phase's last step) of this many limbs or more split in
+    /// three: sooner than squarings, whose schoolbook loop does half the work.
+    pub product_karatsuba_from: usize,
     /// Squarings of this many limbs or more split in five (Toom-3).
     pub toom3_from: usize,
     /// The size of F(k), in bits, from which a step's products go through NTTs when
@@ -95,14 +98,19 @@ impl CutOvers {
 
     /// The cut-overs chosen for `isa`'s path on this machine.
     pub fn default_for(isa: Isa) -> CutOvers {
-        let (karatsuba_from, toom3_from) = match Basecase::for_isa(isa) {
+        let (karatsuba_from, product_karatsuba_from, toom3_from) = match Basecase::for_isa(isa) {
             // On x86-64's scalar path, Karatsuba from 16, 28, 40 and 64 limbs gave the
             // doubling at F(10^4) within the machine's noise of one another; Toom-3 from
             // 64, 128, 256 and never gave 2.1-2.2x / 2.0-2.1x / 2.1x / 2.8x GMP's time at
             // F(10^5). The same counts for 32-bit limbs (wasm32): unmeasured there yet.
-            Basecase::Portable => (32, 128),
-            // The assembly loop is faster than Karatsuba's split for longer: TODO measured.
-            Basecase::MulxAdx => (80, 128),
+            // Products (the last step's): from 24 limbs, 0.92-1.0x the time of 32 at F(10^4)
+            // to F(10^5) (`--product-karatsuba 16,24`; 16: 0.96-1.05x).
+            Basecase::Portable => (32, 24, 128),
+            // Squarings: the assembly loop is faster than Karatsuba's split for longer (80
+            // limbs). Products: from 40 limbs, 0.94-1.0x the time of 80 at F(10^4) to F(10^5)
+            // in two runs (32 and 48: 0.95-1.0x; 16: 1.01-1.13x): GMP's product at F(10^4)
+            // is Karatsuba's too (toom22), where ours was the schoolbook of 54 limbs.
+            Basecase::MulxAdx => (80, 40, 128),
         };
         let ntt_from_bits = match (isa, Basecase::for_isa(isa)) {
             // `cargo run --release -p fib-rust --example cut_overs -- --ntt-from ...` at n
@@ -133,6 +141,7 @@ impl CutOvers {
         };
         CutOvers {
             karatsuba_from,
+            product_karatsuba_from,
             toom3_from,
             ntt_from_bits,
         }
