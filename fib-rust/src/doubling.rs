@@ -160,7 +160,8 @@ impl SquaringPair {
         limbs::bit_length(&self.current)
     }
 
-    /// From (F(k-1), F(k)) to (F(2k), F(2k+1)) if `bit`, else to (F(2k-1), F(2k)).
+    /// From (F(k-1), F(k)) to (F(2k), F(2k+1)) if `bit`, else to (F(2k-1), F(2k)): two
+    /// squarings and three passes over their 2m limbs, as GMP's `mpn_fib2_ui`.
     fn step(&mut self, bit: bool) {
         let m = self.current.len();
         grow(&mut self.scratch, self.squaring.scratch_len(m));
@@ -168,17 +169,18 @@ impl SquaringPair {
             (&mut self.square_of_current, &self.current),
             (&mut self.square_of_previous, &self.previous),
         ] {
-            zeroed(square, 2 * a.len());
+            // Every squaring writes all of its 2 a.len() limbs: no zeroing first.
+            square.resize(2 * a.len(), 0);
             self.squaring.square(square, a, &mut self.scratch);
         }
         self.square_of_previous.resize(2 * m, 0);
+        let (current, previous) = (&self.square_of_current, &self.square_of_previous);
         let [odd, below, even] = &mut self.results;
+        for result in [&mut *odd, &mut *below, &mut *even] {
+            result.resize(2 * m + 1, 0);
+        }
         // odd = F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k, in 2m + 1 limbs.
-        odd.resize(2 * m + 1, 0);
-        let top = limbs::shl(&mut odd[..2 * m], &self.square_of_current, 2);
-        odd[2 * m] = top;
-        let borrow = limbs::sub_assign(odd, &self.square_of_previous);
-        debug_assert!(!borrow);
+        odd[2 * m] = limbs::four_times_minus(&mut odd[..2 * m], current, previous);
         let overflow = if self.k_is_odd {
             limbs::sub_assign(odd, &[2])
         } else {
@@ -186,15 +188,9 @@ impl SquaringPair {
         };
         debug_assert!(!overflow);
         // below = F(2k-1) = F(k)^2 + F(k-1)^2.
-        below.clear();
-        below.extend_from_slice(&self.square_of_current);
-        below.push(0);
-        let carry = limbs::add_assign(below, &self.square_of_previous);
-        debug_assert!(!carry);
+        below[2 * m] = Limb::from(limbs::add(&mut below[..2 * m], current, previous));
         // even = F(2k) = F(2k+1) - F(2k-1).
-        even.clear();
-        even.extend_from_slice(odd);
-        let borrow = limbs::sub_assign(even, below);
+        let borrow = limbs::sub(even, odd, below);
         debug_assert!(!borrow);
         let (new_previous, new_current) = if bit { (2, 0) } else { (1, 2) };
         mem::swap(&mut self.previous, &mut self.results[new_previous]);

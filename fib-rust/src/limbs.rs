@@ -139,6 +139,49 @@ pub(crate) fn add_assign(r: &mut [Limb], a: &[Limb]) -> bool {
     carry && add_one(&mut r[a.len()..])
 }
 
+/// `r = a + b` for `a` and `b` of `r.len()` limbs, in one pass; returns the carry out.
+pub(crate) fn add(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
+    debug_assert!(a.len() == r.len() && b.len() == r.len());
+    let mut carry = false;
+    for ((r, &a), &b) in r.iter_mut().zip(a).zip(b) {
+        let (sum, c1) = a.overflowing_add(b);
+        let (sum, c2) = sum.overflowing_add(Limb::from(carry));
+        *r = sum;
+        carry = c1 | c2;
+    }
+    carry
+}
+
+/// `r = a - b` for `a` and `b` of `r.len()` limbs, in one pass; returns the borrow out.
+pub(crate) fn sub(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
+    debug_assert!(a.len() == r.len() && b.len() == r.len());
+    let mut borrow = false;
+    for ((r, &a), &b) in r.iter_mut().zip(a).zip(b) {
+        let (difference, b1) = a.overflowing_sub(b);
+        let (difference, b2) = difference.overflowing_sub(Limb::from(borrow));
+        *r = difference;
+        borrow = b1 | b2;
+    }
+    borrow
+}
+
+/// `r = 4a - b` for `a` and `b` of `r.len()` limbs, in one pass (GMP's `mpn_rsblsh2_n`);
+/// returns the limb above `r`: the two bits shifted out of `a` less the final borrow
+/// (so `4a - b` must not be negative).
+pub(crate) fn four_times_minus(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> Limb {
+    debug_assert!(a.len() == r.len() && b.len() == r.len());
+    let (mut shifted_out, mut borrow) = (0, false);
+    for ((r, &a), &b) in r.iter_mut().zip(a).zip(b) {
+        let quadrupled = (a << 2) | shifted_out;
+        shifted_out = a >> (LIMB_BITS - 2);
+        let (difference, b1) = quadrupled.overflowing_sub(b);
+        let (difference, b2) = difference.overflowing_sub(Limb::from(borrow));
+        *r = difference;
+        borrow = b1 | b2;
+    }
+    shifted_out - Limb::from(borrow)
+}
+
 /// `r += 1`; returns the carry out of `r`.
 fn add_one(r: &mut [Limb]) -> bool {
     for limb in r {
