@@ -104,12 +104,24 @@ const SIGNAL_LOOK_INTERVAL: Duration = Duration::from_millis(1);
 /// iterative algorithm's first report comes after about a millisecond of additions anyway.
 const UNWATCHED_STEPS: u64 = 16;
 
+/// Whether F(n) takes so little time (a few µs at most) that it is computed attached to
+/// the interpreter: detaching and attaching again cost about 0.1 µs, 3 % of F(10^4) by
+/// doubling, and CPython's own calls keep the GIL far longer (its switch interval is 5 ms).
+fn quick(n: u64, algorithm: Algorithm) -> bool {
+    match algorithm {
+        // F(2^14): about 5 µs in a release build.
+        Algorithm::Doubling => n < 1 << 14,
+        // F(1 000): about 5 µs of additions.
+        Algorithm::Iterative => n < 1_000,
+    }
+}
+
 /// F(n) as a Python int.
 ///
-/// The computation runs detached from the interpreter (other Python threads go on); a
-/// progress report re-attaches briefly to check for Ctrl-C and to call `progress(done,
-/// total)`: every report when there is a hook, else at most every millisecond.
-/// An exception from either stops the computation and is raised here.
+/// Unless it is quick, the computation runs detached from the interpreter (other Python
+/// threads go on); a progress report re-attaches briefly to check for Ctrl-C and to call
+/// `progress(done, total)`: every report when there is a hook, else at most every
+/// millisecond. An exception from either stops the computation and is raised here.
 #[pyfunction]
 #[pyo3(
     signature = (n, algorithm = AlgorithmArg(Algorithm::Iterative), *, progress = None),
@@ -124,19 +136,19 @@ fn fib(
     let (NArg(n), AlgorithmArg(algorithm)) = (n, algorithm);
 
     let mut interruption: Option<PyErr> = None;
-    let mut last_look = Instant::now();
+    // The clock is first read at the first look (a quick F(n) never reads it).
+    let mut last_look: Option<Instant> = None;
     let on_progress = |report: Progress| {
         // With no hook to call, a report is only a chance to see Ctrl-C, which needs the
         // GIL: taking it back on every step of a small F(n) cost more than the step (a
         // third of F(10^4)'s time), and a look every millisecond is instant to a person.
         // Nor is a clock read free (40 ns here, a call out to JavaScript in Pyodide): 14 a
         // call at F(10^4). The first steps are too short to need a look at all.
-        if progress.is_none()
-            && (report.done < UNWATCHED_STEPS || last_look.elapsed() < SIGNAL_LOOK_INTERVAL)
-        {
+        let looked_lately = last_look.is_some_and(|at| at.elapsed() < SIGNAL_LOOK_INTERVAL);
+        if progress.is_none() && (report.done < UNWATCHED_STEPS || looked_lately) {
             return ControlFlow::Continue(());
         }
-        last_look = Instant::now();
+        last_look = Some(Instant::now());
         Python::attach(|py| {
             let outcome = py.check_signals().and_then(|()| match &progress {
                 Some(ProgressArg(callback)) => {
@@ -153,7 +165,12 @@ fn fib(
             )
         })
     };
-    match py.detach(|| fib_rust::fib_with_progress(n, algorithm, on_progress)) {
+    let computed = if quick(n, algorithm) {
+        fib_rust::fib_with_progress(n, algorithm, on_progress)
+    } else {
+        py.detach(|| fib_rust::fib_with_progress(n, algorithm, on_progress))
+    };
+    match computed {
         Ok(value) => pylong::to_python_int(py, &value),
         Err(FibError::Cancelled) => Err(interruption.expect("the hook records why it stopped")),
         Err(error) => Err(value_error(error)),
