@@ -218,6 +218,7 @@ const STAGES = {
   "loading-runtime": "loading Pyodide…",
   installing: "installing wheels…",
   importing: "importing…",
+  "first-calls": "compiling (first calls)…",
 };
 
 /** Start the worker of one build; resolves when it is ready, rejects within a bound. */

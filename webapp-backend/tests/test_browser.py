@@ -82,6 +82,10 @@ def test_run_every_build_and_algorithm(page):
     assert page.locator("#workers li").count() == len(VARIANTS)
     assert page.locator("#workers .startup").all_inner_texts()[0].startswith("ready after")
     assert "from its snapshot" in page.inner_text("li[data-variant=python] .startup")
+    # Each Pyodide build ran its code once before anything is timed (the compiler's turn).
+    startups = {s["variant"]: s["phases"] for s in page.evaluate("window.pyRustFib.startups()")}
+    for variant in ("python", "rust-release", "rust-debug"):
+        assert startups[variant]["first-calls"] > 0, startups[variant]
     page.fill("#n", "1000")
     page.select_option("#algorithm", "both")
     page.click("#run")
