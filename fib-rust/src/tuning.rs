@@ -102,10 +102,15 @@ impl CutOvers {
             // On x86-64's scalar path, Karatsuba from 16, 28, 40 and 64 limbs gave the
             // doubling at F(10^4) within the machine's noise of one another; Toom-3 from
             // 64, 128, 256 and never gave 2.1-2.2x / 2.0-2.1x / 2.1x / 2.8x GMP's time at
-            // F(10^5). The same counts for 32-bit limbs (wasm32): unmeasured there yet.
+            // F(10^5).
             // Products (the last step's): from 24 limbs, 0.92-1.0x the time of 32 at F(10^4)
             // to F(10^5) (`--product-karatsuba 16,24`; 16: 0.96-1.05x).
-            Basecase::Portable => (32, 24, 128),
+            Basecase::Portable if cfg!(target_pointer_width = "64") => (32, 24, 128),
+            // 32-bit limbs (wasm32), the example built for wasm32-wasip1 with simd128 and run
+            // under Node 20's WASI (V8), two runs: squarings split from 64 limbs, 0.88-0.96x
+            // the time of 32 at F(10^4) to F(10^5) (56 to 96 about the same); products
+            // from 48, 0.93-0.98x (24: the reference; 16: up to 1.15x).
+            Basecase::Portable => (64, 48, 128),
             // Squarings: the assembly loop is faster than Karatsuba's split for longer (80
             // limbs). Products: from 40 limbs, 0.94-1.0x the time of 80 at F(10^4) to F(10^5)
             // in two runs (32 and 48: 0.95-1.0x; 16: 1.01-1.13x): GMP's product at F(10^4)
