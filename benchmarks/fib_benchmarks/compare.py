@@ -1,13 +1,19 @@
 """``poetry run benchmark compare A.json B.json [C.json ...]``: runs side by side.
 
 Every measurement of the first run (the baseline) is matched with the same build, runtime,
-algorithm and n in the others, which get its ratio (their median over the baseline's).
-A difference counts only beyond the measured noise: when the two runs' interquartile
-ranges do not overlap (pyperf and pytest-benchmark compare the same way, on the spread of
-the samples rather than on one number). With ``--fail-above PCT`` the command exits 1
-when a measurement is slower than the baseline, beyond the noise, by more than PCT
-percent, so that it can guard CI (as pytest-benchmark's ``--benchmark-compare-fail``).
-Two runs that computed different F(n) are an error, whatever the times.
+algorithm and n in the others, which get its ratio (their median over the baseline's) and
+that ratio's 95 % confidence interval: a bootstrap over the samples of both rows (each
+resampled with replacement, the ratio of the medians taken each time; the interval is the
+middle 95 % of those ratios), as the document keeps every sample. A difference counts only
+when it is both sure and large enough: when the whole interval lies beyond a change of
+``MIN_EFFECT`` (5 %). Runs of one build on a shared machine differ by a few per cent from
+one process to the next, which no interval within one run sees: the minimum effect is what
+keeps two runs of the same build (an A/A test) from reading as different (pyperf's
+``compare_to`` likewise reports a change only when it is significant). With
+``--fail-above PCT`` the command exits 1 when a measurement is slower than the baseline,
+so counted, by more than PCT percent, so that it can guard CI (as pytest-benchmark's
+``--benchmark-compare-fail``). Two runs that computed different F(n) are an error,
+whatever the times.
 
 Runs of ``benchmark load`` are compared row by row too (server, build, n, connections):
 requests a second, as a ratio over the baseline's. One wrk run per row has no spread to
@@ -23,6 +29,7 @@ import stat
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
+import numpy as np
 import typer
 from pydantic import ValidationError
 from rich.table import Table
@@ -37,6 +44,13 @@ app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
 LoadKey = tuple[str, str, str, int, int]  # server, variant, algorithm, n, concurrency
 
+
+#: The bootstrap's resamples (fewer for rows of many samples: at most MAX_DRAWS values drawn
+#: per row), the interval's confidence, and the smallest change counted (see above).
+RESAMPLES = 2_000
+MAX_DRAWS = 2_000_000
+CONFIDENCE = 0.95
+MIN_EFFECT = 0.05
 
 #: The largest document `compare` reads: the CLI's largest runs are a few megabytes.
 MAX_DOCUMENT_BYTES = 64 << 20
@@ -86,35 +100,69 @@ def _rows(document: dict[str, Any]) -> dict[Key, dict[str, Any]]:
     return {(r["variant"], r["runtime_kind"], r["algorithm"], r["n"]): r for r in document["rows"]}
 
 
-def verdict(base: dict[str, Any], other: dict[str, Any]) -> str:
-    """ "slower", "faster" or "same": same while the interquartile ranges overlap."""
-    if other["q1_ms"] > base["q3_ms"]:
+Interval = Optional[tuple[float, float]]
+
+
+def ratio_interval(base_ns: list[int], other_ns: list[int]) -> Interval:
+    """The bootstrap interval (CONFIDENCE) of median(other) / median(base), or None when
+    the base's medians are zero (a clock too coarse for the call). Seeded by the samples
+    themselves: the same two rows give the same interval every time."""
+    base, other = np.asarray(base_ns, dtype=float), np.asarray(other_ns, dtype=float)
+    if not len(base) or not len(other):
+        return None
+    seed = [len(base), len(other), *map(int, base[:8]), *map(int, other[:8])]
+    draw = np.random.default_rng(seed)
+    resamples = max(200, min(RESAMPLES, MAX_DRAWS // max(len(base), len(other))))
+
+    def medians(values: np.ndarray) -> np.ndarray:
+        return np.median(draw.choice(values, size=(resamples, len(values))), axis=1)
+
+    base_medians, other_medians = medians(base), medians(other)
+    finite = base_medians > 0
+    if not finite.any():
+        return None
+    ratios = other_medians[finite] / base_medians[finite]
+    tail = (1 - CONFIDENCE) / 2
+    low, high = np.quantile(ratios, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def verdict(interval: Interval) -> str:
+    """ "slower" or "faster" when the whole interval lies beyond MIN_EFFECT, else "same"."""
+    if interval is None:
+        return "same"
+    low, high = interval
+    if low > 1 + MIN_EFFECT:
         return "slower"
-    if other["q3_ms"] < base["q1_ms"]:
+    if high < 1 / (1 + MIN_EFFECT):
         return "faster"
     return "same"
 
 
 def compare(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per measurement of the baseline: each other run's median, ratio, verdict;
-    a line's ``digests_differ`` says that two runs computed different numbers."""
+    """One line per measurement of the baseline: each other run's median, ratio, its
+    interval and the verdict; a line's ``digests_differ`` says that two runs computed
+    different numbers."""
     base, others = _rows(documents[0]), [_rows(d) for d in documents[1:]]
     lines = []
     for key, row in base.items():
-        line = {"key": key, "medians": [row["median_ms"]], "ratios": [], "verdicts": []}
-        line["digests_differ"] = False
+        line = {"key": key, "medians": [row["median_ms"]], "ratios": [], "intervals": [],
+                "verdicts": [], "digests_differ": False}  # fmt: skip
         for rows in others:
             other = rows.get(key)
             if other is None:
                 line["medians"].append(None)
                 line["ratios"].append(None)
+                line["intervals"].append(None)
                 line["verdicts"].append("missing")
                 continue
             line["medians"].append(other["median_ms"])
             line["ratios"].append(
                 other["median_ms"] / row["median_ms"] if row["median_ms"] else None
             )
-            line["verdicts"].append(verdict(row, other))
+            interval = ratio_interval(row["times_ns"], other["times_ns"])
+            line["intervals"].append(interval)
+            line["verdicts"].append(verdict(interval))
             line["digests_differ"] |= other["digest"] != row["digest"]
         lines.append(line)
     return lines
@@ -195,7 +243,10 @@ def main(
     load_lines = compare_load(documents)
     if not lines and not load_lines:
         console.print("the first run has no measurement to compare")
-    table = Table(title="Runs compared with the first (ratio: its median over the first's)")
+    table = Table(
+        title="Runs compared with the first (ratio: its median over the first's, "
+        "[its 95 % interval])"
+    )
     for heading in ("algorithm", "n", "build", "runtime", "first"):
         table.add_column(heading, justify="right" if heading in ("n", "first") else "left")
     for index in range(1, len(runs)):
@@ -206,9 +257,11 @@ def main(
     for line in lines:
         variant, runtime_kind, algorithm, n = line["key"]
         cells = [algorithm, f"{n:,}", variant, runtime_kind, _ms(line["medians"][0])]
-        for median, ratio, mark in zip(line["medians"][1:], line["ratios"], line["verdicts"]):
+        others = zip(line["medians"][1:], line["ratios"], line["intervals"], line["verdicts"])
+        for median, ratio, interval, mark in others:
             shown = "—" if ratio is None else f"{ratio:.2f}x"
-            cells.append(f"{_ms(median)} ({shown}, {marks[mark]})")
+            sure = "" if interval is None else " [{:.2f} to {:.2f}]".format(*interval)
+            cells.append(f"{_ms(median)} ({shown}{sure}, {marks[mark]})")
             over = ratio is not None and fail_above is not None and ratio > 1 + fail_above / 100
             if mark == "slower" and over:
                 regressions.append(f"{variant} ({runtime_kind}) {algorithm} F({n:,}): {shown}")
@@ -217,6 +270,12 @@ def main(
         f"{'first' if i == 0 else f'run {i + 1}'}: {_who(d, p)}"
         for i, (d, p) in enumerate(zip(documents, runs))
     )
+    single = [f"run {i + 1}" if i else "first" for i, d in enumerate(documents)
+              if d["settings"]["rounds"] == 1 and d["settings"]["source"] == "cli"]  # fmt: skip
+    if single:
+        who += (f"\n{', '.join(single)}: one process per build: its interval does not see how "
+                "one process differs from the next (up to 20 % on a shared machine); make runs "
+                "to compare with --rounds 10")  # fmt: skip
     table.caption = who
     table.caption_justify = "left"
     if lines:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import random
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +123,64 @@ def test_load_runs_are_compared_by_requests_a_second_without_a_verdict(tmp_path)
     assert "1.50x" in shown.stdout and "not measured" in shown.stdout
     other["load"][2]["digest"] = "sha256:" + "0" * 64
     assert run_compare(tmp_path, base, other).returncode == 1
+
+
+def samples(rng, median_ns: float, count: int = 15, spread: float = 0.05) -> list[int]:
+    """Timings from a known distribution: log-normal around `median_ns`, a spread of 5 %."""
+    return [int(median_ns * math.exp(rng.gauss(0, spread))) for _ in range(count)]
+
+
+def test_two_runs_of_one_build_are_the_same_and_a_real_slowdown_is_caught():
+    """Synthetic runs from known distributions, with the drift of a shared machine between
+    runs (each run's median moved by up to 3 %): of 20 A/A pairs at most one false alarm;
+    of 20 pairs 1.2x apart, at least 19 caught, and as many speed-ups the other way."""
+    rng = random.Random(2026)
+
+    def run(median_ns: float) -> list[int]:
+        return samples(rng, median_ns * rng.uniform(0.97, 1.03))
+
+    same = [compare.verdict(compare.ratio_interval(run(1e5), run(1e5))) for _ in range(20)]
+    assert sum(v != "same" for v in same) <= 1, same
+    slower = [compare.verdict(compare.ratio_interval(run(1e5), run(1.2e5))) for _ in range(20)]
+    assert slower.count("slower") >= 19, slower
+    faster = [compare.verdict(compare.ratio_interval(run(1.2e5), run(1e5))) for _ in range(20)]
+    assert faster.count("faster") >= 19, faster
+
+
+def test_the_interval_holds_the_true_ratio_about_as_often_as_it_says():
+    """95 % intervals over 15 samples a side, with no drift: the true ratio (1.2) inside
+    in at least 85 of 100 trials (a bootstrap of medians over so few samples covers a
+    little less than it claims), and every interval around the measured ratio."""
+    rng = random.Random(7)
+    inside = 0
+    for _ in range(100):
+        base, other = samples(rng, 1e5), samples(rng, 1.2e5)
+        low, high = compare.ratio_interval(base, other)
+        inside += low <= 1.2 <= high
+        measured = statistics.median(other) / statistics.median(base)
+        assert low <= measured <= high
+    assert inside >= 85, inside
+
+
+def test_an_interval_of_a_zero_baseline_is_none():
+    assert compare.ratio_interval([0, 0, 0], [5, 6, 7]) is None
+    assert compare.verdict(None) == "same"
+
+
+def test_repeated_real_runs_of_one_build_raise_at_most_one_false_alarm(tmp_path):
+    """The A/A test on this machine: 21 runs of Rust release in a row, each compared with
+    the next (20 pairs): at most one reads as a change. Each run takes its samples in 10
+    processes (--rounds 10), as pyperf spreads its values over 20: here one process's
+    timings differ from the next's by up to 20 % (14.5 against 17.4 µs at F(24 681)), which
+    no interval over one process's samples can see."""
+    documents = []
+    for index in range(21):
+        out = tmp_path / f"run{index}.json"
+        command = [sys.executable, "-m", "fib_benchmarks.cli", "--variant", "rust-release",
+                   "--runtime", "native", "--algorithm", "doubling", "--n", "24681",
+                   "--repeats", "2", "--rounds", "10", "--json", str(out)]  # fmt: skip
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert finished.returncode == 0, finished.stdout + finished.stderr
+        documents.append(json.loads(out.read_text()))
+    verdicts = [compare.compare([a, b])[0]["verdicts"][0] for a, b in zip(documents, documents[1:])]
+    assert sum(v != "same" for v in verdicts) <= 1, verdicts

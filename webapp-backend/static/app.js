@@ -890,7 +890,10 @@ async function showComparison() {
     const [variant, runtime, algorithm, n] = line.key;
     const others = line.medians.slice(1).map((median, i) => {
       const verdict = line.verdicts[i];
-      const shown = median == null ? "—" : `${ms(median)} (${ratio(line.ratios[i])}, ${words[verdict]})`;
+      // The ratio's 95 % interval (a bootstrap over both rows' samples, fib_benchmarks.compare).
+      const interval = line.intervals?.[i];
+      const sure = interval ? `; 95 %: ${interval[0].toFixed(2)}–${interval[1].toFixed(2)}` : "";
+      const shown = median == null ? "—" : `${ms(median)} (${ratio(line.ratios[i])}, ${words[verdict]}${sure})`;
       return textElement("td", shown, { className: `verdict-${verdict}` });
     });
     return tableRow(`${algorithm} F(${n.toLocaleString("en")})`, label(variant), runtime, ms(line.medians[0]), ...others);
