@@ -242,6 +242,13 @@ fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
             unsafe { avx512::forward_last_levels::<P>(a, twiddles) };
             return 0;
         }
+        if len >= 16 {
+            let half_tw = &twiddles[len / 2..len];
+            // SAFETY: AVX2; `len / 2`, a power of two >= 8, is whole chunks of 8 lanes;
+            // `tw` has `len` values and `half_tw` `len / 2`.
+            unsafe { avx2::forward_two_levels::<P>(a, len, tw, half_tw) };
+            return len / 4;
+        }
         if len >= 8 {
             // SAFETY: AVX2; `len`, a power of two >= 8, is whole chunks of 8 lanes, and
             // `tw` has `len` values.
@@ -253,7 +260,12 @@ fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
         return 0;
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if isa == Isa::Simd128 && len >= 4 {
+    if isa == Isa::Simd128 && len >= 8 {
+        // SAFETY: simd128 is enabled at compile time; `len / 2` is whole chunks of 4
+        // lanes, `tw` has `len` values and the half table `len / 2`.
+        unsafe { simd128::forward_two_levels::<P>(a, len, tw, &twiddles[len / 2..len]) };
+        return len / 4;
+    } else if isa == Isa::Simd128 && len >= 4 {
         // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
         unsafe { simd128::forward_level::<P>(a, len, tw) };
         return len / 2;
@@ -262,7 +274,12 @@ fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
         return 0;
     }
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-    if isa == Isa::Neon && len >= 4 {
+    if isa == Isa::Neon && len >= 8 {
+        // SAFETY: NEON is enabled at compile time; `len / 2` is whole chunks of 4 lanes,
+        // `tw` has `len` values and the half table `len / 2`.
+        unsafe { neon::forward_two_levels::<P>(a, len, tw, &twiddles[len / 2..len]) };
+        return len / 4;
+    } else if isa == Isa::Neon && len >= 4 {
         // SAFETY: NEON is enabled at compile time; whole chunks of 4 lanes.
         unsafe { neon::forward_level::<P>(a, len, tw) };
         return len / 2;
@@ -323,14 +340,27 @@ fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
             unsafe { avx512::inverse_level::<P>(a, len, tw) };
             return len * 2;
         }
-        // SAFETY: AVX2; `len` >= 8, so whole chunks of 8 lanes: `inverse` starts it at
+        // AVX2 from here: `len` >= 8, so whole chunks of 8 lanes: `inverse` starts it at
         // `BLOCK` or at 1, which took a first-levels kernel above (same array, same
-        // thread's `Isa`) and returned 8 or 16. `tw` has `len` values.
+        // thread's `Isa`) and returned 8 or 16.
+        if 4 * len <= a.len() {
+            let double_tw = &twiddles[2 * len..4 * len];
+            // SAFETY: AVX2 (as above); `tw` has `len` values and `double_tw` `2 len`.
+            unsafe { avx2::inverse_two_levels::<P>(a, len, tw, double_tw) };
+            return len * 4;
+        }
+        // SAFETY: AVX2 (as above); `tw` has `len` values.
         unsafe { avx2::inverse_level::<P>(a, len, tw) };
         return len * 2;
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if isa == Isa::Simd128 && len >= 4 {
+    if isa == Isa::Simd128 && len >= 4 && 4 * len <= a.len() {
+        let double_tw = &twiddles[2 * len..4 * len];
+        // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes; `tw` has
+        // `len` values and `double_tw` `2 len`.
+        unsafe { simd128::inverse_two_levels::<P>(a, len, tw, double_tw) };
+        return len * 4;
+    } else if isa == Isa::Simd128 && len >= 4 {
         // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
         unsafe { simd128::inverse_level::<P>(a, len, tw) };
         return len * 2;
@@ -339,7 +369,13 @@ fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
         return 4;
     }
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-    if isa == Isa::Neon && len >= 4 {
+    if isa == Isa::Neon && len >= 4 && 4 * len <= a.len() {
+        let double_tw = &twiddles[2 * len..4 * len];
+        // SAFETY: NEON is enabled at compile time; whole chunks of 4 lanes; `tw` has
+        // `len` values and `double_tw` `2 len`.
+        unsafe { neon::inverse_two_levels::<P>(a, len, tw, double_tw) };
+        return len * 4;
+    } else if isa == Isa::Neon && len >= 4 {
         // SAFETY: NEON is enabled at compile time; whole chunks of 4 lanes.
         unsafe { neon::inverse_level::<P>(a, len, tw) };
         return len * 2;

@@ -1,8 +1,8 @@
 //! The same arithmetic as `Field`, on 16 lanes of u32.
 //!
-//! Besides the `generic` kernels (`lane_kernels!`), the levels whose butterflies are 8,
-//! 4, 2 and 1 apart, which regroup lanes with permutations, and pairs of longer levels
-//! in one pass.
+//! Besides the `generic` kernels (`lane_kernels!`, pairs of longer levels in one pass
+//! among them), the levels whose butterflies are 8, 4, 2 and 1 apart, which regroup lanes
+//! with permutations.
 
 use crate::ntt::field::Field;
 use std::arch::x86_64::*;
@@ -215,80 +215,6 @@ pub(in crate::ntt) unsafe fn inverse_first_levels<const P: u32>(a: &mut [u32], t
             }
             store(chunk, 0, x);
             store(chunk, 16, y);
-        }
-    }
-}
-
-/// The forward levels with butterflies `len` and `len / 2` apart in one pass: each
-/// value is loaded and stored once for both (half the memory traffic).
-///
-/// # Safety
-/// The CPU supports AVX-512F, `len` is a multiple of 32 (so that each quarter of a
-/// block, `len / 2` values, is whole chunks of 16 lanes), `tw` has at least `len`
-/// values and `half_tw` at least `len / 2`.
-#[target_feature(enable = "avx512f")]
-pub(in crate::ntt) unsafe fn forward_two_levels<const P: u32>(
-    a: &mut [u32],
-    len: usize,
-    tw: &[u32],
-    half_tw: &[u32],
-) {
-    let quarter = len / 2;
-    for block in a.chunks_exact_mut(2 * len) {
-        let (low, high) = block.split_at_mut(len);
-        let (q0, q1) = low.split_at_mut(quarter);
-        let (q2, q3) = high.split_at_mut(quarter);
-        for j in (0..quarter).step_by(16) {
-            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety); `quarter`
-            // is a multiple of 16, so `j + 16 <= quarter`, the length of `q0` to `q3`
-            // and of `half_tw` at least, and `quarter + j + 16 <= len <= tw.len()`.
-            unsafe {
-                let (x0, x1, x2, x3) = (load(q0, j), load(q1, j), load(q2, j), load(q3, j));
-                let (w0, w1) = (load(tw, j), load(tw, quarter + j));
-                let (y0, y2) = (add::<P>(x0, x2), mul::<P>(sub::<P>(x0, x2), w0));
-                let (y1, y3) = (add::<P>(x1, x3), mul::<P>(sub::<P>(x1, x3), w1));
-                let v = load(half_tw, j);
-                store(q0, j, add::<P>(y0, y1));
-                store(q1, j, mul::<P>(sub::<P>(y0, y1), v));
-                store(q2, j, add::<P>(y2, y3));
-                store(q3, j, mul::<P>(sub::<P>(y2, y3), v));
-            }
-        }
-    }
-}
-
-/// The inverse levels with butterflies `len` and `2 len` apart in one pass.
-///
-/// # Safety
-/// The CPU supports AVX-512F, `len` is a multiple of 16, `tw` has at least `len`
-/// values and `double_tw` at least `2 len`.
-#[target_feature(enable = "avx512f")]
-pub(in crate::ntt) unsafe fn inverse_two_levels<const P: u32>(
-    a: &mut [u32],
-    len: usize,
-    tw: &[u32],
-    double_tw: &[u32],
-) {
-    for block in a.chunks_exact_mut(4 * len) {
-        let (low, high) = block.split_at_mut(2 * len);
-        let (q0, q1) = low.split_at_mut(len);
-        let (q2, q3) = high.split_at_mut(len);
-        for j in (0..len).step_by(16) {
-            // SAFETY: the caller guarantees AVX-512F (this fn's # Safety); `len` is a
-            // multiple of 16, so `j + 16 <= len`, the length of `q0` to `q3` and of
-            // `tw` at least, and `len + j + 16 <= 2 len <= double_tw.len()`.
-            unsafe {
-                let w = load(tw, j);
-                let (x0, x1) = (load(q0, j), mul::<P>(load(q1, j), w));
-                let (x2, x3) = (load(q2, j), mul::<P>(load(q3, j), w));
-                let (y0, y1) = (add::<P>(x0, x1), sub::<P>(x0, x1));
-                let y2 = mul::<P>(add::<P>(x2, x3), load(double_tw, j));
-                let y3 = mul::<P>(sub::<P>(x2, x3), load(double_tw, len + j));
-                store(q0, j, add::<P>(y0, y2));
-                store(q2, j, sub::<P>(y0, y2));
-                store(q1, j, add::<P>(y1, y3));
-                store(q3, j, sub::<P>(y1, y3));
-            }
         }
     }
 }

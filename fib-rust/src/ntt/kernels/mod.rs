@@ -190,6 +190,82 @@ pub(super) mod generic {
         }
     }
 
+    /// The forward levels with butterflies `len` and `len / 2` apart in one pass: each
+    /// value is loaded and stored once for both (half the memory traffic of two levels).
+    ///
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, `len / 2` is a multiple of `V::WIDTH`, `tw`
+    /// has at least `len` values and `half_tw` at least `len / 2`.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn forward_two_levels<V: Lanes, const P: u32>(
+        a: &mut [u32],
+        len: usize,
+        tw: &[u32],
+        half_tw: &[u32],
+    ) {
+        let quarter = len / 2;
+        for block in a.chunks_exact_mut(2 * len) {
+            let (low, high) = block.split_at_mut(len);
+            let (q0, q1) = low.split_at_mut(quarter);
+            let (q2, q3) = high.split_at_mut(quarter);
+            for j in (0..quarter).step_by(V::WIDTH) {
+                // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+                // `quarter` is a multiple of `WIDTH`, so `j + WIDTH <= quarter`, the length
+                // of `q0` to `q3` and of `half_tw` at least, and `quarter + j + WIDTH <= len
+                // <= tw.len()`.
+                unsafe {
+                    let (x0, x1) = (V::load(q0, j), V::load(q1, j));
+                    let (x2, x3) = (V::load(q2, j), V::load(q3, j));
+                    let (w0, w1) = (V::load(tw, j), V::load(tw, quarter + j));
+                    let (y0, y2) = (x0.add::<P>(x2), x0.sub::<P>(x2).mul::<P>(w0));
+                    let (y1, y3) = (x1.add::<P>(x3), x1.sub::<P>(x3).mul::<P>(w1));
+                    let v = V::load(half_tw, j);
+                    y0.add::<P>(y1).store(q0, j);
+                    y0.sub::<P>(y1).mul::<P>(v).store(q1, j);
+                    y2.add::<P>(y3).store(q2, j);
+                    y2.sub::<P>(y3).mul::<P>(v).store(q3, j);
+                }
+            }
+        }
+    }
+
+    /// The inverse levels with butterflies `len` and `2 len` apart in one pass.
+    ///
+    /// # Safety
+    /// The CPU runs `V`'s instruction set, `len` is a multiple of `V::WIDTH`, `tw` has
+    /// at least `len` values and `double_tw` at least `2 len`.
+    #[inline(always)]
+    pub(in crate::ntt) unsafe fn inverse_two_levels<V: Lanes, const P: u32>(
+        a: &mut [u32],
+        len: usize,
+        tw: &[u32],
+        double_tw: &[u32],
+    ) {
+        for block in a.chunks_exact_mut(4 * len) {
+            let (low, high) = block.split_at_mut(2 * len);
+            let (q0, q1) = low.split_at_mut(len);
+            let (q2, q3) = high.split_at_mut(len);
+            for j in (0..len).step_by(V::WIDTH) {
+                // SAFETY: the caller guarantees `V`'s instruction set (this fn's # Safety);
+                // `len` is a multiple of `WIDTH`, so `j + WIDTH <= len`, the length of `q0`
+                // to `q3` and of `tw` at least, and `len + j + WIDTH <= 2 len <=
+                // double_tw.len()`.
+                unsafe {
+                    let w = V::load(tw, j);
+                    let (x0, x1) = (V::load(q0, j), V::load(q1, j).mul::<P>(w));
+                    let (x2, x3) = (V::load(q2, j), V::load(q3, j).mul::<P>(w));
+                    let (y0, y1) = (x0.add::<P>(x1), x0.sub::<P>(x1));
+                    let y2 = x2.add::<P>(x3).mul::<P>(V::load(double_tw, j));
+                    let y3 = x2.sub::<P>(x3).mul::<P>(V::load(double_tw, len + j));
+                    y0.add::<P>(y2).store(q0, j);
+                    y0.sub::<P>(y2).store(q2, j);
+                    y1.add::<P>(y3).store(q1, j);
+                    y1.sub::<P>(y3).store(q3, j);
+                }
+            }
+        }
+    }
+
     /// The first forward level of a zero-padded array: (x, 0) -> (x, x w).
     ///
     /// # Safety
@@ -418,6 +494,28 @@ macro_rules! lane_kernels {
             // SAFETY: the caller guarantees what `generic::inverse_level` requires
             // (this fn's # Safety).
             unsafe { super::generic::inverse_level::<$lanes, P>(a, len, tw) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `len / 2` is a multiple of their
+        /// width, `tw` has at least `len` values and `half_tw` at least `len / 2`.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn forward_two_levels<const P: u32>(
+            a: &mut [u32], len: usize, tw: &[u32], half_tw: &[u32],
+        ) {
+            // SAFETY: the caller guarantees what `generic::forward_two_levels` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::forward_two_levels::<$lanes, P>(a, len, tw, half_tw) }
+        }
+        /// # Safety
+        /// The CPU runs these lanes' instruction set, `len` is a multiple of their width,
+        /// `tw` has at least `len` values and `double_tw` at least `2 len`.
+        $(#[target_feature(enable = $feature)])?
+        pub(in crate::ntt) unsafe fn inverse_two_levels<const P: u32>(
+            a: &mut [u32], len: usize, tw: &[u32], double_tw: &[u32],
+        ) {
+            // SAFETY: the caller guarantees what `generic::inverse_two_levels` requires
+            // (this fn's # Safety).
+            unsafe { super::generic::inverse_two_levels::<$lanes, P>(a, len, tw, double_tw) }
         }
         /// # Safety
         /// The CPU runs these lanes' instruction set, `low.len()` is a multiple of their
