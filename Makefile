@@ -359,8 +359,8 @@ test-benchmarks: wheels chromium postgresql load-tools $(PYTHON_WASM) $(MEASURIN
 	$(POETRY) run pytest -q -p no:cacheprovider benchmarks/tests
 
 .PHONY: test-webapp
-test-webapp: wheels ## Backend: allow-list, types, headers, API (test client and a real uvicorn)
-	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests --ignore=webapp-backend/tests/test_browser.py
+test-webapp: wheels ## Backend: allow-list, types, headers, API (test client and a real uvicorn); the worker's Python
+	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests webapp-worker/tests --ignore=webapp-backend/tests/test_browser.py
 
 .PHONY: test-browser
 test-browser: wheels chromium load-tools ## The page end to end in headless Chromium; screenshots in build/screenshots

@@ -15,7 +15,8 @@ Page → worker (``postMessage``):
 Worker → page:
 
 ``{"type": "status", "stage", "detail"}``
-    Start-up progress: ``stage`` is ``loading-runtime``, ``installing`` or ``importing``.
+    Start-up progress: ``stage`` is ``loading-runtime``, ``installing``, ``importing`` or
+    ``first-calls`` (``fib_worker.runner.FIRST_CALLS``).
 ``{"type": "ready", "variant", "build", "runtime", "startup": {phase: seconds}}``
     Ready to run; ``build`` is the module's ``build_info()``.
 ``{"type": "trace", "id", "done", "total", "elapsed_ms"}``
