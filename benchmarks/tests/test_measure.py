@@ -1,0 +1,57 @@
+"""fib_benchmarks.measure: how F(n) is described, and the statistics of a row."""
+
+import sys
+
+import pytest
+from fib_benchmarks import measure
+
+
+@pytest.mark.parametrize("value", [0, 1, 9, 10, 99, 100, 10**20 - 1, 10**20, 3**5000, 2**9999])
+def test_decimal_digits_matches_str(value):
+    sys.set_int_max_str_digits(0)
+    assert measure.decimal_digits(value) == len(str(value))
+
+
+def test_describe_edges():
+    described = measure.describe(12345678901234567890)
+    assert described["digits"] == 20
+    assert described["leading"] == "123456789012"
+    assert described["trailing"] == "901234567890"
+    small = measure.describe(55)
+    assert (small["leading"], small["trailing"], small["digits"]) == ("55", "55", 2)
+
+
+def test_summary_statistics_and_warnings():
+    steady = measure.summarize([100_000, 100_400, 99_800, 100_500, 100_200], True, 50)
+    assert steady["median_ms"] == 0.1002 and steady["warnings"] == []
+    assert steady["q1_ms"] == 0.1 and steady["q3_ms"] == 0.1004 and steady["outliers"] == 0
+    spiky = measure.summarize([10, 10, 11, 10, 90])
+    assert spiky["outliers"] == 1 and spiky["median_ms"] == 10 / 1e6
+    assert spiky["warnings"][0] == "1 of 5 calls are outliers (beyond 1.5 IQR)"
+    assert spiky["warnings"][1].startswith("unstable: the standard deviation is")
+    unsettled = measure.summarize([1000] * 3, False, 5_000)
+    assert unsettled["warnings"] == [
+        "warm-up stopped at its bound before the timings settled",
+        "the median is under 100 ticks of the clock (5000 ns)",
+    ]
+
+
+def test_warm_up_stops_when_settled_or_at_a_bound():
+    times = iter([900, 500, 100, 101, 102, 999])
+    fake = lambda: next(times)  # noqa: E731
+    original = measure.timed_call
+    measure.timed_call = lambda call: (call(), 0)
+    try:
+        warm = measure.warm_up(fake, measure.AUTO)
+        assert warm == {"warmup": 5, "warmup_times_ns": [900, 500, 100, 101, 102],
+                        "warmup_settled": True}  # fmt: skip
+        never = iter(range(1000, 100_000, 1000))
+        warm = measure.warm_up(lambda: next(never), measure.AUTO)
+        assert warm["warmup"] == measure.WARMUP_MAX_CALLS and warm["warmup_settled"] is False
+        assert measure.warm_up(lambda: 5, 2) == {"warmup": 2, "warmup_times_ns": [5, 5],
+                                                 "warmup_settled": None}  # fmt: skip
+        first = []
+        measure.warm_up(lambda: 7, 3, first=lambda: first.append(1) or 7)
+        assert first == [1]  # the traced call is the first warm-up call only
+    finally:
+        measure.timed_call = original
