@@ -374,7 +374,7 @@ chromium:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
 
 .PHONY: lint
-lint: setup ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff check and format --check
+lint: setup node_modules/.installed ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff check and format --check, ESLint
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	# The kernels differ by target: the WebAssembly ones are linted too (the core only:
@@ -384,6 +384,8 @@ lint: setup ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff c
 	cargo clippy -p fib-rust --all-targets --target aarch64-unknown-linux-gnu -- -D warnings
 	$(POETRY) run ruff check .
 	$(POETRY) run ruff format --check .
+	# The page, its workers, the JavaScript builds and the Node drivers (eslint.config.js).
+	node_modules/.bin/eslint .
 
 .PHONY: fmt
 fmt: setup ## Format Rust and Python sources in place

@@ -162,6 +162,7 @@ export function fib(n, algorithm = "iterative", { progress = null } = {}) {
     state.callback = null;
   }
   if (status === CANCELLED) throw state.interruption ?? new Error("fib-wasm stopped without a reason");
+  if (status !== OK) throw new Error(`fib-wasm answered with an unknown status ${status}`);
   // The module's hex digits: 4 ms for F(10^7), where making the text from bytes in
   // JavaScript took 40 ms.
   return BigInt(`0x${new TextDecoder().decode(output())}`);
