@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from enum import Enum
 from pathlib import Path
@@ -97,11 +98,18 @@ def _choices(values: list[str], enum: type[Enum], hint: str) -> list[str]:
     for value in _split(values):
         if value not in allowed:
             raise typer.BadParameter(
-                f"{value!r} is not one of {', '.join(allowed)}", param_hint=hint
+                f"{value!r} is not one of {', '.join(allowed)}{_did_you_mean(value, allowed)}",
+                param_hint=hint,
             )
         if value not in chosen:
             chosen.append(value)
     return chosen
+
+
+def _did_you_mean(value: str, allowed: list[str]) -> str:
+    """The end of a refusal for a near miss (difflib's ratio): ": did you mean 'X'?", else ""."""
+    close = difflib.get_close_matches(value, allowed, n=1)
+    return f": did you mean {close[0]!r}?" if close else ""
 
 
 @app.command()
@@ -213,6 +221,10 @@ def benchmark(
         outputs.check_writable(path, option)
     if save_to is not None:
         outputs.check_site(save_to)
+    if builds.GMP_REFERENCE in settings["variants"] and "iterative" in settings["algorithms"]:
+        # Said, not silently dropped: GMP's fib is the doubling algorithm's reference only.
+        console.print("gmp: GMP's fib is a reference for the doubling algorithm only: no gmp "
+                      "row for iterative", highlight=False)  # fmt: skip
     if not settings["ns"] or not _runs(settings):
         raise typer.BadParameter(
             "nothing to measure: no n, no algorithm, or no build that runs this algorithm in "

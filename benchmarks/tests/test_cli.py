@@ -127,6 +127,8 @@ def test_table_is_printed(document):
         (["--n", "10000001"], "outside 0..10000000"),
         (["--n", "9" * 5000], "'999999999999'... (5000 characters) is outside 0..10000000"),
         (["--variant", "rust"], "'rust' is not one of python, rust-debug, rust-release"),
+        (["--variant", "rust-relase"], "gmp, rust-core: did you mean 'rust-release'?"),
+        (["--runtime", "pyodid"], "component: did you mean 'pyodide'?"),
         (["--algorithm", "matrix"], "'matrix' is not one of iterative, doubling"),
         (["--repeats", "0"], "--repeats"),
         (["--warmup", "soon"], "neither 'auto' nor a count"),
@@ -409,3 +411,14 @@ def test_a_pipe_as_an_output_is_refused_before_measuring(tmp_path):
         result.stderr
         == f"benchmark: error: Invalid value for --json: {fifo} is a pipe or a socket, not a file\n"
     )
+
+
+def test_gmp_with_the_iterative_algorithm_is_said_not_dropped_silently(tmp_path):
+    made = benchmark_document(tmp_path, "--variant", "gmp,python", "--algorithm",
+                              "iterative,doubling", "--n", "30", "--repeats", "1")  # fmt: skip
+    cases = {(row["variant"], row["algorithm"]) for row in made["rows"]}
+    assert cases == {("python", "iterative"), ("python", "doubling"), ("gmp", "doubling")}
+    said = run_benchmark("--variant", "gmp,python", "--algorithm", "iterative,doubling", "--n",
+                         "30", "--repeats", "1")  # fmt: skip
+    assert said.returncode == 0, said.stderr
+    assert "no gmp row for iterative" in " ".join(said.stdout.split())
