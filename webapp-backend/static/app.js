@@ -41,6 +41,7 @@ const workers = new Map(); // variant -> {worker, ready, card}
 let generation = 0; // bumped by Cancel: late messages of old workers are ignored
 let nativeRun = null; // {token, controller} of the server's native run under way
 let lastDocument = null;
+let linkNotes = []; // what the page's address asked for and the form could not take
 let readySeconds = null;
 let chart = null;
 let race = null;
@@ -176,8 +177,14 @@ function formFromUrl() {
     const unknown = wanted.filter((name) => !known.includes(name));
     if (unknown.length) notes.push(`the link's builds ${unknown.map((name) => `“${name}”`).join(", ")} are unknown`);
   }
-  if (PARAMS.has("native")) $("#native").checked = !["0", "false", "no"].includes(PARAMS.get("native"));
+  if (PARAMS.has("native")) {
+    const native = PARAMS.get("native").toLowerCase();
+    if (["1", "true", "yes", "on"].includes(native)) $("#native").checked = true;
+    else if (["0", "false", "no", "off"].includes(native)) $("#native").checked = false;
+    else notes.push(`the link's native “${PARAMS.get("native")}” is neither on (1) nor off (0)`);
+  }
   $("#link-error").textContent = notes.length ? `Not taken from the link: ${notes.join("; ")}.` : "";
+  linkNotes = notes;
 }
 
 /** Keep the address bar in step with the form, so that the page can be linked as it is. */
@@ -985,8 +992,9 @@ async function boot() {
     return;
   }
   if (PARAMS.get("run") === "1") {
-    if (validate(true)) await run();
-    else setState("ready", "The link asked to run, but the form has problems: see the messages above.");
+    // A link that was not understood whole runs nothing: what would run is not what it says.
+    if (validate(true) && !linkNotes.length) await run();
+    else setState("ready", "The link asked to run, but parts of it are wrong: see the messages above.");
   }
 }
 

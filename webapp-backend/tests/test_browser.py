@@ -166,6 +166,17 @@ def test_a_link_with_bad_values_explains_them(page):
     assert page.locator(".result").count() == 0
 
 
+def test_a_link_not_understood_whole_runs_nothing(page):
+    """An unknown algorithm ran "both" anyway, and `native=maybe` meant on (issue 21)."""
+    page.goto(f"{page.base}/?n=1000&algorithm=fast&native=maybe&builds=python&run=1")
+    assert wait_for_state(page, ("ready", "error"), READY_MS) == "ready"
+    link_error = page.inner_text("#link-error")
+    assert "“fast” is unknown" in link_error
+    assert "“maybe” is neither on (1) nor off (0)" in link_error
+    assert "parts of it are wrong" in page.inner_text("#status")
+    assert page.locator(".result").count() == 0
+
+
 BAD_INPUTS = [
     ("", "Enter n"),
     ("-5", "0 or more"),
