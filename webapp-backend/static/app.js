@@ -41,6 +41,7 @@ const workers = new Map(); // variant -> {worker, ready, card}
 let generation = 0; // bumped by Cancel: late messages of old workers are ignored
 let nativeRun = null; // {token, controller} of the server's native run under way
 let lastDocument = null;
+let savedDocument = null; // the run last saved: saved once
 let linkNotes = []; // what the page's address asked for and the form could not take
 let readySeconds = null;
 let chart = null;
@@ -58,6 +59,8 @@ function setState(state, text) {
   const busy = state === "running" || state === "loading";
   $("#run").disabled = busy || state === "error" || !validate(false);
   $("#cancel").disabled = state !== "running";
+  // A run is saved whole, once: not while it runs (that saved 1 of 10 measurements).
+  $("#save").disabled = busy || !lastDocument || lastDocument === savedDocument;
 }
 
 async function fetchJson(url, timeoutMs, options = {}) {
@@ -445,6 +448,7 @@ async function run(event) {
   const mine = generation;
   try {
     await startWorkers(input.builds); // any build ticked since the page started
+    $("#shared").textContent = ""; // the last run's permalink stays until a new run starts
     setState("running", "Running…");
     const { rows } = await runPlan(input);
     setState("done", `Done: ${rows.length} measurements.`);
@@ -618,8 +622,8 @@ function render(rows, notes) {
     : `The builds DISAGREE on F(n): compare the digests. ${notes.join(" ")}`;
   drawChart(rows);
   lastDocument = rows.length ? resultDocument(rows) : null;
-  for (const id of ["#download", "#download-csv", "#download-markdown", "#save"]) $(id).disabled = !lastDocument;
-  $("#shared").textContent = "";
+  for (const id of ["#download", "#download-csv", "#download-markdown"]) $(id).disabled = !lastDocument;
+  $("#save").disabled = !lastDocument || $("#status").dataset.state === "running";
 }
 
 function drawChart(rows) {
@@ -715,6 +719,7 @@ async function saveAndShare() {
       body: JSON.stringify(lastDocument),
     });
     localStorage.setItem(`py-rust-fib:delete-token:${saved.id}`, saved.delete_token);
+    savedDocument = lastDocument;
     const link = Object.assign(document.createElement("a"), { href: saved.url, textContent: new URL(saved.url, location.href).href });
     $("#shared").replaceChildren("Saved: ", link, " (this browser keeps the token that can delete it)");
   } catch (error) {

@@ -234,6 +234,20 @@ def test_cancel_stops_a_long_run_and_starts_fresh_workers(page):
     assert page.locator(".result").count() == 0
 
 
+def test_a_run_cannot_be_saved_half_done(page):
+    """ "Save and share" clicked mid-run saved 1 of 10 measurements (issue 21)."""
+    page.goto(f"{page.base}/?n=2000000&algorithm=doubling&builds=python,rust-debug&repeats=3"
+              "&native=0&run=1")  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelectorAll('.result').length >= 1"
+        " && document.querySelector('#status').dataset.state === 'running'",
+        timeout=READY_MS + RUN_MS,
+    )  # fmt: skip
+    assert page.is_disabled("#save")
+    assert wait_for_state(page, ("done", "error"), RUN_MS) == "done"
+    assert page.is_enabled("#save")
+
+
 def test_without_the_snapshot_pyodide_starts_from_scratch(page):
     page.route(re.compile(r".*/snapshot\.bin$"), lambda route: route.fulfill(status=404))
     open_ready(page, "?builds=rust-release&native=0")
