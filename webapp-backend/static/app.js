@@ -67,11 +67,17 @@ async function fetchJson(url, timeoutMs, options = {}) {
   const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
   const response = await fetch(url, { ...options, signal });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
-    throw new Error(`${response.status}: ${detail ?? response.statusText}`);
-  }
+  if (!response.ok) throw new Error(`${response.status}: ${said(body.detail) ?? response.statusText}`);
   return body;
+}
+
+/** An API error's detail in words: FastAPI's validation errors are a list of
+ * {loc, msg}, which read "n: Input should be a valid integer". */
+function said(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) return detail.map((item) => `${(item.loc ?? []).slice(1).join(".")}: ${item.msg}`).join("; ");
+  if (detail && typeof detail === "object" && typeof detail.message === "string") return [detail.message, ...(detail.problems ?? [])].join(": ");
+  return detail === undefined ? undefined : JSON.stringify(detail);
 }
 
 function loadScript(src) {
@@ -885,9 +891,18 @@ async function showRuns() {
 }
 
 /** /compare?runs=a,b: the server's comparison (the CLI's), as a table. */
+/** What a view says when it cannot show what its address asks for. */
+const VIEW_FAILURES = {
+  saved: (why) => (why.startsWith("404") ? "No saved run has this address: it was deleted, or the link is mistyped." : `This saved run cannot be shown: ${why}`),
+  runs: (why) => `The saved runs cannot be listed: ${why}`,
+  compare: (why) => `These runs cannot be compared: ${why}`,
+};
+
 async function showComparison() {
   document.body.classList.add("compare-view");
   const ids = PARAMS.get("runs") ?? "";
+  const count = ids.split(",").filter(Boolean).length;
+  if (count < 2 || count > 8) throw new Error(`a comparison takes two to eight saved runs (?runs=a,b); this link names ${count}`);
   const { runs, lines } = await fetchJson(`/api/compare?runs=${encodeURIComponent(ids)}`, FETCH_TIMEOUT_MS);
   $("#compared-runs").replaceChildren(...runs.map((run) => {
     const item = document.createElement("li");
@@ -976,7 +991,15 @@ async function boot() {
     config = await fetchJson("/api/builds", FETCH_TIMEOUT_MS);
     formFromContract();
     if (VIEW) {
-      await { saved: () => showSaved(SAVED_RUN), runs: showRuns, compare: showComparison }[VIEW]();
+      try {
+        await { saved: () => showSaved(SAVED_RUN), runs: showRuns, compare: showComparison }[VIEW]();
+      } catch (error) {
+        // The form (and its status line) is not shown in these views: say it here.
+        const shown = $("#view-error");
+        shown.textContent = VIEW_FAILURES[VIEW](error.message);
+        shown.hidden = false;
+        throw error;
+      }
       resolveReady({ ok: true, seconds: 0 });
       return;
     }

@@ -416,6 +416,25 @@ def test_saved_runs_are_listed_filtered_and_compared(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        ("/runs/NoSuchRun01", "No saved run has this address"),
+        ("/compare?runs=NoSuchRun01", "a comparison takes two to eight saved runs"),
+        ("/compare?runs=NoSuchRun01,NoSuchRun02", "These runs cannot be compared: 404"),
+        ("/runs?n=1e5", "n: Input should be a valid integer"),
+    ],
+)
+def test_a_view_that_cannot_show_its_address_says_why(page, path, words):
+    """/runs, /runs/<id> and /compare hid their errors (an empty page, a bare heading, raw
+    JSON in a hidden status line: issue 21)."""
+    page.goto(f"{page.base}{path}")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "error"
+    assert page.is_visible("#view-error")
+    assert words in page.inner_text("#view-error")
+    assert "{" not in page.inner_text("#view-error")  # words, not JSON
+
+
 def test_in_dev_mode_a_rebuilt_wheel_restarts_its_worker(page):
     # `make dev` serves /api/builds with dev: true and, after a rebuild, a new wheel URL
     # (its hash). Both are played here by routes: the same wheel under a new URL.
