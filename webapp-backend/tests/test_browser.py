@@ -433,6 +433,9 @@ def test_a_view_that_cannot_show_its_address_says_why(page, path, words):
     assert page.is_visible("#view-error")
     assert words in page.inner_text("#view-error")
     assert "{" not in page.inner_text("#view-error")  # words, not JSON
+    if path.startswith("/compare?runs=NoSuchRun01,"):
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.screenshot(path=str(SCREENSHOTS / "view-error-375.png"))
 
 
 def test_in_dev_mode_a_rebuilt_wheel_restarts_its_worker(page):
