@@ -207,7 +207,9 @@ function urlFromForm() {
   });
   for (const keep of ["ready_timeout_s", "silence_timeout_s"]) if (PARAMS.has(keep)) query.set(keep, PARAMS.get(keep));
   history.replaceState(null, "", `?${query}`);
-  $("#permalink").href = `${location.pathname}?${query}&run=1`;
+  // The form as it is, ready to run: whoever opens a link does not start a benchmark by
+  // opening it (add run=1 to a link for that).
+  $("#permalink").href = `${location.pathname}?${query}`;
 }
 
 // ------------------------------------------------------------------ workers

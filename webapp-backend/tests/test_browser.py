@@ -154,6 +154,9 @@ def test_a_link_fills_the_form_and_runs(page):
     assert {r.get_attribute("data-digits") for r in rows} == {"418"}  # F(2000)
     # Only the builds the link asked for were started.
     assert page.locator("#workers li").count() == 2
+    # The page's own link keeps the settings and does not run them on opening (issue 21).
+    link = page.get_attribute("#permalink", "href")
+    assert "n=2000" in link and "builds=python%2Cjavascript" in link and "run=" not in link
 
 
 def test_a_link_with_bad_values_explains_them(page):
