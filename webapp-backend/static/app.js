@@ -302,7 +302,7 @@ async function startWorkers(variants) {
   const failure = outcomes.find((outcome) => outcome.status === "rejected");
   if (failure) throw failure.reason;
   readySeconds = performance.now() / 1000; // since the page was opened
-  setState("ready", `Ready: ${workers.size} builds, ${readySeconds.toFixed(1)} s after the page opened.`);
+  setState("ready", `Ready: ${count(workers.size, "build")}, ${readySeconds.toFixed(1)} s after the page opened.`);
 }
 
 /** `make dev`: ask /api/builds again every DEV_POLL_MS, and restart the worker of a build
@@ -608,7 +608,7 @@ function render(rows, notes) {
       const header = document.createElement("tr");
       header.className = "case";
       const th = Object.assign(document.createElement("th"), { colSpan: COLUMNS.length, scope: "rowgroup" });
-      th.textContent = `${row.algorithm} · F(${row.n.toLocaleString("en")}), ${row.digits.toLocaleString("en")} digits`;
+      th.textContent = `${row.algorithm} · F(${row.n.toLocaleString("en")}), ${count(row.digits, "digit")}`;
       header.append(th);
       lines.push(header);
       previous = key;
@@ -626,7 +626,7 @@ function render(rows, notes) {
   const agreement = $("#agreement");
   agreement.dataset.agree = String(agree);
   agreement.textContent = rows.length === 0 ? "" : agree
-    ? `All ${rows.length} results agree.${notes.length ? " " + notes.join(" ") : ""}`
+    ? `${rows.length === 1 ? "One result, nothing to compare it with." : `All ${rows.length} results agree.`}${notes.length ? " " + notes.join(" ") : ""}`
     : `The builds DISAGREE on F(n): compare the digests. ${notes.join(" ")}`;
   drawChart(rows);
   lastDocument = rows.length ? resultDocument(rows) : null;
@@ -760,7 +760,8 @@ async function showSaved(id) {
   const { host, code, settings, created } = saved;
   const where = host.browser ?? host.cpu_model ?? host.machine ?? "an unknown machine";
   const commit = code.commit ? `commit ${code.commit.slice(0, 12)}${code.dirty ? " with local changes" : ""}` : "an unknown commit";
-  $("#saved-summary").textContent = `Measured ${created} on ${where} (${host.cpus ?? "?"} CPUs) by ${settings.source}, ${commit}.`;
+  const measured = new Date(created).toLocaleString("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+  $("#saved-summary").textContent = `Measured ${measured} UTC on ${where} (${host.cpus ?? "?"} CPUs) by ${settings.source}, ${commit}.`;
   // The run's address comes from a stored document: only its query, on this site, becomes
   // a link (never a `javascript:` or another site's address, whatever was stored).
   const again = sameSiteQuery(settings.url);
@@ -837,6 +838,9 @@ function drawLoadChart(rows, most) {
     },
   });
 }
+
+/** "1 digit", "209 digits": a count and its noun. */
+const count = (value, noun) => `${value.toLocaleString("en")} ${noun}${value === 1 ? "" : "s"}`;
 
 /** An element with text (never HTML: saved runs are untrusted), and a table row of cells. */
 const textElement = (tag, content, attributes = {}) => Object.assign(document.createElement(tag), { textContent: content, ...attributes });
