@@ -543,6 +543,13 @@ function addRatios(rows) {
 const ms = (value) =>
   value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 1 ? `${value.toFixed(1)} ms` : `${(value * 1000).toFixed(0)} µs`;
 const ratio = (value) => (value == null ? "—" : `${value.toFixed(2)}×`);
+/** A speed-up in words: 5.8 reads "5.8× faster", 0.10 "10× slower" (was "0.10×"). */
+const speed = (value) => {
+  if (value == null || !Number.isFinite(value) || value <= 0) return "—";
+  const times = value >= 1 ? value : 1 / value;
+  const shown = times < 10 ? times.toFixed(1) : Math.round(times).toLocaleString("en");
+  return shown === "1.0" ? "the same" : `${shown}× ${value >= 1 ? "faster" : "slower"}`;
+};
 
 const COLUMNS = ["Build", "Where", "Median", "± IQR/2", "Min – max", "Warm-up", "vs Python", "Browser / native", "F(n)"];
 
@@ -586,7 +593,7 @@ function resultRow(row, footnotes) {
     cell(COLUMNS[3], `± ${ms(row.iqr_ms / 2)}`),
     cell(COLUMNS[4], `${ms(row.min_ms)} – ${ms(row.max_ms)}`),
     cell(COLUMNS[5], `${row.warmup}${settled}`),
-    cell(COLUMNS[6], ratio(row.speedup_vs_python)),
+    cell(COLUMNS[6], row.variant === "python" ? "—" : speed(row.speedup_vs_python)),
     cell(COLUMNS[7], ratio(row.slowdown_vs_native)),
     cell(COLUMNS[8], [value, " ", digest], "value"),
   );

@@ -108,6 +108,17 @@ def test_run_every_build_and_algorithm(page):
     assert all(1 <= int(r.get_attribute("data-warmup")) <= 20 for r in rows)
     assert all(float(r.get_attribute("data-iqr-ms")) >= 0 for r in rows)
     assert page.get_attribute("#agreement", "data-agree") == "true"
+    # Speed-ups in words: "5.8x faster" or "10x slower" (with a multiplication sign), never
+    # "0.10x" (issue 21).
+    for r in rows:
+        said = r.locator("td[data-label='vs Python']").inner_text()
+        # Python against itself; a median of 0 (under one tick of the clock) is no ratio.
+        if r.get_attribute("data-variant") == "python" or not float(
+            r.get_attribute("data-median-ms")
+        ):
+            assert said == "—"
+        else:
+            assert re.fullmatch("(the same|[\\d.,]+\u00d7 (faster|slower))", said), said
     # F(1000) = 434665576869...166849228875, independently known
     assert page.locator("#results").inner_text().count("434665576869…166849228875") == 20
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
