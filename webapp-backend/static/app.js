@@ -460,6 +460,8 @@ async function run(event) {
     setState("running", "Running…");
     const { rows } = await runPlan(input);
     setState("done", `Done: ${rows.length} measurements.`);
+    // Focus to the results' first line (it was lost when the form's buttons were disabled).
+    $("#agreement").focus();
   } catch (error) {
     if (mine === generation) setState("error", error.message);
   }
@@ -579,7 +581,12 @@ function resultRow(row, footnotes) {
   const median = [ms(row.median_ms)];
   if (row.warnings?.length) {
     footnotes.push(`${label(row.variant)} (${row.runtime_kind}), ${row.algorithm} F(${row.n.toLocaleString("en")}): ${row.warnings.join("; ")}.`);
-    const mark = Object.assign(document.createElement("sup"), { className: "warn", textContent: ` ⚠${footnotes.length}`, title: row.warnings.join("; ") });
+    // A link to its note (the notes are numbered in the list under the table).
+    const mark = Object.assign(document.createElement("sup"), { className: "warn" });
+    mark.append(Object.assign(document.createElement("a"), {
+      href: `#warning-${footnotes.length}`, textContent: ` ⚠${footnotes.length}`, title: row.warnings.join("; "),
+      ariaLabel: `warning ${footnotes.length}`,
+    }));
     median.push(mark);
   }
   const edges = row.digits > 24 ? `${row.leading}…${row.trailing}` : row.leading;
@@ -623,7 +630,7 @@ function render(rows, notes) {
     lines.push(resultRow(row, footnotes));
   }
   body.replaceChildren(...lines);
-  $("#warnings").replaceChildren(...footnotes.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+  $("#warnings").replaceChildren(...footnotes.map((text, i) => Object.assign(document.createElement("li"), { textContent: text, id: `warning-${i + 1}` })));
   const digests = new Map();
   for (const row of rows) {
     if (!digests.has(row.n)) digests.set(row.n, new Set());

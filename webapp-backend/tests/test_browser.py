@@ -121,6 +121,13 @@ def test_run_every_build_and_algorithm(page):
             assert re.fullmatch("(the same|[\\d.,]+\u00d7 (faster|slower))", said), said
     # F(1000) = 434665576869...166849228875, independently known
     assert page.locator("#results").inner_text().count("434665576869…166849228875") == 20
+    # After the run, focus is on the results' first line; each warning mark links to its
+    # note (issue 21).
+    assert page.evaluate("document.activeElement.id") == "agreement"
+    marks = page.locator("sup.warn a")
+    for i in range(marks.count()):
+        target = marks.nth(i).get_attribute("href")
+        assert page.locator(target).count() == 1 and page.locator(target).inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "page.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "the table overflows"
