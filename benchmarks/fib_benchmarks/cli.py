@@ -241,7 +241,7 @@ def benchmark(
         raise typer.Exit(130) from None
 
     schema.add_ratios(rows)
-    console.print(report.table(rows, startups))
+    console.print(report.table(rows, startups, width=console.width))
     made = schema.document(settings, startups, rows)
     files = outputs.document_files(made, json_path, csv_path, markdown_path)
     files.append((plot_path, lambda path: report.plot(rows, path)))

@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .schema import Row
 
@@ -41,34 +42,29 @@ def _phases(startup: dict[str, Any]) -> str:
     return " (" + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()) + ")"
 
 
-def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
-    """One line per (case, build, runtime), grouped by case; ratios from this run only."""
+#: Columns left out, in this order, when the table is wider than the terminal: what the
+#: JSON keeps anyway goes first. The case, the build, the median and the ratio to Python
+#: always stay, whole (at 80 columns they were cut to "1…" and "rust-re…").
+DROPPED_FIRST = ("digest", "min", "± IQR/2", "warm-up", "debug/release", "time/GMP",
+                 "wasm/native", "runtime")  # fmt: skip
+
+
+def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] = None) -> Table:
+    """One line per (case, build, runtime), grouped by case; ratios from this run only.
+    With a ``width`` (the terminal's), columns of DROPPED_FIRST are left out until the
+    table fits, rather than every column cut short."""
     runtimes = sorted({row["runtime"] for row in rows})
     several_runtimes = len({row["runtime_kind"] for row in rows}) > 1
-    grid = Table(
-        title=f"F(n), median of timed calls; runtime: {' · '.join(runtimes)}",
-        title_justify="left",
-    )
-    grid.add_column("algorithm", no_wrap=True)
-    grid.add_column("n", justify="right", no_wrap=True)
-    grid.add_column("build", no_wrap=True)
-    if several_runtimes:
-        grid.add_column("runtime", no_wrap=True)
-    for name in ("median", "± IQR/2", "min", "warm-up", "vs Python", "debug/release"):
-        grid.add_column(name, justify="right", no_wrap=True)
     with_gmp = any(row.get("vs_gmp") for row in rows)
-    if with_gmp:
-        grid.add_column("time/GMP", justify="right", no_wrap=True)
-    if several_runtimes:
-        grid.add_column("wasm/native", justify="right", no_wrap=True)
-    grid.add_column("digest", no_wrap=True)
-    previous_case = None
+    headings = ["algorithm", "n", "build"] + (["runtime"] if several_runtimes else [])
+    headings += ["median", "± IQR/2", "min", "warm-up", "vs Python", "debug/release"]
+    headings += (["time/GMP"] if with_gmp else []) + (["wasm/native"] if several_runtimes else [])
+    headings.append("digest")
     notes: list[str] = []
+    lines: list[list[str]] = []
+    cases: list[tuple[str, int]] = []
     for row in rows:
-        case = (row["algorithm"], row["n"])
-        if previous_case is not None and case != previous_case:
-            grid.add_section()
-        previous_case = case
+        cases.append((row["algorithm"], row["n"]))
         cells = [row["algorithm"], f"{row['n']:,}", row["variant"]]
         if several_runtimes:
             cells.append(row["runtime_kind"])
@@ -86,7 +82,21 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
         if several_runtimes:
             cells.append(_ratio(row["slowdown_vs_native"]))
         cells.append(row["digest"][7:15])
-        grid.add_row(*cells)
+        lines.append(cells)
+    kept = _columns_that_fit(headings, lines, width)
+    grid = Table(
+        title=f"F(n), median of timed calls; runtime: {' · '.join(runtimes)}",
+        title_justify="left",
+    )
+    left = ("algorithm", "build", "runtime", "digest")
+    for index in kept:
+        name = headings[index]
+        grid.add_column(name, justify="left" if name in left else "right", no_wrap=True)
+    for line, case, previous in zip(lines, cases, [None, *cases]):
+        if previous is not None and case != previous:
+            grid.add_section()
+        grid.add_row(*(line[index] for index in kept))
+    left_out = [name for index, name in enumerate(headings) if index not in kept]
     caption = [
         "± IQR/2: half the interquartile range of the timed calls. warm-up: untimed calls "
         "before them (* = stopped by its bound before the timings settled). Every timed "
@@ -98,9 +108,26 @@ def table(rows: list[Row], startups: list[dict[str, Any]]) -> Table:
             for s in startups
         )
         caption.append(f"Start-up, not included above: {starts}.")
+    if left_out:
+        caption.append(f"Left out to fit the terminal: {', '.join(left_out)} (all in --json).")
     grid.caption = "\n".join(caption + notes)
     grid.caption_justify = "left"
     return grid
+
+
+def _columns_that_fit(
+    headings: list[str], lines: list[list[str]], width: Optional[int]
+) -> list[int]:
+    """The indices of the columns to show: all, or without DROPPED_FIRST's, in order, until
+    the table (each column its widest cell, plus 3 for borders and padding) fits."""
+    widest = [max([len(heading)] + [Text.from_markup(line[i]).cell_len for line in lines])
+              for i, heading in enumerate(headings)]  # fmt: skip
+    kept = list(range(len(headings)))
+    for name in DROPPED_FIRST:
+        if width is None or sum(widest[i] + 3 for i in kept) + 1 <= width:
+            break
+        kept = [i for i in kept if headings[i] != name]
+    return kept
 
 
 def plot(rows: list[Row], path: Path) -> None:

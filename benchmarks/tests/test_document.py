@@ -131,3 +131,25 @@ def test_load_rows_of_builds_that_disagree_are_found():
     assert problem.startswith("F(1000) doubling:") and "rust-release@uvicorn" in problem
     # The sample's truth: F(1000) has 209 digits and ends in 28875.
     assert made["load"][1]["digits"] == 209 and FIB_1000 % 10**5 == 28875
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_the_table_fits_the_terminal_and_cuts_no_case_or_build_short(width):
+    """At 80 columns n read "1…" for 1 000 and 100 000, and builds "rust-re…" (issue 21):
+    columns the JSON keeps are left out instead, and the caption says which."""
+    from fib_benchmarks import report
+    from rich.console import Console
+
+    made = sample_document()
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(report.table(made["rows"], [], width=width))
+    shown = console.export_text()
+    table_lines = [line for line in shown.splitlines() if line.startswith(("┃", "│"))]
+    assert all(len(line.rstrip()) <= width for line in table_lines)
+    assert "…" not in "".join(table_lines)
+    assert "rust-release" in shown and "1,000" in shown
+    # Every column when there is room; else the caption names the ones left out.
+    if width == 160:
+        assert "Left out" not in shown and "digest" in shown
+    if width == 80:
+        assert "Left out to fit the terminal: digest" in " ".join(shown.split())
