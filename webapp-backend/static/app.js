@@ -460,8 +460,8 @@ async function run(event) {
     setState("running", "Running…");
     const { rows } = await runPlan(input);
     setState("done", `Done: ${rows.length} measurements.`);
-    // Focus to the results' first line (it was lost when the form's buttons were disabled).
-    $("#agreement").focus();
+    // The answer first, in view, with the focus (it was lost when the buttons were disabled).
+    showAnswer(rows);
   } catch (error) {
     if (mine === generation) setState("error", error.message);
   }
@@ -676,6 +676,71 @@ function drawChart(rows) {
   });
 }
 
+/** After a run (or on a saved one): the answer in words and a headline chart, first in
+ * view. The case is the run's largest n by doubling (else by iterative), where the
+ * difference is largest; the ratios are those of the table (this run only). */
+function showAnswer(rows) {
+  const algorithm = rows.some((row) => row.algorithm === "doubling") ? "doubling" : rows[0]?.algorithm;
+  const ofCase = rows.filter((row) => row.algorithm === algorithm);
+  if (!ofCase.length) return;
+  const n = Math.max(...ofCase.map((row) => row.n));
+  const at = ofCase.filter((row) => row.n === n);
+  const median = (variant, native) => at.find((row) => row.variant === variant && (row.runtime_kind === "native") === native)?.median_ms;
+  const times = (variant, native) => {
+    const python = median("python", native);
+    const own = median(variant, native);
+    return python && own ? python / own : null;
+  };
+  // "5.8× faster than Python in this browser", or "as fast as Python natively".
+  const versus = (ratio, where) => (speed(ratio) === "the same" ? `as fast as Python ${where}` : `${speed(ratio)} than Python ${where}`);
+  const parts = [];
+  const release = [[times("rust-release", false), "in this browser"], [times("rust-release", true), "natively"]].filter(([ratio]) => ratio);
+  if (release.length) parts.push(`Rust release is ${release.map(([ratio, where]) => versus(ratio, where)).join(", and ")}`);
+  const bigint = times("javascript", false);
+  if (bigint) parts.push(`JavaScript's BigInt is ${versus(bigint, "in this browser")}`);
+  const debug = times("rust-debug", false) ?? times("rust-debug", true);
+  if (debug && debug < 1) parts.push(`Rust debug is ${speed(debug)} than Python: an unoptimised build, for finding bugs, not for speed`);
+  $("#answer-text").textContent = parts.length
+    ? `At F(${n.toLocaleString("en")}) by ${algorithm}: ${parts.join("; ")}.`
+    : `At F(${n.toLocaleString("en")}) by ${algorithm}: tick Python and a Rust build to see what Rust buys.`;
+  const answer = $("#answer");
+  answer.hidden = false;
+  drawAnswerChart(at, times);
+  answer.scrollIntoView({ block: "start" });
+  answer.focus({ preventScroll: true });
+}
+
+function drawAnswerChart(at, times) {
+  if (!window.Chart) return;
+  const bars = [];
+  for (const variant of [...new Set(at.map((row) => row.variant))].filter((v) => v !== "python")) {
+    for (const native of [false, true]) {
+      const value = times(variant, native);
+      // Two lines (the build, then where), so that the labels fit a phone's width.
+      if (value) bars.push({ label: [label(variant), native ? "natively" : "in this browser"], value, colour: COLOURS[variant] ?? "#777" });
+    }
+  }
+  // A bar every 2.2 rem, each labelled (Chart.js would skip every other label).
+  $(".answer-box").style.height = `${2.2 * bars.length + 3}rem`;
+  const data = { labels: bars.map((bar) => bar.label), datasets: [{ label: "times faster than Python", data: bars.map((bar) => bar.value), backgroundColor: bars.map((bar) => bar.colour) }] };
+  const existing = window.Chart.getChart($("#answer-chart"));
+  if (existing) existing.destroy();
+  new window.Chart($("#answer-chart"), {
+    type: "bar",
+    data,
+    options: {
+      indexAxis: "y",
+      animation: false,
+      maintainAspectRatio: false,
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { type: "logarithmic", title: { display: true, text: "times faster than Python" } },
+        y: { ticks: { autoSkip: false } },
+      },
+    },
+  });
+}
+
 /** The run as the CLI's document (fib_benchmarks/document.py, benchmark.schema.json). */
 function resultDocument(rows) {
   const distinct = (pick) => [...new Set(rows.map(pick))];
@@ -769,6 +834,7 @@ async function showSaved(id) {
   const saved = await fetchJson(`/api/runs/${encodeURIComponent(id)}`, FETCH_TIMEOUT_MS);
   await loadScript(config.chartjs);
   render(saved.rows, []);
+  if (saved.rows.length) showAnswer(saved.rows);
   lastDocument = saved;
   for (const button of ["#download", "#download-csv", "#download-markdown"]) $(button).disabled = false;
   const { host, code, settings, created } = saved;

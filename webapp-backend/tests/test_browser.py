@@ -121,9 +121,20 @@ def test_run_every_build_and_algorithm(page):
             assert re.fullmatch("(the same|[\\d.,]+\u00d7 (faster|slower))", said), said
     # F(1000) = 434665576869...166849228875, independently known
     assert page.locator("#results").inner_text().count("434665576869…166849228875") == 20
-    # After the run, focus is on the results' first line; each warning mark links to its
-    # note (issue 21).
-    assert page.evaluate("document.activeElement.id") == "agreement"
+    # After the run the answer comes first, in view and focused (issue 21): in words and a
+    # chart; each warning mark links to its note.
+    assert page.evaluate("document.activeElement.id") == "answer"
+    answer = page.inner_text("#answer-text")
+    versus = r"(.+ than|as fast as) Python"  # "5.8x faster than Python", "as fast as Python"
+    assert re.fullmatch(
+        rf"At F\(1,000\) by doubling: Rust release is {versus} in this browser, and {versus} "
+        rf"natively; JavaScript's BigInt is {versus} in this browser(; Rust debug is .+)?\.",
+        answer,
+    ), answer
+    box = page.locator("#answer").bounding_box()
+    assert 0 <= box["y"] < 900, box  # in the first screen, where the view scrolled to
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "answer.png"))
     marks = page.locator("sup.warn a")
     for i in range(marks.count()):
         target = marks.nth(i).get_attribute("href")
@@ -132,6 +143,8 @@ def test_run_every_build_and_algorithm(page):
     page.screenshot(path=str(SCREENSHOTS / "page.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "the table overflows"
     page.set_viewport_size({"width": 375, "height": 800})
+    page.locator("#answer").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "answer-375.png"))
     page.wait_for_timeout(500)  # the charts follow the new width on their next frame
     page.screenshot(path=str(SCREENSHOTS / "page-375.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, "the page scrolls sideways"
