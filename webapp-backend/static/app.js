@@ -46,6 +46,8 @@ let linkNotes = []; // what the page's address asked for and the form could not 
 let readySeconds = null;
 let chart = null;
 let race = null;
+let raceCase = ""; // "doubling F(1,000)": the case the race shows
+const raceFinishes = new Map(); // variant -> when its first call finished (ms)
 // pyodide.asm.wasm, compiled once for every Pyodide worker (null if that fails: each
 // worker then compiles it itself).
 let pyodideRuntime = null;
@@ -491,6 +493,9 @@ async function cancel() {
 function raceStart(algorithm, n, builds) {
   if (!window.Chart) return;
   $("#race-title").textContent = `The race: ${algorithm} F(${n.toLocaleString("en")}), each build's first call as it runs`;
+  raceCase = `${algorithm} F(${n.toLocaleString("en")})`;
+  raceFinishes.clear();
+  $("#race").ariaLabel = `The race of ${raceCase}: under way.`;
   const datasets = builds.map((variant) => ({
     label: LABELS[variant],
     data: [{ x: 0, y: 0 }],
@@ -524,6 +529,13 @@ function raceStep(variant, request, { done, total, elapsed_ms }) {
   if (!line) return;
   line.data.push({ x: elapsed_ms, y: (100 * done) / total });
   race.update("none"); // called at most every 50 ms, during an untimed call only
+  if (done === total) {
+    // The chart's text alternative: who finished, in order, and when.
+    raceFinishes.set(variant, elapsed_ms);
+    const order = [...raceFinishes].sort((a, b) => a[1] - b[1]);
+    const said = order.map(([name, ms]) => `${label(name)} in ${ms.toFixed(1)} ms`);
+    $("#race").ariaLabel = `The race of ${raceCase}, first calls finished: ${said.join(", then ")}.`;
+  }
 }
 
 // ------------------------------------------------------------------ results

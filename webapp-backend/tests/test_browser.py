@@ -135,6 +135,10 @@ def test_run_every_build_and_algorithm(page):
     assert 0 <= box["y"] < 900, box  # in the first screen, where the view scrolled to
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "answer.png"))
+    # The race's text alternative says who finished first (issue 21).
+    assert page.get_attribute("#race", "aria-label").startswith(
+        "The race of doubling F(1,000), first calls finished: "
+    )
     marks = page.locator("sup.warn a")
     for i in range(marks.count()):
         target = marks.nth(i).get_attribute("href")
