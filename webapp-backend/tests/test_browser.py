@@ -432,6 +432,9 @@ def test_saved_runs_are_listed_filtered_and_compared(page):
     ids = [save_run(page.base, document)["id"] for _ in range(2)]
     page.goto(f"{page.base}/runs?n=700&algorithm=doubling")
     assert wait_for_state(page, ("done", "error"), 60_000) == "done", page.inner_text("#status")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # was 776 (issue 21)
+    page.set_viewport_size({"width": 1280, "height": 900})
     listed = page.locator("#runs-table tbody a").all_inner_texts()
     assert set(ids) <= set(listed)
     page.goto(f"{page.base}/runs?n=701")
