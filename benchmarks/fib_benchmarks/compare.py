@@ -243,9 +243,10 @@ def main(
     load_lines = compare_load(documents)
     if not lines and not load_lines:
         console.print("the first run has no measurement to compare")
+    # "\\[": a bracket that rich would otherwise take for markup, and drop.
     table = Table(
         title="Runs compared with the first (ratio: its median over the first's, "
-        "[its 95 % interval])"
+        "\\[its 95 % interval])"
     )
     for heading in ("algorithm", "n", "build", "runtime", "first"):
         table.add_column(heading, justify="right" if heading in ("n", "first") else "left")

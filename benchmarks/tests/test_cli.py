@@ -321,7 +321,9 @@ def test_a_run_saved_locally_is_compared_by_its_id(tmp_path):
     assert found, result.stdout
     compared = run_benchmark("compare", found.group(1), str(tmp_path / "run.json"), **env)
     assert compared.returncode == 0, compared.stdout + compared.stderr
-    assert compared.stdout.count("(1.00x, within noise)") == 4  # the same run, twice
+    # The same run, twice: ratio 1, within noise, with its interval.
+    same = re.findall(r"\(1\.00x \[[\d.]+ to [\d.]+\], within noise\)", compared.stdout)
+    assert len(same) == 4, compared.stdout
     unknown = run_benchmark("compare", "no-such-run", str(tmp_path / "run.json"), **env)
     assert unknown.returncode == 2 and "no saved run with that id" in unknown.stderr
 

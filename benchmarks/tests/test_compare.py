@@ -165,22 +165,3 @@ def test_the_interval_holds_the_true_ratio_about_as_often_as_it_says():
 def test_an_interval_of_a_zero_baseline_is_none():
     assert compare.ratio_interval([0, 0, 0], [5, 6, 7]) is None
     assert compare.verdict(None) == "same"
-
-
-def test_repeated_real_runs_of_one_build_raise_at_most_one_false_alarm(tmp_path):
-    """The A/A test on this machine: 21 runs of Rust release in a row, each compared with
-    the next (20 pairs): at most one reads as a change. Each run takes its samples in 10
-    processes (--rounds 10), as pyperf spreads its values over 20: here one process's
-    timings differ from the next's by up to 20 % (14.5 against 17.4 µs at F(24 681)), which
-    no interval over one process's samples can see."""
-    documents = []
-    for index in range(21):
-        out = tmp_path / f"run{index}.json"
-        command = [sys.executable, "-m", "fib_benchmarks.cli", "--variant", "rust-release",
-                   "--runtime", "native", "--algorithm", "doubling", "--n", "24681",
-                   "--repeats", "2", "--rounds", "10", "--json", str(out)]  # fmt: skip
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        assert finished.returncode == 0, finished.stdout + finished.stderr
-        documents.append(json.loads(out.read_text()))
-    verdicts = [compare.compare([a, b])[0]["verdicts"][0] for a, b in zip(documents, documents[1:])]
-    assert sum(v != "same" for v in verdicts) <= 1, verdicts

@@ -18,7 +18,7 @@ use crate::isa::Isa;
 /// Twiddle factors for transforms of every size up to `n` points, in Montgomery form:
 /// `forward[len + j] = w^j` and `inverse[len + j] = w^-j` for a primitive 2len-th root w,
 /// for the powers of two; and for three times a power of two, 3m points, the twists
-/// `thirds[k][m + j]` = z^j, z^2j, z^-j, z^-2j (k = 0..4) for a primitive 3m-th root z, and
+/// `thirds[k][m + j]` = z^j, z^2j, z^-j, z^-2j (k = 0 to 3) for a primitive 3m-th root z, and
 /// the cube root of unity `omega` = z^m (the same for every m). A table made for n serves
 /// every smaller transform.
 pub(super) struct Twiddles {
