@@ -216,7 +216,8 @@ def measure_server(
         runs += [(v, n, c) for v in variants for n in ns for c in concurrencies]
         # One request per build and n before any load: the server loads the build, and
         # what it answers is F(n)'s digits and digest, checked as any run's are.
-        answers = {(v, n): checked_answer(url, v, algorithm, n) for v, n, _ in runs}
+        cases = dict.fromkeys((v, n) for v, n, _ in runs)  # once each, not per concurrency
+        answers = {(v, n): checked_answer(url, v, algorithm, n) for v, n in cases}
         for variant, n, concurrency in runs:
             target = f"{url}/api/fib?n={n}&algorithm={algorithm}&variant={variant}"
             figures = run_wrk(target, concurrency, duration_s, process.pid, log_dir / "wrk.log")
