@@ -560,10 +560,11 @@ const ratio = (value) => (value == null ? "—" : `${value.toFixed(2)}×`);
 /** A speed-up in words: 5.8 reads "5.8× faster", 0.10 "10× slower" (was "0.10×"). */
 const speed = (value) => {
   if (value == null || !Number.isFinite(value) || value <= 0) return "—";
-  const times = value >= 1 ? value : 1 / value;
-  const shown = times < 10 ? times.toFixed(1) : Math.round(times).toLocaleString("en");
+  const shown = multiple(value >= 1 ? value : 1 / value);
   return shown === "1.0" ? "the same" : `${shown}× ${value >= 1 ? "faster" : "slower"}`;
 };
+/** A multiple as it reads: one decimal below 10 ("4.6"), whole above ("24"). */
+const multiple = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en"));
 
 const COLUMNS = ["Build", "Where", "Median", "± IQR/2", "Min – max", "Warm-up", "vs Python", "Browser / native", "F(n)"];
 
@@ -707,7 +708,7 @@ function showAnswer(rows) {
   const n = Math.max(...ofCase.map((row) => row.n));
   const at = ofCase.filter((row) => row.n === n);
   const median = (variant, native) => at.find((row) => row.variant === variant && (row.runtime_kind === "native") === native)?.median_ms;
-  const times = (variant, native) => {
+  const versusPython = (variant, native) => {
     const python = median("python", native);
     const own = median(variant, native);
     return python && own ? python / own : null;
@@ -715,28 +716,28 @@ function showAnswer(rows) {
   // "5.8× faster than Python in this browser", or "as fast as Python natively".
   const versus = (ratio, where) => (speed(ratio) === "the same" ? `as fast as Python ${where}` : `${speed(ratio)} than Python ${where}`);
   const parts = [];
-  const release = [[times("rust-release", false), "in this browser"], [times("rust-release", true), "natively"]].filter(([ratio]) => ratio);
+  const release = [[versusPython("rust-release", false), "in this browser"], [versusPython("rust-release", true), "natively"]].filter(([ratio]) => ratio);
   if (release.length) parts.push(`Rust release is ${release.map(([ratio, where]) => versus(ratio, where)).join(", and ")}`);
-  const bigint = times("javascript", false);
+  const bigint = versusPython("javascript", false);
   if (bigint) parts.push(`JavaScript's BigInt is ${versus(bigint, "in this browser")}`);
-  const debug = times("rust-debug", false) ?? times("rust-debug", true);
+  const debug = versusPython("rust-debug", false) ?? versusPython("rust-debug", true);
   if (debug && debug < 1) parts.push(`Rust debug is ${speed(debug)} than Python: an unoptimised build, for finding bugs, not for speed`);
   $("#answer-text").textContent = parts.length
     ? `At F(${n.toLocaleString("en")}) by ${algorithm}: ${parts.join("; ")}.`
     : `At F(${n.toLocaleString("en")}) by ${algorithm}: tick Python and a Rust build to see what Rust buys.`;
   const answer = $("#answer");
   answer.hidden = false;
-  drawAnswerChart(at, times);
+  drawAnswerChart(at, versusPython);
   answer.scrollIntoView({ block: "start" });
   answer.focus({ preventScroll: true });
 }
 
-function drawAnswerChart(at, times) {
+function drawAnswerChart(at, versusPython) {
   if (!window.Chart) return;
   const bars = [];
   for (const variant of [...new Set(at.map((row) => row.variant))].filter((v) => v !== "python")) {
     for (const native of [false, true]) {
-      const value = times(variant, native);
+      const value = versusPython(variant, native);
       // Two lines (the build, then where), so that the labels fit a phone's width.
       if (value) bars.push({ label: [label(variant), native ? "natively" : "in this browser"], value, colour: COLOURS[variant] ?? "#777" });
     }
@@ -894,7 +895,7 @@ function showLoad(saved) {
   const gains = servers
     .map((server) => [server, rate(server, "rust-release"), rate(server, "python")])
     .filter(([, rust, python]) => rust && python)
-    .map(([server, rust, python]) => `${times(rust / python)} on ${server}`);
+    .map(([server, rust, python]) => `${multiple(rust / python)}x on ${server}`);
   const best = at.reduce((top, row) => (row.requests_per_s > (top?.requests_per_s ?? -1) ? row : top), null);
   $("#load-answer").textContent = [
     gains.length ? `At F(${largestN.toLocaleString("en")}) with ${most} connections, requests a second with Rust in the handler against Python: ${gains.join(", ")}.` : "",
@@ -912,8 +913,6 @@ function showLoad(saved) {
   drawLoadChart(rows, most);
 }
 
-/** "4.6x" for a gain, "0.5x" for a loss: how many times the other's rate. */
-const times = (ratio) => `${ratio < 10 ? ratio.toFixed(1) : Math.round(ratio).toLocaleString("en")}x`;
 
 function drawLoadChart(rows, most) {
   if (!window.Chart) return;
