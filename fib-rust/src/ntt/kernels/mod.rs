@@ -144,6 +144,27 @@ pub(super) mod generic {
     use super::Lanes;
     use crate::ntt::garner::Garner;
 
+    /// The forward (decimation-in-frequency) butterfly: (x, y) -> (x + y, (x - y) w).
+    ///
+    /// # Safety
+    /// The CPU runs `V`'s instruction set.
+    #[inline(always)]
+    unsafe fn forward_butterfly<V: Lanes, const P: u32>(x: V, y: V, w: V) -> (V, V) {
+        // SAFETY: the caller guarantees `V`'s instruction set, all the lanes need.
+        unsafe { (x.add::<P>(y), x.sub::<P>(y).mul::<P>(w)) }
+    }
+
+    /// The inverse (decimation-in-time) butterfly, `y` already multiplied by its
+    /// twiddle: (x, y) -> (x + y, x - y).
+    ///
+    /// # Safety
+    /// The CPU runs `V`'s instruction set.
+    #[inline(always)]
+    unsafe fn inverse_butterfly<V: Lanes, const P: u32>(x: V, y: V) -> (V, V) {
+        // SAFETY: as in `forward_butterfly`.
+        unsafe { (x.add::<P>(y), x.sub::<P>(y)) }
+    }
+
     /// # Safety
     /// The CPU runs `V`'s instruction set, `len` is a multiple of `V::WIDTH` and `tw`
     /// has at least `len` values.
@@ -161,8 +182,9 @@ pub(super) mod generic {
                 // and `tw` have at least `len` values.
                 unsafe {
                     let (x, y, w) = (V::load(low, j), V::load(high, j), V::load(tw, j));
-                    x.add::<P>(y).store(low, j);
-                    x.sub::<P>(y).mul::<P>(w).store(high, j);
+                    let (sum, difference) = forward_butterfly::<V, P>(x, y, w);
+                    sum.store(low, j);
+                    difference.store(high, j);
                 }
             }
         }
@@ -183,8 +205,9 @@ pub(super) mod generic {
                 // SAFETY: as in `forward_level`.
                 unsafe {
                     let (x, y) = (V::load(low, j), V::load(high, j).mul::<P>(V::load(tw, j)));
-                    x.add::<P>(y).store(low, j);
-                    x.sub::<P>(y).store(high, j);
+                    let (sum, difference) = inverse_butterfly::<V, P>(x, y);
+                    sum.store(low, j);
+                    difference.store(high, j);
                 }
             }
         }
@@ -217,13 +240,15 @@ pub(super) mod generic {
                     let (x0, x1) = (V::load(q0, j), V::load(q1, j));
                     let (x2, x3) = (V::load(q2, j), V::load(q3, j));
                     let (w0, w1) = (V::load(tw, j), V::load(tw, quarter + j));
-                    let (y0, y2) = (x0.add::<P>(x2), x0.sub::<P>(x2).mul::<P>(w0));
-                    let (y1, y3) = (x1.add::<P>(x3), x1.sub::<P>(x3).mul::<P>(w1));
+                    let (y0, y2) = forward_butterfly::<V, P>(x0, x2, w0);
+                    let (y1, y3) = forward_butterfly::<V, P>(x1, x3, w1);
                     let v = V::load(half_tw, j);
-                    y0.add::<P>(y1).store(q0, j);
-                    y0.sub::<P>(y1).mul::<P>(v).store(q1, j);
-                    y2.add::<P>(y3).store(q2, j);
-                    y2.sub::<P>(y3).mul::<P>(v).store(q3, j);
+                    let (z0, z1) = forward_butterfly::<V, P>(y0, y1, v);
+                    let (z2, z3) = forward_butterfly::<V, P>(y2, y3, v);
+                    z0.store(q0, j);
+                    z1.store(q1, j);
+                    z2.store(q2, j);
+                    z3.store(q3, j);
                 }
             }
         }
@@ -254,13 +279,16 @@ pub(super) mod generic {
                     let w = V::load(tw, j);
                     let (x0, x1) = (V::load(q0, j), V::load(q1, j).mul::<P>(w));
                     let (x2, x3) = (V::load(q2, j), V::load(q3, j).mul::<P>(w));
-                    let (y0, y1) = (x0.add::<P>(x1), x0.sub::<P>(x1));
-                    let y2 = x2.add::<P>(x3).mul::<P>(V::load(double_tw, j));
-                    let y3 = x2.sub::<P>(x3).mul::<P>(V::load(double_tw, len + j));
-                    y0.add::<P>(y2).store(q0, j);
-                    y0.sub::<P>(y2).store(q2, j);
-                    y1.add::<P>(y3).store(q1, j);
-                    y1.sub::<P>(y3).store(q3, j);
+                    let (y0, y1) = inverse_butterfly::<V, P>(x0, x1);
+                    let (y2, y3) = inverse_butterfly::<V, P>(x2, x3);
+                    let y2 = y2.mul::<P>(V::load(double_tw, j));
+                    let y3 = y3.mul::<P>(V::load(double_tw, len + j));
+                    let (z0, z2) = inverse_butterfly::<V, P>(y0, y2);
+                    let (z1, z3) = inverse_butterfly::<V, P>(y1, y3);
+                    z0.store(q0, j);
+                    z2.store(q2, j);
+                    z1.store(q1, j);
+                    z3.store(q3, j);
                 }
             }
         }
