@@ -24,6 +24,7 @@ type Wide = u64;
 
 pub(crate) const LIMB_BITS: u32 = Limb::BITS;
 
+mod carry_chain;
 #[cfg(target_arch = "x86_64")]
 mod mulx_adx;
 
@@ -128,41 +129,25 @@ impl Squaring {
 
 /// `r += a` where `r` is at least as long as `a`; returns the carry out of `r`.
 pub(crate) fn add_assign(r: &mut [Limb], a: &[Limb]) -> bool {
-    debug_assert!(r.len() >= a.len());
-    let mut carry = false;
-    for (r, &a) in r.iter_mut().zip(a) {
-        let (sum, c1) = r.overflowing_add(a);
-        let (sum, c2) = sum.overflowing_add(Limb::from(carry));
-        *r = sum;
-        carry = c1 | c2;
-    }
+    assert!(r.len() >= a.len());
+    let r_ = r.as_mut_ptr();
+    // SAFETY: `r` and `a` have `a.len()` limbs at least; `r` is both the sum and a term.
+    let carry = unsafe { carry_chain::add_n(r_, r_, a.as_ptr(), a.len()) };
     carry && add_one(&mut r[a.len()..])
 }
 
 /// `r = a + b` for `a` and `b` of `r.len()` limbs, in one pass; returns the carry out.
 pub(crate) fn add(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
-    debug_assert!(a.len() == r.len() && b.len() == r.len());
-    let mut carry = false;
-    for ((r, &a), &b) in r.iter_mut().zip(a).zip(b) {
-        let (sum, c1) = a.overflowing_add(b);
-        let (sum, c2) = sum.overflowing_add(Limb::from(carry));
-        *r = sum;
-        carry = c1 | c2;
-    }
-    carry
+    assert!(a.len() == r.len() && b.len() == r.len());
+    // SAFETY: three slices of r.len() limbs; `r` is borrowed mutably, so it overlaps neither.
+    unsafe { carry_chain::add_n(r.as_mut_ptr(), a.as_ptr(), b.as_ptr(), r.len()) }
 }
 
 /// `r = a - b` for `a` and `b` of `r.len()` limbs, in one pass; returns the borrow out.
 pub(crate) fn sub(r: &mut [Limb], a: &[Limb], b: &[Limb]) -> bool {
-    debug_assert!(a.len() == r.len() && b.len() == r.len());
-    let mut borrow = false;
-    for ((r, &a), &b) in r.iter_mut().zip(a).zip(b) {
-        let (difference, b1) = a.overflowing_sub(b);
-        let (difference, b2) = difference.overflowing_sub(Limb::from(borrow));
-        *r = difference;
-        borrow = b1 | b2;
-    }
-    borrow
+    assert!(a.len() == r.len() && b.len() == r.len());
+    // SAFETY: as in `add`.
+    unsafe { carry_chain::sub_n(r.as_mut_ptr(), a.as_ptr(), b.as_ptr(), r.len()) }
 }
 
 /// `r = 4a - b` for `a` and `b` of `r.len()` limbs, in one pass (GMP's `mpn_rsblsh2_n`);
@@ -196,14 +181,10 @@ fn add_one(r: &mut [Limb]) -> bool {
 
 /// `r -= a` where `r` is at least as long as `a`; returns the borrow out of `r`.
 pub(crate) fn sub_assign(r: &mut [Limb], a: &[Limb]) -> bool {
-    debug_assert!(r.len() >= a.len());
-    let mut borrow = false;
-    for (r, &a) in r.iter_mut().zip(a) {
-        let (difference, b1) = r.overflowing_sub(a);
-        let (difference, b2) = difference.overflowing_sub(Limb::from(borrow));
-        *r = difference;
-        borrow = b1 | b2;
-    }
+    assert!(r.len() >= a.len());
+    let r_ = r.as_mut_ptr();
+    // SAFETY: as in `add_assign`.
+    let borrow = unsafe { carry_chain::sub_n(r_, r_, a.as_ptr(), a.len()) };
     borrow && sub_one(&mut r[a.len()..])
 }
 
@@ -511,15 +492,11 @@ fn evaluate_toom3(a: &[Limb], k: usize, at: &mut [Limb], temporary: &mut [Limb])
     negative
 }
 
-/// `a <<= 1`; returns the bit shifted out.
+/// `a <<= 1`, as `a + a`; returns the bit shifted out.
 fn shl_one_in_place(a: &mut [Limb]) -> Limb {
-    let mut carry = 0;
-    for limb in a.iter_mut() {
-        let next = *limb >> (LIMB_BITS - 1);
-        *limb = (*limb << 1) | carry;
-        carry = next;
-    }
-    carry
+    let a_ = a.as_mut_ptr();
+    // SAFETY: `a` is the sum and both terms, of a.len() limbs.
+    Limb::from(unsafe { carry_chain::add_n(a_, a_, a_, a.len()) })
 }
 
 /// `a >>= 1` (the bit shifted out is dropped: callers halve even numbers).
@@ -753,6 +730,54 @@ mod tests {
                 divide_exactly_by_3(&mut tripled);
                 assert_eq!(&tripled[..n], &a[..], "n = {n}");
                 assert_eq!(tripled[n], 0);
+            }
+        }
+    }
+
+    /// The carry chains against num-bigint and against the portable loop (the same loop
+    /// where that is the one that runs), with the sum written apart and over a term.
+    #[test]
+    fn carry_chains_add_and_subtract_at_every_length_in_place_or_not() {
+        use carry_chain::portable;
+        let mut seed = 0x2545_F491_4F6C_DD1D;
+        let modulus = |n: usize| BigUint::from(1u8) << (n as u32 * LIMB_BITS);
+        for n in 0..70 {
+            for (a, b) in test_numbers(n, &mut seed)
+                .into_iter()
+                .zip(test_numbers(n, &mut seed).into_iter().rev())
+            {
+                let (big_a, big_b) = (to_big(&a), to_big(&b));
+                let sum = &big_a + &big_b;
+                let (mut r, mut in_place, mut portable_r) = (vec![0; n], a.clone(), vec![0; n]);
+                let carry = add(&mut r, &a, &b);
+                assert_eq!(add_assign(&mut in_place, &b), carry, "n = {n}");
+                // SAFETY: three slices of n limbs.
+                let portable_carry =
+                    unsafe { portable::add_n(portable_r.as_mut_ptr(), a.as_ptr(), b.as_ptr(), n) };
+                assert_eq!((to_big(&r), carry), (&sum % modulus(n), sum >= modulus(n)));
+                assert_eq!((&in_place, &portable_r, portable_carry), (&r, &r, carry));
+
+                let borrow = big_a < big_b;
+                let difference = if borrow {
+                    modulus(n) + &big_a - &big_b
+                } else {
+                    &big_a - &big_b
+                };
+                let mut in_place = a.clone();
+                assert_eq!(sub(&mut r, &a, &b), borrow, "n = {n}");
+                assert_eq!(sub_assign(&mut in_place, &b), borrow);
+                // SAFETY: as above.
+                let portable_borrow =
+                    unsafe { portable::sub_n(portable_r.as_mut_ptr(), a.as_ptr(), b.as_ptr(), n) };
+                assert_eq!(to_big(&r), difference);
+                assert_eq!((&in_place, &portable_r, portable_borrow), (&r, &r, borrow));
+
+                let mut doubled = a.clone();
+                let top = shl_one_in_place(&mut doubled);
+                assert_eq!(
+                    to_big(&doubled) + (BigUint::from(top) << (n as u32 * LIMB_BITS)),
+                    &big_a * 2u8
+                );
             }
         }
     }
