@@ -168,6 +168,19 @@ def compare(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return lines
 
 
+def not_in_first(documents: list[dict[str, Any]]) -> list[int]:
+    """For each run after the first, how many of its measurements the first has not made:
+    a comparison is line by line of the first's measurements, so these are not compared,
+    and the comparison says so."""
+    base = _rows(documents[0]).keys()
+    return [len(_rows(document).keys() - base) for document in documents[1:]]
+
+
+def in_common(lines: list[dict[str, Any]]) -> bool:
+    """Whether any of the first run's measurements was made by another run too."""
+    return any(verdict != "missing" for line in lines for verdict in line["verdicts"])
+
+
 def compare_load(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per load row of the baseline: each run's requests a second, and each other
     run's ratio over the baseline's (above 1: it served more)."""
@@ -281,6 +294,13 @@ def main(
     table.caption_justify = "left"
     if lines:
         console.print(table)
+    if lines and not in_common(lines):
+        console.print("these runs have no measurement in common (the same build, runtime, "
+                      "algorithm and n): there is nothing to compare")  # fmt: skip
+    for index, count in enumerate(not_in_first(documents), start=2):
+        if count:
+            noun = "measurement" if count == 1 else "measurements"
+            console.print(f"run {index} has {count} {noun} the first has not: not compared")
     if load_lines:
         console.print(_load_table(load_lines, len(runs), who))
     differ = [line["key"] for line in lines + load_lines if line["digests_differ"]]

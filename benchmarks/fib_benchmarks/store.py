@@ -351,8 +351,12 @@ class Store:
         def read() -> list[dict[str, Any]]:
             with self.engine.connect() as connection:
                 found = connection.execute(query).mappings().all()
+                measured = _what_was_measured(connection, [row["id"] for row in found])
             when = ("saved_at", "created")
-            return [{**row, **{key: _utc(row[key]).isoformat() for key in when}} for row in found]
+            return [
+                {**row, **{key: _utc(row[key]).isoformat() for key in when}, **measured[row["id"]]}
+                for row in found
+            ]
 
         return self._guarded(read)
 
@@ -372,6 +376,33 @@ class Store:
                 return True
 
         return self._guarded(remove)
+
+
+def _what_was_measured(connection: sa.Connection, run_ids: list[str]) -> dict[str, dict[str, list]]:
+    """For each run, what tells it apart in a list: its n, algorithms, builds and runtime
+    kinds, each sorted and without repeats (from the measurements' index, not the
+    documents)."""
+    found: dict[str, dict[str, set]] = {
+        run_id: {"ns": set(), "algorithms": set(), "builds": set(), "runtimes": set()}
+        for run_id in run_ids
+    }
+    if run_ids:
+        m = measurements.c
+        query = (
+            sa.select(m.run_id, m.n, m.algorithm, m.variant, m.runtime_kind)
+            .distinct()
+            .where(m.run_id.in_(run_ids))
+        )
+        for run_id, n, algorithm, variant, runtime_kind in connection.execute(query):
+            summary = found[run_id]
+            summary["ns"].add(n)
+            summary["algorithms"].add(algorithm)
+            summary["builds"].add(variant)
+            summary["runtimes"].add(runtime_kind)
+    return {
+        run_id: {key: sorted(values) for key, values in summary.items()}
+        for run_id, summary in found.items()
+    }
 
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:

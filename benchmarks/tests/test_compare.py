@@ -125,6 +125,26 @@ def test_load_runs_are_compared_by_requests_a_second_without_a_verdict(tmp_path)
     assert run_compare(tmp_path, base, other).returncode == 1
 
 
+def test_measurements_the_first_run_has_not_are_counted_and_none_in_common_is_said(tmp_path):
+    """Comparing runs with no case in common showed a table of "not measured" without a
+    word, and a later run's extra measurements were dropped silently (issue 21)."""
+    base, other = sample_document(BASE), sample_document(BASE)
+    for row in other["rows"]:
+        row["n"] += 1  # F(11) and F(1001): no case of the first's
+    lines = compare.compare([base, other])
+    assert not compare.in_common(lines)
+    assert compare.not_in_first([base, other]) == [len(other["rows"])]
+    shown = run_compare(tmp_path, base, other)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    words = " ".join(shown.stdout.split())
+    assert "no measurement in common" in words
+    assert f"run 2 has {len(other['rows'])} measurements the first has not" in words
+    extra = sample_document(BASE)
+    extra["rows"].append({**extra["rows"][0], "n": 12})
+    assert compare.not_in_first([base, extra]) == [1]
+    assert compare.in_common(compare.compare([base, extra]))
+
+
 def samples(rng, median_ns: float, count: int = 15, spread: float = 0.05) -> list[int]:
     """Timings from a known distribution: log-normal around `median_ns`, a spread of 5 %."""
     return [int(median_ns * math.exp(rng.gauss(0, spread))) for _ in range(count)]

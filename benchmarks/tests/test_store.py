@@ -167,6 +167,12 @@ def test_a_saved_run_comes_back_whole_and_is_listed(database_url):
     assert listed["id"] == saved.id and listed["cases"] == len(made["rows"])
     assert listed["commit"] == made["code"]["commit"]
     assert listed["saved_at"].endswith("+00:00")
+    # What tells runs apart in a list, from the document's own rows.
+    rows = made["rows"]
+    assert listed["ns"] == sorted({row["n"] for row in rows})
+    assert listed["algorithms"] == sorted({row["algorithm"] for row in rows})
+    assert listed["builds"] == sorted({row["variant"] for row in rows})
+    assert listed["runtimes"] == sorted({row["runtime_kind"] for row in rows})
 
 
 def test_filters_keep_the_runs_with_such_a_measurement(database_url):

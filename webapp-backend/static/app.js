@@ -950,6 +950,14 @@ const tableRow = (...cells) => {
   return tr;
 };
 const when = (iso) => iso.slice(0, 16).replace("T", " ");
+/** A list for a table cell: its first values, and how many more ("1,000, 10,000 and 3 more"). */
+const listed = (values, shown = 4) =>
+  values.length <= shown ? values.join(", ") : `${values.slice(0, shown).join(", ")} and ${values.length - shown} more`;
+/** On a phone a table's rows become cards (style.css): each cell names its column. */
+function labelCells(table) {
+  const headings = [...table.tHead.rows[0].cells].map((heading) => heading.textContent);
+  for (const row of table.tBodies[0].rows) [...row.cells].forEach((cell, i) => (cell.dataset.label = headings[i] ?? ""));
+}
 
 async function deleteSaved(id, token) {
   $("#delete-saved").disabled = true;
@@ -987,8 +995,10 @@ async function showRuns() {
     const link = document.createElement("td");
     link.append(textElement("a", run.id, { href: `/runs/${run.id}` }));
     const commit = run.commit ? run.commit.slice(0, 12) + (run.dirty ? " (changed)" : "") : "—";
-    return tableRow(cell, link, when(run.created), run.machine ?? "—", commit, run.cases);
+    const builds = run.builds.map(label).join(", ") + (run.runtimes.includes("server") ? " (under load)" : "");
+    return tableRow(cell, link, when(run.created), listed(run.ns.map((n) => n.toLocaleString("en"))), run.algorithms.join(", "), builds, run.machine ?? "—", commit);
   }));
+  labelCells($("#runs-table"));
   $("#compare-selected").addEventListener("click", () => {
     location.href = `/compare?runs=${[...selected].join(",")}`;
   });
@@ -1009,7 +1019,7 @@ async function showComparison() {
   const ids = PARAMS.get("runs") ?? "";
   const count = ids.split(",").filter(Boolean).length;
   if (count < 2 || count > 8) throw new Error(`a comparison takes two to eight saved runs (?runs=a,b); this link names ${count}`);
-  const { runs, lines } = await fetchJson(`/api/compare?runs=${encodeURIComponent(ids)}`, FETCH_TIMEOUT_MS);
+  const { runs, lines, in_common: inCommon, not_in_first: notInFirst } = await fetchJson(`/api/compare?runs=${encodeURIComponent(ids)}`, FETCH_TIMEOUT_MS);
   $("#compared-runs").replaceChildren(...runs.map((run) => {
     const item = document.createElement("li");
     const where = run.machine ?? "?";
@@ -1031,6 +1041,11 @@ async function showComparison() {
     });
     return tableRow(`${algorithm} F(${n.toLocaleString("en")})`, label(variant), runtime, ms(line.medians[0]), ...others);
   }));
+  labelCells($("#comparison-table"));
+  // What the table cannot show: the first run's cases are its lines.
+  const notes = inCommon ? [] : ["These runs have no measurement in common (the same build, runtime, algorithm and n): there is nothing to compare."];
+  notInFirst.forEach((extra, i) => extra && notes.push(`Run ${i + 2} has ${count(extra, "measurement")} the first has not: not compared.`));
+  $("#comparison-note").textContent = notes.join(" ");
   const differ = lines.filter((line) => line.digests_differ).length;
   setState(differ ? "error" : "done", differ ? `These runs computed different F(n) in ${differ} cases.` : `${runs.length} runs compared.`);
 }

@@ -342,6 +342,9 @@ def test_a_saved_run_has_a_permalink_and_comes_back_whole(history_client, run_do
     again = history_client.get(f"/api/runs/{saved['id']}").json()
     assert again == Document.model_validate(run_document).model_dump(mode="json", by_alias=True)
     (listed,) = history_client.get("/api/runs?n=300&algorithm=doubling&runtime=native").json()
+    # What tells saved runs apart in the list (issue 21): n, algorithms, builds, runtimes.
+    assert 300 in listed["ns"] and listed["algorithms"] == ["doubling"]
+    assert "native" in listed["runtimes"] and listed["builds"]
     assert listed["id"] == saved["id"]
     assert history_client.get("/api/runs?n=301").json() == []
     assert history_client.get("/api/runs/unknown").status_code == 404
@@ -405,6 +408,7 @@ def test_saved_runs_compared_by_the_clis_code(history_client, run_document):
     assert [run["id"] for run in result["runs"]] == ids
     assert len(result["lines"]) == len(run_document["rows"])
     assert all(line["verdicts"] == ["same"] and line["ratios"] == [1.0] for line in result["lines"])
+    assert result["in_common"] is True and result["not_in_first"] == [0]
     assert history_client.get(f"/api/compare?runs={ids[0]},nope").status_code == 404
     assert history_client.get(f"/api/compare?runs={ids[0]}").status_code == 422  # one run
     assert history_client.get("/api/compare?runs=a,<b>").status_code == 422

@@ -432,7 +432,14 @@ def test_saved_runs_are_listed_filtered_and_compared(page):
     ids = [save_run(page.base, document)["id"] for _ in range(2)]
     page.goto(f"{page.base}/runs?n=700&algorithm=doubling")
     assert wait_for_state(page, ("done", "error"), 60_000) == "done", page.inner_text("#status")
+    # Each saved run says what it measured (issue 21: /runs showed no n, algorithm or builds).
+    row = page.locator("#runs-table tbody tr", has=page.locator(f"a:text-is('{ids[0]}')"))
+    n, algorithm, builds = row.locator("td").all_inner_texts()[3:6]
+    assert (n, algorithm) == ("700", "doubling") and "Python" in builds, (n, algorithm, builds)
+    page.screenshot(path=str(SCREENSHOTS / "runs.png"), full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "runs-375.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # was 776 (issue 21)
     page.set_viewport_size({"width": 1280, "height": 900})
     listed = page.locator("#runs-table tbody a").all_inner_texts()

@@ -87,7 +87,9 @@ def router(settings: Settings, runs: Callable[[], store.Store]) -> APIRouter:
         summaries = [{"id": run_id, "created": d["created"], "code": d["code"],
                       "machine": measured_on(d["host"])}
                      for run_id, d in zip(ids, documents)]  # fmt: skip
-        return {"runs": summaries, "lines": compare.compare(documents)}
+        lines = compare.compare(documents)
+        return {"runs": summaries, "lines": lines, "in_common": compare.in_common(lines),
+                "not_in_first": compare.not_in_first(documents)}  # fmt: skip
 
     @api.delete("/api/runs/{run_id}", status_code=204)
     def delete_run(
