@@ -116,16 +116,20 @@ def _did_you_mean(value: str, allowed: list[str]) -> str:
 def benchmark(
     n: Annotated[
         list[str],
-        typer.Option("--n", "-n", help="n to compute F(n) for; repeat or comma-separate."),
+        typer.Option(
+            "--n", "-n", metavar="N", help="n to compute F(n) for; repeat or comma-separate."
+        ),
     ] = [str(n) for n in DEFAULT_NS],  # noqa: B006
     algorithm: Annotated[
-        list[str], typer.Option("--algorithm", "-a", help=f"{', '.join(builds.ALGORITHMS)}.")
+        list[str],
+        typer.Option("--algorithm", "-a", metavar="NAME", help=f"{', '.join(builds.ALGORITHMS)}."),
     ] = list(builds.ALGORITHMS),  # noqa: B006
     variant: Annotated[
         list[str],
         typer.Option(
             "--variant",
             "-v",
+            metavar="BUILD",
             help="python, rust-debug, rust-release, rust-wasmtime (fib-rust as WebAssembly run by "
             "wasmtime, native), rust-wasm (the same WebAssembly with no Python: Node.js natively, "
             "a worker in Chromium), javascript (BigInt: Node.js natively, a worker in Chromium); "
@@ -138,19 +142,23 @@ def benchmark(
         typer.Option(
             "--runtime",
             "-r",
+            metavar="RUNTIME",
             help="native, pyodide (Pyodide under Node.js), chromium (the web page's own "
             "workers in Debian's headless Chromium), wasi (CPython for WASI under wasmtime: "
             "python only), component (CPython 3.14 for WASI as a component that calls the "
             "host back: python only).",
         ),
     ] = ["native"],  # noqa: B006
-    repeats: Annotated[int, typer.Option(min=1, max=1000, help="Timed calls per case.")] = 5,
+    repeats: Annotated[
+        int, typer.Option(min=1, max=1000, metavar="CALLS", help="Timed calls per case.")
+    ] = 5,
     warmup: Annotated[
         str,
         typer.Option(
+            metavar="CALLS|auto",
             help="Untimed calls before them: a number, or 'auto' to warm up until the last "
             f"{measure.SETTLED_WINDOW} calls agree within {measure.SETTLED_SPREAD:.0%} (at most "
-            f"{measure.WARMUP_MAX_CALLS} calls and {measure.WARMUP_MAX_SECONDS:g} s)."
+            f"{measure.WARMUP_MAX_CALLS} calls and {measure.WARMUP_MAX_SECONDS:g} s).",
         ),
     ] = measure.AUTO,
     rounds: Annotated[
@@ -158,6 +166,7 @@ def benchmark(
         typer.Option(
             min=1,
             max=100,
+            metavar="COUNT",
             help="Run everything this many times, the builds taking turns; medians are over "
             "all rounds' calls. On a noisy machine this keeps a slow spell from landing on "
             "one build only.",
@@ -167,24 +176,28 @@ def benchmark(
         Optional[Path],
         typer.Option(
             "--json",
-            help="Write the results: every sample, the builds, the host, the commit "
-            "(schema: fib_benchmarks/benchmark.schema.json).",
+            metavar="PATH",
+            help="Write the results: every sample, the builds, the host, the commit (its "
+            "JSON Schema: benchmark.schema.json in the fib_benchmarks package).",
         ),
     ] = None,
     csv_path: Annotated[
-        Optional[Path], typer.Option("--csv", help="Write the results as CSV, a line each.")
+        Optional[Path],
+        typer.Option("--csv", metavar="PATH", help="Write the results as CSV, a line each."),
     ] = None,
     markdown_path: Annotated[
         Optional[Path],
-        typer.Option("--markdown", help="Write the results as a Markdown table."),
+        typer.Option("--markdown", metavar="PATH", help="Write the results as a Markdown table."),
     ] = None,
     plot_path: Annotated[
-        Optional[Path], typer.Option("--plot", help="Write a PNG chart of time against n.")
+        Optional[Path],
+        typer.Option("--plot", metavar="PATH", help="Write a PNG chart of time against n."),
     ] = None,
     save: Annotated[
         bool,
         typer.Option(
             "--save",
+            metavar="",
             help="Save the run in the local results history (SQLite under build/, or "
             f"${store.URL_VARIABLE}); `make serve` shows it at /runs/<id>.",
         ),

@@ -235,7 +235,7 @@ def main(
     runs: Annotated[
         list[Path],
         typer.Argument(
-            help="Two or more --json documents or ids of saved runs; the first is the baseline."
+            help="Two or more --json documents or ids of saved runs; the first is the baseline.",
         ),
     ],
     fail_above: Annotated[
@@ -243,6 +243,7 @@ def main(
         typer.Option(
             "--fail-above",
             min=0,
+            metavar="PERCENT",
             help="Exit 1 if a measurement is slower than the baseline, beyond the noise, by "
             "more than this many percent.",
         ),

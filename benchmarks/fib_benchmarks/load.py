@@ -41,6 +41,8 @@ from . import builds, export, outputs, schema
 from .document import LoadRow
 
 #: The servers this command can start, and what each is (document.Server names them too).
+# The servers `benchmark load` measures unless told otherwise.
+DEFAULT_SERVERS = ("uvicorn", "uvicorn-workers", "granian", "robyn")
 SERVERS = {
     "uvicorn": "uvicorn, one process (the site's default: python -m fib_webapp)",
     "uvicorn-workers": "uvicorn, one worker process per core",
@@ -284,29 +286,43 @@ def integers(text: str, option: str, low: int, high: int) -> list[int]:
 @app.command()
 def load(
     server: Annotated[
-        str, typer.Option(help="comma-separated: " + ", ".join(SERVERS))
-    ] = "uvicorn,uvicorn-workers,granian,robyn",
+        str,
+        typer.Option(
+            metavar="NAMES",
+            help="comma-separated, of " + ", ".join(SERVERS),
+            # With spaces: a 80-column help cut the one long word short.
+            show_default=", ".join(DEFAULT_SERVERS),
+        ),
+    ] = ",".join(DEFAULT_SERVERS),
     variant: Annotated[
-        str, typer.Option(help="comma-separated builds called in the server")
+        str, typer.Option(metavar="BUILDS", help="comma-separated builds called in the server")
     ] = "python,rust-release",
-    n: Annotated[str, typer.Option(help="comma-separated n, at most 10^6")] = "1000,10000,100000",
+    n: Annotated[
+        str, typer.Option(metavar="N", help="comma-separated n, at most 10^6")
+    ] = "1000,10000,100000",
     concurrency: Annotated[
-        str, typer.Option(help="comma-separated open connections")
+        str, typer.Option(metavar="COUNTS", help="comma-separated open connections")
     ] = "1,4,16,64",
-    algorithm: Annotated[str, typer.Option(help="iterative or doubling")] = "doubling",
+    algorithm: Annotated[
+        str, typer.Option(metavar="NAME", help="iterative or doubling")
+    ] = "doubling",
     # Whole seconds: wrk takes no fraction of one (it prints its usage instead).
-    duration: Annotated[int, typer.Option(min=1, max=60, help="seconds per run")] = 5,
+    duration: Annotated[
+        int, typer.Option(min=1, max=60, metavar="SECONDS", help="seconds per run")
+    ] = 5,
     json_path: Annotated[
-        Optional[Path], typer.Option("--json", help="Write the run's document (JSON) here.")
+        Optional[Path],
+        typer.Option("--json", metavar="PATH", help="Write the run's document (JSON) here."),
     ] = None,
     csv_path: Annotated[
-        Optional[Path], typer.Option("--csv", help="Write the rows as CSV here.")
+        Optional[Path], typer.Option("--csv", metavar="PATH", help="Write the rows as CSV here.")
     ] = None,
     markdown_path: Annotated[
-        Optional[Path], typer.Option("--markdown", help="Write the table as Markdown here.")
+        Optional[Path],
+        typer.Option("--markdown", metavar="PATH", help="Write the table as Markdown here."),
     ] = None,
     save: Annotated[
-        bool, typer.Option("--save", help="Save the run in the local results history.")
+        bool, typer.Option("--save", metavar="", help="Save the run in the local results history.")
     ] = False,
     save_to: Annotated[
         Optional[str],

@@ -29,7 +29,7 @@ def run_benchmark(*args: str, **env: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "fib_benchmarks.cli", *args]
     # A narrow terminal's width in the environment: the output must not depend on it (CI
     # and pipes have no terminal; issue 19 found a message folded across lines).
-    env = dict(os.environ, COLUMNS="40", **env)
+    env = {**os.environ, "COLUMNS": "40", **env}
     return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -156,6 +156,18 @@ def test_bad_options_are_explained_without_a_traceback(args, message):
     assert result.stderr.count("\n") == 1, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["load"], ["compare"]])
+def test_help_names_each_value_in_words(command):
+    """--help showed Python types (`<list[str]>`, `<str>`, `<bool>` for a flag) and cut the
+    schema's path mid-word at 80 columns (issue 21)."""
+    result = run_benchmark(*command, "--help", COLUMNS="80")
+    assert result.returncode == 0, result.stderr
+    options = [line for line in result.stdout.splitlines() if line.startswith("│ --")]
+    ours = [line for line in options if not line.startswith("│ --help ")]  # typer's own
+    assert ours and not [line for line in ours if re.search(r"<\w", line)], ours
+    assert "…" not in result.stdout
 
 
 def test_missing_wheels_are_explained(tmp_path):
