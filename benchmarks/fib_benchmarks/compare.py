@@ -36,7 +36,7 @@ from rich.table import Table
 
 from . import report, store
 from .document import Document, measured_on
-from .report import format_ms
+from .export import duration
 
 console = report.terminal_console()
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
@@ -220,7 +220,7 @@ def _load_table(lines: list[dict[str, Any]], runs: int, who: str) -> Table:
 
 
 def _ms(value: Optional[float]) -> str:
-    return "—" if value is None else format_ms(value)
+    return "—" if value is None else duration(value)
 
 
 def _who(document: dict[str, Any], path: Path) -> str:

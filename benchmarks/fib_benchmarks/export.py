@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, Optional
 
+from .builds import LABELS
 from .document import measured_on
 
 #: The columns, in order: the case, the build, the statistics, the ratios, the result.
@@ -83,30 +84,90 @@ def _md_cell(value: Any) -> str:
     return " ".join(text.split())  # no line break can end the table's row
 
 
+#: The Markdown report's columns for timed rows: what a reader of a pull request needs
+#: (every other field is in the CSV and the JSON); "vs GMP" only where GMP ran.
+REPORT_HEADINGS = ("Case", "Build", "Runtime", "Median", "± IQR/2", "vs Python", "F(n)")
+
+
+#: Who made a document, in the report's words.
+MADE_BY = {"cli": "the CLI (`benchmark`)", "web page": "the web page"}
+
+
+def duration(milliseconds: float) -> str:
+    """A duration given in milliseconds, in the unit that reads best: 1.2 s, 35.0 ms, 7.1 µs."""
+    if milliseconds >= 1000:
+        return f"{milliseconds / 1000:,.2f} s"
+    if milliseconds >= 1:
+        return f"{milliseconds:,.1f} ms"
+    return f"{milliseconds * 1000:,.1f} µs"
+
+
+def _multiple(value: float) -> str:
+    """4.6, 24, 1,300: two figures below 10, whole numbers from there."""
+    return f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+
+
+def speed_against(ratio: Optional[float]) -> str:
+    """A speed-up in words, the page's way: "5.8x faster", "10x slower" (not "0.10x")."""
+    if not ratio:
+        return "—"
+    return f"{_multiple(ratio)}x faster" if ratio >= 1 else f"{_multiple(1 / ratio)}x slower"
+
+
 def markdown_text(document: dict[str, Any]) -> str:
-    code, host = document["code"], document["host"]
+    """A report to paste into a pull request: who measured what where, a table in units
+    with ratios in words, each row's warnings as a footnote, and short digests."""
+    code, host, settings = document["code"], document["host"], document["settings"]
     commit = (code.get("commit") or "unknown")[:12]
     if code.get("dirty"):
         commit += " (with local changes)"
     machine = measured_on(host) or "unknown"
     lines = [
-        f"# py-rust-fib benchmark, {_md_cell(document['created'])}",
+        f"# py-rust-fib benchmark, {_md_cell(document['created'][:16].replace('T', ' '))} UTC",
         "",
-        f"Commit {_md_cell(commit)}; {_md_cell(machine)}, {_md_cell(host.get('cpus'))} CPUs; "
-        f"{_md_cell(document['settings']['source'])}.",
+        f"Commit {_md_cell(commit)} · {_md_cell(machine)}, {_md_cell(host.get('cpus'))} CPUs "
+        f"· made by {_md_cell(MADE_BY.get(settings['source'], settings['source']))}.",
     ]
     if document["rows"]:
-        lines += ["", "Medians of the timed calls; ratios from this run only.", "",
-                  "| " + " | ".join(COLUMNS) + " |",
-                  "|" + "|".join("---:" if column not in ("algorithm", "variant", "runtime_kind",
-                                                           "runtime", "digest") else "---"
-                                 for column in COLUMNS) + "|"]  # fmt: skip
-        for row in document["rows"]:
-            cells = (_md_cell(row.get(column)) for column in COLUMNS)
-            lines.append("| " + " | ".join(cells) + " |")
+        lines += ["", *_rows_markdown(document["rows"], settings)]
     if document.get("load"):
         lines += ["", *_load_markdown(document)]
     return "\n".join(lines) + "\n"
+
+
+def _rows_markdown(rows: list[dict[str, Any]], settings: dict[str, Any]) -> list[str]:
+    """The timed rows as REPORT_HEADINGS, the runtimes named once above, warnings below."""
+    runtimes = sorted({(row["runtime_kind"], row["runtime"]) for row in rows})
+    with_gmp = any(row.get("vs_gmp") for row in rows)
+    headings = [*REPORT_HEADINGS[:-1], *(["vs GMP"] if with_gmp else []), REPORT_HEADINGS[-1]]
+    rounds = f" in {settings['rounds']} rounds" if settings.get("rounds", 1) > 1 else ""
+    lines = [
+        f"Medians of {_md_cell(settings['repeats'])} timed calls a row{rounds}, after warm-up; "
+        "ratios from this run only. Runtimes: "
+        + "; ".join(f"{_md_cell(kind)}: {_md_cell(runtime)}" for kind, runtime in runtimes)
+        + ".",
+        "",
+        "| " + " | ".join(headings) + " |",
+        "|---|---|---|" + "---:|" * (len(headings) - 4) + "---|",
+    ]
+    notes = []
+    for row in rows:
+        case = f"{row['algorithm']} F({row['n']:,})"
+        build = LABELS.get(row["variant"], row["variant"])
+        median = duration(row["median_ms"])
+        if row.get("warnings"):
+            notes.append(f"{build} ({row['runtime_kind']}), {case}: {'; '.join(row['warnings'])}.")
+            median += f"[^{len(notes)}]"
+        cells = [case, build, row["runtime_kind"], median, f"± {duration(row['iqr_ms'] / 2)}"]
+        cells.append("—" if row["variant"] == "python" else speed_against(row["speedup_vs_python"]))
+        if with_gmp:
+            cells.append(f"{row['vs_gmp']:.2f}x GMP's time" if row.get("vs_gmp") else "—")
+        digits = f"{row['digits']:,} digit" + ("" if row["digits"] == 1 else "s")
+        cells.append(f"{digits}, {row['digest'].removeprefix('sha256:')[:12]}")
+        lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
+    if notes:
+        lines += ["", *(f"[^{i}]: {_md_cell(note)}" for i, note in enumerate(notes, start=1))]
+    return lines
 
 
 def _load_markdown(document: dict[str, Any]) -> list[str]:

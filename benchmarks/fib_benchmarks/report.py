@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .export import duration as format_ms
 from .schema import Row
 
 
@@ -18,15 +19,6 @@ def terminal_console() -> Console:
     path or a URL can be copied whole whatever the COLUMNS variable says."""
     console = Console()
     return console if console.is_terminal else Console(width=160, soft_wrap=True)
-
-
-def format_ms(value: float) -> str:
-    """A duration given in milliseconds, in the unit that reads best: 1.2 s, 35.0 ms, 7.1 µs."""
-    if value >= 1000:
-        return f"{value / 1000:,.2f} s"
-    if value >= 1:
-        return f"{value:,.1f} ms"
-    return f"{value * 1000:,.1f} µs"
 
 
 def _ratio(value: Optional[float]) -> str:

@@ -68,13 +68,37 @@ def test_csv_is_one_line_per_measurement_and_never_a_formula():
 
 def test_markdown_is_a_table_whose_cells_cannot_break_it():
     made = sample_document()
-    made["rows"][0]["runtime"] = "a | b\nc"
+    made["rows"][0]["variant"] = "a | b\nc"  # an unknown build is shown by its name
+    made["rows"][1]["runtime"] = "<script>x</script>"
     text = export.markdown_text(made)
     table = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table) == 2 + len(made["rows"])
     unescaped_pipes = [len(re.findall(r"(?<!\\)\|", line)) for line in table]
-    assert unescaped_pipes == [len(export.COLUMNS) + 1] * len(table)
+    assert unescaped_pipes == [len(export.REPORT_HEADINGS) + 1] * len(table)
     assert "a \\| b c" in table[2]
+    assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_markdown_is_a_report_in_units_words_and_footnotes():
+    """The Markdown export was a 19-column dump of field names, with empty columns and
+    whole SHA-256s (issue 21): now what a pull request's reader needs."""
+    made = sample_document((2_000_000, 2_100_000, 1_900_000))
+    for row in made["rows"]:
+        if row["variant"] == "rust-release":
+            row.update(median_ms=row["median_ms"] / 5.8, speedup_vs_python=5.8)
+    made["rows"][0]["warnings"] = ["2 of 3 calls are outliers (beyond 1.5 IQR)"]
+    text = export.markdown_text(made)
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert table[0] == "| " + " | ".join(export.REPORT_HEADINGS) + " |"
+    assert (
+        "| doubling F(1,000) | Rust release | native | 344.8 µs | ± 50.0 µs | 5.8x faster |" in text
+    )
+    assert "| doubling F(10) | Python | native | 2.0 ms[^1] |" in text
+    assert "[^1]: Python (native), doubling F(10): 2 of 3 calls are outliers" in text
+    digest = made["rows"][1]["digest"].removeprefix("sha256:")
+    assert f"209 digits, {digest[:12]} |" in text and digest not in text
+    assert "made by the CLI" in text and "runtime_kind" not in text
+    assert export.speed_against(0.1) == "10x slower" and export.speed_against(None) == "—"
 
 
 def test_a_version_2_document_is_still_read_and_cannot_carry_load_rows():
