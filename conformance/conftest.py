@@ -6,7 +6,8 @@ profile it must report (``debug``, ``release``, or empty for pure Python). Nativ
 ``make test`` sets both through ``python -m fib_benchmarks.builds exec VARIANT -- pytest
 conformance``; inside Pyodide the runner sets them before starting pytest.
 
-Nothing here may assume a host: no subprocesses, files or network, so that the same files
+Nothing here may assume a host: no subprocesses, network or files but its own (cases.json
+travels with the suite, copied into Pyodide and mounted into WASI), so that the same files
 run inside Pyodide. Host-only checks are marked ``needs_threads``.
 """
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import decimal
+import json
 import math
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
-# SHA-256 of the decimal expansion of F(n), computed once with CPython's own ints.
-DECIMAL_SHA256 = {
-    1_000: "30ad6e2a0cbbd0a636a53ce8df4f703ece426736cf4777519f1c5cffbea2e220",
-    10_000: "e9c83559a05641cfd86d6c192c53fdfda87b8e53470b63dc19d1d0d7526e987a",
-    100_000: "9fe22f691a91170da9006226d479ad986b2f92021b7045ecfb0a5091b641b802",
-}
-F100 = 354224848179261915075
-F1000_HEAD = "4346655768693745643568852767504062580256466051"
-F1000_TAIL = "6003704476137795166849228875"
+# The suite's cases, shared with the JavaScript and Rust suites (cases.json says how they
+# were made): known values, and the messages of out-of-range n and unknown algorithms.
+CASES = json.loads(Path(__file__).with_name("cases.json").read_text(encoding="utf-8"))
+# SHA-256 of the decimal expansion of F(n).
+DECIMAL_SHA256 = {int(n): digest for n, digest in CASES["decimal_sha256"].items()}
+F100 = int(CASES["exact"]["100"])
+F1000_DIGITS = CASES["decimal_ends"]["1000"]["digits"]
+F1000_HEAD = CASES["decimal_ends"]["1000"]["head"]
+F1000_TAIL = CASES["decimal_ends"]["1000"]["tail"]
+# (n, message) of each n out of range, and (algorithm, message) of each unknown algorithm.
+N_OUT_OF_RANGE = [(int(case["n"]), case["message"]) for case in CASES["n_out_of_range"]]
+UNKNOWN_ALGORITHMS = [(case["algorithm"], case["message"]) for case in CASES["unknown_algorithms"]]
 
 
 def binet(n: int) -> int:

@@ -28,37 +28,34 @@ fn every_fibonacci_number_that_fits_in_u64() {
 
 #[test]
 fn f100_and_f1000() {
+    let cases = common::cases();
+    let f1000_digits = cases["decimal_ends"]["1000"]["digits"].as_u64().unwrap() as usize;
     for algorithm in Algorithm::ALL {
         assert_eq!(
             fib(100, algorithm).unwrap().to_string(),
-            "354224848179261915075"
+            common::case_str(&cases, "/exact/100")
         );
         let f1000 = fib(1000, algorithm).unwrap().to_string();
-        assert_eq!(f1000.len(), 209);
-        assert!(f1000.starts_with("4346655768693745643568852767504062580256466051"));
-        assert!(f1000.ends_with("6003704476137795166849228875"));
+        assert_eq!(f1000.len(), f1000_digits);
+        assert_eq!(f1000.len(), common::binet_digits(1000));
+        assert!(f1000.starts_with(&common::case_str(&cases, "/decimal_ends/1000/head")));
+        assert!(f1000.ends_with(&common::case_str(&cases, "/decimal_ends/1000/tail")));
     }
 }
 
 #[test]
 fn large_values_by_digest_and_digit_count() {
-    // SHA-256 of the decimal expansion, computed once with CPython's own integers
-    // (`a, b = b, a + b`, then `hashlib.sha256(str(a).encode())`).
-    let known = [
-        (
-            1_000,
-            "30ad6e2a0cbbd0a636a53ce8df4f703ece426736cf4777519f1c5cffbea2e220",
-        ),
-        (
-            10_000,
-            "e9c83559a05641cfd86d6c192c53fdfda87b8e53470b63dc19d1d0d7526e987a",
-        ),
-        (
-            100_000,
-            "9fe22f691a91170da9006226d479ad986b2f92021b7045ecfb0a5091b641b802",
-        ),
-    ];
-    for (n, digest) in known {
+    // SHA-256 of the decimal expansion (how it was made: the cases' $comment).
+    let cases = common::cases();
+    let known: Vec<(u64, String)> = cases["decimal_sha256"]
+        .as_object()
+        .expect("decimal_sha256 is an object")
+        .iter()
+        .map(|(n, digest)| (n.parse().unwrap(), digest.as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(known.len(), 3);
+    for (n, digest) in &known {
+        let n = *n;
         for algorithm in Algorithm::ALL {
             let value = fib(n, algorithm).unwrap();
             assert_eq!(
@@ -66,7 +63,7 @@ fn large_values_by_digest_and_digit_count() {
                 common::binet_digits(n),
                 "{algorithm} F({n})"
             );
-            assert_eq!(decimal_sha256(&value), digest, "{algorithm} F({n})");
+            assert_eq!(decimal_sha256(&value), *digest, "{algorithm} F({n})");
         }
     }
 }

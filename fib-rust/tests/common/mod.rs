@@ -3,6 +3,22 @@
 // Each test binary includes this module and uses only part of it.
 #![allow(dead_code)]
 
+/// The conformance suite's cases (`conformance/cases.json`: known values and the messages
+/// of bad input), which pytest and `node --test` read too.
+pub fn cases() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../../conformance/cases.json"))
+        .expect("conformance/cases.json is JSON")
+}
+
+/// A string field of the cases, by its JSON pointer.
+pub fn case_str(cases: &serde_json::Value, pointer: &str) -> String {
+    cases
+        .pointer(pointer)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_else(|| panic!("conformance/cases.json has no string at {pointer}"))
+        .to_owned()
+}
+
 /// F(n) mod m by fast doubling on u128: a different algorithm on machine integers.
 pub fn fib_mod(n: u64, m: u64) -> u64 {
     let m = u128::from(m);
