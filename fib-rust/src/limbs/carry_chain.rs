@@ -55,18 +55,8 @@ pub(super) mod portable {
         b: *const Limb,
         n: usize,
     ) -> bool {
-        let mut carry = false;
-        for i in 0..n {
-            // SAFETY: i < n, and limb i of `a` and `b` is read before limb i of `r` is
-            // written, so `r` may be either.
-            unsafe {
-                let (sum, c1) = (*a.add(i)).overflowing_add(*b.add(i));
-                let (sum, c2) = sum.overflowing_add(Limb::from(carry));
-                *r.add(i) = sum;
-                carry = c1 | c2;
-            }
-        }
-        carry
+        // SAFETY: as the caller vouches.
+        unsafe { along_the_carry(r, a, b, n, Limb::overflowing_add) }
     }
 
     /// [`super::sub_n`] in Rust. Safety as there.
@@ -76,17 +66,31 @@ pub(super) mod portable {
         b: *const Limb,
         n: usize,
     ) -> bool {
-        let mut borrow = false;
+        // SAFETY: as the caller vouches.
+        unsafe { along_the_carry(r, a, b, n, Limb::overflowing_sub) }
+    }
+
+    /// `r = a op b` limb by limb, `op` also taking the carry (or borrow) in and out.
+    #[inline(always)]
+    unsafe fn along_the_carry(
+        r: *mut Limb,
+        a: *const Limb,
+        b: *const Limb,
+        n: usize,
+        op: fn(Limb, Limb) -> (Limb, bool),
+    ) -> bool {
+        let mut carry = false;
         for i in 0..n {
-            // SAFETY: as in add_n.
+            // SAFETY: i < n, and limb i of `a` and `b` is read before limb i of `r` is
+            // written, so `r` may be either.
             unsafe {
-                let (difference, b1) = (*a.add(i)).overflowing_sub(*b.add(i));
-                let (difference, b2) = difference.overflowing_sub(Limb::from(borrow));
-                *r.add(i) = difference;
-                borrow = b1 | b2;
+                let (value, c1) = op(*a.add(i), *b.add(i));
+                let (value, c2) = op(value, Limb::from(carry));
+                *r.add(i) = value;
+                carry = c1 | c2;
             }
         }
-        borrow
+        carry
     }
 }
 
