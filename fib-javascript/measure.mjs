@@ -200,14 +200,21 @@ export function summarize(timesNs, warmupSettled = null, resolutionNs = null) {
   const low = q1 - OUTLIER_IQRS * iqr;
   const high = q3 + OUTLIER_IQRS * iqr;
   const outliers = ordered.filter((t) => t < low || t > high).length;
+  // Each warning says what it means and what to do (measure.py's, word for word).
   const warnings = [];
-  if (outliers) warnings.push(`${outliers} of ${count} calls are outliers (beyond 1.5 IQR)`);
-  if (count >= 2 && stdev > UNSTABLE_STDEV * mean) {
-    warnings.push(`unstable: the standard deviation is ${formatPercent(stdev / mean)} of the mean`);
+  if (outliers) {
+    warnings.push(`${outliers} of ${count} calls are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls`);
   }
-  if (warmupSettled === false) warnings.push("warm-up stopped at its bound before the timings settled");
+  if (count >= 2 && stdev > UNSTABLE_STDEV * mean) {
+    warnings.push(`unstable: the standard deviation is ${formatPercent(stdev / mean)} of the mean: rerun on a quieter machine, or time more calls`);
+  }
+  if (warmupSettled === false) warnings.push("warm-up stopped at its bound before the timings settled: the timed calls may still be warming up");
   if (resolutionNs && median < MIN_TICKS * resolutionNs) {
-    warnings.push(`the median is under ${MIN_TICKS} ticks of the clock (${resolutionNs} ns)`);
+    const ticks = Math.floor(median / resolutionNs);
+    const clock = resolutionNs < 1000 ? `${resolutionNs} ns` : `${resolutionNs / 1000} µs`;
+    warnings.push(
+      `the median is ${ticks} ${ticks === 1 ? "tick" : "ticks"} of a ${clock} clock (under ${MIN_TICKS}): the time is rounded to the tick; compare at a larger n`,
+    );
   }
   return {
     median_ms: median / 1e6,

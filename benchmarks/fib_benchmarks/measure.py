@@ -162,6 +162,11 @@ UNSTABLE_STDEV = 0.10
 MIN_TICKS = 100
 
 
+def _clock(resolution_ns: int) -> str:
+    """A clock's tick in its unit: "60 ns", "5 µs"."""
+    return f"{resolution_ns} ns" if resolution_ns < 1000 else f"{resolution_ns / 1000:g} µs"
+
+
 def summarize(
     times_ns: list[int],
     warmup_settled: Optional[bool] = None,
@@ -179,15 +184,22 @@ def summarize(
     iqr = q3 - q1
     low, high = q1 - OUTLIER_IQRS * iqr, q3 + OUTLIER_IQRS * iqr
     outliers = sum(1 for t in ordered if t < low or t > high)
+    # Each warning says what it means and what to do (measure.mjs says the same, word for word).
     warnings = []
     if outliers:
-        warnings.append(f"{outliers} of {count} calls are outliers (beyond 1.5 IQR)")
+        warnings.append(f"{outliers} of {count} calls are outliers (beyond 1.5 IQR): something "
+                        "else may have used the CPU; rerun, or time more calls")  # fmt: skip
     if count >= 2 and stdev > UNSTABLE_STDEV * mean:
-        warnings.append(f"unstable: the standard deviation is {stdev / mean:.0%} of the mean")
+        warnings.append(f"unstable: the standard deviation is {stdev / mean:.0%} of the mean: "
+                        "rerun on a quieter machine, or time more calls")  # fmt: skip
     if warmup_settled is False:
-        warnings.append("warm-up stopped at its bound before the timings settled")
+        warnings.append("warm-up stopped at its bound before the timings settled: the timed "
+                        "calls may still be warming up")  # fmt: skip
     if resolution_ns and median < MIN_TICKS * resolution_ns:
-        warnings.append(f"the median is under {MIN_TICKS} ticks of the clock ({resolution_ns} ns)")
+        ticks = int(median // resolution_ns)
+        warnings.append(f"the median is {ticks} {'tick' if ticks == 1 else 'ticks'} of a "
+                        f"{_clock(resolution_ns)} clock (under {MIN_TICKS}): the time is "
+                        "rounded to the tick; compare at a larger n")  # fmt: skip
     return {
         "median_ms": median / 1e6,
         "min_ms": ordered[0] / 1e6,

@@ -27,13 +27,21 @@ def test_summary_statistics_and_warnings():
     assert steady["q1_ms"] == 0.1 and steady["q3_ms"] == 0.1004 and steady["outliers"] == 0
     spiky = measure.summarize([10, 10, 11, 10, 90])
     assert spiky["outliers"] == 1 and spiky["median_ms"] == 10 / 1e6
-    assert spiky["warnings"][0] == "1 of 5 calls are outliers (beyond 1.5 IQR)"
+    assert spiky["warnings"][0] == (
+        "1 of 5 calls are outliers (beyond 1.5 IQR): something else may have used the CPU; "
+        "rerun, or time more calls"
+    )
     assert spiky["warnings"][1].startswith("unstable: the standard deviation is")
-    unsettled = measure.summarize([1000] * 3, False, 5_000)
+    assert spiky["warnings"][1].endswith(": rerun on a quieter machine, or time more calls")
+    # Issue 20: "under 100 ticks of the clock (5000 ns)" read as if 100 ticks were 5 000 ns.
+    unsettled = measure.summarize([12_000] * 3, False, 5_000)
     assert unsettled["warnings"] == [
-        "warm-up stopped at its bound before the timings settled",
-        "the median is under 100 ticks of the clock (5000 ns)",
+        "warm-up stopped at its bound before the timings settled: the timed calls may still "
+        "be warming up",
+        "the median is 2 ticks of a 5 µs clock (under 100): the time is rounded to the tick; "
+        "compare at a larger n",
     ]
+    assert "1 tick of a 60 ns clock" in measure.summarize([100], None, 60)["warnings"][0]
 
 
 def test_warm_up_stops_when_settled_or_at_a_bound():

@@ -64,7 +64,9 @@ group("summarize", () => {
     assert.equal(summary.mean_ms, 2.5);
     assert.equal(summary.stdev_ms, 1.2909944487358056); // statistics.stdev's value
     assert.deepEqual([summary.min_ms, summary.max_ms, summary.outliers], [1, 4, 0]);
-    assert.deepEqual(summary.warnings, ["unstable: the standard deviation is 52% of the mean"]);
+    assert.deepEqual(summary.warnings, [
+      "unstable: the standard deviation is 52% of the mean: rerun on a quieter machine, or time more calls",
+    ]);
   });
 
   test("an outlier beyond 1.5 IQR, and the instability it causes", () => {
@@ -73,8 +75,8 @@ group("summarize", () => {
     assert.equal(summary.outliers, 1);
     assert.equal(summary.stdev_ms, 40.24922359499622e-6); // √1620
     assert.deepEqual(summary.warnings, [
-      "1 of 5 calls are outliers (beyond 1.5 IQR)",
-      "unstable: the standard deviation is 144% of the mean",
+      "1 of 5 calls are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls",
+      "unstable: the standard deviation is 144% of the mean: rerun on a quieter machine, or time more calls",
     ]);
   });
 
@@ -83,7 +85,7 @@ group("summarize", () => {
     assert.deepEqual(summarize(steady).warnings, []);
     assert.deepEqual(summarize(steady, true).warnings, []);
     assert.deepEqual(summarize(steady, false).warnings, [
-      "warm-up stopped at its bound before the timings settled",
+      "warm-up stopped at its bound before the timings settled: the timed calls may still be warming up",
     ]);
   });
 
