@@ -263,6 +263,7 @@ test-rust: rust-tools ## cargo test for the workspace
 test-javascript: node_modules/.installed $(FIB_WASM_JS) ## The JavaScript builds' own tests (node --test), BigInt and rust-wasm
 	node --test fib-javascript/test/
 	FIB_JS_IMPL=rust-wasm node --test fib-javascript/test/fib.test.mjs
+	node --test webapp-backend/tests/estimate.test.mjs  # the page's pure parts
 
 # Each Rust build's own tests (panics, GIL, target; wasmtime's cache and signals) join
 # the suite for it.
@@ -363,7 +364,7 @@ test-webapp: wheels ## Backend: allow-list, types, headers, API (test client and
 	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests webapp-worker/tests --ignore=webapp-backend/tests/test_browser.py
 
 .PHONY: test-browser
-test-browser: wheels chromium load-tools ## The page end to end in headless Chromium; screenshots in build/screenshots
+test-browser: wheels chromium load-tools node_modules/.installed ## The page end to end in headless Chromium; screenshots in build/screenshots
 	$(PY) -m pytest -q -p no:cacheprovider webapp-backend/tests/test_browser.py
 
 # Debian's Chromium, driven by Playwright (never `playwright install`: no browser downloads).

@@ -12,7 +12,7 @@ export default [
   },
   {
     // The page (a module script in the browser).
-    files: ["webapp-backend/static/**/*.js"],
+    files: ["webapp-backend/static/**/*.js", "webapp-backend/static/**/*.mjs"],
     languageOptions: { globals: globals.browser },
   },
   {
@@ -22,7 +22,7 @@ export default [
   },
   {
     // The builds JavaScript runs, their harness and tests, and the Node drivers.
-    files: ["fib-javascript/**/*.mjs", "benchmarks/**/*.mjs", "scripts/**/*.mjs"],
+    files: ["fib-javascript/**/*.mjs", "benchmarks/**/*.mjs", "scripts/**/*.mjs", "webapp-backend/tests/**/*.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ];

@@ -52,6 +52,22 @@ MAX_N: int = CONTRACT["max_n"]
 ALGORITHMS: tuple[str, ...] = tuple(CONTRACT["algorithms"])
 LABELS: dict[str, str] = {variant["name"]: variant["label"] for variant in CONTRACT["variants"]}
 
+#: Each build's colour in every chart.
+COLOURS: dict[str, str] = {variant["name"]: variant["colour"] for variant in CONTRACT["variants"]}
+#: Estimates of one call of F(n), in seconds: SECONDS_PER_CALL[variant][runtime]
+#: [algorithm] * n ** CALL_GROWTH[algorithm] (see `call_estimate_s`).
+SECONDS_PER_CALL: dict[str, dict[str, dict[str, float]]] = {
+    variant["name"]: variant["seconds_per_call"] for variant in CONTRACT["variants"]
+}
+CALL_GROWTH: dict[str, float] = CONTRACT["call_growth"]
+
+
+def call_estimate_s(variant: str, runtime: str, algorithm: str, n: int) -> float:
+    """An estimate of one call of F(n) by this build in this runtime (native or chromium)
+    on a 2-core machine: the contract's figure (1.2x a measured median), grown with n."""
+    return SECONDS_PER_CALL[variant][runtime][algorithm] * n ** CALL_GROWTH[algorithm]
+
+
 #: Where each build runs: native, pyodide, chromium.
 RUNTIMES: dict[str, tuple[str, ...]] = {
     variant["name"]: tuple(variant["runtimes"]) for variant in CONTRACT["variants"]

@@ -32,7 +32,7 @@ from fib_benchmarks import builds, measure
 from starlette.concurrency import run_in_threadpool
 
 from . import history
-from .native import SHUTTING_DOWN, NativeTimings, call_estimate_s
+from .native import SHUTTING_DOWN, NativeTimings
 from .settings import Settings
 
 #: The builds a service can call in process (the page's in-browser builds are JavaScript).
@@ -95,7 +95,7 @@ def refusal(n: int, algorithm: str, variant: str, number: bool, max_s: float) ->
     """Why a request with these (well-typed) values is refused, or "" if it is not."""
     if number and n > MAX_N_WITH_NUMBER:
         return f"the number itself is sent for n up to {MAX_N_WITH_NUMBER}, not {n}"
-    estimate = call_estimate_s(variant, algorithm, n)
+    estimate = builds.call_estimate_s(variant, "native", algorithm, n)
     if estimate > max_s:
         return (f"F({n}) by {algorithm} with {variant} would take about {estimate:.0f} s, "
                 f"more than the {max_s:.0f} s a request may: ask for a smaller n, the "
@@ -227,7 +227,7 @@ def router(settings: Settings, native: NativeTimings, watch_interval_s: float) -
         refused = refusal(n, algorithm, variant, number, settings.fib_max_s)
         if refused:
             raise HTTPException(status_code=422, detail=refused)
-        estimate = call_estimate_s(variant, algorithm, n)
+        estimate = builds.call_estimate_s(variant, "native", algorithm, n)
         if native.closing.is_set():
             return JSONResponse({"detail": SHUTTING_DOWN}, status_code=503)
         try:

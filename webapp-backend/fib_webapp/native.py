@@ -7,7 +7,7 @@ import threading
 from contextlib import AbstractContextManager
 from typing import Any, Callable, Optional
 
-from fib_benchmarks import measure, runners, schema
+from fib_benchmarks import builds, measure, runners, schema
 
 #: A lock held around a block, which says whether it was had (False: another holds it).
 Exclusive = AbstractContextManager[bool]
@@ -29,25 +29,10 @@ class TooLong(Exception):
     """A run whose estimated time exceeds what the server allows."""
 
 
-# Upper estimates of one call on this class of machine (2 cores), in seconds, from the
-# measurements in docs/performance.md and the README with a margin of 1.5-3x: iterative
-# calls grow as n², doubling calls about as n. rust-debug is the slowest build by far.
-SECONDS_PER_CALL = {
-    "iterative": {"python": 1e-11, "rust-debug": 1e-10, "rust-release": 1e-12,
-                  "rust-wasm": 2e-12, "javascript": 1e-11},
-    "doubling": {"python": 1e-7, "rust-debug": 2e-6, "rust-release": 1e-8,
-                 "rust-wasm": 3e-8, "javascript": 3e-8},
-}  # fmt: skip
-STARTUP_S = 2.0  # a fresh process per build, its imports included
+STARTUP_S = 1.0  # a fresh process per build, its imports included (0.3-0.5 s measured)
 # The deadline leaves this factor over the estimate: a shared machine has slow spells.
 DEADLINE_FACTOR = 2.0
 DEADLINE_MIN_S = 30.0
-
-
-def call_estimate_s(variant: str, algorithm: str, n: int) -> float:
-    """An upper estimate of one call of F(n) by this build on this class of machine."""
-    growth = n * n if algorithm == "iterative" else n
-    return SECONDS_PER_CALL[algorithm][variant] * growth
 
 
 def plan_deadline(variants: list[str], algorithm: str, n: int, repeats: int, max_s: float) -> float:
@@ -55,7 +40,8 @@ def plan_deadline(variants: list[str], algorithm: str, n: int, repeats: int, max
     is beyond ``max_s``."""
     estimate = 0.0
     for variant in variants:
-        call = call_estimate_s(variant, algorithm, n)
+        # The contract's upper estimate of one call (contract.json, seconds_per_call).
+        call = builds.call_estimate_s(variant, "native", algorithm, n)
         # Warm-up: until settled, but no new call after WARMUP_MAX_SECONDS.
         warmup = measure.WARMUP_MAX_SECONDS + call
         estimate += STARTUP_S + warmup + repeats * call

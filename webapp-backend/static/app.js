@@ -7,6 +7,8 @@
 // `window.pyRustFib` is the page's API for the benchmark CLI (`--runtime chromium`), which
 // drives these same workers from headless Chromium.
 
+import { ASK_BEYOND_S, aboutSeconds, runEstimate } from "./estimate.mjs";
+
 const PARAMS = new URLSearchParams(location.search);
 // A cold Pyodide start takes seconds; a broken one (say, .wasm served with the wrong type)
 // never ends on its own. `?ready_timeout_s=` shortens the bound, for tests.
@@ -24,13 +26,9 @@ const $ = (selector) => document.querySelector(selector);
 const LABELS = {};
 /** A build's label; a saved run may name builds this server does not have (rust-wasmtime, gmp). */
 const label = (variant) => (Object.hasOwn(LABELS, variant) ? LABELS[variant] : variant);
-const COLOURS = {
-  python: "#3a6ea5",
-  "rust-release": "#c0392b",
-  "rust-debug": "#e59866",
-  "rust-wasm": "#7d3c98",
-  javascript: "#b7950b",
-};
+// Each build's colour in every chart, from the contract too; saved runs may name builds
+// this server does not have (grey).
+const COLOURS = {};
 
 let config = null; // GET /api/builds
 // /runs/<id>: the page shows that saved run instead of starting workers; /runs lists the
@@ -80,6 +78,21 @@ function said(detail) {
   if (Array.isArray(detail)) return detail.map((item) => `${(item.loc ?? []).slice(1).join(".")}: ${item.msg}`).join("; ");
   if (detail && typeof detail === "object" && typeof detail.message === "string") return [detail.message, ...(detail.problems ?? [])].join(": ");
   return detail === undefined ? undefined : JSON.stringify(detail);
+}
+
+/** The chart library, its text and grid lines in the page's colours (style.css: a light or
+ * a dark system theme). */
+async function loadCharts() {
+  await loadScript(config.chartjs);
+  const style = getComputedStyle(document.documentElement);
+  window.Chart.defaults.color = style.getPropertyValue("--muted").trim();
+  window.Chart.defaults.borderColor = style.getPropertyValue("--line").trim();
+}
+
+/** Two greys of the page's ink, for "in this browser" and "natively". */
+function inkGreys() {
+  const style = getComputedStyle(document.documentElement);
+  return [style.getPropertyValue("--ink").trim(), style.getPropertyValue("--muted").trim()];
 }
 
 function loadScript(src) {
@@ -161,6 +174,7 @@ function formFromContract() {
   $("#build-boxes").replaceChildren(
     ...config.builds.map((build) => {
       LABELS[build.variant] = build.label;
+      COLOURS[build.variant] = build.colour;
       const box = Object.assign(document.createElement("input"), { type: "checkbox", name: "build", value: build.variant, checked: true });
       box.addEventListener("input", onFormInput);
       const item = document.createElement("label");
@@ -425,8 +439,18 @@ async function runPlan(plan, onEvent = null) {
   if (plan.native) {
     for (const algorithm of plan.algorithms) {
       for (const n of plan.ns) {
-        setState("running", `Running natively on the server: ${algorithm}, F(${n.toLocaleString("en")})…`);
-        rows.push(...(await nativeTimings(algorithm, n, plan, notes)));
+        // The server says nothing until it is done: the time so far, against its estimate.
+        const what = `Running natively on the server: ${algorithm}, F(${n.toLocaleString("en")})`;
+        const expected = aboutSeconds(runEstimate({ ...plan, algorithms: [algorithm], ns: [n] }, config).native);
+        const started = performance.now();
+        const say = () => setState("running", `${what}: ${Math.round((performance.now() - started) / 1000)} s so far, estimated ${expected}…`);
+        say();
+        const ticker = setInterval(say, 1000);
+        try {
+          rows.push(...(await nativeTimings(algorithm, n, plan, notes)));
+        } finally {
+          clearInterval(ticker);
+        }
         if (mine !== generation) throw new Error("cancelled");
       }
     }
@@ -455,6 +479,8 @@ async function run(event) {
   const input = validate(true);
   if (!input) return;
   urlFromForm();
+  if (!mayStart(input)) return;
+  asked = null;
   const mine = generation;
   try {
     await startWorkers(input.builds); // any build ticked since the page started
@@ -499,8 +525,8 @@ function raceStart(algorithm, n, builds) {
   const datasets = builds.map((variant) => ({
     label: LABELS[variant],
     data: [{ x: 0, y: 0 }],
-    borderColor: COLOURS[variant],
-    backgroundColor: COLOURS[variant],
+    borderColor: COLOURS[variant] ?? "#777",
+    backgroundColor: COLOURS[variant] ?? "#777",
     pointRadius: 0,
     borderWidth: 2,
     showLine: true,
@@ -670,8 +696,8 @@ function drawChart(rows) {
     labels,
     // Not the builds' colours (blue is Python in the other charts): two greys of one ink.
     datasets: [
-      { label: "in this browser", data: series(false), backgroundColor: "#37474f" },
-      { label: "natively on the server", data: series(true), backgroundColor: "#9aa8b2" },
+      { label: "in this browser", data: series(false), backgroundColor: inkGreys()[0] },
+      { label: "natively on the server", data: series(true), backgroundColor: inkGreys()[1] },
     ],
   };
   if (chart) {
@@ -745,6 +771,9 @@ function drawAnswerChart(at, versusPython) {
   // A bar every 2.2 rem, each labelled (Chart.js would skip every other label).
   $(".answer-box").style.height = `${2.2 * bars.length + 3}rem`;
   const data = { labels: bars.map((bar) => bar.label), datasets: [{ label: "times faster than Python", data: bars.map((bar) => bar.value), backgroundColor: bars.map((bar) => bar.colour) }] };
+  // The chart's text alternative: its bars, in words.
+  const said = bars.map((bar) => `${bar.label.join(" ")}: ${speed(bar.value)}`);
+  $("#answer-chart").ariaLabel = said.length ? `Against Python: ${said.join("; ")}.` : "No Rust build to set against Python.";
   const existing = window.Chart.getChart($("#answer-chart"));
   if (existing) existing.destroy();
   new window.Chart($("#answer-chart"), {
@@ -756,7 +785,21 @@ function drawAnswerChart(at, versusPython) {
       maintainAspectRatio: false,
       plugins: { legend: { display: false } },
       scales: {
-        x: { type: "logarithmic", title: { display: true, text: "times faster than Python" } },
+        // From 1 (as fast as Python), labelled 1, 2, 5, 10, 20... or, on a phone, at the
+        // powers of ten only: Chart.js labelled 1,000 1,010 1,020 1,030 into one another.
+        x: {
+          type: "logarithmic",
+          suggestedMin: 1,
+          title: { display: true, text: "times faster than Python" },
+          ticks: {
+            autoSkip: false,
+            callback(value) {
+              const leading = value / 10 ** Math.floor(Math.log10(value) + 1e-9);
+              const shown = this.chart.width < 600 ? [1] : [1, 2, 5];
+              return shown.some((digit) => Math.abs(leading - digit) < 1e-6) ? multiple(value) : "";
+            },
+          },
+        },
         y: { ticks: { autoSkip: false } },
       },
     },
@@ -854,7 +897,7 @@ function sameSiteQuery(url) {
 async function showSaved(id) {
   document.body.classList.add("saved-view");
   const saved = await fetchJson(`/api/runs/${encodeURIComponent(id)}`, FETCH_TIMEOUT_MS);
-  await loadScript(config.chartjs);
+  await loadCharts();
   render(saved.rows, []);
   if (saved.rows.length) showAnswer(saved.rows);
   lastDocument = saved;
@@ -1090,12 +1133,42 @@ window.pyRustFib = {
   lastDocument: () => lastDocument,
 };
 
-/** Any change to the form: explain what is wrong, follow it in the address bar. */
+/** Any change to the form: explain what is wrong, follow it in the address bar, say how
+ * long the run would take. */
 function onFormInput() {
   const state = $("#status").dataset.state;
-  const valid = validate(true) !== null;
+  const input = validate(true);
   urlFromForm();
-  if (state === "ready" || state === "done" || (state === "error" && config)) $("#run").disabled = !valid;
+  showEstimate(input);
+  if (state === "ready" || state === "done" || (state === "error" && config)) $("#run").disabled = input === null;
+}
+
+/** The form's run, estimated in #estimate; returns the estimate (null if none). */
+function showEstimate(input) {
+  if (!input || !config) {
+    $("#estimate").textContent = "";
+    return null;
+  }
+  const estimate = runEstimate(input, config);
+  const slowest = estimate.byBuild.size > 1 ? `, ${label(estimate.slowest)} the longest` : "";
+  $("#estimate").textContent = `Estimated: ${aboutSeconds(estimate.seconds)}${slowest}.`;
+  return estimate;
+}
+
+/** Whether `input` may start now: a run estimated over a minute starts only on a second
+ * press of Run with the same settings, the first saying why. */
+let asked = null; // the settings of the long run the visitor was last asked about
+function mayStart(input) {
+  const estimate = showEstimate(input);
+  const key = JSON.stringify(input);
+  if (!estimate || estimate.seconds <= ASK_BEYOND_S || asked === key) return true;
+  asked = key;
+  const longest = estimate.byBuild.get(estimate.slowest);
+  const slowest = estimate.byBuild.size > 1 ? ` (${label(estimate.slowest)} alone ${aboutSeconds(longest)})` : "";
+  $("#estimate").textContent =
+    `This run would take ${aboutSeconds(estimate.seconds)}${slowest}. Press Run again to start it, or make it shorter: a smaller n, fewer timed calls or fewer builds.`;
+  setState("ready", "Not started: this run is long. Press Run again to start it.");
+  return false;
 }
 
 async function boot() {
@@ -1130,9 +1203,9 @@ async function boot() {
     });
     formFromUrl();
     urlFromForm();
-    validate(true);
+    showEstimate(validate(true));
     // The chart library loads while the workers start; the page waits for neither alone.
-    await Promise.all([loadScript(config.chartjs), startWorkers(selectedBuilds())]);
+    await Promise.all([loadCharts(), startWorkers(selectedBuilds())]);
     resolveReady({ ok: true, seconds: readySeconds });
     if (config.dev) watchRebuilds();
   } catch (error) {

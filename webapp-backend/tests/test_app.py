@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from fib_benchmarks import builds, export, measure, schema
 from fib_benchmarks.document import Document
-from fib_webapp import history
+from fib_webapp import history, native
 from fib_webapp.app import create_app
 from fib_webapp.settings import Settings, from_environment
 
@@ -105,6 +105,23 @@ def test_every_wheel_the_page_needs_is_served_by_content_address(client):
         assert "immutable" in response.headers["cache-control"]
     rust = [b for b in config["builds"] if b["variant"] in ("rust-debug", "rust-release")]
     assert all(b["wheel"].endswith("-cp314-cp314-pyemscripten_2026_0_wasm32.whl") for b in rust)
+
+
+def test_the_page_gets_each_builds_facts_from_the_contract(client):
+    """Colours and estimates of a call lived in app.js and native.py (issue 23); the page's
+    estimate of a run (estimate.test.mjs) reads these, with measure's warm-up bounds."""
+    config = client.get("/api/builds").json()
+    contract = {variant["name"]: variant for variant in builds.CONTRACT["variants"]}
+    for build in config["builds"]:
+        facts = contract[build["variant"]]
+        assert build["colour"] == facts["colour"]
+        assert build["seconds_per_call"] == facts["seconds_per_call"]
+        assert set(build["seconds_per_call"]) == {"native", "chromium"}
+    assert config["call_growth"] == builds.CALL_GROWTH == {"iterative": 2, "doubling": 1.5}
+    assert config["warmup_max_s"] == measure.WARMUP_MAX_SECONDS
+    assert config["warmup_max_calls"] == measure.WARMUP_MAX_CALLS
+    assert config["native"]["startup_s"] == native.STARTUP_S
+    assert client.get("/static/estimate.mjs").headers["content-type"].startswith("text/javascript")
 
 
 def test_the_builds_javascript_runs_are_served_as_modules(client):

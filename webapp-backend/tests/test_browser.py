@@ -215,6 +215,33 @@ def test_a_link_not_understood_whole_runs_nothing(page):
     assert page.locator(".result").count() == 0
 
 
+def wait_for_the_question(page, timeout: int) -> None:
+    """Until the page asks whether to start a run estimated over a minute."""
+    page.wait_for_function(
+        "() => document.querySelector('#estimate').textContent.includes('Press Run again')",
+        timeout=timeout,
+    )
+
+
+def test_a_long_run_is_announced_and_starts_only_when_asked_again(page):
+    """Iterative F(10^6) took 533 s, Rust debug alone 312 s, with no word before (issue
+    21): a run estimated over a minute now says so and waits for a second press of Run;
+    a short one starts at once, its estimate shown."""
+    page.goto(f"{page.base}/?n=1000000&algorithm=iterative&builds=rust-debug&repeats=1"
+              "&native=0&run=1")  # fmt: skip
+    wait_for_the_question(page, READY_MS)
+    assert re.search(r"would take about \d+ (min|h)", page.inner_text("#estimate"))
+    assert page.get_attribute("#status", "data-state") == "ready"
+    assert "Not started" in page.inner_text("#status")
+    page.wait_for_timeout(1_000)
+    assert page.locator(".result").count() == 0  # nothing ran
+    page.fill("#n", "2000")
+    assert re.fullmatch(r"Estimated: (under a second|about \d+ s)\.", page.inner_text("#estimate"))
+    page.click("#run")
+    assert wait_for_state(page, ("done", "error"), RUN_MS) == "done", page.inner_text("#status")
+    assert page.locator(".result").count() == 1
+
+
 BAD_INPUTS = [
     ("", "Enter n"),
     ("-5", "0 or more"),
@@ -260,6 +287,8 @@ def test_cancel_stops_a_long_run_and_starts_fresh_workers(page):
     page.uncheck("#native")  # the server times n up to 1,000,000 only
     for variant in ("python", "rust-release", "javascript"):
         page.uncheck(f"input[value={variant}]")
+    page.click("#run")
+    wait_for_the_question(page, 10_000)  # Rust debug's iterative F(3*10^6): hours
     page.click("#run")
     page.wait_for_function(
         "() => document.querySelector('li[data-variant=rust-debug] .stage')"
@@ -547,3 +576,60 @@ def test_a_saved_load_run_answers_in_words_a_chart_and_a_table(page):
     page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENSHOTS / "saved-load-run-375.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_violations(view) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each."""
+    view.add_script_tag(path=str(AXE))
+    return view.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+             .map((v) => `${v.id} (${v.impact}) on ${v.nodes.length}: `
+                 + v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")
+                 + `: ${v.help}`)"""
+    )
+
+
+def test_every_view_has_no_accessibility_violations(page, browser):
+    """axe-core (from npm) on the form after a run, at 1280 and 375 px, and on /runs,
+    /runs/<id>, /compare and the 404 page (issue 21). The page's Content-Security-Policy
+    keeps out the injected checker: this context alone bypasses it."""
+    page.goto(f"{page.base}/?n=300&algorithm=doubling&builds=python,javascript&repeats=2"
+              "&native=0&run=1")  # fmt: skip
+    assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
+    document = page.evaluate("window.pyRustFib.lastDocument()")
+    ids = [save_run(page.base, document)["id"] for _ in range(2)]
+    checker = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    view = checker.new_page()
+    found = {}
+    view.goto(f"{page.base}/?n=300&algorithm=doubling&builds=python,javascript&repeats=2"
+              "&native=0&run=1")  # fmt: skip
+    assert wait_for_state(view, ("done", "error"), READY_MS + RUN_MS) == "done"
+    found["/ after a run"] = accessibility_violations(view)
+    view.set_viewport_size({"width": 375, "height": 800})
+    found["/ after a run, 375 px"] = accessibility_violations(view)
+    view.set_viewport_size({"width": 1280, "height": 900})
+    for path in (f"/runs/{ids[0]}", "/runs?algorithm=doubling", f"/compare?runs={','.join(ids)}"):
+        view.goto(f"{page.base}{path}")
+        assert wait_for_state(view, ("done", "error"), 60_000) == "done", path
+        found[path] = accessibility_violations(view)
+    view.goto(f"{page.base}/no-such-page")
+    found["404"] = accessibility_violations(view)
+    checker.close()
+    # A dark system theme: the same page in dark colours, its contrast checked as well.
+    dark = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True,
+                               color_scheme="dark")  # fmt: skip
+    view = dark.new_page()
+    view.goto(f"{page.base}/runs/{ids[0]}")
+    assert wait_for_state(view, ("done", "error"), 60_000) == "done"
+    background = view.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(247, 248, 250)", "the light theme's page colour"
+    found["/runs/<id>, dark"] = accessibility_violations(view)
+    view.screenshot(path=str(SCREENSHOTS / "saved-run-dark.png"), full_page=True)
+    view.set_viewport_size({"width": 375, "height": 800})
+    view.wait_for_timeout(300)
+    view.screenshot(path=str(SCREENSHOTS / "saved-run-dark-375.png"), full_page=True)
+    dark.close()
+    assert not any(found.values()), json.dumps(found, indent=1)

@@ -5,8 +5,9 @@ worker per build; and the site's health."""
 from typing import Any
 
 from fastapi import APIRouter
-from fib_benchmarks import builds, schema
+from fib_benchmarks import builds, measure, schema
 
+from .. import native
 from ..settings import Settings
 from . import MAX_N
 from .pages import wheel_url
@@ -60,11 +61,24 @@ def router(settings: Settings) -> APIRouter:
             "support_wheels": [
                 wheel_url(builds.find_package(name)) for name in ("fib-benchmarks", "fib-worker")
             ],
-            "builds": in_browser,
+            # Each build's colour and upper estimates of a call (contract.json), for the
+            # charts and for the estimate of a run before it starts.
+            "builds": [
+                {
+                    **build,
+                    "colour": builds.COLOURS[build["variant"]],
+                    "seconds_per_call": builds.SECONDS_PER_CALL[build["variant"]],
+                }
+                for build in in_browser
+            ],
+            "call_growth": builds.CALL_GROWTH,
+            "warmup_max_s": measure.WARMUP_MAX_SECONDS,
+            "warmup_max_calls": measure.WARMUP_MAX_CALLS,
             "native": {
                 "max_n": settings.native_max_n,
                 "max_repeats": settings.native_max_repeats,
                 "variants": list(builds.PAGE_VARIANTS),
+                "startup_s": native.STARTUP_S,
             },
         }
 

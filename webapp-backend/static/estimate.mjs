@@ -1,0 +1,65 @@
+// How long a run will take, said before it starts: from each build's estimate of one
+// call (contract.json's seconds_per_call, served by /api/builds), the way the server bounds
+// a native run (fib_webapp.native.plan_deadline). Pure functions, tested by node --test
+// (webapp-backend/tests/estimate.test.mjs).
+
+/** Runs estimated longer than this many seconds are started only when asked twice. */
+export const ASK_BEYOND_S = 60;
+
+/** Seconds of one call of F(n) by `build` ({seconds_per_call}) in `runtime`. */
+export function callSeconds(build, runtime, algorithm, n, growth) {
+  return build.seconds_per_call[runtime][algorithm] * n ** growth[algorithm];
+}
+
+/** Seconds of a warm-up before the timed calls: until the timings settle, at most
+ * `maxCalls` calls, and none started after `maxSeconds` (fib_benchmarks.measure): at most
+ * as many calls as start within that time, and at least one. */
+function warmupSeconds(call, maxCalls, maxSeconds) {
+  const calls = Math.min(maxCalls, Math.max(1, Math.ceil(maxSeconds / call)));
+  return calls * call;
+}
+
+/**
+ * The estimate of `plan` ({builds, algorithms, ns, repeats, native}) from `facts` (what
+ * /api/builds says: builds with seconds_per_call, call_growth, warmup_max_s,
+ * warmup_max_calls, native.startup_s): {seconds, browser, native, byBuild: Map(variant ->
+ * seconds), slowest: variant}. In the browser each case is a first call (the race), a
+ * warm-up and the timed calls; natively, a fresh process per build as well.
+ */
+export function runEstimate(plan, facts) {
+  const byBuild = new Map();
+  let browser = 0;
+  let native = 0;
+  const warm = (call) => warmupSeconds(call, facts.warmup_max_calls, facts.warmup_max_s);
+  for (const variant of plan.builds) {
+    const build = facts.builds.find((known) => known.variant === variant);
+    let seconds = 0;
+    for (const algorithm of plan.algorithms) {
+      for (const n of plan.ns) {
+        const call = callSeconds(build, "chromium", algorithm, n, facts.call_growth);
+        const here = call + warm(call) + plan.repeats * call;
+        browser += here;
+        seconds += here;
+        if (plan.native && build.seconds_per_call.native) {
+          const nativeCall = callSeconds(build, "native", algorithm, n, facts.call_growth);
+          const there = facts.native.startup_s + warm(nativeCall) + plan.repeats * nativeCall;
+          native += there;
+          seconds += there;
+        }
+      }
+    }
+    byBuild.set(variant, seconds);
+  }
+  const slowest = [...byBuild].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  return { seconds: browser + native, browser, native, byBuild, slowest };
+}
+
+/** A duration in words, rounded as an estimate should be: "under a second", "about 8 s",
+ * "about 3 min", "about 2.5 h". */
+export function aboutSeconds(seconds) {
+  if (seconds < 1) return "under a second";
+  if (seconds < 90) return `about ${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `about ${Math.round(seconds / 60)} min`;
+  const hours = seconds / 3600;
+  return `about ${hours < 10 ? hours.toFixed(1) : Math.round(hours)} h`;
+}

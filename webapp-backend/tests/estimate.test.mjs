@@ -1,0 +1,75 @@
+// The page's estimate of a run before it starts (static/estimate.mjs), from the contract's
+// figures as /api/builds serves them (test_app.py checks that it serves these).
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import { ASK_BEYOND_S, aboutSeconds, callSeconds, runEstimate } from "../static/estimate.mjs";
+
+const CONTRACT = JSON.parse(readFileSync(new URL("../../contract.json", import.meta.url), "utf8"));
+const PAGE = CONTRACT.variants.filter((variant) => variant.runtimes.includes("chromium"));
+// What /api/builds adds to the contract: fib_benchmarks.measure's warm-up bounds and the
+// native start-up of fib_webapp.native.
+const FACTS = {
+  builds: PAGE.map((variant) => ({ variant: variant.name, seconds_per_call: variant.seconds_per_call })),
+  call_growth: CONTRACT.call_growth,
+  warmup_max_s: 2,
+  warmup_max_calls: 20,
+  native: { startup_s: 1 },
+};
+const ALL = PAGE.map((variant) => variant.name);
+const plan = (overrides) => ({ builds: ALL, algorithms: ["iterative", "doubling"], ns: [100_000], repeats: 5, native: true, ...overrides });
+
+test("a call grows as the contract says: n^2 iterative, n^1.5 doubling", () => {
+  const build = FACTS.builds.find((b) => b.variant === "python");
+  const at = (algorithm, n) => callSeconds(build, "chromium", algorithm, n, FACTS.call_growth);
+  assert.equal(at("iterative", 2_000) / at("iterative", 1_000), 4);
+  assert.ok(Math.abs(at("doubling", 4_000) / at("doubling", 1_000) - 8) < 1e-9);
+});
+
+test("a warm-up starts calls for its 2 s at most, 20 calls at most, one at least", () => {
+  const only = (variant, n) => runEstimate(plan({ builds: [variant], algorithms: ["iterative"], ns: [n], repeats: 1, native: false }), FACTS);
+  const build = FACTS.builds.find((b) => b.variant === "rust-debug");
+  const call = callSeconds(build, "chromium", "iterative", 1_000_000, FACTS.call_growth);
+  assert.ok(call > 2);
+  // The race's call, one warm-up call (it alone lasts past 2 s), one timed call.
+  assert.ok(Math.abs(only("rust-debug", 1_000_000).seconds - 3 * call) < 1e-6 * call);
+  const tiny = callSeconds(build, "chromium", "iterative", 10, FACTS.call_growth);
+  assert.ok(Math.abs(only("rust-debug", 10).seconds - 22 * tiny) < 1e-6 * tiny);
+});
+
+test("the page's default run starts without asking", () => {
+  assert.ok(runEstimate(plan({}), FACTS).seconds < ASK_BEYOND_S);
+});
+
+test("iterative F(10^6) with Rust debug is long, and Rust debug is named the longest", () => {
+  // Issue 21: this run took 533 s, 312 s of them Rust debug in the browser, unannounced.
+  const estimate = runEstimate(plan({ algorithms: ["iterative"], ns: [1_000_000], repeats: 1, native: false }), FACTS);
+  assert.ok(estimate.seconds > 5 * ASK_BEYOND_S, estimate.seconds);
+  assert.equal(estimate.slowest, "rust-debug");
+  assert.equal(estimate.native, 0);
+  assert.equal(estimate.seconds, [...estimate.byBuild.values()].reduce((a, b) => a + b));
+});
+
+test("the native phase adds a process per build and case, only when asked for", () => {
+  const without = runEstimate(plan({ native: false }), FACTS);
+  const withNative = runEstimate(plan({}), FACTS);
+  assert.equal(without.native, 0);
+  assert.ok(withNative.native >= ALL.length * 2 * FACTS.native.startup_s);
+  assert.equal(withNative.browser, without.browser);
+});
+
+test("more timed calls, a larger n or more builds never make a run shorter", () => {
+  const base = runEstimate(plan({}), FACTS).seconds;
+  assert.ok(runEstimate(plan({ repeats: 6 }), FACTS).seconds > base);
+  assert.ok(runEstimate(plan({ ns: [200_000] }), FACTS).seconds > base);
+  assert.ok(runEstimate(plan({ builds: ALL.slice(1) }), FACTS).seconds < base);
+});
+
+test("durations read as estimates", () => {
+  assert.equal(aboutSeconds(0.2), "under a second");
+  assert.equal(aboutSeconds(8.4), "about 8 s");
+  assert.equal(aboutSeconds(200), "about 3 min");
+  assert.equal(aboutSeconds(9_000), "about 2.5 h");
+});
