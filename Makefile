@@ -263,7 +263,7 @@ test-rust: rust-tools ## cargo test for the workspace
 test-javascript: node_modules/.installed $(FIB_WASM_JS) ## The JavaScript builds' own tests (node --test), BigInt and rust-wasm
 	node --test fib-javascript/test/
 	FIB_JS_IMPL=rust-wasm node --test fib-javascript/test/fib.test.mjs
-	node --test webapp-backend/tests/estimate.test.mjs  # the page's pure parts
+	node --test webapp-backend/tests/estimate.test.mjs webapp-backend/tests/page.test.mjs  # the page's pure parts
 
 # Each Rust build's own tests (panics, GIL, target; wasmtime's cache and signals) join
 # the suite for it.

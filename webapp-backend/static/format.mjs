@@ -1,0 +1,26 @@
+// How the page writes numbers: durations, ratios, speed-ups in words, counts, dates. Pure
+// functions, tested by node --test (webapp-backend/tests/page.test.mjs).
+
+export const ms = (value) =>
+  value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 1 ? `${value.toFixed(1)} ms` : `${(value * 1000).toFixed(0)} µs`;
+
+export const ratio = (value) => (value == null ? "—" : `${value.toFixed(2)}×`);
+
+/** A speed-up in words: 5.8 reads "5.8× faster", 0.10 "10× slower" (was "0.10×"). */
+export const speed = (value) => {
+  if (value == null || !Number.isFinite(value) || value <= 0) return "—";
+  const shown = multiple(value >= 1 ? value : 1 / value);
+  return shown === "1.0" ? "the same" : `${shown}× ${value >= 1 ? "faster" : "slower"}`;
+};
+
+/** A multiple as it reads: one decimal below 10 ("4.6"), whole above ("24"). */
+export const multiple = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en"));
+
+/** "1 digit", "209 digits": a count and its noun. */
+export const count = (value, noun) => `${value.toLocaleString("en")} ${noun}${value === 1 ? "" : "s"}`;
+
+export const when = (iso) => iso.slice(0, 16).replace("T", " ");
+
+/** A list for a table cell: its first values, and how many more ("1,000, 10,000 and 3 more"). */
+export const listed = (values, shown = 4) =>
+  values.length <= shown ? values.join(", ") : `${values.slice(0, shown).join(", ")} and ${values.length - shown} more`;

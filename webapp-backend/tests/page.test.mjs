@@ -1,0 +1,59 @@
+// The page's pure parts (static/format.mjs, static/link.mjs): how it writes numbers, and
+// what it takes from a link. The rest of the page is tested in Chromium (test_browser.py).
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { count, listed, ms, multiple, ratio, speed, when } from "../static/format.mjs";
+import { readLink } from "../static/link.mjs";
+
+test("durations in the unit that reads best", () => {
+  assert.equal(ms(0.0345), "35 µs");
+  assert.equal(ms(12.34), "12.3 ms");
+  assert.equal(ms(1500), "1.50 s");
+});
+
+test("speed-ups in words, never '0.10×' (issue 21)", () => {
+  assert.equal(speed(5.8), "5.8× faster");
+  assert.equal(speed(0.1), "10× slower");
+  assert.equal(speed(24.4), "24× faster");
+  assert.equal(speed(1.02), "the same");
+  for (const nothing of [null, 0, -1, Infinity, NaN]) assert.equal(speed(nothing), "—");
+  assert.equal(ratio(null), "—");
+  assert.equal(ratio(1.234), "1.23×");
+  assert.equal(multiple(1234.4), "1,234");
+});
+
+test("counts with their nouns, dates without seconds, lists cut short", () => {
+  assert.equal(count(1, "digit"), "1 digit");
+  assert.equal(count(1209, "digit"), "1,209 digits");
+  assert.equal(count(0, "build"), "0 builds");
+  assert.equal(when("2026-12-06T18:20:31.5+00:00"), "2026-12-06 18:20");
+  assert.equal(listed(["1", "2"]), "1, 2");
+  assert.equal(listed(["1", "2", "3", "4", "5", "6"]), "1, 2, 3, 4 and 2 more");
+});
+
+const OFFERED = { algorithms: ["both", "iterative", "doubling"], builds: ["python", "rust-release", "javascript"] };
+const read = (query) => readLink(new URLSearchParams(query), OFFERED);
+
+test("a link's values are taken as the form offers them", () => {
+  assert.deepEqual(read("n=1000&repeats=3&algorithm=doubling&builds=python,%20javascript&native=0"), {
+    values: { n: "1000", repeats: "3", algorithm: "doubling", builds: ["python", "javascript"], native: false },
+    notes: [],
+  });
+  assert.deepEqual(read("native=Yes").values, { native: true });
+  assert.deepEqual(read(""), { values: {}, notes: [] });
+});
+
+test("every kind of bad value in a link is named, none is guessed (issue 21)", () => {
+  // `?algorithm=fast` ran "both" and `?native=maybe` meant on.
+  const { values, notes } = read("algorithm=fast&native=maybe&builds=python,cobol");
+  assert.deepEqual(values, { builds: ["python"] });
+  assert.deepEqual(notes, [
+    "the link's algorithm “fast” is unknown",
+    "the link's builds “cobol” are unknown",
+    "the link's native “maybe” is neither on (1) nor off (0)",
+  ]);
+  // n and repeats are the form's to check, as typed: the form says what is wrong with them.
+  assert.deepEqual(read("n=12x&repeats=0").values, { n: "12x", repeats: "0" });
+});
