@@ -24,3 +24,23 @@ export const when = (iso) => iso.slice(0, 16).replace("T", " ");
 /** A list for a table cell: its first values, and how many more ("1,000, 10,000 and 3 more"). */
 export const listed = (values, shown = 4) =>
   values.length <= shown ? values.join(", ") : `${values.slice(0, shown).join(", ")} and ${values.length - shown} more`;
+
+/** A worker's start-up phase in words (the worker's keys: fib_worker/protocol.py). */
+const PHASES = {
+  "loading-runtime": "loading Pyodide",
+  installing: "installing wheels",
+  importing: "importing",
+  "first-calls": "compiling (first calls)",
+  run: "running",
+};
+export const phase = (key) => PHASES[key] ?? key;
+
+/** Where a row was measured, in words: "this browser", or natively on the server and by
+ * what (CPython for the wheels, Node.js for the JavaScript builds: "native" alone said
+ * nothing of which). Saved CLI runs name their runtimes too. */
+const ELSEWHERE = { browser: "this browser", pyodide: "Pyodide under Node.js", chromium: "Chromium", wasi: "CPython for WASI", component: "a WASI component" };
+export function whereRan(row) {
+  if (row.runtime_kind !== "native") return ELSEWHERE[row.runtime_kind] ?? row.runtime_kind;
+  const engine = /^node/i.test(row.runtime) ? "Node.js" : /^(c?python)/i.test(row.runtime) ? "CPython" : row.runtime.split(" ")[0];
+  return `natively, ${engine}`;
+}

@@ -2,7 +2,7 @@
 // downloads, Save and share.
 
 import { drawAnswerChart, drawChart } from "./charts.mjs";
-import { count, ms, ratio, speed } from "./format.mjs";
+import { count, ms, ratio, speed, whereRan } from "./format.mjs";
 import { $, EXPORT_TIMEOUT_MS, fetchJson, label, setState, shared } from "./page.mjs";
 import { workers } from "./workers.mjs";
 
@@ -47,7 +47,7 @@ export function resultRow(row, footnotes) {
   });
   const median = [ms(row.median_ms)];
   if (row.warnings?.length) {
-    footnotes.push(`${label(row.variant)} (${row.runtime_kind}), ${row.algorithm} F(${row.n.toLocaleString("en")}): ${row.warnings.join("; ")}.`);
+    footnotes.push(`${label(row.variant)} (${whereRan(row)}), ${row.algorithm} F(${row.n.toLocaleString("en")}): ${row.warnings.join("; ")}.`);
     // A link to its note (the notes are numbered in the list under the table).
     const mark = Object.assign(document.createElement("sup"), { className: "warn" });
     mark.append(Object.assign(document.createElement("a"), {
@@ -62,7 +62,7 @@ export function resultRow(row, footnotes) {
   const settled = row.warmup_settled === false ? "*" : "";
   tr.replaceChildren(
     cell(COLUMNS[0], label(row.variant)),
-    cell(COLUMNS[1], row.runtime_kind), // native, browser; a saved CLI run: pyodide, chromium, wasi
+    cell(COLUMNS[1], whereRan(row)),
     cell(COLUMNS[2], median),
     cell(COLUMNS[3], `± ${ms(row.iqr_ms / 2)}`),
     cell(COLUMNS[4], `${ms(row.min_ms)} – ${ms(row.max_ms)}`),

@@ -3,7 +3,7 @@
 
 import { raceStep } from "./charts.mjs";
 import { selectedBuilds } from "./form.mjs";
-import { count, ms } from "./format.mjs";
+import { count, ms, phase } from "./format.mjs";
 import { $, FETCH_TIMEOUT_MS, LABELS, READY_TIMEOUT_MS, SILENCE_TIMEOUT_MS, fetchJson, setState, shared } from "./page.mjs";
 
 export const workers = new Map(); // variant -> {worker, ready, card}
@@ -38,13 +38,6 @@ export function showStage(card, text, fraction = null) {
   else bar.value = fraction;
 }
 
-export const STAGES = {
-  "loading-runtime": "loading Pyodide…",
-  installing: "installing wheels…",
-  importing: "importing…",
-  "first-calls": "compiling (first calls)…",
-};
-
 /** Start the worker of one build; resolves when it is ready, rejects within a bound. */
 export async function startWorker(build, card) {
   const wasmModule = build.wheel ? await pyodideRuntime : null;
@@ -64,9 +57,9 @@ export async function startWorker(build, card) {
       done(reject, new Error(`${LABELS[build.variant]}: ${event.message || "the worker could not start"}`));
     };
     worker.onmessage = ({ data }) => {
-      if (data.type === "status") showStage(card, STAGES[data.stage] ?? data.stage);
+      if (data.type === "status") showStage(card, `${phase(data.stage)}…`);
       else if (data.type === "ready") done(resolve, { worker, ready: data });
-      else if (data.type === "error") done(reject, new Error(`${LABELS[build.variant]} (${data.stage}): ${data.message}`));
+      else if (data.type === "error") done(reject, new Error(`${LABELS[build.variant]} (${phase(data.stage)}): ${data.message}`));
     };
     worker.postMessage({
       type: "init",
@@ -95,7 +88,7 @@ export async function startWorkers(variants) {
     const seconds = (performance.now() - started) / 1000;
     const phases = Object.entries(ready.startup)
       .filter(([, value]) => typeof value === "number")
-      .map(([phase, s]) => `${phase} ${s.toFixed(2)} s`)
+      .map(([key, s]) => `${phase(key)} ${s.toFixed(2)} s`)
       .join(", ");
     const from = ready.startup.snapshot ? ", Pyodide from its snapshot" : "";
     card.querySelector(".startup").textContent = `ready after ${seconds.toFixed(2)} s (${phases}${from})`;

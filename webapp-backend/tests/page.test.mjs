@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { count, listed, ms, multiple, ratio, speed, when } from "../static/format.mjs";
+import { count, listed, ms, multiple, phase, ratio, speed, when, whereRan } from "../static/format.mjs";
 import { readLink } from "../static/link.mjs";
 
 test("durations in the unit that reads best", () => {
@@ -56,4 +56,19 @@ test("every kind of bad value in a link is named, none is guessed (issue 21)", (
   ]);
   // n and repeats are the form's to check, as typed: the form says what is wrong with them.
   assert.deepEqual(read("n=12x&repeats=0").values, { n: "12x", repeats: "0" });
+});
+
+test("where a row ran, in words: native said neither CPython nor Node.js (issue 21)", () => {
+  const row = (runtime_kind, runtime) => ({ runtime_kind, runtime });
+  assert.equal(whereRan(row("native", "CPython 3.11.7")), "natively, CPython");
+  assert.equal(whereRan(row("native", "Node.js 20.20.2 (V8 11.3.244.8-node.38)")), "natively, Node.js");
+  assert.equal(whereRan(row("browser", "Chrome 156.0.0.0")), "this browser");
+  assert.equal(whereRan(row("pyodide", "Pyodide 314.0.7 (CPython 3.14.2)")), "Pyodide under Node.js");
+  assert.equal(whereRan(row("somewhere", "x")), "somewhere");
+});
+
+test("start-up phases in words, not the worker's keys", () => {
+  assert.equal(phase("loading-runtime"), "loading Pyodide");
+  assert.equal(phase("first-calls"), "compiling (first calls)");
+  assert.equal(phase("something-new"), "something-new");
 });
