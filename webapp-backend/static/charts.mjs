@@ -20,6 +20,24 @@ export async function loadCharts() {
   window.Chart.defaults.borderColor = style.getPropertyValue("--line").trim();
 }
 
+/** The runtimes a row can have, in the times chart's order, and their legend. */
+const RUNTIME_ORDER = ["browser", "chromium", "pyodide", "wasi", "component", "native"];
+const RUNTIME_WORDS = {
+  browser: "in this browser",
+  chromium: "in Chromium",
+  pyodide: "in Pyodide under Node.js",
+  wasi: "in CPython for WASI",
+  component: "in a WASI component",
+  native: "natively on the server",
+};
+
+/** A colour between two (#rrggbb), `at` of the way from the first. */
+function mix(from, to, at) {
+  const channels = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const [a, b] = [channels(from), channels(to)];
+  return `#${a.map((value, i) => Math.round(value + (b[i] - value) * at).toString(16).padStart(2, "0")).join("")}`;
+}
+
 /** Two greys of the page's ink, for "in this browser" and "natively". */
 export function inkGreys() {
   const style = getComputedStyle(document.documentElement);
@@ -90,14 +108,21 @@ export function drawChart(rows) {
   if (!window.Chart) return;
   const name = (r) => `${r.algorithm} F(${r.n.toLocaleString("en")}) · ${label(r.variant)}`;
   const labels = [...new Set(rows.map(name))];
-  const series = (native) => labels.map((label) => rows.find((r) => name(r) === label && (r.runtime_kind === "native") === native)?.median_ms ?? null);
+  const series = (kind) => labels.map((label) => rows.find((r) => name(r) === label && r.runtime_kind === kind)?.median_ms ?? null);
+  // One series per runtime the rows have (a CLI run saved natively showed an empty "in this
+  // browser"; its Pyodide rows were called "in this browser"), in greys of the page's ink:
+  // not the builds' colours (blue is Python in the other charts).
+  const kinds = RUNTIME_ORDER.filter((kind) => rows.some((row) => row.runtime_kind === kind));
+  const greys = inkGreys();
   const data = {
     labels,
-    // Not the builds' colours (blue is Python in the other charts): two greys of one ink.
-    datasets: [
-      { label: "in this browser", data: series(false), backgroundColor: inkGreys()[0] },
-      { label: "natively on the server", data: series(true), backgroundColor: inkGreys()[1] },
-    ],
+    datasets: kinds.map((kind, i) => ({
+      label: RUNTIME_WORDS[kind],
+      data: series(kind),
+      backgroundColor: greys[0],
+      // From the ink to a lighter grey, evenly.
+      ...(kinds.length > 1 && { backgroundColor: mix(greys[0], greys[1], i / (kinds.length - 1)) }),
+    })),
   };
   if (chart) {
     chart.data = data;

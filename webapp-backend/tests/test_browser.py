@@ -560,6 +560,27 @@ def test_in_dev_mode_a_rebuilt_wheel_restarts_its_worker(page):
     assert wait_for_state(page, ("done", "error"), READY_MS) == "done"
 
 
+def test_a_saved_cli_run_is_shown_with_the_runtimes_it_has(page):
+    """A CLI run viewed on the site showed an empty "in this browser" series, and named
+    the native runtime only "native" (issue 21): `benchmark --save-to` the live site."""
+    command = [sys.executable, "-c", "from fib_benchmarks.cli import main; main()",
+               "--variant", "python,rust-release", "--runtime", "native", "--algorithm",
+               "doubling", "--n", "300", "--repeats", "2", "--save-to", page.base]  # fmt: skip
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    permalink = re.search(r"saved: \S+(/runs/[A-Za-z0-9_-]+)", finished.stdout).group(1)
+    page.goto(f"{page.base}{permalink}")
+    assert wait_for_state(page, ("done", "error"), 60_000) == "done", page.inner_text("#status")
+    series = page.evaluate(
+        "() => window.Chart.getChart(document.querySelector('#chart')).data.datasets"
+        ".map((d) => d.label)"
+    )
+    assert series == ["natively on the server"], series
+    where = {row.get_attribute("data-variant"): row.locator("td").nth(1).inner_text()
+             for row in result_rows(page)}  # fmt: skip
+    assert where == {"python": "natively, CPython", "rust-release": "natively, CPython"}, where
+
+
 def test_a_saved_load_run_answers_in_words_a_chart_and_a_table(page):
     """`benchmark load --save-to` the live site (a real uvicorn under a real wrk, seconds),
     then its permalink: the answer first, every row, nothing wider than a phone."""
