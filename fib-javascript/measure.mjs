@@ -11,7 +11,8 @@
 // - {event: "ready", build, runtime}
 // - {event: "warm", algorithm, n, warmup, warmup_times_ns, warmup_settled}
 // - {event: "progress", algorithm, n, done, total, last_ns}
-// - {event: "result", ...}: one measurement (see fib_benchmarks.schema)
+// - {event: "result", ...}: one measurement, as a row of the result document
+//   (fib_benchmarks/document.py, Row) without the ratios across builds
 // - {event: "error", message}: "RangeError: n must be non-negative, got -5"
 //
 // Standard library only (performance, crypto.subtle): runs under Node.js and in a browser

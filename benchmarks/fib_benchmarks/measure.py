@@ -9,7 +9,8 @@ of events (dicts), one JSON object per line on stdout for subprocesses:
   the warm-up of a case is over;
 - ``{"event": "progress", "algorithm", "n", "done", "total", "last_ns"}``: ``done`` of
   ``total`` timed calls (warm-up excluded) for that case, the last one took ``last_ns``;
-- ``{"event": "result", ...}``: one measurement (see ``schema.Measurement``);
+- ``{"event": "result", ...}``: one measurement, the fields of a result document's row
+  that the build knows (``document.Row``; the ratios across builds come later);
 - ``{"event": "error", "message": "..."}``: the run stopped; the message is the exception.
 """
 

@@ -19,8 +19,8 @@ __version__ = "0.1.0"
 
 __all__ = ["ALGORITHMS", "MAX_N", "__version__", "build_info", "fib"]
 
-# The constants every implementation shares, from the repository's contract.json (this
-# package's contract.json links to it, and its wheel carries a copy).
+# The constants every implementation shares: contract.json, beside this file, is the one
+# copy (the repository's contract.json at its root links here), and the wheel carries it.
 _CONTRACT = json.loads((Path(__file__).parent / "contract.json").read_text())
 
 #: Every algorithm, by name.

@@ -29,7 +29,8 @@ Worker → page:
 ``{"type": "progress", "id", "call", "calls", "last_ms"}``
     ``call`` of ``calls`` timed calls are done, the last one took ``last_ms``.
 ``{"type": "result", "id", "row"}``
-    One measurement: ``row`` has the fields of ``fib_benchmarks.schema`` rows that the
+    One measurement: ``row`` has the fields of the result document's rows
+    (``fib_benchmarks.document.Row``) that the
     worker knows (no ratios: the page computes those across builds).
 ``{"type": "error", "id", "stage", "message"}``
     Something failed: ``message`` is one line (the Python exception), ``stage`` says where
