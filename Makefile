@@ -278,6 +278,11 @@ test-conformance: wheels ## The conformance suite against fib-python, rust-debug
 	  $(PY) -m fib_benchmarks.builds exec $$variant -- \
 	    $(PY) -m pytest -q -p no:cacheprovider conformance $(call binding_tests,$$variant); \
 	done
+	# fib_pyrs.pyi against each Rust build itself: names, signatures, constants.
+	for variant in rust-debug rust-release; do \
+	  $(PY) -m fib_benchmarks.builds exec $$variant -- \
+	    $(PY) -m mypy.stubtest fib_pyrs --allowlist fib-pyrs/stubtest-allowlist.txt; \
+	done
 
 # Every SIMD path of the release build under the conformance suite, not only this CPU's
 # widest: narrowed natively with FIB_RUST_ISA, then on emulated CPUs without AVX-512

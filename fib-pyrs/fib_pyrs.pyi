@@ -2,6 +2,8 @@
 
 from typing import Callable, Optional
 
+__all__ = ["fib", "build_info", "_panic", "ALGORITHMS", "MAX_N", "__version__"]
+
 __version__: str
 ALGORITHMS: tuple[str, ...]
 MAX_N: int
@@ -21,3 +23,7 @@ def fib(
 def build_info() -> dict[str, object]:
     """Build profile, crate versions, rustc version, target, and the SIMD kernels in use
     (``isa``: scalar, simd128, avx2 or avx512; FIB_RUST_ISA narrows it)."""
+
+def _panic(message: str) -> None:
+    """Not part of the API: panics in Rust, for the binding's tests (a panic must reach
+    Python as ``pyo3_runtime.PanicException`` and leave the interpreter usable)."""
