@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse
 from fib_benchmarks import builds, measure
 from starlette.concurrency import run_in_threadpool
 
-from . import history
+from . import admission
 from .native import SHUTTING_DOWN, NativeTimings
 from .settings import Settings
 
@@ -124,7 +124,7 @@ def answer(
     """What a client gets: F(n)'s digits count and digest (measure.digest, every build's),
     the time the call took, and the number itself if asked."""
     result = {"variant": variant, "algorithm": algorithm, "n": n,
-              "digits": history.decimal_digits(value), "digest": measure.digest(value),
+              "digits": admission.decimal_digits(value), "digest": measure.digest(value),
               "seconds": seconds}  # fmt: skip
     if number:
         result["number"] = str(value)

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from fib_benchmarks import builds, export, measure, schema
 from fib_benchmarks.document import Document
-from fib_webapp import history, native
+from fib_webapp import admission, native
 from fib_webapp.app import create_app
 from fib_webapp.settings import Settings, from_environment
 
@@ -509,7 +509,7 @@ def test_what_the_samples_say_is_what_is_saved(history_client, run_document, for
     for row in saved["rows"]:
         expected = measure.summarize(row["times_ns"], row["warmup_settled"],
                                      row.get("timer_resolution_ns"))  # fmt: skip
-        for key in history.DERIVED:
+        for key in admission.DERIVED:
             assert row[key] == expected[key], (forgery, key)
         assert row["min_ms"] <= row["q1_ms"] <= row["median_ms"] <= row["q3_ms"] <= row["max_ms"]
     by_case = {(r["variant"], r["n"]): r for r in saved["rows"]}
@@ -601,7 +601,7 @@ def test_a_load_row_that_cannot_be_true_is_not_saved(history_client, load_docume
 def test_the_servers_own_description_of_f_n_is_the_builds(n):
     """GMP's fast description of F(n) (the server's check) against measure.describe, the
     one every build's row is made with, on Python's own int."""
-    assert history.trusted_description(n) == measure.describe(int(gmpy2.fib(n)))
+    assert admission.trusted_description(n) == measure.describe(int(gmpy2.fib(n)))
 
 
 def test_a_row_whose_digits_are_forged_is_not_saved(history_client, run_document):

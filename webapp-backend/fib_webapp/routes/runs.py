@@ -1,4 +1,4 @@
-"""Saved runs, the results history: save (checked by ``fib_webapp.history``), fetch, list,
+"""Saved runs, the results history: save (checked by ``fib_webapp.admission``), fetch, list,
 compare and delete (``/api/runs``, ``/api/compare``)."""
 
 # No `from __future__ import annotations` here: FastAPI reads the endpoint annotations.
@@ -10,7 +10,7 @@ from fib_benchmarks import compare, store
 from fib_benchmarks.document import measured_on
 from starlette.concurrency import run_in_threadpool
 
-from .. import history
+from .. import admission
 from ..settings import Settings
 from . import MAX_N, RUN_ID, AlgorithmName
 from .export import MAX_DOCUMENT_BYTES, read_document
@@ -25,7 +25,7 @@ def router(settings: Settings, runs: Callable[[], store.Store]) -> APIRouter:
     @api.post("/api/runs", status_code=201)
     async def save_run(request: Request) -> dict[str, str]:
         """Save a result document: its permalink, and the token that alone can delete it.
-        Checked for its schema and size, its numbers (history.check_numbers: 422), and
+        Checked for its schema and size, its numbers (admission.check_numbers: 422), and
         the client's rate (429 with Retry-After)."""
         client = request.client.host if request.client else "?"
         # Counted before the document is read (a refused one counts too), by its declared
@@ -43,11 +43,11 @@ def router(settings: Settings, runs: Callable[[], store.Store]) -> APIRouter:
                                 headers={"Retry-After": str(int(wait) + 1)})  # fmt: skip
         document = (await read_document(request)).model_dump(mode="json", by_alias=True)
         try:
-            history.check_links(document, request.url.netloc)
-            history.derive_and_check(document)
-            await run_in_threadpool(history.check_numbers, document)
+            admission.check_links(document, request.url.netloc)
+            admission.derive_and_check(document)
+            await run_in_threadpool(admission.check_numbers, document)
             saved = await run_in_threadpool(lambda: runs().save(document))
-        except history.Refused as refused:
+        except admission.Refused as refused:
             raise HTTPException(status_code=422, detail=str(refused)) from None
         return {"id": saved.id, "url": f"/runs/{saved.id}", "delete_token": saved.delete_token}
 

@@ -1,4 +1,4 @@
-"""Saved runs, for the API (/api/runs): what the server checks before it keeps a document.
+"""Admission of saved runs (/api/runs): what the server checks before it keeps a document.
 
 A document from a client is untrusted: the schema and the size were checked on the way in
 (app.py); here its numbers are. The builds of one run must agree with one another on each
