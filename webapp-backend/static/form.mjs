@@ -140,10 +140,10 @@ export function showEstimate(input) {
   return estimate;
 }
 
-/** Whether `input` may start now: a run estimated over a minute starts only on a second
- * press of Run with the same settings, the first saying why. */
 let asked = null; // the settings of the long run the visitor was last asked about
 
+/** Whether `input` may start now: a run estimated over a minute starts only on a second
+ * press of Run with the same settings, the first saying why. */
 export function mayStart(input) {
   const estimate = showEstimate(input);
   const key = JSON.stringify(input);
