@@ -3,13 +3,11 @@
 import { ms, multiple, speed } from "./format.mjs";
 import { $, COLOURS, LABELS, label, loadScript, shared } from "./page.mjs";
 
+// The charts drawn, kept to be updated, and what the race shows.
 let chart = null;
-
 let race = null;
-
-let raceCase = ""; // "doubling F(1,000)": the case the race shows
-
-export const raceFinishes = new Map(); // variant -> its median timed call (ms), once it has one
+let raceCase = ""; // "doubling F(1,000)"
+const raceFinishes = new Map(); // variant -> its median timed call (ms), once it has one
 
 /** The chart library, its text and grid lines in the page's colours (style.css: a light or
  * a dark system theme). */
