@@ -22,6 +22,7 @@ from typer._click.exceptions import ClickException
 from typer.main import get_command
 
 from . import builds, compare, load, measure, outputs, report, runners, schema, store
+from .session import Run, Session, measure_session
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
 EXIT_ERROR = outputs.EXIT_ERROR
@@ -219,33 +220,33 @@ def benchmark(
 
     `benchmark compare A.json B.json` compares saved runs (see `benchmark compare --help`).
     """
-    settings = {
-        "ns": _parse_ns(n),
-        "algorithms": _choices(algorithm, Algorithm, "--algorithm"),
-        "variants": _choices(variant, Variant, "--variant"),
-        "runtimes": _choices(runtime, Runtime, "--runtime"),
-        "repeats": repeats,
-        "warmup": _parse_warmup(warmup),
-        "rounds": rounds,
-    }
+    session = Session(
+        ns=tuple(_parse_ns(n)),
+        algorithms=tuple(_choices(algorithm, Algorithm, "--algorithm")),
+        variants=tuple(_choices(variant, Variant, "--variant")),
+        runtimes=tuple(_choices(runtime, Runtime, "--runtime")),
+        repeats=repeats,
+        warmup=_parse_warmup(warmup),
+        rounds=rounds,
+    )
     files = {"--json": json_path, "--csv": csv_path, "--markdown": markdown_path,
              "--plot": plot_path}  # fmt: skip
     for option, path in files.items():
         outputs.check_writable(path, option)
     if save_to is not None:
         outputs.check_site(save_to)
-    if builds.GMP_REFERENCE in settings["variants"] and "iterative" in settings["algorithms"]:
+    if builds.GMP_REFERENCE in session.variants and "iterative" in session.algorithms:
         # Said, not silently dropped: GMP's fib is the doubling algorithm's reference only.
         console.print("gmp: GMP's fib is a reference for the doubling algorithm only: no gmp "
                       "row for iterative", highlight=False)  # fmt: skip
-    if not settings["ns"] or not _runs(settings):
+    if not session.ns or not session.runs():
         raise typer.BadParameter(
             "nothing to measure: no n, no algorithm, or no build that runs this algorithm in "
             "these runtimes (gmp: doubling, native; rust-core: native)",
             param_hint="--n/--algorithm/--variant/--runtime",
         )
     try:
-        startups, rows = _measure(settings)
+        startups, rows = _measure(session)
     except (builds.BuildError, runners.RunnerError) as error:
         console.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(1) from None
@@ -255,92 +256,27 @@ def benchmark(
 
     schema.add_ratios(rows)
     console.print(report.table(rows, startups, width=console.width))
-    made = schema.document(settings, startups, rows)
+    made = schema.document(session.settings(), startups, rows)
     files = outputs.document_files(made, json_path, csv_path, markdown_path)
     files.append((plot_path, lambda path: report.plot(rows, path)))
     outputs.finish(made, files, save, save_to)
 
 
-def _plan_for(runtime_kind: str, variant: str, plan: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """The part of ``plan`` one build runs in one runtime, or None if it runs nothing there.
-
-    Each build runs where contract.json says (JavaScript has no Pyodide, wasmtime runs
-    natively only); the references are native only, and GMP is a reference for the doubling
-    algorithm only.
-    """
-    if runtime_kind not in builds.RUNTIMES.get(variant, ("native",)):
-        return None
-    if variant == builds.GMP_REFERENCE:
-        plan = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}
-    return plan if plan["algorithms"] else None
-
-
-def _runs(settings: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """Every (runtime, variant, plan) that measures something, in table order."""
-    plan = {key: settings[key] for key in ("algorithms", "ns", "repeats", "warmup")}
-    runs = [(r, v) for r in settings["runtimes"] for v in settings["variants"]]
-    return [(r, v, p) for r, v in runs if (p := _plan_for(r, v, plan)) is not None]
-
-
-def _measure(settings: dict[str, Any]) -> tuple[list[schema.Row], list[schema.Row]]:
-    """Run every (runtime, variant) in turn, one at a time, behind a progress bar; with
-    several rounds, the whole sequence again each round."""
-    runs = _runs(settings)
-    startups: dict[tuple[str, str], schema.Row] = {}
-    rows: dict[tuple[str, str, str, int], schema.Row] = {}
+def _measure(session: Session) -> tuple[list[schema.Row], list[schema.Row]]:
+    """The session behind a progress bar: a bar per build and runtime, by timed calls."""
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
     columns += [TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn()]
     with Progress(*columns, console=console, transient=True) as progress:
-        tasks = {}
-        for runtime_kind, variant, run_plan in runs:
-            cases = len(run_plan["algorithms"]) * len(run_plan["ns"])
-            calls = cases * run_plan["repeats"] * settings["rounds"]
-            tasks[variant, runtime_kind] = progress.add_task(
-                f"{variant} ({runtime_kind})", total=calls
-            )
-        for _ in range(settings["rounds"]):
-            for runtime_kind, variant, run_plan in runs:
-                task, label = tasks[variant, runtime_kind], f"{variant} ({runtime_kind})"
+        tasks = {
+            run.label: progress.add_task(run.label, total=session.calls(run))
+            for run in session.runs()
+        }
 
-                def advance(event: dict[str, Any], task=task, label=label) -> None:
-                    case = f"{event['algorithm']} F({event['n']:,})"
-                    progress.update(task, advance=1, description=f"{label} {case}")
+        def advance(run: Run, event: dict[str, Any]) -> None:
+            case = f"{event['algorithm']} F({event['n']:,})"
+            progress.update(tasks[run.label], advance=1, description=f"{run.label} {case}")
 
-                startup, measured = runners.measure_build(runtime_kind, variant, run_plan, advance)
-                # The first round's start-up is the cold one: later rounds find files cached.
-                startups.setdefault((runtime_kind, variant), startup)
-                for row in measured:
-                    key = (runtime_kind, variant, row["algorithm"], row["n"])
-                    rows[key] = _merge(rows[key], row) if key in rows else row
-    order = [(r, v) for r, v, _ in runs]
-    return list(startups.values()), sorted(
-        rows.values(),
-        key=lambda row: (
-            settings["algorithms"].index(row["algorithm"]),
-            row["n"],
-            order.index((row["runtime_kind"], row["variant"])),
-        ),
-    )
-
-
-def _merge(row: schema.Row, later: schema.Row) -> schema.Row:
-    """One row from the same case measured in two rounds: all their calls, new statistics."""
-    if later["digest"] != row["digest"]:
-        raise runners.RunnerError(
-            f"{row['variant']} ({row['runtime_kind']}): F({row['n']:,}) changed between rounds"
-        )
-    times = row["times_ns"] + later["times_ns"]
-    # Both rounds warmed up the same way: a fixed count (None) or auto (both must settle).
-    settled = None if row["warmup_settled"] is None else (
-        row["warmup_settled"] and later["warmup_settled"])  # fmt: skip
-    return row | {
-        "repeats": len(times),
-        "times_ns": times,
-        "warmup": row["warmup"] + later["warmup"],
-        "warmup_times_ns": row["warmup_times_ns"] + later["warmup_times_ns"],
-        "warmup_settled": settled,
-        **measure.summarize(times, settled, row.get("timer_resolution_ns")),
-    }
+        return measure_session(session, advance)
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ import threading
 from contextlib import AbstractContextManager
 from typing import Any, Callable, Optional
 
-from fib_benchmarks import builds, measure, runners, schema
+from fib_benchmarks import builds, measure, schema
+from fib_benchmarks.session import Session, measure_session
 
 #: A lock held around a block, which says whether it was had (False: another holds it).
 Exclusive = AbstractContextManager[bool]
@@ -55,7 +56,8 @@ def plan_deadline(variants: list[str], algorithm: str, n: int, repeats: int, max
 
 
 class NativeTimings:
-    """Runs ``runners.measure_build`` for each variant; refuses, rather than queues, a second run.
+    """Runs a session (``fib_benchmarks.session``) natively; refuses, rather than queues, a
+    second run.
 
     Called from a worker thread, so a run never blocks the event loop or the serving of
     files. Setting the run's ``stop`` event kills its process; a run may also carry a token
@@ -92,13 +94,11 @@ class NativeTimings:
                 if not held:
                     raise Busy("busy: a native run is already in progress in another server "
                                "process; try again when it ends")  # fmt: skip
-                rows, startups = [], []
-                for variant in variants:
-                    startup, measured = runners.measure_build(
-                        "native", variant, plan, stop=self._stop
-                    )
-                    startups.append(startup)
-                    rows += measured
+                # The CLI's session, natively and in one round.
+                session = Session(ns=tuple(plan["ns"]), algorithms=tuple(plan["algorithms"]),
+                                  variants=tuple(variants), runtimes=("native",),
+                                  repeats=plan["repeats"], warmup=plan["warmup"])  # fmt: skip
+                startups, rows = measure_session(session, stop=self._stop)
             schema.add_ratios(rows)
             return {"rows": rows, "startups": startups}
         finally:
