@@ -2,7 +2,7 @@
 
 from typing import Callable, Optional
 
-__all__ = ["fib", "build_info", "_panic", "ALGORITHMS", "MAX_N", "__version__"]
+__all__ = ["ALGORITHMS", "MAX_N", "__version__", "_panic", "build_info", "fib"]
 
 __version__: str
 ALGORITHMS: tuple[str, ...]
