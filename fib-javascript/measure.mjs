@@ -38,6 +38,10 @@ export const OUTLIER_IQRS = 1.5;
 export const UNSTABLE_STDEV = 0.1;
 // A median of fewer ticks of the clock than this is quantised by more than 1 %.
 export const MIN_TICKS = 100;
+// A timed sample lasts at least this many ticks: as many calls as that takes, timed
+// together, each sample's time then divided by its calls (measure.py's calibration).
+export const SAMPLE_TICKS = 1000;
+export const MAX_LOOPS = 1_000_000;
 
 class AssertionError extends Error {
   name = "AssertionError";
@@ -135,6 +139,30 @@ export function timedCall(call) {
   return [Math.round(elapsed), value];
 }
 
+/**
+ * Calls per timed sample (1, 2, 5, 10, 20, 50, ...): the fewest with which calls that take
+ * `callNs` each last SAMPLE_TICKS ticks of a clock of `resolutionNs` (measure.py's).
+ */
+export function calibratedLoops(callNs, resolutionNs) {
+  const target = SAMPLE_TICKS * resolutionNs;
+  let loops = 1;
+  while (loops * Math.max(callNs, 1) < target && loops < MAX_LOOPS) {
+    const scale = 10 ** (String(loops).length - 1);
+    loops = [2, 5, 10].map((step) => scale * step).find((next) => next > loops);
+  }
+  return Math.min(loops, MAX_LOOPS);
+}
+
+/** [nanoseconds a call, result] of `loops` calls timed together, rounded down. */
+export function timedSample(call, loops) {
+  if (loops === 1) return timedCall(call);
+  const [elapsed, value] = timedCall(() => {
+    for (let i = 1; i < loops; i++) call();
+    return call();
+  });
+  return [Math.floor(elapsed / loops), value];
+}
+
 /** Whether the last SETTLED_WINDOW warm-up times agree within SETTLED_SPREAD. */
 export function settled(timesNs) {
   if (timesNs.length < SETTLED_WINDOW) return false;
@@ -189,7 +217,7 @@ export function timerResolutionNs() {
  * Statistics of the timed calls (integer nanoseconds), with the warnings a reader should
  * see beside them: measure.summarize, number for number.
  */
-export function summarize(timesNs, warmupSettled = null, resolutionNs = null) {
+export function summarize(timesNs, warmupSettled = null, resolutionNs = null, loops = 1) {
   const ordered = [...timesNs].sort((x, y) => x - y);
   const count = ordered.length;
   if (count === 0) throw new RangeError("summarize needs at least one time");
@@ -204,17 +232,18 @@ export function summarize(timesNs, warmupSettled = null, resolutionNs = null) {
   // Each warning says what it means and what to do (measure.py's, word for word).
   const warnings = [];
   if (outliers) {
-    warnings.push(`${outliers} of ${count} calls are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls`);
+    warnings.push(`${outliers} of ${count} samples are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls`);
   }
   if (count >= 2 && stdev > UNSTABLE_STDEV * mean) {
     warnings.push(`unstable: the standard deviation is ${formatPercent(stdev / mean)} of the mean: rerun on a quieter machine, or time more calls`);
   }
   if (warmupSettled === false) warnings.push("warm-up stopped at its bound before the timings settled: the timed calls may still be warming up");
-  if (resolutionNs && median < MIN_TICKS * resolutionNs) {
-    const ticks = Math.floor(median / resolutionNs);
+  if (resolutionNs && median * loops < MIN_TICKS * resolutionNs) {
+    const ticks = Math.floor((median * loops) / resolutionNs);
     const clock = resolutionNs < 1000 ? `${resolutionNs} ns` : `${resolutionNs / 1000} µs`;
+    const sample = loops === 1 ? "the median" : `the median sample of ${loops} calls`;
     warnings.push(
-      `the median is ${ticks} ${ticks === 1 ? "tick" : "ticks"} of a ${clock} clock (under ${MIN_TICKS}): the time is rounded to the tick; compare at a larger n`,
+      `${sample} is ${ticks} ${ticks === 1 ? "tick" : "ticks"} of a ${clock} clock (under ${MIN_TICKS}): the time is rounded to the tick; compare at a larger n`,
     );
   }
   return {
@@ -328,10 +357,14 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
   const traced = progress === null ? null : () => fib(n, algorithm, { progress });
   const warm = warmUp(call, warmup, traced);
   yield { event: "warm", algorithm, n, ...warm };
+  const resolution = timerResolutionNs();
+  // Calls a sample, from the last warm-up call (one if there was no warm-up).
+  const last = warm.warmup_times_ns.at(-1);
+  const loops = last === undefined ? 1 : calibratedLoops(last, resolution);
   const times = [];
   let value = null;
   for (let done = 1; done <= repeats; done++) {
-    const [elapsed, result] = timedCall(call);
+    const [elapsed, result] = timedSample(call, loops);
     if (value !== null && result !== value) {
       throw new AssertionError(`fib(${n}, '${algorithm}') changed between repeats`);
     }
@@ -339,15 +372,15 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
     times.push(elapsed);
     yield { event: "progress", algorithm, n, done, total: repeats, last_ns: elapsed };
   }
-  const resolution = timerResolutionNs();
   yield {
     event: "result",
     algorithm,
     n,
     repeats,
     ...warm,
+    loops,
     times_ns: times,
-    ...summarize(times, warm.warmup_settled, resolution),
+    ...summarize(times, warm.warmup_settled, resolution, loops),
     timer_resolution_ns: resolution,
     ...(await describe(value)),
   };

@@ -5,8 +5,10 @@ pydantic models, from which ``benchmark.schema.json`` (beside this file, in the 
 is generated: ``python -m fib_benchmarks.document`` rewrites it, and a test fails when it is
 out of date. Version 3 adds a second kind of row, ``load``: a web service's requests a second
 and latencies under concurrent load (``benchmark load``); a version 2 document is a version 3
-one without them, and is still read. Version 1 (before December 2026) was the CLI's alone,
-and the page wrote a variant of it.
+one without them, and is still read. Version 4 times several calls a sample where one call
+is short for the clock (``loops``, the calls of each sample); a version 3 document is a
+version 4 one whose samples are one call each, and is still read. Version 1 (before December
+2026) was the CLI's alone, and the page wrote a variant of it.
 
 Untrusted documents (``Document.model_validate``) are bounded: every list and string has a
 maximum length, so that validating one costs at most what reading its bytes does.
@@ -33,9 +35,9 @@ from pydantic import (
 from . import builds
 
 SCHEMA = "py-rust-fib/benchmark"
-VERSION = 3
-#: The versions this code reads: what was saved before version 3 stays readable.
-READABLE_VERSIONS = (2, 3)
+VERSION = 4
+#: The versions this code reads: what was saved before version 4 stays readable.
+READABLE_VERSIONS = (2, 3, 4)
 SCHEMA_FILE = Path(__file__).with_name("benchmark.schema.json")
 
 # Bounds for documents that come from elsewhere (a saved run, an upload).
@@ -145,6 +147,8 @@ class Row(Strict):
     algorithm: Text
     n: int = Field(ge=0, le=builds.MAX_N)
     repeats: int = Field(ge=1, le=MAX_CALLS)
+    # Calls a timed sample (version 4): each time in times_ns is its sample's over these.
+    loops: int = Field(1, ge=1, le=1_000_000)
     warmup: int = Field(ge=0, le=MAX_CALLS)
     warmup_times_ns: list[int] = Field(max_length=MAX_CALLS)
     warmup_settled: Optional[bool]
@@ -201,7 +205,7 @@ class Document(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     schema_: Literal["py-rust-fib/benchmark"] = Field(alias="schema")
-    version: Literal[2, 3]
+    version: Literal[2, 3, 4]
     created: datetime
     code: Code
     host: Host
@@ -214,9 +218,11 @@ class Document(Strict):
     load: list[LoadRow] = Field(default_factory=list, max_length=MAX_ROWS)  # version 3
 
     @model_validator(mode="after")
-    def _load_rows_are_version_3(self) -> Document:
+    def _what_is_new_is_in_its_version(self) -> Document:
         if self.version < 3 and (self.load or self.settings.load is not None):
             raise ValueError("load rows are new in version 3 of the document")
+        if self.version < 4 and any(row.loops != 1 for row in self.rows):
+            raise ValueError("calls a sample (loops) are new in version 4 of the document")
         return self
 
 

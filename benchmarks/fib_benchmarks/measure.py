@@ -87,6 +87,40 @@ def digest(value: int) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
+# A timed sample lasts at least this many ticks of the clock: one call, or as many calls as
+# that takes, timed together (timeit's autorange, pyperf's calibrated loops), so that the
+# clock's step is at most a thousandth of a sample. Each sample's time is then divided by
+# its calls. At most MAX_LOOPS calls a sample.
+SAMPLE_TICKS = 1000
+MAX_LOOPS = 1_000_000
+
+
+def calibrated_loops(call_ns: int, resolution_ns: int) -> int:
+    """Calls per timed sample (1, 2, 5, 10, 20, 50, ...): the fewest with which calls that
+    take ``call_ns`` each last SAMPLE_TICKS ticks of a clock of ``resolution_ns``."""
+    target = SAMPLE_TICKS * resolution_ns
+    loops, steps = 1, (2, 5, 10)
+    while loops * max(call_ns, 1) < target and loops < MAX_LOOPS:
+        scale = 10 ** (len(str(loops)) - 1)
+        loops = next(scale * step for step in steps if scale * step > loops)
+    return min(loops, MAX_LOOPS)
+
+
+def timed_sample(function: Callable[[], int], loops: int) -> tuple[int, int]:
+    """(nanoseconds a call, result) of ``loops`` calls timed together (see ``timed_call``),
+    the time a call rounded down to the nanosecond."""
+    if loops == 1:
+        return timed_call(function)
+
+    def calls() -> int:
+        for _ in range(loops - 1):
+            function()
+        return function()
+
+    elapsed, value = timed_call(calls)
+    return elapsed // loops, value
+
+
 def timed_call(function: Callable[[], int]) -> tuple[int, int]:
     """(nanoseconds, result) of one call, with the garbage collector off while it runs.
 
@@ -172,8 +206,10 @@ def summarize(
     times_ns: list[int],
     warmup_settled: Optional[bool] = None,
     resolution_ns: Optional[int] = None,
+    loops: int = 1,
 ) -> Event:
-    """Statistics of the timed calls, with the warnings a reader should see beside them."""
+    """Statistics of the timed calls (each sample's time over its ``loops`` calls), with the
+    warnings a reader should see beside them."""
     ordered = sorted(times_ns)
     count = len(ordered)
     if count >= 2:
@@ -188,7 +224,7 @@ def summarize(
     # Each warning says what it means and what to do (measure.mjs says the same, word for word).
     warnings = []
     if outliers:
-        warnings.append(f"{outliers} of {count} calls are outliers (beyond 1.5 IQR): something "
+        warnings.append(f"{outliers} of {count} samples are outliers (beyond 1.5 IQR): something "
                         "else may have used the CPU; rerun, or time more calls")  # fmt: skip
     if count >= 2 and stdev > UNSTABLE_STDEV * mean:
         warnings.append(f"unstable: the standard deviation is {stdev / mean:.0%} of the mean: "
@@ -196,9 +232,10 @@ def summarize(
     if warmup_settled is False:
         warnings.append("warm-up stopped at its bound before the timings settled: the timed "
                         "calls may still be warming up")  # fmt: skip
-    if resolution_ns and median < MIN_TICKS * resolution_ns:
-        ticks = int(median // resolution_ns)
-        warnings.append(f"the median is {ticks} {'tick' if ticks == 1 else 'ticks'} of a "
+    if resolution_ns and median * loops < MIN_TICKS * resolution_ns:
+        ticks = int(median * loops // resolution_ns)
+        sample = "the median" if loops == 1 else f"the median sample of {loops} calls"
+        warnings.append(f"{sample} is {ticks} {'tick' if ticks == 1 else 'ticks'} of a "
                         f"{_clock(resolution_ns)} clock (under {MIN_TICKS}): the time is "
                         "rounded to the tick; compare at a larger n")  # fmt: skip
     return {
@@ -235,25 +272,30 @@ def measure_case(
     gc.collect()  # what earlier cases left behind is not collected during this one's calls
     warm = warm_up(call, warmup, first=traced)
     yield {"event": "warm", "algorithm": algorithm, "n": n, **warm}
+    resolution = timer_resolution_ns()
+    # Calls a sample, from the last warm-up call (one if there was no warm-up: a cold call
+    # is what was asked for).
+    last = warm["warmup_times_ns"][-1:]
+    loops = calibrated_loops(last[0], resolution) if last else 1
     times: list[int] = []
     value = None
     for done in range(1, repeats + 1):
-        elapsed, result = timed_call(call)
+        elapsed, result = timed_sample(call, loops)
         if value is not None and result != value:
             raise AssertionError(f"fib({n}, {algorithm!r}) changed between repeats")
         value = result
         times.append(elapsed)
         yield {"event": "progress", "algorithm": algorithm, "n": n, "done": done, "total": repeats,
                "last_ns": elapsed}  # fmt: skip
-    resolution = timer_resolution_ns()
     yield {
         "event": "result",
         "algorithm": algorithm,
         "n": n,
         "repeats": repeats,
         **warm,
+        "loops": loops,
         "times_ns": times,
-        **summarize(times, warm["warmup_settled"], resolution),
+        **summarize(times, warm["warmup_settled"], resolution, loops),
         "timer_resolution_ns": resolution,
         **describe(value),
     }

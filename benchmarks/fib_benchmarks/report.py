@@ -90,9 +90,10 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
         grid.add_row(*(line[index] for index in kept))
     left_out = [name for index, name in enumerate(headings) if index not in kept]
     caption = [
-        "± IQR/2: half the interquartile range of the timed calls. warm-up: untimed calls "
-        "before them (* = stopped by its bound before the timings settled). Every timed "
-        "call is in the JSON."
+        "median: of a call, over the timed samples (a short call is timed many to a sample "
+        "of 1,000 ticks of the clock or more). ± IQR/2: half the interquartile range. warm-up: "
+        "untimed calls before them (* = stopped by its bound before the timings settled). "
+        "Every sample is in the JSON, with its calls (loops)."
     ]
     if startups:
         starts = ", ".join(

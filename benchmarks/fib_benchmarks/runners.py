@@ -328,7 +328,10 @@ def measure_build(
             on_progress(event)
         elif kind == "result":
             summary = measure.summarize(
-                event["times_ns"], event["warmup_settled"], event.get("timer_resolution_ns")
+                event["times_ns"],
+                event["warmup_settled"],
+                event.get("timer_resolution_ns"),
+                event.get("loops", 1),  # a harness that times one call a sample names none
             )
             rows.append(where | event | summary)
     return startup, rows

@@ -118,11 +118,15 @@ def merge(row: Event, later: Event) -> Event:
     # Both rounds warmed up the same way: a fixed count (None) or auto (both must settle).
     settled = None if row["warmup_settled"] is None else (
         row["warmup_settled"] and later["warmup_settled"])  # fmt: skip
+    # Each round calibrates its own calls a sample: the row says the fewest, which is what
+    # the clock's rounding is judged by.
+    loops = min(row.get("loops", 1), later.get("loops", 1))
     return row | {
         "repeats": len(times),
+        "loops": loops,
         "times_ns": times,
         "warmup": row["warmup"] + later["warmup"],
         "warmup_times_ns": row["warmup_times_ns"] + later["warmup_times_ns"],
         "warmup_settled": settled,
-        **measure.summarize(times, settled, row.get("timer_resolution_ns")),
+        **measure.summarize(times, settled, row.get("timer_resolution_ns"), loops),
     }

@@ -19,13 +19,13 @@ def test_the_schema_file_in_the_repository_is_the_models_own():
     """`python -m fib_benchmarks.document` rewrites it after a change to the models."""
     assert document.SCHEMA_FILE.read_text() == document.json_schema_text()
     published = json.loads(document.SCHEMA_FILE.read_text())
-    assert published["$id"] == "py-rust-fib/benchmark/3"
-    assert published["properties"]["version"]["enum"] == [2, 3]
+    assert published["$id"] == "py-rust-fib/benchmark/4"
+    assert published["properties"]["version"]["enum"] == [2, 3, 4]
 
 
 def test_a_document_records_what_a_later_comparison_needs():
     made = sample_document()
-    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 3
+    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 4
     assert len(made["code"]["commit"]) == 40 and isinstance(made["code"]["dirty"], bool)
     assert made["host"]["cpu_model"]
     assert made["versions"]["runtimes"] == ["CPython 3.11.7"]
@@ -99,6 +99,17 @@ def test_markdown_is_a_report_in_units_words_and_footnotes():
     assert f"209 digits, {digest[:12]} |" in text and digest not in text
     assert "made by the CLI" in text and "runtime_kind" not in text
     assert export.speed_against(0.1) == "10x slower" and export.speed_against(None) == "—"
+
+
+def test_a_version_3_document_is_still_read_and_its_samples_are_one_call_each():
+    older = sample_document()
+    older.update(version=3)
+    for row in older["rows"]:
+        row.pop("loops", None)
+    assert [row.loops for row in document.Document.model_validate(older).rows] == [1] * 4
+    older["rows"][0]["loops"] = 10
+    with pytest.raises(ValidationError, match="new in version 4"):
+        document.Document.model_validate(older)
 
 
 def test_a_version_2_document_is_still_read_and_cannot_carry_load_rows():

@@ -144,11 +144,13 @@ def samples() -> list[tuple[list[int], Any]]:
             times[rng.randrange(count)] *= rng.randrange(2, 30)
         cases.append(times)
     # Each case also with a clock fine enough and one too coarse for some of its calls.
+    # And samples of one call or of many (the clock warning counts a whole sample).
     return [
-        (times, settled, resolution)
+        (times, settled, resolution, loops)
         for times in cases
         for settled in (None, True, False)
         for resolution in (None, 1, 5_000)
+        for loops in (1, 20)
     ]
 
 
@@ -163,6 +165,16 @@ def test_summarize_agrees_number_for_number():
     assert len(javascript) == len(python)
     for case, js, py in zip(cases, javascript, python):
         assert js == py, case
+
+
+def test_calls_a_sample_are_calibrated_alike():
+    cases = [(call, resolution) for call in (0, 1, 7, 59, 60, 99, 1_234, 20_000, 10**9)
+             for resolution in (1, 60, 5_000, 100_000)]  # fmt: skip
+    javascript = run_javascript(
+        "console.log(JSON.stringify(input.map(([c, r]) => measure.calibratedLoops(c, r))));",
+        cases,
+    )
+    assert javascript == [measure.calibrated_loops(*case) for case in cases]
 
 
 def test_percentages_are_formatted_as_python_formats_them():

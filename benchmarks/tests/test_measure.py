@@ -28,7 +28,7 @@ def test_summary_statistics_and_warnings():
     spiky = measure.summarize([10, 10, 11, 10, 90])
     assert spiky["outliers"] == 1 and spiky["median_ms"] == 10 / 1e6
     assert spiky["warnings"][0] == (
-        "1 of 5 calls are outliers (beyond 1.5 IQR): something else may have used the CPU; "
+        "1 of 5 samples are outliers (beyond 1.5 IQR): something else may have used the CPU; "
         "rerun, or time more calls"
     )
     assert spiky["warnings"][1].startswith("unstable: the standard deviation is")
@@ -63,3 +63,46 @@ def test_warm_up_stops_when_settled_or_at_a_bound():
         assert first == [1]  # the traced call is the first warm-up call only
     finally:
         measure.timed_call = original
+
+
+def test_short_calls_are_timed_many_to_a_sample_of_a_thousand_ticks():
+    """Issue 20: calls shorter than the clock were timed one to a sample ("70 µs ± 0 µs"
+    in Chromium's 5 µs ticks); now a sample lasts SAMPLE_TICKS ticks, in 1-2-5 steps."""
+    assert measure.calibrated_loops(100_000, 60) == 1  # 1 667 ticks already
+    assert measure.calibrated_loops(59, 60) == 2_000  # 1 967 ticks
+    assert measure.calibrated_loops(20_000, 5_000) == 500  # 20 µs calls, 5 µs ticks
+    assert [measure.calibrated_loops(1, 1)] == [1_000]
+    assert measure.calibrated_loops(0, 10**6) == measure.MAX_LOOPS
+    for call_ns in (1, 7, 99, 1_234, 5_000, 80_000):
+        loops = measure.calibrated_loops(call_ns, 5_000)
+        assert loops * call_ns >= measure.SAMPLE_TICKS * 5_000 or loops == measure.MAX_LOOPS
+        # The fewest of 1, 2, 5, 10, ...: the step below would be short.
+        below = {1: 0, 2: 1, 5: 2}[int(str(loops)[0])] * 10 ** (len(str(loops)) - 1)
+        assert below * call_ns < measure.SAMPLE_TICKS * 5_000
+    calls = []
+    per_call, value = measure.timed_sample(lambda: calls.append(1) or len(calls), 40)
+    assert (len(calls), value) == (40, 40) and per_call >= 0
+
+
+def test_a_case_records_its_calls_a_sample_and_the_warning_counts_a_whole_sample():
+    class Instant:
+        """A build whose F(n) takes no time at all: many calls a sample."""
+
+        @staticmethod
+        def fib(n, algorithm="iterative", progress=None):
+            return 55
+
+    events = list(measure.measure_case(Instant, "doubling", 10, 3, 5))
+    result = events[-1]
+    assert result["loops"] > 1 and len(result["times_ns"]) == 3
+    assert (
+        result["loops"] * max(result["warmup_times_ns"][-1], 1)
+        >= (measure.SAMPLE_TICKS * result["timer_resolution_ns"])
+        or result["loops"] == measure.MAX_LOOPS
+    )
+    # No warm-up asked for: one (cold) call a sample, as asked.
+    assert list(measure.measure_case(Instant, "doubling", 10, 2, 0))[-1]["loops"] == 1
+    sample = measure.summarize([3_000] * 3, None, 5_000, loops=10)["warnings"]
+    assert sample == ["the median sample of 10 calls is 6 ticks of a 5 µs clock (under 100): "
+                      "the time is rounded to the tick; compare at a larger n"]  # fmt: skip
+    assert measure.summarize([3_000] * 3, None, 5_000, loops=200)["warnings"] == []

@@ -28,7 +28,7 @@ const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 // measure.measure_case's result keys, in its order.
 const RESULT_KEYS = [
   "event", "algorithm", "n", "repeats", "warmup", "warmup_times_ns", "warmup_settled",
-  "times_ns", "median_ms", "min_ms", "max_ms", "mean_ms", "stdev_ms", "q1_ms", "q3_ms",
+  "loops", "times_ns", "median_ms", "min_ms", "max_ms", "mean_ms", "stdev_ms", "q1_ms", "q3_ms",
   "iqr_ms", "outliers", "warnings", "timer_resolution_ns", "digits", "leading", "trailing",
   "digest",
 ];
@@ -75,7 +75,7 @@ group("summarize", () => {
     assert.equal(summary.outliers, 1);
     assert.equal(summary.stdev_ms, 40.24922359499622e-6); // √1620
     assert.deepEqual(summary.warnings, [
-      "1 of 5 calls are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls",
+      "1 of 5 samples are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls",
       "unstable: the standard deviation is 144% of the mean: rerun on a quieter machine, or time more calls",
     ]);
   });
@@ -208,7 +208,10 @@ group("measureCase and runPlan", () => {
       events.map((event) => event.event),
       ["warm", "progress", "progress", "progress", "result"],
     );
-    assert.deepEqual(calls, ["traced", "plain", "plain", "plain", "plain"]);
+    // The traced warm-up call, the other one, then 3 samples of `loops` calls each.
+    const loops = events.at(-1).loops;
+    assert.ok(Number.isInteger(loops) && loops >= 1);
+    assert.deepEqual(calls, ["traced", "plain", ...Array(3 * loops).fill("plain")]);
     assert.deepEqual(reports.at(-1), [10, 10]);
     const warmKeys = ["event", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_settled"];
     assert.deepEqual(Object.keys(events[0]), warmKeys);
@@ -251,4 +254,18 @@ group("measureCase and runPlan", () => {
     assert.equal(errorMessage(new TypeError("not str")), "TypeError: not str");
     assert.equal(errorMessage("plain"), "plain");
   });
+});
+
+test("short calls are timed many to a sample of at least 1,000 ticks (issue 20)", async () => {
+  const { calibratedLoops, timedSample, SAMPLE_TICKS, MAX_LOOPS } = await import("../measure.mjs");
+  assert.equal(calibratedLoops(20_000, 5_000), 500); // 20 µs calls, Chromium's 5 µs ticks
+  assert.equal(calibratedLoops(100_000, 60), 1);
+  for (const callNs of [1, 7, 99, 1_234, 80_000]) {
+    const loops = calibratedLoops(callNs, 5_000);
+    assert.ok(loops * callNs >= SAMPLE_TICKS * 5_000 || loops === MAX_LOOPS, String(callNs));
+  }
+  let made = 0;
+  const [perCall, value] = timedSample(() => ++made, 40);
+  assert.deepEqual([made, value], [40, 40]);
+  assert.ok(perCall >= 0);
 });

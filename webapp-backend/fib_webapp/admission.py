@@ -133,8 +133,8 @@ def derive_and_check(document: dict[str, Any]) -> None:
             raise Refused(f"the row {case} is not one of the cases the run's settings ask for")
         if min(row["times_ns"] + row["warmup_times_ns"], default=0) < 0:
             raise Refused(f"the row {case} has a negative time")
-        summary = measure.summarize(row["times_ns"], row["warmup_settled"],
-                                    row.get("timer_resolution_ns"))  # fmt: skip
+        resolution, loops = row.get("timer_resolution_ns"), row.get("loops", 1)
+        summary = measure.summarize(row["times_ns"], row["warmup_settled"], resolution, loops)
         row.update({key: summary[key] for key in DERIVED})
     schema.add_ratios(document["rows"])
     _check_load_rows(document)

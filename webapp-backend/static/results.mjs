@@ -157,7 +157,7 @@ export function resultDocument(rows) {
   const builds = rows.map((row) => row.build ?? {});
   return {
     schema: "py-rust-fib/benchmark",
-    version: 3,
+    version: 4, // fib_benchmarks.document.VERSION: samples of several calls (loops)
     created: new Date().toISOString(),
     code: shared.config.code,
     host: {

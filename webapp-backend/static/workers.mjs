@@ -180,7 +180,7 @@ export function measureIn(variant, request, onEvent) {
         showStage(card, `${what}: warmed up (${data.warmup} calls), timing…`, 0);
         estimate.next(0, request.repeats, data.last_ms);
       } else if (data.type === "progress") {
-        showStage(card, `${what}: call ${data.call} of ${data.calls} (${ms(data.last_ms)})`, data.call / data.calls);
+        showStage(card, `${what}: timed sample ${data.call} of ${data.calls} (${ms(data.last_ms)} a call)`, data.call / data.calls);
         estimate.next(data.call, data.calls, data.last_ms);
       } else if (data.type === "result") {
         clearTimeout(timer);
