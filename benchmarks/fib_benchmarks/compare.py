@@ -29,7 +29,6 @@ import stat
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
-import numpy as np
 import typer
 from pydantic import ValidationError
 from rich.table import Table
@@ -37,6 +36,7 @@ from rich.table import Table
 from . import report, store
 from .document import Document, measured_on
 from .export import duration
+from .intervals import Interval, ratio_interval
 
 console = report.terminal_console()
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
@@ -45,11 +45,7 @@ Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
 LoadKey = tuple[str, str, str, int, int]  # server, variant, algorithm, n, concurrency
 
 
-#: The bootstrap's resamples (fewer for rows of many samples: at most MAX_DRAWS values drawn
-#: per row), the interval's confidence, and the smallest change counted (see above).
-RESAMPLES = 2_000
-MAX_DRAWS = 2_000_000
-CONFIDENCE = 0.95
+#: The smallest change counted (see above).
 MIN_EFFECT = 0.05
 
 #: The largest document `compare` reads: the CLI's largest runs are a few megabytes.
@@ -98,33 +94,6 @@ def load(path: Path) -> dict[str, Any]:
 
 def _rows(document: dict[str, Any]) -> dict[Key, dict[str, Any]]:
     return {(r["variant"], r["runtime_kind"], r["algorithm"], r["n"]): r for r in document["rows"]}
-
-
-Interval = Optional[tuple[float, float]]
-
-
-def ratio_interval(base_ns: list[int], other_ns: list[int]) -> Interval:
-    """The bootstrap interval (CONFIDENCE) of median(other) / median(base), or None when
-    the base's medians are zero (a clock too coarse for the call). Seeded by the samples
-    themselves: the same two rows give the same interval every time."""
-    base, other = np.asarray(base_ns, dtype=float), np.asarray(other_ns, dtype=float)
-    if not len(base) or not len(other):
-        return None
-    seed = [len(base), len(other), *map(int, base[:8]), *map(int, other[:8])]
-    draw = np.random.default_rng(seed)
-    resamples = max(200, min(RESAMPLES, MAX_DRAWS // max(len(base), len(other))))
-
-    def medians(values: np.ndarray) -> np.ndarray:
-        return np.median(draw.choice(values, size=(resamples, len(values))), axis=1)
-
-    base_medians, other_medians = medians(base), medians(other)
-    finite = base_medians > 0
-    if not finite.any():
-        return None
-    ratios = other_medians[finite] / base_medians[finite]
-    tail = (1 - CONFIDENCE) / 2
-    low, high = np.quantile(ratios, [tail, 1 - tail])
-    return float(low), float(high)
 
 
 def verdict(interval: Interval) -> str:

@@ -66,6 +66,15 @@ RuntimeKind = Literal["native", "pyodide", "chromium", "wasi", "component", "bro
 Ratio = Optional[float]
 
 
+#: A ratio's confidence interval: (low, high), both finite and positive.
+Interval = Optional[
+    tuple[
+        Annotated[float, Field(gt=0, allow_inf_nan=False)],
+        Annotated[float, Field(gt=0, allow_inf_nan=False)],
+    ]
+]
+
+
 class Strict(BaseModel):
     """No field that the schema does not name: a typo or a drift is an error, not lost."""
 
@@ -168,11 +177,16 @@ class Row(Strict):
     leading: str = Field(max_length=32)
     trailing: str = Field(max_length=32)
     digest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
-    # Ratios between rows of the same run only (schema.add_ratios).
+    # Ratios between rows of the same run only (schema.add_ratios), each with its 95 %
+    # interval, a bootstrap over both rows' samples (version 4; absent before).
     speedup_vs_python: Ratio = None
     slowdown_vs_native: Ratio = None
     debug_vs_release: Ratio = None
     vs_gmp: Ratio = None
+    speedup_vs_python_interval: Interval = None
+    slowdown_vs_native_interval: Interval = None
+    debug_vs_release_interval: Interval = None
+    vs_gmp_interval: Interval = None
 
 
 class LoadRow(Strict):

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from .builds import LABELS
 from .document import measured_on
+from .intervals import Interval, spans_one
 
 #: The columns, in order: the case, the build, the statistics, the ratios, the result.
 COLUMNS = (
@@ -107,11 +108,19 @@ def _multiple(value: float) -> str:
     return f"{value:.1f}" if value < 10 else f"{value:,.0f}"
 
 
-def speed_against(ratio: Optional[float]) -> str:
-    """A speed-up in words, the page's way: "5.8x faster", "10x slower" (not "0.10x")."""
+def speed_against(ratio: Optional[float], interval: Interval = None) -> str:
+    """A speed-up in words, the page's way: "5.8x faster", "10x slower" (not "0.10x"); with
+    its 95 % interval, "5.8x faster (5.6-6.0)", or "no difference" when it holds 1."""
     if not ratio:
         return "—"
-    return f"{_multiple(ratio)}x faster" if ratio >= 1 else f"{_multiple(1 / ratio)}x slower"
+    if spans_one(interval):
+        return "no difference"
+    said = f"{_multiple(ratio)}x faster" if ratio >= 1 else f"{_multiple(1 / ratio)}x slower"
+    if interval is None:
+        return said
+    # "4.6x slower (4.4-4.8)": a slow-down's interval in the same words, as multiples.
+    low, high = interval if ratio >= 1 else (1 / interval[1], 1 / interval[0])
+    return f"{said} ({_multiple(low)}-{_multiple(high)})"
 
 
 def markdown_text(document: dict[str, Any]) -> str:
@@ -159,7 +168,8 @@ def _rows_markdown(rows: list[dict[str, Any]], settings: dict[str, Any]) -> list
             notes.append(f"{build} ({row['runtime_kind']}), {case}: {'; '.join(row['warnings'])}.")
             median += f"[^{len(notes)}]"
         cells = [case, build, row["runtime_kind"], median, f"± {duration(row['iqr_ms'] / 2)}"]
-        cells.append("—" if row["variant"] == "python" else speed_against(row["speedup_vs_python"]))
+        cells.append("—" if row["variant"] == "python" else speed_against(
+            row["speedup_vs_python"], row.get("speedup_vs_python_interval")))  # fmt: skip
         if with_gmp:
             cells.append(f"{row['vs_gmp']:.2f}x GMP's time" if row.get("vs_gmp") else "—")
         digits = f"{row['digits']:,} digit" + ("" if row["digits"] == 1 else "s")

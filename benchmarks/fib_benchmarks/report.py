@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import intervals
 from .export import duration as format_ms
 from .schema import Row
 
@@ -19,6 +20,19 @@ def terminal_console() -> Console:
     path or a URL can be copied whole whatever the COLUMNS variable says."""
     console = Console()
     return console if console.is_terminal else Console(width=160, soft_wrap=True)
+
+
+def _sure(row: Row, field: str) -> str:
+    """A ratio of the row with its 95 % interval: "5.80x [5.62-5.97]", or "no difference"
+    when the interval holds 1 (a ratio of rows that share no samples has no interval)."""
+    value, interval = row.get(field), row.get(f"{field}_interval")
+    if value is None:
+        return "—"
+    if interval is None:
+        return _ratio(value)
+    if intervals.spans_one(interval):
+        return "no difference"
+    return f"{value:,.2f}x [{interval[0]:,.2f}-{interval[1]:,.2f}]"
 
 
 def _ratio(value: Optional[float]) -> str:
@@ -67,12 +81,12 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
         cells.append(format_ms(row["median_ms"]) + flag)
         cells += [f"± {format_ms(row['iqr_ms'] / 2)}", format_ms(row["min_ms"])]
         cells.append(f"{row['warmup']}" + ("" if row["warmup_settled"] is not False else "*"))
-        cells.append(_ratio(row["speedup_vs_python"]))
-        cells.append(_ratio(row["debug_vs_release"]) if row["debug_vs_release"] else "")
+        cells.append(_sure(row, "speedup_vs_python"))
+        cells.append(_sure(row, "debug_vs_release") if row["debug_vs_release"] else "")
         if with_gmp:
-            cells.append(_ratio(row["vs_gmp"]) if row["vs_gmp"] else "")
+            cells.append(_sure(row, "vs_gmp") if row["vs_gmp"] else "")
         if several_runtimes:
-            cells.append(_ratio(row["slowdown_vs_native"]))
+            cells.append(_sure(row, "slowdown_vs_native"))
         cells.append(row["digest"][7:15])
         lines.append(cells)
     kept = _columns_that_fit(headings, lines, width)

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from . import builds
 from .document import SCHEMA, VERSION, Document
+from .intervals import ratio_interval
 
 Row = dict[str, Any]
 
@@ -96,27 +97,44 @@ def _ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional
     return numerator / denominator
 
 
+#: Each ratio of a run: its field, the row it sets against this one (given this one's
+#: variant and runtime kind, or None), and which is the numerator. A speed-up is the other's
+#: time over this one's; the others are this one's time over the other's.
+RATIOS = {
+    "speedup_vs_python": (lambda variant, kind: ("python", kind), "other"),
+    "slowdown_vs_native": (
+        lambda variant, kind: (variant, "native") if kind != "native" else None,
+        "this",
+    ),
+    "debug_vs_release": (
+        lambda variant, kind: ("rust-release", kind) if variant == "rust-debug" else None,
+        "this",
+    ),
+    # GMP is the physical limit for big-integer arithmetic: how far each build is from it.
+    "vs_gmp": (lambda variant, kind: ("gmp", "native"), "this"),
+}
+
+
 def add_ratios(rows: list[Row]) -> None:
-    """Fill ``speedup_vs_python``, ``slowdown_vs_native``, ``debug_vs_release`` and
-    ``vs_gmp`` from rows of the same run."""
-    median = {
-        (row["variant"], row["runtime_kind"], row["algorithm"], row["n"]): row["median_ms"]
-        for row in rows
+    """Fill each ratio of ``RATIOS`` from rows of the same run, and its 95 % interval
+    (``<ratio>_interval``: a bootstrap over both rows' samples, ``intervals``), for
+    ratios between different rows only."""
+    by_case = {
+        (row["variant"], row["runtime_kind"], row["algorithm"], row["n"]): row for row in rows
     }
     for row in rows:
-        case = (row["algorithm"], row["n"])
-        python = median.get(("python", row["runtime_kind"], *case))
-        native = median.get((row["variant"], "native", *case))
-        row["speedup_vs_python"] = _ratio(python, row["median_ms"])
-        row["slowdown_vs_native"] = (
-            _ratio(row["median_ms"], native) if row["runtime_kind"] != "native" else None
-        )
-        release = median.get(("rust-release", row["runtime_kind"], *case))
-        row["debug_vs_release"] = (
-            _ratio(row["median_ms"], release) if row["variant"] == "rust-debug" else None
-        )
-        # GMP is the physical limit for big-integer arithmetic: how far each build is from it.
-        row["vs_gmp"] = _ratio(row["median_ms"], median.get(("gmp", "native", *case)))
+        for field, (other_of, numerator) in RATIOS.items():
+            key = other_of(row["variant"], row["runtime_kind"])
+            other = None if key is None else by_case.get((*key, row["algorithm"], row["n"]))
+            if other is None:
+                row[field], row[f"{field}_interval"] = None, None
+                continue
+            top, bottom = (other, row) if numerator == "other" else (row, other)
+            row[field] = _ratio(top["median_ms"], bottom["median_ms"])
+            row[f"{field}_interval"] = (
+                None if other is row or row[field] is None
+                else ratio_interval(bottom["times_ns"], top["times_ns"])
+            )  # fmt: skip
 
 
 def disagreements(rows: list[Row]) -> list[str]:

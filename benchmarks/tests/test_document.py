@@ -85,20 +85,22 @@ def test_markdown_is_a_report_in_units_words_and_footnotes():
     made = sample_document((2_000_000, 2_100_000, 1_900_000))
     for row in made["rows"]:
         if row["variant"] == "rust-release":
-            row.update(median_ms=row["median_ms"] / 5.8, speedup_vs_python=5.8)
+            row.update(median_ms=row["median_ms"] / 5.8, speedup_vs_python=5.8,
+                       speedup_vs_python_interval=(5.5, 6.1))  # fmt: skip
     made["rows"][0]["warnings"] = ["2 of 3 calls are outliers (beyond 1.5 IQR): rerun"]
     text = export.markdown_text(made)
     table = [line for line in text.splitlines() if line.startswith("| ")]
     assert table[0] == "| " + " | ".join(export.REPORT_HEADINGS) + " |"
-    assert (
-        "| doubling F(1,000) | Rust release | native | 344.8 µs | ± 50.0 µs | 5.8x faster |" in text
-    )
+    rust = "| doubling F(1,000) | Rust release | native | 344.8 µs | ± 50.0 µs |"
+    assert f"{rust} 5.8x faster (5.5-6.1) |" in text
     assert "| doubling F(10) | Python | native | 2.0 ms[^1] |" in text
     assert "[^1]: Python (native), doubling F(10): 2 of 3 calls are outliers" in text
     digest = made["rows"][1]["digest"].removeprefix("sha256:")
     assert f"209 digits, {digest[:12]} |" in text and digest not in text
     assert "made by the CLI" in text and "runtime_kind" not in text
     assert export.speed_against(0.1) == "10x slower" and export.speed_against(None) == "—"
+    assert export.speed_against(1.02, (0.97, 1.08)) == "no difference"
+    assert export.speed_against(1 / 4.6, (1 / 4.8, 1 / 4.4)) == "4.6x slower (4.4-4.8)"
 
 
 def test_a_version_3_document_is_still_read_and_its_samples_are_one_call_each():

@@ -1,11 +1,14 @@
 """fib_benchmarks.schema: the ratios between the rows of one run, and builds that disagree."""
 
-from fib_benchmarks import schema
+from fib_benchmarks import intervals, schema
 
 
-def row(variant, runtime_kind, median, digest="sha256:a"):
+def row(variant, runtime_kind, median, digest="sha256:a", spread=0.02):
+    """A row whose five samples lie within `spread` of its median."""
+    ns = median * 1e6
+    times = [round(ns * (1 + spread * k / 2)) for k in (-2, -1, 0, 1, 2)]
     return {"variant": variant, "runtime_kind": runtime_kind, "algorithm": "iterative", "n": 10,
-            "median_ms": median, "digest": digest}  # fmt: skip
+            "median_ms": median, "times_ns": times, "digest": digest}  # fmt: skip
 
 
 def test_ratios_come_from_the_same_runtime():
@@ -30,6 +33,21 @@ def test_distance_to_gmp_is_native_and_per_case():
     rows.append(row("rust-release", "native", 5.0) | {"n": 20})  # no GMP row for n = 20
     schema.add_ratios(rows)
     assert [r["vs_gmp"] for r in rows] == [1.0, 1.5, 4.5, 20.0, None]
+
+
+def test_every_ratio_between_two_rows_carries_its_interval():
+    """Issue 20: a ratio of one run carries a 95 % interval (a bootstrap over both rows'
+    samples), and one that holds 1 says there is no difference to see."""
+    rows = [row("python", "native", 10.0), row("rust-release", "native", 2.0),
+            row("rust-debug", "native", 2.02, spread=0.3)]  # fmt: skip
+    schema.add_ratios(rows)
+    python, release, debug = rows
+    assert python["speedup_vs_python_interval"] is None  # Python against itself
+    low, high = release["speedup_vs_python_interval"]
+    assert 4.5 < low <= release["speedup_vs_python"] <= high < 5.5
+    assert not intervals.spans_one(release["speedup_vs_python_interval"])
+    assert intervals.spans_one(debug["debug_vs_release_interval"])  # 1.01x, spread 30 %
+    assert release["vs_gmp_interval"] is None and release["slowdown_vs_native_interval"] is None
 
 
 def test_disagreement_is_reported():

@@ -13,6 +13,17 @@ export const speed = (value) => {
   return shown === "1.0" ? "the same" : `${shown}× ${value >= 1 ? "faster" : "slower"}`;
 };
 
+/** A speed-up with its 95 % interval, where the document has one (schema.add_ratios, on the
+ * server: a saved run): "5.8× faster (5.6–6.0)", or "no difference" when it holds 1. */
+export const speedSure = (value, interval) => {
+  if (!interval || value == null) return speed(value);
+  const [low, high] = interval;
+  if (low <= 1 && 1 <= high) return "no difference";
+  // "4.6× slower (4.4–4.8)": a slow-down's interval in the same words, as multiples.
+  const [from, to] = value >= 1 ? [low, high] : [1 / high, 1 / low];
+  return `${speed(value)} (${multiple(from)}–${multiple(to)})`;
+};
+
 /** A multiple as it reads: one decimal below 10 ("4.6"), whole above ("24"). */
 export const multiple = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en"));
 

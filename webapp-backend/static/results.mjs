@@ -2,7 +2,7 @@
 // downloads, Save and share.
 
 import { drawAnswerChart, drawChart } from "./charts.mjs";
-import { count, ms, ratio, speed, whereRan } from "./format.mjs";
+import { count, ms, ratio, speed, speedSure, whereRan } from "./format.mjs";
 import { $, EXPORT_TIMEOUT_MS, fetchJson, label, setState, shared } from "./page.mjs";
 import { workers } from "./workers.mjs";
 
@@ -67,7 +67,7 @@ export function resultRow(row, footnotes) {
     cell(COLUMNS[3], `± ${ms(row.iqr_ms / 2)}`),
     cell(COLUMNS[4], `${ms(row.min_ms)} – ${ms(row.max_ms)}`),
     cell(COLUMNS[5], `${row.warmup}${settled}`),
-    cell(COLUMNS[6], row.variant === "python" ? "—" : speed(row.speedup_vs_python)),
+    cell(COLUMNS[6], row.variant === "python" ? "—" : speedSure(row.speedup_vs_python, row.speedup_vs_python_interval)),
     cell(COLUMNS[7], ratio(row.slowdown_vs_native)),
     cell(COLUMNS[8], [value, " ", digest], "value"),
   );

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { count, listed, ms, multiple, phase, ratio, speed, when, whereRan } from "../static/format.mjs";
+import { count, listed, ms, multiple, phase, ratio, speed, speedSure, when, whereRan } from "../static/format.mjs";
 import { readLink } from "../static/link.mjs";
 
 test("durations in the unit that reads best", () => {
@@ -71,4 +71,11 @@ test("start-up phases in words, not the worker's keys", () => {
   assert.equal(phase("loading-runtime"), "loading Pyodide");
   assert.equal(phase("first-calls"), "compiling (first calls)");
   assert.equal(phase("something-new"), "something-new");
+});
+
+test("a speed-up with its interval, where a saved run has one (issue 20)", () => {
+  assert.equal(speedSure(5.8, [5.55, 6.04]), "5.8× faster (5.5–6.0)");
+  assert.equal(speedSure(1.02, [0.97, 1.08]), "no difference");
+  assert.equal(speedSure(5.8, null), "5.8× faster");
+  assert.equal(speedSure(1 / 4.6, [1 / 4.8, 1 / 4.4]), "4.6× slower (4.4–4.8)");
 });
