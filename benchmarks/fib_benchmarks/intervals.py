@@ -21,6 +21,16 @@ CONFIDENCE = 0.95
 Interval = Optional[tuple[float, float]]
 
 
+def resamples_for(base_len: int, other_len: int) -> int:
+    """How many resamples an interval of rows of these lengths draws."""
+    return max(200, min(RESAMPLES, MAX_DRAWS // max(base_len, other_len, 1)))
+
+
+def draws(base_len: int, other_len: int) -> int:
+    """How many values an interval of rows of these lengths draws: its cost."""
+    return resamples_for(base_len, other_len) * (base_len + other_len)
+
+
 def ratio_interval(base_ns: list[int], other_ns: list[int]) -> Interval:
     """The bootstrap interval (CONFIDENCE) of median(other) / median(base), or None when
     the base's medians are zero (a clock too coarse for the call). Seeded by the samples
@@ -30,7 +40,7 @@ def ratio_interval(base_ns: list[int], other_ns: list[int]) -> Interval:
         return None
     seed = [len(base), len(other), *map(int, base[:8]), *map(int, other[:8])]
     draw = np.random.default_rng(seed)
-    resamples = max(200, min(RESAMPLES, MAX_DRAWS // max(len(base), len(other))))
+    resamples = resamples_for(len(base), len(other))
 
     def medians(values: np.ndarray) -> np.ndarray:
         return np.median(draw.choice(values, size=(resamples, len(values))), axis=1)

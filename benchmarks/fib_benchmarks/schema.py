@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from . import builds
 from .document import SCHEMA, VERSION, Document
-from .intervals import ratio_interval
+from .intervals import draws, ratio_interval
 
 Row = dict[str, Any]
 
@@ -115,10 +115,17 @@ RATIOS = {
 }
 
 
+#: The values all the intervals of one run may draw: a run saved on the site is untrusted
+#: (2 000 rows of thousands of samples would cost minutes); a CLI or page run draws a few
+#: million at most. Intervals beyond it are left out (None), in row order.
+RUN_DRAWS = 40_000_000
+
+
 def add_ratios(rows: list[Row]) -> None:
     """Fill each ratio of ``RATIOS`` from rows of the same run, and its 95 % interval
     (``<ratio>_interval``: a bootstrap over both rows' samples, ``intervals``), for
-    ratios between different rows only."""
+    ratios between different rows only, within RUN_DRAWS."""
+    budget = RUN_DRAWS
     by_case = {
         (row["variant"], row["runtime_kind"], row["algorithm"], row["n"]): row for row in rows
     }
@@ -131,10 +138,12 @@ def add_ratios(rows: list[Row]) -> None:
                 continue
             top, bottom = (other, row) if numerator == "other" else (row, other)
             row[field] = _ratio(top["median_ms"], bottom["median_ms"])
-            row[f"{field}_interval"] = (
-                None if other is row or row[field] is None
-                else ratio_interval(bottom["times_ns"], top["times_ns"])
-            )  # fmt: skip
+            cost = draws(len(bottom["times_ns"]), len(top["times_ns"]))
+            if other is row or row[field] is None or cost > budget:
+                row[f"{field}_interval"] = None
+                continue
+            budget -= cost
+            row[f"{field}_interval"] = ratio_interval(bottom["times_ns"], top["times_ns"])
 
 
 def disagreements(rows: list[Row]) -> list[str]:

@@ -57,3 +57,16 @@ def test_disagreement_is_reported():
     ]
     assert schema.disagreements(rows) and "rust-debug" in schema.disagreements(rows)[0]
     assert schema.disagreements(rows[:1]) == []
+
+
+def test_a_huge_run_gets_intervals_only_within_its_budget(monkeypatch):
+    """A saved run is untrusted: 2 000 rows of thousands of samples would bootstrap for
+    minutes. The intervals stop at the run's budget of draws; the ratios do not."""
+    rows = [row("python", "native", 10.0), row("rust-release", "native", 2.0),
+            row("rust-debug", "native", 20.0)]  # fmt: skip
+    one = intervals.draws(5, 5)
+    monkeypatch.setattr(schema, "RUN_DRAWS", one + one // 2)
+    schema.add_ratios(rows)
+    given = [(r["variant"], f) for r in rows for f in schema.RATIOS if r.get(f"{f}_interval")]
+    assert given == [("rust-release", "speedup_vs_python")]  # the first, in row order
+    assert rows[2]["speedup_vs_python"] == 0.5 and rows[2]["debug_vs_release"] == 10.0
