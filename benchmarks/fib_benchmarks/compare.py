@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from . import report, store
-from .document import Document, measured_on
+from .document import READABLE_VERSIONS, Document, measured_on
 from .export import duration
 from .intervals import Interval, ratio_interval
 
@@ -88,7 +88,8 @@ def load(path: Path) -> dict[str, Any]:
         first = error.errors()[0]
         where = ".".join(map(str, first["loc"])) or "the document"
         raise typer.BadParameter(
-            f"{path} is not a benchmark document (schema version 2): {where}: {first['msg']}"
+            f"{path} is not a benchmark document (schema versions "
+            f"{READABLE_VERSIONS[0]} to {READABLE_VERSIONS[-1]}): {where}: {first['msg']}"
         ) from None
 
 
