@@ -10,45 +10,24 @@
 
 use super::Limb;
 
-/// `r = a + b` over `n` limbs; returns the carry out.
-///
-/// # Safety
-/// `r`, `a` and `b` are valid for `n` limbs; `r` may be `a` or `b` (the same address,
-/// for `r += b` or `r = 2r`) but overlaps neither otherwise.
-#[inline]
-pub(super) unsafe fn add_n(r: *mut Limb, a: *const Limb, b: *const Limb, n: usize) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: as the caller vouches.
-    unsafe {
-        x86_64::add_n(r, a, b, n)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    // SAFETY: as the caller vouches.
-    unsafe {
-        portable::add_n(r, a, b, n)
-    }
-}
-
-/// `r = a - b` over `n` limbs; returns the borrow out. Safety as [`add_n`].
-#[inline]
-pub(super) unsafe fn sub_n(r: *mut Limb, a: *const Limb, b: *const Limb, n: usize) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: as the caller vouches.
-    unsafe {
-        x86_64::sub_n(r, a, b, n)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    // SAFETY: as the caller vouches.
-    unsafe {
-        portable::sub_n(r, a, b, n)
-    }
-}
+// Both loops have the same contract, whichever target's runs:
+//
+// `add_n(r, a, b, n)`: `r = a + b` over `n` limbs, returns the carry out;
+// `sub_n(r, a, b, n)`: `r = a - b` over `n` limbs, returns the borrow out.
+//
+// # Safety
+// `r`, `a` and `b` are valid for `n` limbs; `r` may be `a` or `b` (the same address, for
+// `r += b` or `r = 2r`) but overlaps neither otherwise.
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) use portable::{add_n, sub_n};
+#[cfg(target_arch = "x86_64")]
+pub(super) use x86_64::{add_n, sub_n};
 
 #[cfg(any(test, not(target_arch = "x86_64")))]
 pub(super) mod portable {
     use super::Limb;
 
-    /// [`super::add_n`] in Rust. Safety as there.
+    /// `add_n` in Rust (the contract is at the top of this file).
     pub(in super::super) unsafe fn add_n(
         r: *mut Limb,
         a: *const Limb,
@@ -59,7 +38,7 @@ pub(super) mod portable {
         unsafe { along_the_carry(r, a, b, n, Limb::overflowing_add) }
     }
 
-    /// [`super::sub_n`] in Rust. Safety as there.
+    /// `sub_n` in Rust (the contract is at the top of this file).
     pub(in super::super) unsafe fn sub_n(
         r: *mut Limb,
         a: *const Limb,
@@ -158,15 +137,25 @@ mod x86_64 {
         }};
     }
 
-    /// [`super::add_n`] by `adc`. Safety as there.
+    /// `add_n` by `adc` (the contract is at the top of this file).
     #[inline]
-    pub(super) unsafe fn add_n(r: *mut Limb, a: *const Limb, b: *const Limb, n: usize) -> bool {
+    pub(in super::super) unsafe fn add_n(
+        r: *mut Limb,
+        a: *const Limb,
+        b: *const Limb,
+        n: usize,
+    ) -> bool {
         carry_loop!("adc", r, a, b, n)
     }
 
-    /// [`super::sub_n`] by `sbb`. Safety as there.
+    /// `sub_n` by `sbb` (the contract is at the top of this file).
     #[inline]
-    pub(super) unsafe fn sub_n(r: *mut Limb, a: *const Limb, b: *const Limb, n: usize) -> bool {
+    pub(in super::super) unsafe fn sub_n(
+        r: *mut Limb,
+        a: *const Limb,
+        b: *const Limb,
+        n: usize,
+    ) -> bool {
         carry_loop!("sbb", r, a, b, n)
     }
 }
