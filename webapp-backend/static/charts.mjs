@@ -1,6 +1,6 @@
 // The charts (Chart.js, served by this site): the race, the times, the answer, the load.
 
-import { ms, multiple, speed } from "./format.mjs";
+import { ELSEWHERE, ms, multiple, speed } from "./format.mjs";
 import { $, COLOURS, LABELS, label, loadScript, shared } from "./page.mjs";
 
 // The charts drawn, kept to be updated, and what the race shows.
@@ -18,16 +18,10 @@ export async function loadCharts() {
   window.Chart.defaults.borderColor = style.getPropertyValue("--line").trim();
 }
 
-/** The runtimes a row can have, in the times chart's order, and their legend. */
+/** The runtimes a row can have, in the times chart's order, and their legend (the table's
+ * words for where a row ran). */
 const RUNTIME_ORDER = ["browser", "chromium", "pyodide", "wasi", "component", "native"];
-const RUNTIME_WORDS = {
-  browser: "in this browser",
-  chromium: "in Chromium",
-  pyodide: "in Pyodide under Node.js",
-  wasi: "in CPython for WASI",
-  component: "in a WASI component",
-  native: "natively on the server",
-};
+const legend = (kind) => (kind === "native" ? "natively on the server" : `in ${ELSEWHERE[kind]}`);
 
 /** A colour between two (#rrggbb), `at` of the way from the first. */
 function mix(from, to, at) {
@@ -115,11 +109,10 @@ export function drawChart(rows) {
   const data = {
     labels,
     datasets: kinds.map((kind, i) => ({
-      label: RUNTIME_WORDS[kind],
+      label: legend(kind),
       data: series(kind),
-      backgroundColor: greys[0],
       // From the ink to a lighter grey, evenly.
-      ...(kinds.length > 1 && { backgroundColor: mix(greys[0], greys[1], i / (kinds.length - 1)) }),
+      backgroundColor: kinds.length > 1 ? mix(greys[0], greys[1], i / (kinds.length - 1)) : greys[0],
     })),
   };
   if (chart) {
