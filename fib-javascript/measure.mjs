@@ -9,7 +9,7 @@
 //
 // Events (plain objects), as measure.py documents them:
 // - {event: "ready", build, runtime}
-// - {event: "warm", algorithm, n, warmup, warmup_times_ns, warmup_settled}
+// - {event: "warm", algorithm, n, warmup, warmup_times_ns, warmup_loops, warmup_settled}
 // - {event: "progress", algorithm, n, done, total, last_ns}
 // - {event: "result", ...}: one measurement, as a row of the result document
 //   (fib_benchmarks/document.py, Row) without the ratios across builds
@@ -23,11 +23,13 @@ import { bitLength, buildInfo, fib, runtimeName } from "./fib.mjs";
 const LOG10_2 = Math.log10(2);
 const EDGE_DIGITS = 12;
 
-// Adaptive warm-up (see measure.py): untimed calls until the last SETTLED_WINDOW of them
-// lie within SETTLED_SPREAD of each other, at most WARMUP_MAX_CALLS calls and no new call
+// Adaptive warm-up (see measure.py): the first call alone, then samples calibrated as the
+// timed ones, until the last SETTLED_WINDOW lie within SETTLED_SPREAD of each other and are
+// no faster than the window before; at most WARMUP_MAX_SAMPLES samples and none started
 // once WARMUP_MAX_SECONDS have gone on warm-up. In JavaScript this is where V8 moves the
-// fib functions from its interpreter to optimised code.
-export const WARMUP_MAX_CALLS = 20;
+// fib functions from its interpreter to optimised code (and fib_wasm.mjs's WebAssembly
+// from its baseline compiler to the optimising one, function by function).
+export const WARMUP_MAX_SAMPLES = 100;
 export const WARMUP_MAX_SECONDS = 2.0;
 export const SETTLED_WINDOW = 3;
 export const SETTLED_SPREAD = 0.05;
@@ -163,35 +165,50 @@ export function timedSample(call, loops) {
   return [Math.floor(elapsed / loops), value];
 }
 
-/** Whether the last SETTLED_WINDOW warm-up times agree within SETTLED_SPREAD. */
+/**
+ * Whether warm-up samples (time a call; the first, cold call left out) have settled: the
+ * last SETTLED_WINDOW agree within SETTLED_SPREAD, and their median is not SETTLED_SPREAD
+ * below that of the (up to SETTLED_WINDOW) samples before them (measure.py's `settled`).
+ */
 export function settled(timesNs) {
-  if (timesNs.length < SETTLED_WINDOW) return false;
-  const last = timesNs.slice(-SETTLED_WINDOW);
-  return Math.max(...last) - Math.min(...last) <= SETTLED_SPREAD * Math.min(...last);
+  const samples = timesNs.slice(1);
+  if (samples.length < SETTLED_WINDOW) return false;
+  const last = samples.slice(-SETTLED_WINDOW);
+  if (Math.max(...last) - Math.min(...last) > SETTLED_SPREAD * Math.min(...last)) return false;
+  const before = samples.slice(Math.max(samples.length - 2 * SETTLED_WINDOW, 0), -SETTLED_WINDOW);
+  return before.length === 0 || median(last) >= (1 - SETTLED_SPREAD) * median(before);
 }
 
 /**
- * Untimed calls before the timed ones: `warmup` of them, or "auto" (see above).
+ * Untimed samples before the timed ones: `warmup` of them, or "auto" (see above). The
+ * first is one call; each later one as many calls as a clock of `resolutionNs` needs at
+ * the last one's pace.
  *
- * `first`, if given, replaces `call` for the first warm-up call only: the browser worker
- * passes the progress hook there, so a person sees a long call advance while no timed
- * call ever carries the hook. Returns the record every row keeps.
+ * `first`, if given, replaces `call` for that first call: the browser worker passes the
+ * progress hook there, so a person sees a long call advance while no timed call ever
+ * carries the hook. Returns the record every row keeps.
  */
-export function warmUp(call, warmup, first = null) {
+export function warmUp(call, warmup, first = null, resolutionNs = 1) {
   const times = [];
+  const loops = [];
   const auto = warmup === AUTO;
-  const limit = auto ? WARMUP_MAX_CALLS : Math.trunc(Number(warmup));
+  const limit = auto ? WARMUP_MAX_SAMPLES : Math.trunc(Number(warmup));
   if (!Number.isFinite(limit)) {
-    throw new TypeError(`warmup must be '${AUTO}' or a number of calls, not ${JSON.stringify(warmup)}`);
+    throw new TypeError(`warmup must be '${AUTO}' or a number of samples, not ${JSON.stringify(warmup)}`);
   }
+  let spent = 0;
   while (times.length < limit) {
-    const [elapsed] = timedCall(first !== null && times.length === 0 ? first : call);
+    const calls = times.length === 0 ? 1 : calibratedLoops(times.at(-1), resolutionNs);
+    const [elapsed] = times.length === 0 ? timedCall(first ?? call) : timedSample(call, calls);
     times.push(elapsed);
-    if (auto && (settled(times) || sum(times) >= WARMUP_MAX_SECONDS * 1e9)) break;
+    loops.push(calls);
+    spent += elapsed * calls;
+    if (auto && (settled(times) || spent >= WARMUP_MAX_SECONDS * 1e9)) break;
   }
   return {
     warmup: times.length,
     warmup_times_ns: times,
+    warmup_loops: loops,
     warmup_settled: auto ? settled(times) : null,
   };
 }
@@ -272,10 +289,6 @@ export function formatPercent(ratio) {
   return `${whole}%`;
 }
 
-function sum(values) {
-  return values.reduce((total, value) => total + value, 0);
-}
-
 /**
  * statistics.quantiles(data, n=4, method="inclusive") for sorted integer data (two or
  * more). The numerator is an exact integer (below 2^53 for any real timing), so the one
@@ -288,6 +301,13 @@ function quartiles(data) {
     const delta = (i * m) % 4;
     return (data[j] * (4 - delta) + data[j + 1] * delta) / 4;
   });
+}
+
+/** statistics.median of a few integers: the middle one, or the mean of the middle two. */
+function median(data) {
+  const sorted = [...data].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** statistics.fmean of integers: the exact sum, rounded once, over the count. */
@@ -355,9 +375,9 @@ function isqrt(x) {
 export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, progress = null) {
   const call = () => fib(n, algorithm);
   const traced = progress === null ? null : () => fib(n, algorithm, { progress });
-  const warm = warmUp(call, warmup, traced);
-  yield { event: "warm", algorithm, n, ...warm };
   const resolution = timerResolutionNs();
+  const warm = warmUp(call, warmup, traced, resolution);
+  yield { event: "warm", algorithm, n, ...warm };
   // Calls a sample, from the last warm-up call (one if there was no warm-up).
   const last = warm.warmup_times_ns.at(-1);
   const loops = last === undefined ? 1 : calibratedLoops(last, resolution);

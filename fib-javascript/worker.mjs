@@ -54,7 +54,8 @@ async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats =
   for await (const event of measureCase(fib, algorithm, n, repeats, warmup, trace)) {
     if (event.event === "warm") {
       const last = event.warmup_times_ns.at(-1);
-      post({ type: "warm", id, warmup: event.warmup, settled: event.warmup_settled, last_ms: last === undefined ? null : last / 1e6 });
+      const calls = event.warmup_loops.reduce((a, b) => a + b, 0);
+      post({ type: "warm", id, warmup: calls, settled: event.warmup_settled, last_ms: last === undefined ? null : last / 1e6 });
     } else if (event.event === "progress") {
       post({ type: "progress", id, call: event.done, calls: event.total, last_ms: event.last_ns / 1e6 });
     } else if (event.event === "result") {

@@ -85,9 +85,9 @@ def _parse_warmup(text: str) -> int | str:
         count = int(text)
     except ValueError:
         count = -1
-    if not 0 <= count <= measure.WARMUP_MAX_CALLS * 5:
+    if not 0 <= count <= measure.WARMUP_MAX_SAMPLES:
         raise typer.BadParameter(
-            f"{text!r} is neither 'auto' nor a count from 0 to {measure.WARMUP_MAX_CALLS * 5}",
+            f"{text!r} is neither 'auto' nor a count from 0 to {measure.WARMUP_MAX_SAMPLES}",
             param_hint="--warmup",
         )
     return count
@@ -156,10 +156,12 @@ def benchmark(
     warmup: Annotated[
         str,
         typer.Option(
-            metavar="CALLS|auto",
-            help="Untimed calls before them: a number, or 'auto' to warm up until the last "
-            f"{measure.SETTLED_WINDOW} calls agree within {measure.SETTLED_SPREAD:.0%} (at most "
-            f"{measure.WARMUP_MAX_CALLS} calls and {measure.WARMUP_MAX_SECONDS:g} s).",
+            metavar="SAMPLES|auto",
+            help="Untimed samples before them (the first one call, the others as many calls "
+            "as the timed ones): a number, or 'auto' to warm up until the last "
+            f"{measure.SETTLED_WINDOW} samples agree within {measure.SETTLED_SPREAD:.0%} and "
+            f"are no faster than the ones before (at most {measure.WARMUP_MAX_SAMPLES} samples "
+            f"and {measure.WARMUP_MAX_SECONDS:g} s).",
         ),
     ] = measure.AUTO,
     rounds: Annotated[

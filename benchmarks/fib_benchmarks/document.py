@@ -7,8 +7,11 @@ out of date. Version 3 adds a second kind of row, ``load``: a web service's requ
 and latencies under concurrent load (``benchmark load``); a version 2 document is a version 3
 one without them, and is still read. Version 4 times several calls a sample where one call
 is short for the clock (``loops``, the calls of each sample); a version 3 document is a
-version 4 one whose samples are one call each, and is still read. Version 1 (before December
-2026) was the CLI's alone, and the page wrote a variant of it.
+version 4 one whose samples are one call each, and is still read. Version 5 warms up in
+samples too (``warmup_loops``, the calls of each warm-up sample: the first one call, the
+others as many as the clock needs); a version 4 document is a version 5 one whose warm-up
+samples are one call each, and is still read. Version 1 (before December 2026) was the
+CLI's alone, and the page wrote a variant of it.
 
 Untrusted documents (``Document.model_validate``) are bounded: every list and string has a
 maximum length, so that validating one costs at most what reading its bytes does.
@@ -35,9 +38,9 @@ from pydantic import (
 from . import builds
 
 SCHEMA = "py-rust-fib/benchmark"
-VERSION = 4
-#: The versions this code reads: what was saved before version 4 stays readable.
-READABLE_VERSIONS = (2, 3, 4)
+VERSION = 5
+#: The versions this code reads: what was saved before version 5 stays readable.
+READABLE_VERSIONS = (2, 3, 4, 5)
 SCHEMA_FILE = Path(__file__).with_name("benchmark.schema.json")
 
 # Bounds for documents that come from elsewhere (a saved run, an upload).
@@ -158,8 +161,13 @@ class Row(Strict):
     repeats: int = Field(ge=1, le=MAX_CALLS)
     # Calls a timed sample (version 4): each time in times_ns is its sample's over these.
     loops: int = Field(1, ge=1, le=1_000_000)
+    # Untimed samples before the timed ones: their time a call, and (version 5) their calls;
+    # None: one call each, as before version 5 and in rust-core's timer.
     warmup: int = Field(ge=0, le=MAX_CALLS)
     warmup_times_ns: list[int] = Field(max_length=MAX_CALLS)
+    warmup_loops: Optional[list[Annotated[int, Field(ge=1, le=1_000_000)]]] = Field(
+        None, max_length=MAX_CALLS
+    )
     warmup_settled: Optional[bool]
     times_ns: list[int] = Field(min_length=1, max_length=MAX_CALLS)
     timer_resolution_ns: Optional[int] = Field(None, ge=0)
@@ -219,7 +227,7 @@ class Document(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     schema_: Literal["py-rust-fib/benchmark"] = Field(alias="schema")
-    version: Literal[2, 3, 4]
+    version: Literal[2, 3, 4, 5]
     created: datetime
     code: Code
     host: Host
@@ -237,6 +245,12 @@ class Document(Strict):
             raise ValueError("load rows are new in version 3 of the document")
         if self.version < 4 and any(row.loops != 1 for row in self.rows):
             raise ValueError("calls a sample (loops) are new in version 4 of the document")
+        if self.version < 5 and any(row.warmup_loops is not None for row in self.rows):
+            raise ValueError("warm-up samples of several calls (warmup_loops) are new in "
+                             "version 5 of the document")  # fmt: skip
+        for row in self.rows:
+            if row.warmup_loops is not None and len(row.warmup_loops) != len(row.warmup_times_ns):
+                raise ValueError("warmup_loops must give the calls of each warm-up sample")
         return self
 
 

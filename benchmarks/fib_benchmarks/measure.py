@@ -5,8 +5,9 @@ fib_benchmarks.measure PLAN_JSON``) or Pyodide. Standard library only. Output is
 of events (dicts), one JSON object per line on stdout for subprocesses:
 
 - ``{"event": "ready", "build": {...}, "runtime": "..."}``
-- ``{"event": "warm", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_settled"}``:
-  the warm-up of a case is over;
+- ``{"event": "warm", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_loops",
+  "warmup_settled"}``: the warm-up of a case is over (``warmup`` samples, their time a call
+  and their calls);
 - ``{"event": "progress", "algorithm", "n", "done", "total", "last_ns"}``: ``done`` of
   ``total`` timed calls (warm-up excluded) for that case, the last one took ``last_ns``;
 - ``{"event": "result", ...}``: one measurement, the fields of a result document's row
@@ -141,13 +142,17 @@ def timed_call(function: Callable[[], int]) -> tuple[int, int]:
     return elapsed, value
 
 
-# Adaptive warm-up, the same rule in every harness (this module, the JavaScript build's
-# measure.mjs, fib-rust's fib_timer): untimed calls until the last SETTLED_WINDOW of them
-# lie within SETTLED_SPREAD of each other, at most WARMUP_MAX_CALLS calls and no new call
-# once WARMUP_MAX_SECONDS have gone on warm-up. V8 runs a wasm function in its baseline
-# compiler until the optimising tier has compiled it in the background, so a fixed single
-# warm-up call left small-n browser rows measuring the baseline code.
-WARMUP_MAX_CALLS = 20
+# Adaptive warm-up, the same rule in this module and the JavaScript build's measure.mjs:
+# the first call alone (it is cold, and the browser traces it), then samples calibrated as
+# the timed ones are (calibrated_loops, from the last sample's time a call), until the last
+# SETTLED_WINDOW samples lie within SETTLED_SPREAD of each other and are no faster than the
+# window before them; at most WARMUP_MAX_SAMPLES samples, and none started once
+# WARMUP_MAX_SECONDS have gone on warm-up. Samples, not single calls: V8 runs a wasm
+# function in its baseline compiler until the optimising tier has compiled it in the
+# background, function by function, and in Chromium (a 5 µs clock) single calls of
+# F(10^4) "settled" on the baseline code; Rust's doubling took 1 000 calls there to go
+# from 0.58 ms to 0.04 ms a call, the first sizes of a run were timed half-compiled.
+WARMUP_MAX_SAMPLES = 100
 WARMUP_MAX_SECONDS = 2.0
 SETTLED_WINDOW = 3
 SETTLED_SPREAD = 0.05
@@ -155,34 +160,56 @@ AUTO = "auto"
 
 
 def settled(times_ns: list[int]) -> bool:
-    """Whether the last SETTLED_WINDOW warm-up times agree within SETTLED_SPREAD."""
-    if len(times_ns) < SETTLED_WINDOW:
+    """Whether warm-up samples (time a call; the first, cold call excluded) have settled:
+    the last SETTLED_WINDOW agree within SETTLED_SPREAD, and their median is not
+    SETTLED_SPREAD below that of the (up to SETTLED_WINDOW) samples before them, as it is
+    while a JIT still compiles."""
+    samples = times_ns[1:]
+    if len(samples) < SETTLED_WINDOW:
         return False
-    last = times_ns[-SETTLED_WINDOW:]
-    return max(last) - min(last) <= SETTLED_SPREAD * min(last)
+    last = samples[-SETTLED_WINDOW:]
+    if max(last) - min(last) > SETTLED_SPREAD * min(last):
+        return False
+    before = samples[-2 * SETTLED_WINDOW : -SETTLED_WINDOW]
+    return not before or statistics.median(last) >= (1 - SETTLED_SPREAD) * statistics.median(before)
 
 
 def warm_up(
-    call: Callable[[], int], warmup: int | str, first: Optional[Callable[[], int]] = None
+    call: Callable[[], int],
+    warmup: int | str,
+    first: Optional[Callable[[], int]] = None,
+    resolution_ns: int = 1,
 ) -> Event:
-    """Untimed calls before the timed ones: ``warmup`` of them, or ``"auto"`` (see above).
+    """Untimed samples before the timed ones: ``warmup`` of them, or ``"auto"`` (see above).
+    The first is one call; each later one as many calls as the clock of ``resolution_ns``
+    needs at the last one's pace.
 
-    ``first``, if given, replaces ``call`` for the first warm-up call only: the browser
-    passes the progress hook there, so a person sees a long call advance while no timed
-    call ever carries the hook. Returns the record every row keeps: how many calls ran,
-    their times, and whether they settled (None for a fixed count).
+    ``first``, if given, replaces ``call`` for that first call: the browser passes the
+    progress hook there, so a person sees a long call advance while no timed call ever
+    carries the hook. Returns the record every row keeps: how many samples ran, their time
+    a call and their calls, and whether they settled (None for a fixed count).
     """
     times: list[int] = []
+    loops: list[int] = []
     auto = warmup == AUTO
-    limit = WARMUP_MAX_CALLS if auto else int(warmup)
+    limit = WARMUP_MAX_SAMPLES if auto else int(warmup)
+    spent = 0
     while len(times) < limit:
-        elapsed, _ = timed_call(first if first is not None and not times else call)
+        if not times:
+            elapsed, _ = timed_call(first if first is not None else call)
+            calls = 1
+        else:
+            calls = calibrated_loops(times[-1], resolution_ns)
+            elapsed, _ = timed_sample(call, calls)
         times.append(elapsed)
-        if auto and (settled(times) or sum(times) >= WARMUP_MAX_SECONDS * 1e9):
+        loops.append(calls)
+        spent += elapsed * calls
+        if auto and (settled(times) or spent >= WARMUP_MAX_SECONDS * 1e9):
             break
     return {
         "warmup": len(times),
         "warmup_times_ns": times,
+        "warmup_loops": loops,
         "warmup_settled": settled(times) if auto else None,
     }
 
@@ -270,9 +297,9 @@ def measure_case(
     call = lambda: module.fib(n, algorithm)  # noqa: E731
     traced = None if progress is None else lambda: module.fib(n, algorithm, progress=progress)
     gc.collect()  # what earlier cases left behind is not collected during this one's calls
-    warm = warm_up(call, warmup, first=traced)
-    yield {"event": "warm", "algorithm": algorithm, "n": n, **warm}
     resolution = timer_resolution_ns()
+    warm = warm_up(call, warmup, first=traced, resolution_ns=resolution)
+    yield {"event": "warm", "algorithm": algorithm, "n": n, **warm}
     # Calls a sample, from the last warm-up call (one if there was no warm-up: a cold call
     # is what was asked for).
     last = warm["warmup_times_ns"][-1:]

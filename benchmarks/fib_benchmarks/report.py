@@ -35,6 +35,12 @@ def _sure(row: Row, field: str) -> str:
     return f"{value:,.2f}x [{interval[0]:,.2f}-{interval[1]:,.2f}]"
 
 
+def warmup_calls(row: Row) -> int:
+    """Untimed calls before a row's timed ones: its warm-up samples' calls (one each before
+    version 5 of the document, and in rust-core's timer)."""
+    return sum(row.get("warmup_loops") or [1] * row["warmup"])
+
+
 def _ratio(value: Optional[float]) -> str:
     return "—" if value is None else f"{value:,.2f}x"
 
@@ -80,7 +86,7 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
             notes.append(f"[{len(notes) + 1}] {label}: {'; '.join(row['warnings'])}")
         cells.append(format_ms(row["median_ms"]) + flag)
         cells += [f"± {format_ms(row['iqr_ms'] / 2)}", format_ms(row["min_ms"])]
-        cells.append(f"{row['warmup']}" + ("" if row["warmup_settled"] is not False else "*"))
+        cells.append(f"{warmup_calls(row):,}" + ("" if row["warmup_settled"] is not False else "*"))
         cells.append(_sure(row, "speedup_vs_python"))
         cells.append(_sure(row, "debug_vs_release") if row["debug_vs_release"] else "")
         if with_gmp:
@@ -106,7 +112,8 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
     caption = [
         "median: of a call, over the timed samples (a short call is timed many to a sample "
         "of 1,000 ticks of the clock or more). ± IQR/2: half the interquartile range. warm-up: "
-        "untimed calls before them (* = stopped by its bound before the timings settled). "
+        "untimed calls before them, in samples (* = stopped by its bound before the timings "
+        "settled). "
         "Every sample is in the JSON, with its calls (loops)."
     ]
     if startups:

@@ -108,6 +108,15 @@ def measure_session(
     )
 
 
+def _warmup_loops(row: Event, later: Event) -> Event:
+    """The calls of both rounds' warm-up samples, if either round records them (rust-core's
+    timer does not: one call a sample)."""
+    if row.get("warmup_loops") is None and later.get("warmup_loops") is None:
+        return {}
+    ones = lambda part: part.get("warmup_loops") or [1] * part["warmup"]  # noqa: E731
+    return {"warmup_loops": ones(row) + ones(later)}
+
+
 def merge(row: Event, later: Event) -> Event:
     """One row from the same case measured in two rounds: all their calls, new statistics."""
     if later["digest"] != row["digest"]:
@@ -127,6 +136,7 @@ def merge(row: Event, later: Event) -> Event:
         "times_ns": times,
         "warmup": row["warmup"] + later["warmup"],
         "warmup_times_ns": row["warmup_times_ns"] + later["warmup_times_ns"],
+        **_warmup_loops(row, later),
         "warmup_settled": settled,
         **measure.summarize(times, settled, row.get("timer_resolution_ns"), loops),
     }

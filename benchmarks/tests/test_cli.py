@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fib_benchmarks import export
+from fib_benchmarks import export, measure
 from fib_benchmarks.document import Document
 
 # The default builds, with the profile each must report.
@@ -61,7 +61,7 @@ def document(tmp_path_factory):
 
 def test_every_build_and_case_has_a_row(document):
     doc, _ = document
-    assert (doc["schema"], doc["version"]) == ("py-rust-fib/benchmark", 4)
+    assert (doc["schema"], doc["version"]) == ("py-rust-fib/benchmark", 5)
     Document.model_validate(doc)  # the published schema's models
     cases = {(r["variant"], r["algorithm"], r["n"]) for r in doc["rows"]}
     assert cases == {
@@ -214,11 +214,15 @@ def test_auto_warm_up_settles_or_says_why(tmp_path):
     )  # fmt: skip
     for row in doc["rows"]:
         times = row["warmup_times_ns"]
-        assert 1 <= row["warmup"] == len(times) <= 20
-        if row["warmup_settled"]:  # the last three agree within 5 %
+        loops = row.get("warmup_loops") or [1] * len(times)  # rust-core: a call a sample
+        assert 1 <= row["warmup"] == len(times) == len(loops) <= measure.WARMUP_MAX_SAMPLES
+        assert loops[0] == 1  # the first, cold call alone
+        if row["warmup_settled"]:  # the last three agree within 5 %, and no faster before
             assert max(times[-3:]) - min(times[-3:]) <= 0.05 * min(times[-3:])
+            assert measure.settled(times)
         else:  # stopped by a bound: the count or the time
-            assert len(times) == 20 or sum(times) >= 2e9
+            spent = sum(t * calls for t, calls in zip(times, loops))
+            assert len(times) == measure.WARMUP_MAX_SAMPLES or spent >= 2e9
             assert any("warm-up" in warning for warning in row["warnings"])
 
 

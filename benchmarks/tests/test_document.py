@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from fib_benchmarks import document, export, schema
+from fib_benchmarks import document, export, report, schema
 from pydantic import ValidationError
 from samples import FIB_1000, sample_document, sample_load_document
 
@@ -19,13 +19,13 @@ def test_the_schema_file_in_the_repository_is_the_models_own():
     """`python -m fib_benchmarks.document` rewrites it after a change to the models."""
     assert document.SCHEMA_FILE.read_text() == document.json_schema_text()
     published = json.loads(document.SCHEMA_FILE.read_text())
-    assert published["$id"] == "py-rust-fib/benchmark/4"
-    assert published["properties"]["version"]["enum"] == [2, 3, 4]
+    assert published["$id"] == "py-rust-fib/benchmark/5"
+    assert published["properties"]["version"]["enum"] == [2, 3, 4, 5]
 
 
 def test_a_document_records_what_a_later_comparison_needs():
     made = sample_document()
-    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 4
+    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 5
     assert len(made["code"]["commit"]) == 40 and isinstance(made["code"]["dirty"], bool)
     assert made["host"]["cpu_model"]
     assert made["versions"]["runtimes"] == ["CPython 3.11.7"]
@@ -103,11 +103,35 @@ def test_markdown_is_a_report_in_units_words_and_footnotes():
     assert export.speed_against(1 / 4.6, (1 / 4.8, 1 / 4.4)) == "4.6x slower (4.4-4.8)"
 
 
+def test_a_version_4_document_is_still_read_and_its_warm_up_is_one_call_a_sample():
+    older = sample_document()
+    older.update(version=4)
+    for row in older["rows"]:
+        row.pop("warmup_loops", None)
+    read = document.Document.model_validate(older).rows
+    assert [row.warmup_loops for row in read] == [None] * 4
+    assert [report.warmup_calls(row.model_dump()) for row in read] == [r.warmup for r in read]
+    older["rows"][0]["warmup_loops"] = [1] * older["rows"][0]["warmup"]
+    with pytest.raises(ValidationError, match="new in version 5"):
+        document.Document.model_validate(older)
+
+
+def test_warm_up_calls_are_given_a_sample_each():
+    made = sample_document()
+    row = made["rows"][0]
+    row["warmup_loops"] = [1, 200, 500][: row["warmup"]] + [500] * (row["warmup"] - 3)
+    assert document.Document.model_validate(made).rows[0].warmup_loops == row["warmup_loops"]
+    row["warmup_loops"] = row["warmup_loops"] + [1]
+    with pytest.raises(ValidationError, match="the calls of each warm-up sample"):
+        document.Document.model_validate(made)
+
+
 def test_a_version_3_document_is_still_read_and_its_samples_are_one_call_each():
     older = sample_document()
     older.update(version=3)
     for row in older["rows"]:
         row.pop("loops", None)
+        row.pop("warmup_loops", None)
     assert [row.loops for row in document.Document.model_validate(older).rows] == [1] * 4
     older["rows"][0]["loops"] = 10
     with pytest.raises(ValidationError, match="new in version 4"):
@@ -118,6 +142,8 @@ def test_a_version_2_document_is_still_read_and_cannot_carry_load_rows():
     older = sample_document()
     older.update(version=2)
     del older["load"]
+    for row in older["rows"]:
+        row.pop("warmup_loops", None)
     assert document.Document.model_validate(older).load == []
     older["load"] = sample_load_document()["load"]
     with pytest.raises(ValidationError, match="new in version 3"):

@@ -45,24 +45,43 @@ def test_summary_statistics_and_warnings():
 
 
 def test_warm_up_stops_when_settled_or_at_a_bound():
-    times = iter([900, 500, 100, 101, 102, 999])
+    """Samples after a first, cold call, until three agree and are no faster than the ones
+    before: a JIT compiling function after function makes the time drop in steps."""
+    times = iter([900, 500, 100, 101, 102, 101, 100, 999])
     fake = lambda: next(times)  # noqa: E731
-    original = measure.timed_call
+    originals = measure.timed_call, measure.timed_sample
     measure.timed_call = lambda call: (call(), 0)
+    measure.timed_sample = lambda call, loops: (call(), 0)
     try:
         warm = measure.warm_up(fake, measure.AUTO)
-        assert warm == {"warmup": 5, "warmup_times_ns": [900, 500, 100, 101, 102],
-                        "warmup_settled": True}  # fmt: skip
-        never = iter(range(1000, 100_000, 1000))
+        # [100, 101, 102] agree, but the samples before were 5x slower: two more.
+        assert warm["warmup_times_ns"] == [900, 500, 100, 101, 102, 101, 100]
+        assert warm["warmup"] == 7 and warm["warmup_settled"] is True
+        # Each sample as many calls as 1 000 ticks (of 1 ns here) take at the last pace.
+        paces = warm["warmup_times_ns"][:-1]
+        assert warm["warmup_loops"] == [1] + [measure.calibrated_loops(t, 1) for t in paces]
+        never = (int(1000 * 1.1**k) for k in range(1000))  # 10 % slower each time
         warm = measure.warm_up(lambda: next(never), measure.AUTO)
-        assert warm["warmup"] == measure.WARMUP_MAX_CALLS and warm["warmup_settled"] is False
+        assert warm["warmup"] == measure.WARMUP_MAX_SAMPLES and warm["warmup_settled"] is False
+        slow = measure.warm_up(lambda: 10**9, measure.AUTO)  # 1 s a call: the time bound
+        assert slow["warmup"] == 2 and slow["warmup_settled"] is False
         assert measure.warm_up(lambda: 5, 2) == {"warmup": 2, "warmup_times_ns": [5, 5],
+                                                 "warmup_loops": [1, 200],
                                                  "warmup_settled": None}  # fmt: skip
         first = []
         measure.warm_up(lambda: 7, 3, first=lambda: first.append(1) or 7)
         assert first == [1]  # the traced call is the first warm-up call only
     finally:
-        measure.timed_call = original
+        measure.timed_call, measure.timed_sample = originals
+
+
+def test_settled_leaves_out_the_cold_call_and_waits_out_a_falling_time():
+    assert not measure.settled([9_000, 100, 101])  # two samples after the cold call
+    assert measure.settled([9_000, 100, 101, 102])  # the cold call is not compared
+    assert not measure.settled([9_000, 100, 110, 101])  # 10 % apart
+    assert not measure.settled([9_000, 300, 200, 100, 101, 102])  # still falling
+    assert measure.settled([9_000, 103, 104, 100, 101, 102])  # level with the window before
+    assert measure.settled([9_000, 90, 91, 100, 101, 102])  # slower than before: noise, settled
 
 
 def test_short_calls_are_timed_many_to_a_sample_of_a_thousand_ticks():

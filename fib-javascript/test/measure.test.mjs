@@ -9,7 +9,8 @@ import { describe as group, test } from "node:test";
 import { fib } from "../fib.mjs";
 import {
   AUTO,
-  WARMUP_MAX_CALLS,
+  WARMUP_MAX_SAMPLES,
+  calibratedLoops,
   decimalDigits,
   describe,
   errorMessage,
@@ -27,7 +28,7 @@ const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 
 // measure.measure_case's result keys, in its order.
 const RESULT_KEYS = [
-  "event", "algorithm", "n", "repeats", "warmup", "warmup_times_ns", "warmup_settled",
+  "event", "algorithm", "n", "repeats", "warmup", "warmup_times_ns", "warmup_loops", "warmup_settled",
   "loops", "times_ns", "median_ms", "min_ms", "max_ms", "mean_ms", "stdev_ms", "q1_ms", "q3_ms",
   "iqr_ms", "outliers", "warnings", "timer_resolution_ns", "digits", "leading", "trailing",
   "digest",
@@ -104,33 +105,40 @@ group("summarize", () => {
 });
 
 group("warm-up", () => {
-  test("settled: the last three times within 5% of the smallest", () => {
-    assert.equal(settled([100, 104, 105]), true);
+  test("settled: the cold call left out, three samples within 5%, no faster than before", () => {
+    assert.equal(settled([100, 104, 105]), false); // two samples after the cold call
     assert.equal(settled([500, 100, 104, 105]), true);
-    assert.equal(settled([100, 106, 100]), false);
+    assert.equal(settled([500, 100, 106, 100]), false);
     assert.equal(settled([100, 100]), false);
+    assert.equal(settled([9000, 300, 200, 100, 101, 102]), false); // still falling: a JIT at work
+    assert.equal(settled([9000, 103, 104, 100, 101, 102]), true);
+    assert.equal(settled([9000, 90, 91, 100, 101, 102]), true);
   });
 
-  test("a fixed count runs exactly that many calls; the first one may differ", () => {
+  test("a fixed count runs that many samples: the first one call, which may differ", () => {
     const calls = [];
-    const warm = warmUp(() => calls.push("call"), 3, () => calls.push("first"));
-    assert.deepEqual(calls, ["first", "call", "call"]);
+    const warm = warmUp(() => calls.push("call"), 3, () => calls.push("first"), 5_000);
+    assert.equal(calls[0], "first");
     assert.equal(warm.warmup, 3);
     assert.equal(warm.warmup_times_ns.length, 3);
+    assert.equal(warm.warmup_loops[0], 1);
+    // The later samples: as many calls as 1 000 ticks of a 5 µs clock take at the last pace.
+    assert.deepEqual(warm.warmup_loops.slice(1), warm.warmup_times_ns.slice(0, 2).map((t) => calibratedLoops(t, 5_000)));
+    assert.equal(calls.length, warm.warmup_loops.reduce((a, b) => a + b));
     assert.equal(warm.warmup_settled, null);
     assert.equal(warmUp(() => 0n, 0).warmup, 0);
   });
 
   test("auto stops once steady calls settle", () => {
     const warm = warmUp(() => spin(2), AUTO);
-    assert.ok(warm.warmup >= 3 && warm.warmup < WARMUP_MAX_CALLS, `${warm.warmup} calls`);
+    assert.ok(warm.warmup >= 4 && warm.warmup < WARMUP_MAX_SAMPLES, `${warm.warmup} samples`);
     assert.equal(warm.warmup_settled, true);
   });
 
-  test("auto gives up after WARMUP_MAX_CALLS calls that never settle", () => {
+  test("auto gives up after WARMUP_MAX_SAMPLES samples that never settle", () => {
     let call = 0;
     const warm = warmUp(() => spin(++call % 2 ? 0.3 : 1), AUTO);
-    assert.equal(warm.warmup, WARMUP_MAX_CALLS);
+    assert.equal(warm.warmup, WARMUP_MAX_SAMPLES);
     assert.equal(warm.warmup_settled, false);
   });
 
@@ -208,12 +216,14 @@ group("measureCase and runPlan", () => {
       events.map((event) => event.event),
       ["warm", "progress", "progress", "progress", "result"],
     );
-    // The traced warm-up call, the other one, then 3 samples of `loops` calls each.
+    // The traced warm-up call, a warm-up sample, then 3 samples of `loops` calls each.
     const loops = events.at(-1).loops;
+    const warmed = events[0].warmup_loops;
     assert.ok(Number.isInteger(loops) && loops >= 1);
-    assert.deepEqual(calls, ["traced", "plain", ...Array(3 * loops).fill("plain")]);
+    assert.equal(warmed.length, 2);
+    assert.deepEqual(calls, ["traced", ...Array(warmed[1] + 3 * loops).fill("plain")]);
     assert.deepEqual(reports.at(-1), [10, 10]);
-    const warmKeys = ["event", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_settled"];
+    const warmKeys = ["event", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_loops", "warmup_settled"];
     assert.deepEqual(Object.keys(events[0]), warmKeys);
     assert.deepEqual(
       events.slice(1, 4).map(({ done, total }) => [done, total]),

@@ -44,13 +44,16 @@ test("run: trace, warm, one progress per timed call, then the row", async () => 
   assert.deepEqual(traces.at(-1).done, 17);
   assert.ok(traces.every((trace) => trace.total === 17 && trace.elapsed_ms >= 0));
 
+  const { row } = messages.at(-1);
   const warm = messages.find((message) => message.type === "warm");
-  assert.deepEqual([warm.warmup, warm.settled], [2, null]);
-  assert.ok(warm.last_ms > 0); // the last warm-up call's time: the page paces its bar by it
+  // Two warm-up samples (the traced call, then as many calls as the clock needs): the page
+  // is told their calls.
+  assert.deepEqual([row.warmup, row.warmup_loops[0]], [2, 1]);
+  assert.deepEqual([warm.warmup, warm.settled], [row.warmup_loops[0] + row.warmup_loops[1], null]);
+  assert.ok(warm.last_ms > 0); // the last warm-up sample's time a call: the page paces its bar by it
   const progress = messages.filter((message) => message.type === "progress");
   assert.deepEqual(progress.map(({ call, calls }) => [call, calls]), [[1, 3], [2, 3], [3, 3]]);
 
-  const { row } = messages.at(-1);
   assert.equal(row.event, undefined);
   assert.deepEqual([row.algorithm, row.n, row.repeats, row.digits], ["doubling", 100000, 3, 20899]);
   assert.deepEqual(progress.map((message) => message.last_ms), row.times_ns.map((ns) => ns / 1e6));

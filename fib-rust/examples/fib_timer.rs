@@ -45,25 +45,43 @@ fn describe(value: &BigUint) -> String {
 
 /// How many untimed calls come first: a fixed count, or `auto`, the rule of
 /// `fib_benchmarks.measure.warm_up` (its constants are repeated here, and the benchmark's
-/// tests check that this timer follows it).
+/// tests check that this timer follows it). Every sample here is one call: Rust's clock
+/// reads in about 20 ns natively, and no JIT compiles this code while it runs.
 #[derive(Clone, Copy)]
 enum Warmup {
     Fixed(usize),
     Auto,
 }
 
-const WARMUP_MAX_CALLS: usize = 20;
+const WARMUP_MAX_SAMPLES: usize = 100;
 const WARMUP_MAX_SECONDS: f64 = 2.0;
 const SETTLED_WINDOW: usize = 3;
 const SETTLED_SPREAD: f64 = 0.05;
 
+/// `measure.settled`: the first, cold call left out, the last SETTLED_WINDOW samples agree
+/// within SETTLED_SPREAD and their median is not SETTLED_SPREAD below the window's before.
 fn settled(times: &[u64]) -> bool {
-    if times.len() < SETTLED_WINDOW {
+    let samples = times.get(1..).unwrap_or_default();
+    if samples.len() < SETTLED_WINDOW {
         return false;
     }
-    let last = &times[times.len() - SETTLED_WINDOW..];
+    let (before, last) = samples.split_at(samples.len() - SETTLED_WINDOW);
     let (low, high) = (last.iter().min().unwrap(), last.iter().max().unwrap());
+    let before = &before[before.len().saturating_sub(SETTLED_WINDOW)..];
     (high - low) as f64 <= SETTLED_SPREAD * *low as f64
+        && (before.is_empty() || median(last) >= (1.0 - SETTLED_SPREAD) * median(before))
+}
+
+/// The median of a few times, as Python's `statistics.median` takes it.
+fn median(times: &[u64]) -> f64 {
+    let mut sorted = times.to_vec();
+    sorted.sort_unstable();
+    let middle = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        sorted[middle] as f64
+    } else {
+        (sorted[middle - 1] + sorted[middle]) as f64 / 2.0
+    }
 }
 
 fn list(times: &[u64]) -> String {
@@ -84,7 +102,7 @@ fn run(repeats: usize, warmup: Warmup, algorithm: Algorithm, n: u64) -> Result<(
     loop {
         let limit = match warmup {
             Warmup::Fixed(count) => count,
-            Warmup::Auto => WARMUP_MAX_CALLS,
+            Warmup::Auto => WARMUP_MAX_SAMPLES,
         };
         if warm.len() >= limit {
             break;

@@ -11,38 +11,50 @@ export function callSeconds(build, runtime, algorithm, n, growth) {
   return build.seconds_per_call[runtime][algorithm] * n ** growth[algorithm];
 }
 
-/** Seconds of a warm-up before the timed calls: until the timings settle, at most
- * `maxCalls` calls, and none started after `maxSeconds` (fib_benchmarks.measure): at most
- * as many calls as start within that time, and at least one. */
-function warmupSeconds(call, maxCalls, maxSeconds) {
-  const calls = Math.min(maxCalls, Math.max(1, Math.ceil(maxSeconds / call)));
-  return calls * call;
+/** The page's clock ticks every 5 µs (it is cross-origin isolated); natively a tick is
+ * tens of nanoseconds, a sample's minimum is then nothing to an estimate. */
+const TICK_S = { chromium: 5e-6, native: 0 };
+
+/** Seconds of one sample: a call, or as many as last `facts.sample_ticks` ticks. */
+function sampleSeconds(call, runtime, facts) {
+  return Math.max(call, facts.sample_ticks * TICK_S[runtime]);
+}
+
+/** Seconds of a case in `runtime` (fib_benchmarks.measure): the first call (the race's),
+ * warm-up samples until the timings settle (typically two windows of `settled_window`;
+ * none starts once `warmup_max_s` have gone), then
+ * `repeats` timed samples. */
+function caseSeconds(call, runtime, repeats, facts) {
+  const sample = sampleSeconds(call, runtime, facts);
+  const startable = Math.ceil(Math.max(facts.warmup_max_s - call, 0) / sample);
+  const warmup = Math.min(2 * facts.settled_window, startable) * sample;
+  return call + warmup + repeats * sample;
 }
 
 /**
  * The estimate of `plan` ({builds, algorithms, ns, repeats, native}) from `facts` (what
  * /api/builds says: builds with seconds_per_call, call_growth, warmup_max_s,
- * warmup_max_calls, native.startup_s): {seconds, browser, native, byBuild: Map(variant ->
- * seconds), slowest: variant}. In the browser each case is a first call (the race), a
- * warm-up and the timed calls; natively, a fresh process per build as well.
+ * settled_window, sample_ticks, native.startup_s): {seconds, browser, native,
+ * byBuild: Map(variant -> seconds), slowest: variant}. In the browser each case is a first
+ * call (the race), a warm-up and the timed calls; natively, a fresh process per build as
+ * well.
  */
 export function runEstimate(plan, facts) {
   const byBuild = new Map();
   let browser = 0;
   let native = 0;
-  const warm = (call) => warmupSeconds(call, facts.warmup_max_calls, facts.warmup_max_s);
   for (const variant of plan.builds) {
     const build = facts.builds.find((known) => known.variant === variant);
     let seconds = 0;
     for (const algorithm of plan.algorithms) {
       for (const n of plan.ns) {
         const call = callSeconds(build, "chromium", algorithm, n, facts.call_growth);
-        const here = call + warm(call) + plan.repeats * call;
+        const here = caseSeconds(call, "chromium", plan.repeats, facts);
         browser += here;
         seconds += here;
         if (plan.native && build.seconds_per_call.native) {
           const nativeCall = callSeconds(build, "native", algorithm, n, facts.call_growth);
-          const there = facts.native.startup_s + warm(nativeCall) + plan.repeats * nativeCall;
+          const there = facts.native.startup_s + caseSeconds(nativeCall, "native", plan.repeats, facts);
           native += there;
           seconds += there;
         }

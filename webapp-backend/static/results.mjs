@@ -30,6 +30,12 @@ export function cell(label, content, className = "") {
   return td;
 }
 
+/** Untimed calls before a row's timed ones: its warm-up samples' calls (one each before
+ * version 5 of the document, and in rust-core's timer). */
+export function warmupCalls(row) {
+  return (row.warmup_loops ?? Array(row.warmup).fill(1)).reduce((a, b) => a + b, 0);
+}
+
 export function resultRow(row, footnotes) {
   const tr = document.createElement("tr");
   tr.className = "result";
@@ -40,7 +46,7 @@ export function resultRow(row, footnotes) {
     n: row.n,
     medianMs: row.median_ms,
     iqrMs: row.iqr_ms,
-    warmup: row.warmup,
+    warmup: warmupCalls(row),
     outliers: row.outliers,
     digits: row.digits,
     digest: row.digest,
@@ -66,7 +72,7 @@ export function resultRow(row, footnotes) {
     cell(COLUMNS[2], median),
     cell(COLUMNS[3], `± ${ms(row.iqr_ms / 2)}`),
     cell(COLUMNS[4], `${ms(row.min_ms)} – ${ms(row.max_ms)}`),
-    cell(COLUMNS[5], `${row.warmup}${settled}`),
+    cell(COLUMNS[5], `${warmupCalls(row).toLocaleString("en")}${settled}`),
     cell(COLUMNS[6], row.variant === "python" ? "—" : speedSure(row.speedup_vs_python, row.speedup_vs_python_interval)),
     cell(COLUMNS[7], ratio(row.slowdown_vs_native)),
     cell(COLUMNS[8], [value, " ", digest], "value"),
@@ -157,7 +163,7 @@ export function resultDocument(rows) {
   const builds = rows.map((row) => row.build ?? {});
   return {
     schema: "py-rust-fib/benchmark",
-    version: 4, // fib_benchmarks.document.VERSION: samples of several calls (loops)
+    version: 5, // fib_benchmarks.document.VERSION: warm-up samples of several calls too
     created: new Date().toISOString(),
     code: shared.config.code,
     host: {

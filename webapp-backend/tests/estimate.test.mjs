@@ -15,7 +15,8 @@ const FACTS = {
   builds: PAGE.map((variant) => ({ variant: variant.name, seconds_per_call: variant.seconds_per_call })),
   call_growth: CONTRACT.call_growth,
   warmup_max_s: 2,
-  warmup_max_calls: 20,
+  settled_window: 3,
+  sample_ticks: 1000,
   native: { startup_s: 1 },
 };
 const ALL = PAGE.map((variant) => variant.name);
@@ -28,15 +29,21 @@ test("a call grows as the contract says: n^2 iterative, n^1.5 doubling", () => {
   assert.ok(Math.abs(at("doubling", 4_000) / at("doubling", 1_000) - 8) < 1e-9);
 });
 
-test("a warm-up starts calls for its 2 s at most, 20 calls at most, one at least", () => {
+test("a warm-up: the first call, then samples of 1 000 ticks (5 ms) until settled, none after 2 s", () => {
   const only = (variant, n) => runEstimate(plan({ builds: [variant], algorithms: ["iterative"], ns: [n], repeats: 1, native: false }), FACTS);
   const build = FACTS.builds.find((b) => b.variant === "rust-debug");
   const call = callSeconds(build, "chromium", "iterative", 1_000_000, FACTS.call_growth);
   assert.ok(call > 2);
-  // The race's call, one warm-up call (it alone lasts past 2 s), one timed call.
-  assert.ok(Math.abs(only("rust-debug", 1_000_000).seconds - 3 * call) < 1e-6 * call);
+  // The race's call (the first of the warm-up: it alone lasts past 2 s), one timed call.
+  assert.ok(Math.abs(only("rust-debug", 1_000_000).seconds - 2 * call) < 1e-6 * call);
+  // A tiny call: two windows of three 5 ms samples to settle, one timed sample of 5 ms.
   const tiny = callSeconds(build, "chromium", "iterative", 10, FACTS.call_growth);
-  assert.ok(Math.abs(only("rust-debug", 10).seconds - 22 * tiny) < 1e-6 * tiny);
+  assert.ok(tiny < 5e-6);
+  assert.ok(Math.abs(only("rust-debug", 10).seconds - (tiny + 7 * 5e-3)) < 1e-9);
+  // A call of a second: samples of one call, none started after 2 s.
+  const second = { variant: "slow", seconds_per_call: { chromium: { iterative: 1e-12 } } };
+  const slow = runEstimate({ builds: ["slow"], algorithms: ["iterative"], ns: [1_000_000], repeats: 1, native: false }, { ...FACTS, builds: [second] });
+  assert.ok(Math.abs(slow.seconds - 3) < 1e-9, slow.seconds); // first call, 1 warm-up, 1 timed
 });
 
 test("the page's default run starts without asking", () => {

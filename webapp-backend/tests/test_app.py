@@ -119,7 +119,8 @@ def test_the_page_gets_each_builds_facts_from_the_contract(client):
         assert set(build["seconds_per_call"]) == {"native", "chromium"}
     assert config["call_growth"] == builds.CALL_GROWTH == {"iterative": 2, "doubling": 1.5}
     assert config["warmup_max_s"] == measure.WARMUP_MAX_SECONDS
-    assert config["warmup_max_calls"] == measure.WARMUP_MAX_CALLS
+    assert config["settled_window"] == measure.SETTLED_WINDOW
+    assert config["sample_ticks"] == measure.SAMPLE_TICKS
     assert config["native"]["startup_s"] == native.STARTUP_S
     assert client.get("/static/estimate.mjs").headers["content-type"].startswith("text/javascript")
 

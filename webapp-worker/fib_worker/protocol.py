@@ -9,7 +9,7 @@ Page → worker (``postMessage``):
     if given, install ``wheels`` (``pyodide.loadPackage``), import ``module``. Handled by
     ``worker.mjs``.
 ``{"type": "run", "id", "algorithm", "n", "repeats", "warmup"}``
-    Warm up (``warmup`` untimed calls, or ``"auto"``: until the timings settle, see
+    Warm up (``warmup`` untimed samples, or ``"auto"``: until the timings settle, see
     ``fib_benchmarks.measure.warm_up``), then time ``repeats`` calls of ``fib(n, algorithm)``.
 
 Worker → page:
@@ -24,7 +24,8 @@ Worker → page:
     (the core's progress hook, at most every 50 ms). The page draws the race from these.
     No timed call ever carries the hook, so the timings never include it.
 ``{"type": "warm", "id", "warmup", "settled", "last_ms"}``
-    Warm-up is over after ``warmup`` calls (the last took ``last_ms``, None if none ran);
+    Warm-up is over after ``warmup`` calls, in samples (the last sample's calls took
+    ``last_ms`` each, None if none ran);
     ``settled`` is false if a bound stopped it.
 ``{"type": "progress", "id", "call", "calls", "last_ms"}``
     ``call`` of ``calls`` timed calls are done, the last one took ``last_ms``.

@@ -16,12 +16,14 @@ Post = Callable[[protocol.Message], None]
 # posted at most this often (and always the last one). Timed calls carry no hook at all.
 TRACE_INTERVAL_S = 0.05
 
-#: Calls made once when the build is loaded, untimed. In a browser, a WebAssembly build's
-#: code is compiled on its first call (V8 compiles a module's functions lazily): Rust
-#: release's first F(10^4) in Chromium took 21 ms, 400 times its later calls, and the race
-#: and the first timings showed the compiler. One call per range of sizes runs each part
-#: of the code once: the squarings, the NTT, the iterative additions; the first with a
-#: progress hook, as the page's first warm-up call has (the hook's calls are code too).
+#: Cases run once when the build is loaded, as a run runs them but with no one told. In a
+#: browser, WebAssembly is compiled on its first call (V8 compiles a module's functions
+#: lazily): Rust release's first F(10^4) in Chromium took 21 ms, 400 times its later
+#: calls, and the race and the first timings showed the compiler. One case per range of
+#: sizes runs each part of the code once: the squarings, the NTT, the iterative additions,
+#: and the run's own code around them: the traced call's hook, the messages and their
+#: conversion to JavaScript (with only the calls here, the first traced call of a run still
+#: took 5-25 ms).
 FIRST_CALLS = (("doubling", 10_000), ("doubling", 200_000), ("iterative", 1_000))
 
 _module: Any = None
@@ -34,11 +36,12 @@ def load(variant: str, module_name: str, startup: dict) -> protocol.Message:
     return protocol.ready(variant, _module.build_info(), measure.runtime_name(), startup)
 
 
-def first_calls() -> None:
-    """Run FIRST_CALLS with the loaded build (see there)."""
-    for index, (algorithm, n) in enumerate(FIRST_CALLS):
-        hook = (lambda _done, _total: None) if index == 0 else None
-        _module.fib(n, algorithm, progress=hook)
+def first_calls(convert: Post = lambda _message: None) -> None:
+    """Run FIRST_CALLS with the loaded build (see there): one traced call and one timed
+    sample each, every message handed to ``convert`` (the worker converts it to JavaScript
+    as it does a run's, and posts nothing)."""
+    for algorithm, n in FIRST_CALLS:
+        _run({"algorithm": algorithm, "n": n, "repeats": 1, "warmup": 1}, None, convert)
 
 
 def handle(request: dict, post: Post) -> None:
@@ -72,7 +75,8 @@ def _run(request: dict, run_id: int, post: Post) -> None:
         if kind == "warm":
             times = event["warmup_times_ns"]
             last_ms = times[-1] / 1e6 if times else None
-            post(protocol.warm(run_id, event["warmup"], event["warmup_settled"], last_ms))
+            calls = sum(event["warmup_loops"])
+            post(protocol.warm(run_id, calls, event["warmup_settled"], last_ms))
         elif kind == "progress":
             post(protocol.progress(run_id, event["done"], repeats, event["last_ns"] / 1e6))
         elif kind == "result":

@@ -45,11 +45,14 @@ def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order():
     assert all(message["id"] == 7 for message in posted)
     last_trace = posted[traced - 1]
     assert last_trace["done"] == last_trace["total"] == (1000).bit_length()
-    assert posted[traced]["warmup"] == 2
-    assert [m["call"] for m in posted if m["type"] == "progress"] == [1, 2, 3]
     row = posted[-1]["row"]
+    # Two warm-up samples (the traced call, then as many calls as the clock needs): the
+    # page is told their calls.
+    assert row["warmup"] == 2 and row["warmup_loops"][0] == 1
+    assert posted[traced]["warmup"] == sum(row["warmup_loops"])
+    assert [m["call"] for m in posted if m["type"] == "progress"] == [1, 2, 3]
     assert (row["algorithm"], row["n"]) == ("doubling", 1000)  # the page adds the build
-    assert len(row["times_ns"]) == 3 and row["warmup"] == 2
+    assert len(row["times_ns"]) == 3
     truth = measure.describe(fibonacci(1000))
     assert {key: row[key] for key in truth} == truth
     assert row["digits"] == 209  # F(1000) has 209 digits, independently known
@@ -70,16 +73,14 @@ def test_a_bad_request_is_one_error_and_the_worker_goes_on():
     assert posted[-1]["type"] == "result" and posted[-1]["row"]["digest"] == measure.digest(55)
 
 
-def test_the_first_calls_run_the_build_once_per_range_of_sizes(monkeypatch):
-    calls = []
-
-    class Recording:
-        @staticmethod
-        def fib(n, algorithm, *, progress=None):
-            calls.append((algorithm, n, progress is not None))
-            return fibonacci(n) if n < 2000 else 0
-
-    monkeypatch.setattr(runner, "_module", Recording)
-    runner.first_calls()
-    assert [(a, n) for a, n, _ in calls] == list(runner.FIRST_CALLS)
-    assert [hooked for *_, hooked in calls] == [True, False, False]
+def test_the_first_calls_run_each_case_as_a_run_does_and_tell_no_one():
+    runner.load("python", "fib_python", {})
+    converted: list[protocol.Message] = []
+    runner.first_calls(converted.append)
+    results = [m["row"] for m in converted if m["type"] == "result"]
+    assert [(row["algorithm"], row["n"]) for row in results] == list(runner.FIRST_CALLS)
+    for row in results:  # one traced call, one timed sample: the run's code, all of it
+        assert row["warmup"] == 1 and len(row["times_ns"]) == 1
+        assert row["digest"] == measure.digest(fibonacci(row["n"]))
+    assert {m["type"] for m in converted} == {"trace", "warm", "progress", "result"}
+    assert all(m["id"] is None for m in converted)  # no run of the page's

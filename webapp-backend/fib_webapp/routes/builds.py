@@ -73,7 +73,8 @@ def router(settings: Settings) -> APIRouter:
             ],
             "call_growth": builds.CALL_GROWTH,
             "warmup_max_s": measure.WARMUP_MAX_SECONDS,
-            "warmup_max_calls": measure.WARMUP_MAX_CALLS,
+            "settled_window": measure.SETTLED_WINDOW,
+            "sample_ticks": measure.SAMPLE_TICKS,
             "native": {
                 "max_n": settings.native_max_n,
                 "max_repeats": settings.native_max_repeats,
