@@ -1,18 +1,19 @@
 // Time fib calls of the JavaScript build, and describe the results.
 //
-// The JavaScript twin of benchmarks/fib_benchmarks/measure.py: the same constants, the
-// same warm-up rule, the same statistics and warnings, the same events with the same keys,
-// the same description of F(n). A row from Node or a browser must mean exactly what a row
-// from CPython means, so any change here belongs in measure.py too (and the reverse):
-// benchmarks/tests/test_javascript.py feeds both the same samples and integers and checks
-// that they agree to the last bit.
+// The timing half of benchmarks/fib_benchmarks/measure.py, for builds that run where
+// there is no Python: the same warm-up rule and calibration of samples, the same events
+// with the same keys, the same description of F(n) (benchmarks/tests/test_javascript.py
+// checks that the two agree). The timing has to run in the measured runtime; the
+// statistics do not, so there are none here: a result carries its samples, and Python
+// computes every row's statistics and warnings (measure.summarize, in the CLI's
+// runners.measure_build and the site's /api/document, schema.summarized).
 //
 // Events (plain objects), as measure.py documents them:
 // - {event: "ready", build, runtime}
 // - {event: "warm", algorithm, n, warmup, warmup_times_ns, warmup_loops, warmup_settled}
 // - {event: "progress", algorithm, n, done, total, last_ns}
 // - {event: "result", ...}: one measurement, as a row of the result document
-//   (fib_benchmarks/document.py, Row) without the ratios across builds
+//   (fib_benchmarks/document.py, Row) with its samples but without their statistics
 // - {event: "error", message}: "RangeError: n must be non-negative, got -5"
 //
 // Standard library only (performance, crypto.subtle): runs under Node.js and in a browser
@@ -35,11 +36,6 @@ export const SETTLED_WINDOW = 3;
 export const SETTLED_SPREAD = 0.05;
 export const AUTO = "auto";
 
-// Tukey's fences and pyperf's rule of thumb, as in measure.py.
-export const OUTLIER_IQRS = 1.5;
-export const UNSTABLE_STDEV = 0.1;
-// A median of fewer ticks of the clock than this is quantised by more than 1 %.
-export const MIN_TICKS = 100;
 // A timed sample lasts at least this many ticks: as many calls as that takes, timed
 // together, each sample's time then divided by its calls (measure.py's calibration).
 export const SAMPLE_TICKS = 1000;
@@ -228,139 +224,11 @@ export function timerResolutionNs() {
   return smallest;
 }
 
-// --- Statistics --------------------------------------------------------------------------
-
-/**
- * Statistics of the timed calls (integer nanoseconds), with the warnings a reader should
- * see beside them: measure.summarize, number for number.
- */
-export function summarize(timesNs, warmupSettled = null, resolutionNs = null, loops = 1) {
-  const ordered = [...timesNs].sort((x, y) => x - y);
-  const count = ordered.length;
-  if (count === 0) throw new RangeError("summarize needs at least one time");
-  if (!ordered.every(Number.isSafeInteger)) throw new TypeError("times must be integer nanoseconds");
-  const [q1, median, q3] = count >= 2 ? quartiles(ordered) : [ordered[0], ordered[0], ordered[0]];
-  const mean = fmean(ordered);
-  const stdev = count >= 2 ? sampleStdev(ordered) : 0;
-  const iqr = q3 - q1;
-  const low = q1 - OUTLIER_IQRS * iqr;
-  const high = q3 + OUTLIER_IQRS * iqr;
-  const outliers = ordered.filter((t) => t < low || t > high).length;
-  // Each warning says what it means and what to do (measure.py's, word for word).
-  const warnings = [];
-  if (outliers) {
-    warnings.push(`${outliers} of ${count} samples are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls`);
-  }
-  if (count >= 2 && stdev > UNSTABLE_STDEV * mean) {
-    warnings.push(`unstable: the standard deviation is ${formatPercent(stdev / mean)} of the mean: rerun on a quieter machine, or time more calls`);
-  }
-  if (warmupSettled === false) warnings.push("warm-up stopped at its bound before the timings settled: the timed calls may still be warming up");
-  if (resolutionNs && median * loops < MIN_TICKS * resolutionNs) {
-    const ticks = Math.floor((median * loops) / resolutionNs);
-    const clock = resolutionNs < 1000 ? `${resolutionNs} ns` : `${resolutionNs / 1000} µs`;
-    const sample = loops === 1 ? "the median" : `the median sample of ${loops} calls`;
-    warnings.push(
-      `${sample} is ${ticks} ${ticks === 1 ? "tick" : "ticks"} of a ${clock} clock (under ${MIN_TICKS}): the time is rounded to the tick; compare at a larger n`,
-    );
-  }
-  return {
-    median_ms: median / 1e6,
-    min_ms: ordered[0] / 1e6,
-    max_ms: ordered[count - 1] / 1e6,
-    mean_ms: mean / 1e6,
-    stdev_ms: stdev / 1e6,
-    q1_ms: q1 / 1e6,
-    q3_ms: q3 / 1e6,
-    iqr_ms: iqr / 1e6,
-    outliers,
-    warnings,
-  };
-}
-
-/**
- * Python's `f"{ratio:.0%}"`: ratio × 100 rounded to a whole number, halves to even (the
- * exact binary value decides, as in Python). Number#toFixed would round halves up.
- */
-export function formatPercent(ratio) {
-  const percent = ratio * 100;
-  const floor = Math.floor(percent);
-  const fraction = percent - floor; // exact: both are doubles of the same magnitude
-  const whole = fraction > 0.5 || (fraction === 0.5 && floor % 2 !== 0) ? floor + 1 : floor;
-  return `${whole}%`;
-}
-
-/**
- * statistics.quantiles(data, n=4, method="inclusive") for sorted integer data (two or
- * more). The numerator is an exact integer (below 2^53 for any real timing), so the one
- * division rounds exactly as Python's int / int does.
- */
-function quartiles(data) {
-  const m = data.length - 1;
-  return [1, 2, 3].map((i) => {
-    const j = Math.floor((i * m) / 4);
-    const delta = (i * m) % 4;
-    return (data[j] * (4 - delta) + data[j + 1] * delta) / 4;
-  });
-}
-
 /** statistics.median of a few integers: the middle one, or the mean of the middle two. */
 function median(data) {
   const sorted = [...data].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** statistics.fmean of integers: the exact sum, rounded once, over the count. */
-function fmean(data) {
-  const total = data.reduce((partial, value) => partial + BigInt(value), 0n);
-  return Number(total) / data.length;
-}
-
-/**
- * statistics.stdev of integers: Python computes the sample variance exactly as a fraction
- * and returns its correctly rounded square root, so the same is done here with BigInts.
- * Any correctly rounded result is the same double, so this agrees with Python's bit for bit.
- */
-function sampleStdev(data) {
-  const count = BigInt(data.length);
-  let sx = 0n;
-  let sxx = 0n;
-  for (const value of data) {
-    const x = BigInt(value);
-    sx += x;
-    sxx += x * x;
-  }
-  // variance = (count·Σx² - (Σx)²) / (count·(count - 1))
-  return sqrtOfFraction(count * sxx - sx * sx, count * (count - 1n));
-}
-
-// Bits of the integer square root taken before the final rounding: 2·53 + 3, statistics'
-// _sqrt_bit_width, enough that round-to-odd followed by one rounding to a double is exact.
-const SQRT_BIT_WIDTH = 109;
-
-/** √(n/m) for BigInts n >= 0 and m > 0, correctly rounded (statistics._float_sqrt_of_frac). */
-function sqrtOfFraction(n, m) {
-  const q = Math.floor((bitLength(n) - bitLength(m) - SQRT_BIT_WIDTH) / 2);
-  if (q >= 0) return Number(sqrtRoundToOdd(n, m << BigInt(2 * q)) << BigInt(q));
-  // Number() rounds the ~55-bit root once to nearest-even; dividing by 2^-q is exact.
-  return Number(sqrtRoundToOdd(n << BigInt(-2 * q), m)) / 2 ** -q;
-}
-
-/** √(n/m) rounded to an integer with round-to-odd: ⌊√(n/m)⌋, its lowest bit set if inexact. */
-function sqrtRoundToOdd(n, m) {
-  const root = isqrt(n / m);
-  return root * root * m === n ? root : root | 1n;
-}
-
-/** ⌊√x⌋ for a BigInt x >= 0: Newton's method from above, which decreases to it. */
-function isqrt(x) {
-  if (x < 2n) return x;
-  let root = 1n << BigInt((bitLength(x) >> 1) + 1); // > √x
-  for (;;) {
-    const next = (root + x / root) >> 1n;
-    if (next >= root) return root;
-    root = next;
-  }
 }
 
 // --- Cases and plans ---------------------------------------------------------------------
@@ -400,7 +268,6 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
     ...warm,
     loops,
     times_ns: times,
-    ...summarize(times, warm.warmup_settled, resolution, loops),
     timer_resolution_ns: resolution,
     ...(await describe(value)),
   };

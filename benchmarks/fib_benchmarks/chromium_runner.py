@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any, Optional
 
+from . import schema
 from .runner_errors import Cancelled, RunnerError
 
 Event = dict[str, Any]
@@ -178,9 +179,10 @@ def _follow(
     if not outcome["ok"]:
         raise ChromiumError(f"{variant} (chromium): {outcome['message']}")
     for row in outcome["rows"]:
-        # The page's rows say where they ran; the runner that called us says it again.
-        for key in ("variant", "runtime_kind", "runtime", "build", "speedup_vs_python",
-                    "slowdown_vs_native"):  # fmt: skip
+        # The page's rows say where they ran, which the runner that called us says again,
+        # and their ratios to the page's other rows, which the CLI's run has not.
+        ratios = [key for field in schema.RATIOS for key in (field, f"{field}_interval")]
+        for key in ("variant", "runtime_kind", "runtime", "build", *ratios):
             row.pop(key, None)
         yield {"event": "result", **row}
 

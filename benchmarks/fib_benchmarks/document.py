@@ -197,6 +197,26 @@ class Row(Strict):
     vs_gmp_interval: Interval = None
 
 
+class Samples(BaseModel):
+    """What a row's statistics come from (``schema.summarized``), checked before they are
+    computed: a row from the page carries its samples and not yet its statistics."""
+
+    model_config = ConfigDict(extra="allow")
+
+    times_ns: list[Annotated[int, Field(ge=0)]] = Field(min_length=1, max_length=MAX_CALLS)
+    loops: int = Field(1, ge=1, le=1_000_000)
+    warmup_settled: Optional[bool] = None
+    timer_resolution_ns: Optional[int] = Field(None, ge=0)
+
+
+class Sampled(BaseModel):
+    """A run whose rows carry their samples, checked before their statistics are made."""
+
+    model_config = ConfigDict(extra="allow")
+
+    rows: list[Samples] = Field(max_length=MAX_ROWS)
+
+
 class LoadRow(Strict):
     """One server, build, n and number of open connections under load: what the load
     generator saw in ``duration_s``, and the CPU the server and the generator used."""

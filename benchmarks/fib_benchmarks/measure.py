@@ -11,7 +11,9 @@ of events (dicts), one JSON object per line on stdout for subprocesses:
 - ``{"event": "progress", "algorithm", "n", "done", "total", "last_ns"}``: ``done`` of
   ``total`` timed calls (warm-up excluded) for that case, the last one took ``last_ns``;
 - ``{"event": "result", ...}``: one measurement, the fields of a result document's row
-  that the build knows (``document.Row``; the ratios across builds come later);
+  that the build knows (``document.Row``): its samples, not yet their statistics (``summarize``,
+  applied where a document is made: ``runners.measure_build``, ``schema.summarized``) nor
+  the ratios across builds;
 - ``{"event": "error", "message": "..."}``: the run stopped; the message is the exception.
 """
 
@@ -322,7 +324,6 @@ def measure_case(
         **warm,
         "loops": loops,
         "times_ns": times,
-        **summarize(times, warm["warmup_settled"], resolution, loops),
         "timer_resolution_ns": resolution,
         **describe(value),
     }

@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 from typing import Any, Optional
 
-from . import builds
-from .document import SCHEMA, VERSION, Document
+from . import builds, measure
+from .document import SCHEMA, VERSION, Document, Sampled
 from .intervals import draws, ratio_interval
 
 Row = dict[str, Any]
@@ -144,6 +144,21 @@ def add_ratios(rows: list[Row]) -> None:
                 continue
             budget -= cost
             row[f"{field}_interval"] = ratio_interval(bottom["times_ns"], top["times_ns"])
+
+
+def summarized(made: dict[str, Any]) -> dict[str, Any]:
+    """A run whose rows carry their samples (the page's) as a document: each row's
+    statistics and warnings from its samples (``measure.summarize``, as
+    ``runners.measure_build`` does for the CLI), the ratios between its rows with their
+    intervals (``add_ratios``), the whole checked against the schema. A ValueError (a
+    pydantic ValidationError among them) if it is not one."""
+    sampled = Sampled.model_validate(made)  # first: `made` may be any JSON at all
+    for row, samples in zip(made["rows"], sampled.rows):
+        row.update(measure.summarize(samples.times_ns, samples.warmup_settled,
+                                     samples.timer_resolution_ns, samples.loops))  # fmt: skip
+    checked = Document.model_validate(made).model_dump(mode="json", by_alias=True)
+    add_ratios(checked["rows"])
+    return checked
 
 
 def disagreements(rows: list[Row]) -> list[str]:

@@ -131,40 +131,17 @@ def test_describe_agrees_on_arbitrary_integers():
     assert described == [measure.describe(value) for value in values]
 
 
-def samples() -> list[tuple[list[int], Any]]:
-    """Timings with something for every branch of summarize: one call, ties, outliers,
-    spread, nanoseconds to minutes; each with each warm-up outcome."""
+def test_the_warm_up_rule_is_the_same():
+    """measure.mjs times where Python cannot run, so the warm-up rule is written twice."""
     rng = random.Random(1729)
-    cases = [[5], [5, 5], [1, 2, 3, 4], [10, 10, 10, 10, 100], [100, 101, 99, 100, 102, 250_000]]
-    for _ in range(60):
-        scale = 10 ** rng.randrange(2, 12)
-        count = rng.randrange(1, 26)
-        times = [int(scale * rng.uniform(0.9, 1.1 + rng.random())) for _ in range(count)]
-        if rng.random() < 0.3:
-            times[rng.randrange(count)] *= rng.randrange(2, 30)
-        cases.append(times)
-    # Each case also with a clock fine enough and one too coarse for some of its calls.
-    # And samples of one call or of many (the clock warning counts a whole sample).
-    return [
-        (times, settled, resolution, loops)
-        for times in cases
-        for settled in (None, True, False)
-        for resolution in (None, 1, 5_000)
-        for loops in (1, 20)
-    ]
-
-
-def test_summarize_agrees_number_for_number():
-    cases = samples()
-    javascript = run_javascript(
-        "const out = input.map((args) => measure.summarize(...args));\n"
-        "console.log(JSON.stringify(out));",
-        cases,
-    )
-    python = [measure.summarize(*case) for case in cases]
-    assert len(javascript) == len(python)
-    for case, js, py in zip(cases, javascript, python):
-        assert js == py, case
+    cases = [[], [5], [900, 5, 5], [900, 5, 5, 5], [9000, 300, 200, 100, 101, 102],
+             [9000, 103, 104, 100, 101, 102], [9000, 90, 91, 100, 101, 102]]  # fmt: skip
+    for _ in range(300):
+        scale = 10 ** rng.randrange(2, 10)
+        cases.append([int(scale * rng.uniform(0.9, 1.2)) for _ in range(rng.randrange(1, 12))])
+    javascript = run_javascript("console.log(JSON.stringify(input.map(measure.settled)));", cases)
+    assert javascript == [measure.settled(case) for case in cases]
+    assert True in javascript and False in javascript
 
 
 def test_calls_a_sample_are_calibrated_alike():
@@ -175,16 +152,6 @@ def test_calls_a_sample_are_calibrated_alike():
         cases,
     )
     assert javascript == [measure.calibrated_loops(*case) for case in cases]
-
-
-def test_percentages_are_formatted_as_python_formats_them():
-    rng = random.Random(7)
-    ratios = [k / 8 for k in range(1, 40)] + [k / 200 for k in range(1, 400)]
-    ratios += [rng.uniform(0.1, 5) for _ in range(200)]
-    javascript = run_javascript(
-        "console.log(JSON.stringify(input.map(measure.formatPercent)));", ratios
-    )
-    assert javascript == [f"{ratio:.0%}" for ratio in ratios]
 
 
 @pytest.mark.parametrize(

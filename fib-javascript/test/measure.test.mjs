@@ -14,11 +14,9 @@ import {
   decimalDigits,
   describe,
   errorMessage,
-  formatPercent,
   measureCase,
   runPlan,
   settled,
-  summarize,
   timedCall,
   timerResolutionNs,
   warmUp,
@@ -29,9 +27,7 @@ const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 // measure.measure_case's result keys, in its order.
 const RESULT_KEYS = [
   "event", "algorithm", "n", "repeats", "warmup", "warmup_times_ns", "warmup_loops", "warmup_settled",
-  "loops", "times_ns", "median_ms", "min_ms", "max_ms", "mean_ms", "stdev_ms", "q1_ms", "q3_ms",
-  "iqr_ms", "outliers", "warnings", "timer_resolution_ns", "digits", "leading", "trailing",
-  "digest",
+  "loops", "times_ns", "timer_resolution_ns", "digits", "leading", "trailing", "digest",
 ];
 
 const collect = async (events) => {
@@ -46,63 +42,6 @@ const spin = (ms) => {
   while (performance.now() < until);
   return 0n;
 };
-
-group("summarize", () => {
-  test("one time: every statistic is that time, no spread", () => {
-    assert.deepEqual(summarize([5_000_000]), {
-      median_ms: 5, min_ms: 5, max_ms: 5, mean_ms: 5, stdev_ms: 0, q1_ms: 5, q3_ms: 5,
-      iqr_ms: 0, outliers: 0, warnings: [],
-    });
-  });
-
-  test("quartiles interpolate between samples (inclusive method); sample stdev", () => {
-    // Sorted 1, 2, 3, 4 ms: q1 = 1 + 3/4, median 2.5, q3 = 3 + 1/4; variance 5/3.
-    const summary = summarize([4_000_000, 1_000_000, 3_000_000, 2_000_000]);
-    assert.equal(summary.q1_ms, 1.75);
-    assert.equal(summary.median_ms, 2.5);
-    assert.equal(summary.q3_ms, 3.25);
-    assert.equal(summary.iqr_ms, 1.5);
-    assert.equal(summary.mean_ms, 2.5);
-    assert.equal(summary.stdev_ms, 1.2909944487358056); // statistics.stdev's value
-    assert.deepEqual([summary.min_ms, summary.max_ms, summary.outliers], [1, 4, 0]);
-    assert.deepEqual(summary.warnings, [
-      "unstable: the standard deviation is 52% of the mean: rerun on a quieter machine, or time more calls",
-    ]);
-  });
-
-  test("an outlier beyond 1.5 IQR, and the instability it causes", () => {
-    const summary = summarize([10, 10, 100, 10, 10]);
-    assert.deepEqual([summary.q1_ms, summary.median_ms, summary.q3_ms], [10e-6, 10e-6, 10e-6]);
-    assert.equal(summary.outliers, 1);
-    assert.equal(summary.stdev_ms, 40.24922359499622e-6); // √1620
-    assert.deepEqual(summary.warnings, [
-      "1 of 5 samples are outliers (beyond 1.5 IQR): something else may have used the CPU; rerun, or time more calls",
-      "unstable: the standard deviation is 144% of the mean: rerun on a quieter machine, or time more calls",
-    ]);
-  });
-
-  test("steady times draw no warning, unless the warm-up did not settle", () => {
-    const steady = [1_000_000, 1_010_000, 1_020_000, 990_000];
-    assert.deepEqual(summarize(steady).warnings, []);
-    assert.deepEqual(summarize(steady, true).warnings, []);
-    assert.deepEqual(summarize(steady, false).warnings, [
-      "warm-up stopped at its bound before the timings settled: the timed calls may still be warming up",
-    ]);
-  });
-
-  test("no times is an error, not a row of NaN", () => {
-    assert.throws(() => summarize([]), RangeError);
-  });
-
-  test("percentages round halves to even, as Python's format does", () => {
-    assert.equal(formatPercent(0.125), "12%"); // 12.5
-    assert.equal(formatPercent(0.375), "38%"); // 37.5
-    assert.equal(formatPercent(0.135), "14%"); // 13.5 once multiplied
-    assert.equal(formatPercent(0.145), "14%"); // 14.499999999999998
-    assert.equal(formatPercent(1.445), "144%");
-    assert.equal(formatPercent(0.4), "40%");
-  });
-});
 
 group("warm-up", () => {
   test("settled: the cold call left out, three samples within 5%, no faster than before", () => {

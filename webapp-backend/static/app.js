@@ -10,7 +10,8 @@
 //   workers.mjs  starting the workers, one measurement in one of them
 //   run.mjs      a run, in the browser then natively; Cancel
 //   charts.mjs   the race, the times, the answer, the load (Chart.js)
-//   results.mjs  the table, the answer, the document, downloads, Save and share
+//   results.mjs  the table, the answer, the document (the server makes it of the samples:
+//                /api/document), downloads, Save and share
 //   views.mjs    a saved run, the saved runs, runs compared
 //
 // Worker messages are described in webapp-worker/fib_worker/protocol.py.

@@ -1,24 +1,12 @@
 // What a run shows and gives: the table, the answer, the result document and its
-// downloads, Save and share.
+// downloads, Save and share. The document (every row's statistics and warnings, the
+// ratios with their intervals) is made by the server from the measurements' samples
+// (/api/document: the CLI's own Python); the page shows what it returns.
 
 import { drawAnswerChart, drawChart } from "./charts.mjs";
 import { count, ms, ratio, speed, speedSure, whereRan } from "./format.mjs";
 import { $, EXPORT_TIMEOUT_MS, fetchJson, label, setState, shared } from "./page.mjs";
 import { workers } from "./workers.mjs";
-
-export function addRatios(rows) {
-  const median = new Map(rows.map((r) => [`${r.variant}|${r.runtime_kind}|${r.algorithm}|${r.n}`, r.median_ms]));
-  for (const row of rows) {
-    const python = median.get(`python|${row.runtime_kind}|${row.algorithm}|${row.n}`);
-    const native = median.get(`${row.variant}|native|${row.algorithm}|${row.n}`);
-    // A call quicker than the clock's tick measures 0: no ratio rather than an infinite one.
-    row.speedup_vs_python = python && row.median_ms ? python / row.median_ms : null;
-    row.slowdown_vs_native = row.runtime_kind !== "native" && native ? row.median_ms / native : null;
-    const release = median.get(`rust-release|${row.runtime_kind}|${row.algorithm}|${row.n}`);
-    row.debug_vs_release = row.variant === "rust-debug" && release ? row.median_ms / release : null;
-    row.vs_gmp = null; // GMP is a reference of the CLI only
-  }
-}
 
 export const COLUMNS = ["Build", "Where", "Median", "± IQR/2", "Min – max", "Warm-up", "vs Python", "Browser / native", "F(n)"];
 
@@ -80,8 +68,25 @@ export function resultRow(row, footnotes) {
   return tr;
 }
 
+/** The run so far as a result document, made by the server from its rows' samples. */
+export async function documentOf(rows) {
+  return fetchJson("/api/document", EXPORT_TIMEOUT_MS, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(resultDocument(rows)),
+  });
+}
+
+/** The document that Download, Export and Save give. */
+export function offer(made) {
+  shared.lastDocument = made;
+  for (const id of ["#download", "#download-csv", "#download-markdown"]) $(id).disabled = !made;
+  $("#save").disabled = !made || made === shared.savedDocument || $("#status").dataset.state === "running";
+}
+
+/** The table of a document's rows (with their statistics and ratios), its warnings, its
+ * agreement line and the times chart. */
 export function render(rows, notes) {
-  addRatios(rows);
   const footnotes = [];
   const body = $("#results tbody");
   const lines = [];
@@ -116,9 +121,6 @@ export function render(rows, notes) {
     ? `${rows.length === 1 ? "One result, nothing to compare it with." : `All ${rows.length} results agree.`}${notes.length ? " " + notes.join(" ") : ""}`
     : `The builds DISAGREE on F(n): compare the digests. ${notes.join(" ")}`;
   drawChart(rows);
-  shared.lastDocument = rows.length ? resultDocument(rows) : null;
-  for (const id of ["#download", "#download-csv", "#download-markdown"]) $(id).disabled = !shared.lastDocument;
-  $("#save").disabled = !shared.lastDocument || $("#status").dataset.state === "running";
 }
 
 /** After a run (or on a saved one): the answer in words and a headline chart, first in
@@ -130,12 +132,9 @@ export function showAnswer(rows) {
   if (!ofCase.length) return;
   const n = Math.max(...ofCase.map((row) => row.n));
   const at = ofCase.filter((row) => row.n === n);
-  const median = (variant, native) => at.find((row) => row.variant === variant && (row.runtime_kind === "native") === native)?.median_ms;
-  const versusPython = (variant, native) => {
-    const python = median("python", native);
-    const own = median(variant, native);
-    return python && own ? python / own : null;
-  };
+  // The document's own ratios (the server's, from this run only).
+  const versusPython = (variant, native) =>
+    at.find((row) => row.variant === variant && (row.runtime_kind === "native") === native)?.speedup_vs_python ?? null;
   // "5.8× faster than Python in this browser", or "as fast as Python natively".
   const versus = (ratio, where) => (speed(ratio) === "the same" ? `as fast as Python ${where}` : `${speed(ratio)} than Python ${where}`);
   const parts = [];

@@ -5,15 +5,23 @@ import { aboutSeconds, runEstimate } from "./estimate.mjs";
 import { mayStart, selectedBuilds, urlFromForm, validate } from "./form.mjs";
 
 import { $, LABELS, NATIVE_TIMEOUT_MS, fetchJson, setState, shared } from "./page.mjs";
-import { render, showAnswer } from "./results.mjs";
+import { documentOf, offer, render, showAnswer } from "./results.mjs";
 import { measureIn, startWorkers, workers } from "./workers.mjs";
 
 /** Measure `plan` ({ns, algorithms, builds, repeats, warmup, native}) with the workers,
- * one at a time, then natively on the server; resolves with {rows, notes}. */
+ * one at a time, then natively on the server; resolves with {rows, notes}: the rows of
+ * the document the server made of them (statistics, warnings, ratios), shown as they come. */
 export async function runPlan(plan, onEvent = null) {
   const mine = shared.generation;
-  const rows = [];
+  const measured = []; // as the workers and the server's native runs give them: samples
   const notes = [];
+  let made = null;
+  const show = async () => {
+    made = measured.length ? await documentOf(measured) : null;
+    if (mine !== shared.generation) throw new Error("cancelled");
+    render(made?.rows ?? [], notes);
+    offer(made);
+  };
   let id = 0;
   for (const algorithm of plan.algorithms) {
     for (const n of plan.ns) {
@@ -21,11 +29,11 @@ export async function runPlan(plan, onEvent = null) {
       for (const variant of plan.builds) {
         setState("running", `Running ${LABELS[variant]}, ${algorithm}, F(${n.toLocaleString("en")})…`);
         const request = { id: ++id, algorithm, n, repeats: plan.repeats, warmup: plan.warmup ?? "auto" };
-        const row = await measureIn(variant, request, onEvent);
-        rows.push(row);
-        raceSettle(variant, row.median_ms);
+        measured.push(await measureIn(variant, request, onEvent));
         if (mine !== shared.generation) throw new Error("cancelled");
-        render(rows, notes);
+        await show();
+        const row = made.rows.find((r) => r.variant === variant && r.runtime_kind === "browser" && r.algorithm === algorithm && r.n === n);
+        raceSettle(variant, row.median_ms);
       }
     }
   }
@@ -40,7 +48,7 @@ export async function runPlan(plan, onEvent = null) {
         say();
         const ticker = setInterval(say, 1000);
         try {
-          rows.push(...(await nativeTimings(algorithm, n, plan, notes)));
+          measured.push(...(await nativeTimings(algorithm, n, plan, notes)));
         } finally {
           clearInterval(ticker);
         }
@@ -48,8 +56,8 @@ export async function runPlan(plan, onEvent = null) {
       }
     }
   }
-  render(rows, notes);
-  return { rows, notes };
+  await show();
+  return { rows: made?.rows ?? [], notes };
 }
 
 export async function nativeTimings(algorithm, n, plan, notes) {

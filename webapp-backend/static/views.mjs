@@ -4,7 +4,7 @@
 import { drawLoadChart, loadCharts } from "./charts.mjs";
 import { listed, ms, multiple, ratio, when } from "./format.mjs";
 import { $, FETCH_TIMEOUT_MS, PARAMS, fetchJson, label, labelCells, setState, shared, tableRow, textElement } from "./page.mjs";
-import { render, showAnswer } from "./results.mjs";
+import { offer, render, showAnswer } from "./results.mjs";
 
 /** The query of an http(s) address on this site (`?n=...`, or ""), else null. */
 export function sameSiteQuery(url) {
@@ -26,8 +26,8 @@ export async function showSaved(id) {
   await loadCharts();
   render(saved.rows, []);
   if (saved.rows.length) showAnswer(saved.rows);
-  shared.lastDocument = saved;
-  for (const button of ["#download", "#download-csv", "#download-markdown"]) $(button).disabled = false;
+  shared.savedDocument = saved; // it is saved already
+  offer(saved);
   const { host, code, settings, created } = saved;
   const where = host.browser ?? host.cpu_model ?? host.machine ?? "an unknown machine";
   const commit = code.commit ? `commit ${code.commit.slice(0, 12)}${code.dirty ? " with local changes" : ""}` : "an unknown commit";

@@ -333,6 +333,53 @@ def test_what_is_not_a_document_is_refused_with_reasons(client, run_document):
     assert client.post("/api/export?format=html", json=run_document).status_code == 422
 
 
+STATISTICS = ("median_ms", "min_ms", "max_ms", "mean_ms", "stdev_ms", "q1_ms", "q3_ms",
+              "iqr_ms", "outliers", "warnings")  # fmt: skip
+
+
+def test_the_pages_samples_are_made_a_document_by_the_clis_code(client, run_document):
+    """Issue 20: the page sends its rows with their samples only; the statistics, warnings
+    and ratios with their intervals come back, computed once, in Python."""
+    page = copy.deepcopy(run_document) | {"settings": run_document["settings"] | {
+        "source": "web page"}}  # fmt: skip
+    for row in page["rows"]:
+        for key in (*STATISTICS, *(k for f in schema.RATIOS for k in (f, f"{f}_interval"))):
+            row.pop(key, None)
+    row = page["rows"][-1]
+    row["times_ns"] = [40_000, 41_000, 39_000, 40_500, 900_000]  # an outlier, known quartiles
+    response = client.post("/api/document", json=page)
+    assert response.status_code == 200, response.text
+    made = response.json()
+    Document.model_validate(made)
+    rust = made["rows"][-1]
+    assert (rust["median_ms"], rust["q1_ms"], rust["q3_ms"]) == (0.0405, 0.04, 0.041)
+    assert rust["outliers"] == 1 and rust["warnings"][0].startswith("1 of 5 samples are outliers")
+    python = next(r for r in made["rows"] if r["variant"] == "python")
+    assert rust["speedup_vs_python"] == python["median_ms"] / rust["median_ms"]
+    low, high = rust["speedup_vs_python_interval"]
+    assert low <= rust["speedup_vs_python"] <= high
+    assert python["speedup_vs_python"] == 1.0 and python["speedup_vs_python_interval"] is None
+
+
+@pytest.mark.parametrize("spoil, problem", [
+    (lambda d: d["rows"][0].update(times_ns=[]), "rows.0.times_ns"),
+    (lambda d: d["rows"][0].update(times_ns=[5, -1]), "times_ns.1"),
+    (lambda d: d["rows"][0].update(loops=0), "loops"),
+    (lambda d: d["rows"][0].pop("variant"), "rows.0.variant"),
+    (lambda d: d.update(rows={"not": "a list"}), "rows: Input should be a valid list"),
+    (lambda d: d.clear(), "rows: Field required"),
+])  # fmt: skip
+def test_what_cannot_be_made_a_document_is_refused_with_reasons(client, run_document, spoil,
+                                                                 problem):  # fmt: skip
+    page = copy.deepcopy(run_document)
+    spoil(page)
+    response = client.post("/api/document", json=page)
+    assert response.status_code == 422, response.text
+    assert any(problem in line for line in response.json()["detail"]["problems"]), response.text
+    for body in (b"{not json", b"[" * 100_000, b"17", b'"rows"'):
+        assert client.post("/api/document", content=body).status_code == 422
+
+
 def test_a_document_too_large_is_refused_before_it_is_read(client):
     huge = b"[" + b"0," * (5 * 1024 * 1024) + b"0]"
     response = client.post("/api/export?format=csv", content=huge)

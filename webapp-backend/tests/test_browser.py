@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from fib_benchmarks import measure
 from fib_benchmarks.builds import BUILD_DIR, LABELS
 from fib_benchmarks.chromium_runner import launch
 from fib_benchmarks.document import Document
@@ -108,6 +109,15 @@ def test_run_every_build_and_algorithm(page):
     assert all(int(r.get_attribute("data-warmup")) >= 1 for r in rows)  # calls, in samples
     assert all(float(r.get_attribute("data-iqr-ms")) >= 0 for r in rows)
     assert page.get_attribute("#agreement", "data-agree") == "true"
+    # Issue 20: the page shows what the server's Python made of the samples (/api/document),
+    # the statistics computed once: each row's from its samples, every ratio with its interval.
+    made = page.evaluate("window.pyRustFib.lastDocument()")
+    for row in made["rows"]:
+        summary = measure.summarize(row["times_ns"], row["warmup_settled"],
+                                    row["timer_resolution_ns"], row["loops"])  # fmt: skip
+        assert (row["median_ms"], row["warnings"]) == (summary["median_ms"], summary["warnings"])
+    rust_and_javascript = [row for row in made["rows"] if row["variant"] != "python"]
+    assert all(row["speedup_vs_python_interval"] for row in rust_and_javascript)
     # Speed-ups in words: "5.8x faster" or "10x slower" (with a multiplication sign), never
     # "0.10x" (issue 21).
     for r in rows:
