@@ -260,9 +260,10 @@ test-rust: rust-tools ## cargo test for the workspace
 	cargo test --workspace
 
 .PHONY: test-javascript
-test-javascript: node_modules/.installed $(FIB_WASM_JS) ## The JavaScript builds' own tests (node --test), BigInt and rust-wasm
+test-javascript: node_modules/.installed $(FIB_WASM_JS) ## node --test: the JavaScript builds (BigInt and rust-wasm), their harness and page worker, the page's pure parts
 	node --test fib-javascript/test/
 	FIB_JS_IMPL=rust-wasm node --test fib-javascript/test/fib.test.mjs
+	node --test benchmarks/tests/measure.test.mjs webapp-worker/tests/javascript_worker.test.mjs
 	node --test webapp-backend/tests/estimate.test.mjs webapp-backend/tests/page.test.mjs  # the page's pure parts
 
 # Each Rust build's own tests (panics, GIL, target; wasmtime's cache and signals) join

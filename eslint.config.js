@@ -17,11 +17,11 @@ export default [
   },
   {
     // The page's workers: module workers in the browser, and under Node for the tests.
-    files: ["webapp-worker/**/*.mjs", "fib-javascript/worker.mjs"],
+    files: ["webapp-worker/**/*.mjs"],
     languageOptions: { globals: { ...globals.worker, ...globals.node } },
   },
   {
-    // The builds JavaScript runs, their harness and tests, and the Node drivers.
+    // The builds JavaScript runs and their tests, the harness (benchmarks/) and the Node drivers.
     files: ["fib-javascript/**/*.mjs", "benchmarks/**/*.mjs", "scripts/**/*.mjs", "webapp-backend/tests/**/*.mjs"],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },

@@ -1,6 +1,8 @@
-// The builds this folder runs, by variant name (contract.json), and the module of each:
-// the BigInt build, and the host of fib-rust's WebAssembly module. Relative to this file.
+// The builds this folder holds, by variant name (contract.json), and the module of each:
+// the BigInt build, and the host of fib-rust's WebAssembly module. Full URLs, resolved
+// from this file, so that an import() from anywhere (the Node runner, the page's worker)
+// finds them.
 export const IMPLEMENTATIONS = Object.freeze({
-  javascript: "./fib.mjs",
-  "rust-wasm": "./fib_wasm.mjs",
+  javascript: new URL("./fib.mjs", import.meta.url).href,
+  "rust-wasm": new URL("./fib_wasm.mjs", import.meta.url).href,
 });

@@ -2,7 +2,7 @@
 
 - ``native``: ``python -m fib_benchmarks.measure`` in a subprocess whose ``PYTHONPATH`` holds
   exactly one build (``builds.variant_environment``).
-  The JavaScript build runs natively too: ``node fib-javascript/node_runner.mjs``.
+  The JavaScript builds run natively too: ``node node_runner.mjs`` (beside this file).
 - ``pyodide``: ``node pyodide_runner.mjs``: a fresh Pyodide instance under Node.js that
   micropip-installs the build's emscripten wheel from a local file; no network.
 - ``chromium``: the web page's own worker for the build, in headless Chromium
@@ -44,7 +44,7 @@ from .runner_errors import Cancelled, RunnerError
 Event = dict[str, Any]
 PYODIDE_RUNNER = Path(__file__).with_name("pyodide_runner.mjs")
 PYODIDE_DIR = builds.REPO_ROOT / "node_modules" / "pyodide"
-JAVASCRIPT_RUNNER = builds.REPO_ROOT / "fib-javascript" / "node_runner.mjs"
+JAVASCRIPT_RUNNER = Path(__file__).with_name("node_runner.mjs")
 # The test suite inside Pyodide reports within a minute: ten minutes without its result
 # mean a hang (say, Pyodide waiting forever on a file). Measurements get no such bound:
 # between two events there is one timed call, and F(MAX_N) by the iterative algorithm

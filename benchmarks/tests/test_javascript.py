@@ -1,10 +1,10 @@
-"""The JavaScript build against the Python ones: the same F(n), statistics and errors.
+"""The JavaScript build against the Python ones: the same F(n), warm-up rule and errors.
 
-fib-javascript re-implements both the fib API (fib.mjs, after fib_python) and the measuring
-harness (measure.mjs, after fib_benchmarks.measure). Each comparison here computes the
-Python side in this process and the JavaScript side under Node.js, on the same inputs, and
-asks for equality to the last bit: a row of the benchmark must mean the same whichever
-harness wrote it. Skipped when Node.js is not installed.
+fib-javascript re-implements the fib API (fib.mjs, after fib_python), and
+fib_benchmarks/measure.mjs the timing half of fib_benchmarks.measure for it. Each
+comparison here computes the Python side in this process and the JavaScript side under
+Node.js, on the same inputs, and asks for equality to the last bit: a row of the benchmark
+must mean the same whichever harness wrote it. Skipped when Node.js is not installed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 JAVASCRIPT = REPO / "fib-javascript"
+HARNESS = REPO / "benchmarks" / "fib_benchmarks" / "measure.mjs"
 NODE = shutil.which("node")
 TIMEOUT_S = 120  # any one Node process here; the slowest takes about a second
 
@@ -30,10 +31,10 @@ if NODE is None:
     pytest.skip("Node.js is needed to run the JavaScript build", allow_module_level=True)
 
 try:
-    from fib_benchmarks import measure
+    from fib_benchmarks import measure, runners
 except ImportError:  # run without the development environment
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from fib_benchmarks import measure
+    from fib_benchmarks import measure, runners
 
 
 def _load_fib_python() -> Any:
@@ -59,7 +60,7 @@ ALGORITHMS = ["iterative", "doubling"]
 
 def run_plan(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """The events of ``node node_runner.mjs PLAN_JSON``, and its exit status."""
-    command = [NODE, str(JAVASCRIPT / "node_runner.mjs"), json.dumps(plan)]
+    command = [NODE, str(runners.JAVASCRIPT_RUNNER), json.dumps(plan)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert not done.stderr, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()], done.returncode
@@ -69,7 +70,7 @@ def run_javascript(body: str, data: Any) -> Any:
     """Run an ES module snippet that can use ``measure`` (measure.mjs), ``fib`` (fib.mjs)
     and ``input`` (``data``, through stdin as JSON); it prints its answer as JSON."""
     prelude = (
-        f'import * as measure from "{(JAVASCRIPT / "measure.mjs").as_uri()}";\n'
+        f'import * as measure from "{HARNESS.as_uri()}";\n'
         f'import * as fib from "{(JAVASCRIPT / "fib.mjs").as_uri()}";\n'
         'import { readFileSync } from "node:fs";\n'
         'const input = JSON.parse(readFileSync(0, "utf8"));\n'

@@ -24,6 +24,8 @@ def _npm_version(package_dir: Path) -> Optional[str]:
 class Settings:
     static_dir: Path = REPO_ROOT / "webapp-backend" / "static"
     worker_script: Path = REPO_ROOT / "webapp-worker" / "worker.mjs"
+    javascript_worker_script: Path = REPO_ROOT / "webapp-worker" / "javascript_worker.mjs"
+    javascript_harness: Path = REPO_ROOT / "benchmarks" / "fib_benchmarks" / "measure.mjs"
     javascript_dir: Path = REPO_ROOT / "fib-javascript"
     pyodide_dir: Path = REPO_ROOT / "node_modules" / "pyodide"
     # Made by `make wheels` (scripts/make-pyodide-snapshot.mjs); optional: without it the

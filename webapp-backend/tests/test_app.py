@@ -129,20 +129,30 @@ def test_the_builds_javascript_runs_are_served_as_modules(client):
     config = client.get("/api/builds").json()
     workers = {b["variant"]: b["worker"] for b in config["builds"] if b["wheel"] is None}
     assert workers == {
-        "rust-wasm": "/fib-javascript/worker.mjs?variant=rust-wasm",
-        "javascript": "/fib-javascript/worker.mjs?variant=javascript",
+        "rust-wasm": "/webapp-worker/javascript_worker.mjs?variant=rust-wasm",
+        "javascript": "/webapp-worker/javascript_worker.mjs?variant=javascript",
     }
-    for name in ("worker.mjs", "variants.mjs", "fib.mjs", "fib_wasm.mjs", "measure.mjs"):
-        response = client.get(f"/fib-javascript/{name}")
-        assert response.status_code == 200, name
+    # The worker, its harness and the builds, at their paths in the repository: their
+    # relative imports hold on the site as under Node.
+    paths = [
+        "/webapp-worker/javascript_worker.mjs",
+        "/benchmarks/fib_benchmarks/measure.mjs",
+        *(f"/fib-javascript/{name}" for name in ("variants.mjs", "fib.mjs", "fib_wasm.mjs")),
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/javascript")
     # Compiled by streaming in the worker: only with its own type.
     wasm = client.get("/fib-javascript/fib_wasm.wasm")
     assert wasm.headers["content-type"] == "application/wasm"
     assert wasm.content.startswith(b"\0asm")
     assert all(client.get(worker).status_code == 200 for worker in workers.values())
-    # Only those: the folder's tests and runner are not the site's.
-    assert client.get("/fib-javascript/node_runner.mjs").status_code == 404
+    # Only those: the folders' tests, runners and sources are not the site's.
+    for path in ("/benchmarks/fib_benchmarks/node_runner.mjs",
+                 "/benchmarks/fib_benchmarks/measure.py", "/webapp-worker/worker.mjs",
+                 "/fib-javascript/test/fib.test.mjs"):  # fmt: skip
+        assert client.get(path).status_code == 404, path
     assert client.get("/fib-javascript/..%2fMakefile").status_code == 404
 
 

@@ -1,6 +1,7 @@
 """Messages between the page and a benchmark worker (one worker per build).
 
-The JavaScript build's worker (``fib-javascript/worker.mjs``) speaks the same protocol.
+The JavaScript builds' worker (``javascript_worker.mjs``, beside this package) speaks the
+same protocol.
 
 Page → worker (``postMessage``):
 

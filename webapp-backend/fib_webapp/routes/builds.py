@@ -42,7 +42,7 @@ def router(settings: Settings) -> APIRouter:
             raise builds.BuildError("the site is incomplete (no fib_wasm.wasm): run make wasm")
         for variant in builds.JAVASCRIPT_VARIANTS:
             in_browser.append({"variant": variant, "label": builds.LABELS[variant],
-                               "worker": f"/fib-javascript/worker.mjs?variant={variant}",
+                               "worker": f"/webapp-worker/javascript_worker.mjs?variant={variant}",
                                "module": None, "profile": None, "wheel": None})  # fmt: skip
         return {
             "max_n": MAX_N,

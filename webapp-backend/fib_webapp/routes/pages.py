@@ -14,10 +14,11 @@ from . import RUN_ID
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")  # fmt: skip
-# The browser half of the builds JavaScript runs: their worker, the modules it imports,
-# the constants they read, and fib-rust's WebAssembly module (rust-wasm).
-JAVASCRIPT_FILES = ("worker.mjs", "variants.mjs", "fib.mjs", "fib_wasm.mjs", "measure.mjs",
-                    "contract.json", "fib_wasm.wasm")  # fmt: skip
+# The builds JavaScript runs (fib-javascript/): their modules, the constants they read, and
+# fib-rust's WebAssembly module (rust-wasm). Their worker and its harness are served at
+# their repository paths too, so that the modules' relative imports hold on the site.
+JAVASCRIPT_FILES = ("variants.mjs", "fib.mjs", "fib_wasm.mjs", "contract.json",
+                    "fib_wasm.wasm")  # fmt: skip
 
 INCOMPLETE_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
 <title>py-rust-fib: site incomplete</title>
@@ -61,6 +62,16 @@ def router(settings: Settings) -> APIRouter:
     @api.api_route("/worker.mjs", methods=["GET", "HEAD"], include_in_schema=False)
     def worker(request: Request) -> Response:
         return file_response(request, settings.worker_script, REVALIDATE)
+
+    @api.api_route("/webapp-worker/javascript_worker.mjs", methods=["GET", "HEAD"],
+                   include_in_schema=False)  # fmt: skip
+    def javascript_worker(request: Request) -> Response:
+        return file_response(request, settings.javascript_worker_script, REVALIDATE)
+
+    @api.api_route("/benchmarks/fib_benchmarks/measure.mjs", methods=["GET", "HEAD"],
+                   include_in_schema=False)  # fmt: skip
+    def javascript_harness(request: Request) -> Response:
+        return file_response(request, settings.javascript_harness, REVALIDATE)
 
     @api.api_route("/fib-javascript/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def javascript(request: Request, name: str) -> Response:

@@ -1,12 +1,12 @@
-// measure.mjs: statistics worked out by hand, describe against independent truths, and the
-// shape and order of the events. (benchmarks/tests/test_javascript.py checks that it agrees
+// fib_benchmarks/measure.mjs: the warm-up rule and the calibration, describe against
+// independent truths, and the shape and order of the events. (benchmarks/tests/test_javascript.py checks that it agrees
 // with measure.py itself.)
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe as group, test } from "node:test";
 
-import { fib } from "../fib.mjs";
+import * as bigint from "../../fib-javascript/fib.mjs";
 import {
   AUTO,
   WARMUP_MAX_SAMPLES,
@@ -20,7 +20,7 @@ import {
   timedCall,
   timerResolutionNs,
   warmUp,
-} from "../measure.mjs";
+} from "../fib_benchmarks/measure.mjs";
 
 const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -119,7 +119,7 @@ group("describe", () => {
 
   test("digits, leading and trailing agree with the decimal string", async () => {
     const values = [1n, 9n, 10n, 999_999_999_999n, 10n ** 12n, 10n ** 13n + 7n, 2n ** 64n];
-    values.push(3n ** 5000n, fib(20000));
+    values.push(3n ** 5000n, bigint.fib(20000));
     for (let k = 1n; k < 400n; k += 37n) values.push(10n ** k - 1n, 10n ** k, 2n ** k);
     for (const value of values) {
       const text = value.toString();
@@ -132,7 +132,7 @@ group("describe", () => {
   });
 
   test("the digest is SHA-256 of the little-endian bytes", async () => {
-    for (const value of [1n, 255n, 256n, 0x0102n, 0x10203n, fib(1000), 2n ** 4096n]) {
+    for (const value of [1n, 255n, 256n, 0x0102n, 0x10203n, bigint.fib(1000), 2n ** 4096n]) {
       const hex = value.toString(16);
       const bigEndian = Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
       const expected = createHash("sha256").update(bigEndian.reverse()).digest("hex");
@@ -146,7 +146,7 @@ group("measureCase and runPlan", () => {
     const calls = [];
     const spy = (n, algorithm, options) => {
       calls.push(options?.progress ? "traced" : "plain");
-      return fib(n, algorithm, options);
+      return bigint.fib(n, algorithm, options);
     };
     const reports = [];
     const progress = (done, total) => reports.push([done, total]);
@@ -187,7 +187,7 @@ group("measureCase and runPlan", () => {
 
   test("runPlan: ready, then every case; an exception ends the stream with an error event", async () => {
     const plan = { algorithms: ["iterative", "doubling"], ns: [10, -5, 20], repeats: 1, warmup: 0 };
-    const events = await collect(runPlan(plan));
+    const events = await collect(runPlan(plan, bigint));
     assert.equal(events[0].event, "ready");
     assert.equal(events[0].build.implementation, "fib-javascript");
     // With no warm-up call, the bad n's first call is a timed one: its warm event comes first.
@@ -206,7 +206,7 @@ group("measureCase and runPlan", () => {
 });
 
 test("short calls are timed many to a sample of at least 1,000 ticks (issue 20)", async () => {
-  const { calibratedLoops, timedSample, SAMPLE_TICKS, MAX_LOOPS } = await import("../measure.mjs");
+  const { calibratedLoops, timedSample, SAMPLE_TICKS, MAX_LOOPS } = await import("../fib_benchmarks/measure.mjs");
   assert.equal(calibratedLoops(20_000, 5_000), 500); // 20 µs calls, Chromium's 5 µs ticks
   assert.equal(calibratedLoops(100_000, 60), 1);
   for (const callNs of [1, 7, 99, 1_234, 80_000]) {

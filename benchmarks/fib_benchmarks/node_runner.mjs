@@ -1,6 +1,7 @@
-// Measures a JavaScript build under Node.js: the twin of `python -m fib_benchmarks.measure`.
+// Measures a JavaScript build (fib-javascript/) under Node.js: the twin of
+// `python -m fib_benchmarks.measure`.
 //
-//   node fib-javascript/node_runner.mjs PLAN_JSON [VARIANT]
+//   node benchmarks/fib_benchmarks/node_runner.mjs PLAN_JSON [VARIANT]
 //
 // VARIANT: javascript (fib.mjs, the default) or rust-wasm (fib_wasm.mjs).
 // PLAN: {"algorithms": [...], "ns": [...], "repeats": 5, "warmup": "auto" or a number}.
@@ -8,7 +9,7 @@
 // after an error event (the plan's JSON is bad, or a call threw), or 2 without a plan.
 
 import { errorMessage, runPlan } from "./measure.mjs";
-import { IMPLEMENTATIONS } from "./variants.mjs";
+import { IMPLEMENTATIONS } from "../../fib-javascript/variants.mjs";
 
 const emit = (event) => process.stdout.write(JSON.stringify(event) + "\n");
 

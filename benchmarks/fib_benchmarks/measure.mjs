@@ -19,7 +19,9 @@
 // Standard library only (performance, crypto.subtle): runs under Node.js and in a browser
 // module worker.
 
-import { bitLength, buildInfo, fib, runtimeName } from "./fib.mjs";
+// The BigInt build's own bit length (the JavaScript builds live in fib-javascript/; the
+// site serves both files at their paths in the repository, so this holds there too).
+import { bitLength } from "../../fib-javascript/fib.mjs";
 
 const LOG10_2 = Math.log10(2);
 const EDGE_DIGITS = 12;
@@ -277,11 +279,11 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
  * Every (algorithm, n) of `plan` against one build: measure.run_plan's events.
  *
  * `plan`: {algorithms: [...], ns: [...], repeats: 5, warmup: "auto"} (or a number of
- * warm-up calls; "auto" if absent). `implementation`: a module with fib, buildInfo and
- * runtimeName, fib.mjs unless another is given (fib_wasm.mjs). Any exception ends the
- * stream with an error event.
+ * warm-up samples; "auto" if absent). `implementation`: a build's module with fib,
+ * buildInfo and runtimeName (fib-javascript's fib.mjs or fib_wasm.mjs). Any exception
+ * ends the stream with an error event.
  */
-export async function* runPlan(plan, implementation = { buildInfo, fib, runtimeName }) {
+export async function* runPlan(plan, implementation) {
   try {
     yield { event: "ready", build: implementation.buildInfo(), runtime: implementation.runtimeName() };
     for (const algorithm of plan.algorithms) {

@@ -1,4 +1,4 @@
-// worker.mjs speaks the page's protocol. Node has no worker global scope, so the test
+// javascript_worker.mjs speaks the page's protocol. Node has no worker global scope, so the test
 // stands in for it: `self` with a postMessage that records, and onmessage called directly.
 
 import assert from "node:assert/strict";
@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 const posted = [];
 globalThis.self = { postMessage: (message) => posted.push(structuredClone(message)) };
-await import("../worker.mjs");
+await import("../javascript_worker.mjs");
 
 /** Sends a request; resolves with every message posted until `last` says it is done. */
 function send(request, last = (message) => ["ready", "result", "error"].includes(message.type)) {
@@ -85,7 +85,7 @@ test("requests are handled one at a time, in order", async () => {
 
 test("?variant=rust-wasm: the same protocol over fib-rust's WebAssembly module", async () => {
   // A second instance of the worker's module (another URL), which takes over onmessage.
-  await import("../worker.mjs?variant=rust-wasm");
+  await import("../javascript_worker.mjs?variant=rust-wasm");
   const [ready] = await send({ type: "init" });
   assert.equal(ready.variant, "rust-wasm");
   assert.equal(ready.build.implementation, "fib-wasm");

@@ -1,9 +1,10 @@
 // The benchmark web worker of the builds with no Pyodide: JavaScript's BigInt (fib.mjs) and
-// fib-rust's WebAssembly module (fib_wasm.mjs). The same page protocol as the Pyodide
-// worker (webapp-worker/worker.mjs and fib_worker/protocol.py). Started by the page as
-// `new Worker(".../worker.mjs?variant=rust-wasm", {type: "module"})` (no variant: the
-// JavaScript build); the imports are relative so that this folder can be served under any
-// one URL prefix.
+// fib-rust's WebAssembly module (fib_wasm.mjs), both in fib-javascript/, timed by
+// fib_benchmarks' measure.mjs. The same page protocol as the Pyodide worker (worker.mjs
+// beside this file, and fib_worker/protocol.py). Started by the page as
+// `new Worker("/webapp-worker/javascript_worker.mjs?variant=rust-wasm", {type: "module"})`
+// (no variant: the JavaScript build). The site serves these modules at their paths in the
+// repository, so the relative imports below hold in the browser and under Node alike.
 //
 // Page -> worker:
 //   {type: "init", variant}                           -> ready
@@ -21,9 +22,9 @@
 // before `self.onmessage` exists and be lost. So the handler is set at once and the
 // modules are awaited inside it.
 const VARIANT = new URL(import.meta.url).searchParams.get("variant") ?? "javascript";
-const loaded = import("./variants.mjs").then(({ IMPLEMENTATIONS }) => {
+const loaded = import("../fib-javascript/variants.mjs").then(({ IMPLEMENTATIONS }) => {
   if (!Object.hasOwn(IMPLEMENTATIONS, VARIANT)) throw new RangeError(`unknown variant '${VARIANT}'`);
-  return Promise.all([import(IMPLEMENTATIONS[VARIANT]), import("./measure.mjs")]);
+  return Promise.all([import(IMPLEMENTATIONS[VARIANT]), import("../benchmarks/fib_benchmarks/measure.mjs")]);
 });
 
 // At most this often, progress inside a call is posted to the page (and always its end).
