@@ -6,16 +6,12 @@
 // (no variant: the JavaScript build). The site serves these modules at their paths in the
 // repository, so the relative imports below hold in the browser and under Node alike.
 //
-// Page -> worker:
+// Page -> worker: the requests of fib_worker/protocol.py:
 //   {type: "init", variant}                           -> ready
 //   {type: "run", id, algorithm, n, repeats, warmup}  -> trace*, warm, progress*, result
-// Worker -> page:
-//   {type: "ready", variant, build, runtime, startup: {"loading-runtime": seconds}}
-//   {type: "trace", id, done, total, elapsed_ms}   inside the first warm-up call
-//   {type: "warm", id, warmup, settled, last_ms}   the warm-up is over
-//   {type: "progress", id, call, calls, last_ms}   after each timed call
-//   {type: "result", id, row}                      row: measure.mjs's result event
-//   {type: "error", id, stage, message}            a request failed; the worker stays usable
+// Worker -> page: the events of fib_benchmarks/events.py, measure.mjs's as they are, each
+// with the id of its request; a failed request is an error event, and the worker stays
+// usable.
 
 // fib.mjs reads contract.json before it is ready (a top-level await): imported statically,
 // it would hold this module's evaluation, and the page's first message would arrive
@@ -37,7 +33,7 @@ function ready({ buildInfo, runtimeName }, { variant = VARIANT }) {
   // fetching, compiling and running these modules (and fib-wasm's .wasm). The JavaScript
   // runtime itself is the browser's, already there.
   const startup = { "loading-runtime": performance.now() / 1000 };
-  post({ type: "ready", variant, build: buildInfo(), runtime: runtimeName(), startup });
+  post({ event: "ready", variant, build: buildInfo(), runtime: runtimeName(), startup });
 }
 
 async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats = 3, warmup = AUTO }) {
@@ -49,21 +45,11 @@ async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats =
     const now = performance.now();
     if (now - posted >= TRACE_INTERVAL_MS || done === total) {
       posted = now;
-      post({ type: "trace", id, done, total, elapsed_ms: now - started });
+      post({ event: "trace", id, algorithm, n, done, total, elapsed_ns: Math.round((now - started) * 1e6) });
     }
   };
-  for await (const event of measureCase(fib, algorithm, n, repeats, warmup, trace)) {
-    if (event.event === "warm") {
-      const last = event.warmup_times_ns.at(-1);
-      const calls = event.warmup_loops.reduce((a, b) => a + b, 0);
-      post({ type: "warm", id, warmup: calls, settled: event.warmup_settled, last_ms: last === undefined ? null : last / 1e6 });
-    } else if (event.event === "progress") {
-      post({ type: "progress", id, call: event.done, calls: event.total, last_ms: event.last_ns / 1e6 });
-    } else if (event.event === "result") {
-      const { event: _, ...row } = event;
-      post({ type: "result", id, row });
-    }
-  }
+  // The measuring core's own events, as they are, with the request they answer.
+  for await (const event of measureCase(fib, algorithm, n, repeats, warmup, trace)) post({ ...event, id });
 }
 
 async function handle(request) {
@@ -76,7 +62,7 @@ async function handle(request) {
     else throw new RangeError(`unknown request type '${request.type}'`);
   } catch (error) {
     const stage = request.type === "init" ? "loading-runtime" : "run";
-    post({ type: "error", id: request.id ?? null, stage, message: errorMessage(error) });
+    post({ event: "error", id: request.id ?? null, stage, message: errorMessage(error) });
   }
 }
 

@@ -57,7 +57,7 @@ async function init({ variant, module, pyodide: indexURL, snapshot, wasmModule, 
   const timed = async (phase, work) => {
     const started = performance.now();
     stage = phase;
-    post({ type: "status", stage: phase, detail: "" });
+    post({ event: "startup", stage: phase });
     const result = await work();
     startup[phase] = (performance.now() - started) / 1000;
     return result;
@@ -113,6 +113,6 @@ self.onmessage = async ({ data }) => {
     if (data.type === "init") await init(data);
     else run(data);
   } catch (error) {
-    post({ type: "error", id: data.id ?? null, stage, message: oneLine(error) });
+    post({ event: "error", id: data.id ?? null, stage, message: oneLine(error) });
   }
 };

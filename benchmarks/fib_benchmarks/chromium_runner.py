@@ -165,11 +165,11 @@ def _follow(
         if events:
             quiet_since = time.monotonic()
         while events:
-            message = events.pop(0)
-            if message["type"] == "progress":
-                yield {"event": "progress", "algorithm": message["algorithm"], "n": message["n"],
-                       "done": message["call"], "total": message["calls"],
-                       "last_ns": round(message["last_ms"] * 1e6)}  # fmt: skip
+            # The worker's own events (fib_benchmarks.events), as the measuring core made
+            # them; the page adds which build and request they belong to.
+            event = events.pop(0)
+            if event["event"] == "progress":
+                yield {key: value for key, value in event.items() if key not in ("variant", "id")}
         if outcome is not None:
             break
         if stop is not None and stop.is_set():

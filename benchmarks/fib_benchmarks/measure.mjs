@@ -8,13 +8,9 @@
 // computes every row's statistics and warnings (measure.summarize, in the CLI's
 // runners.measure_build and the site's /api/document, schema.summarized).
 //
-// Events (plain objects), as measure.py documents them:
-// - {event: "ready", build, runtime}
-// - {event: "warm", algorithm, n, warmup, warmup_times_ns, warmup_loops, warmup_settled}
-// - {event: "progress", algorithm, n, done, total, last_ns}
-// - {event: "result", ...}: one measurement, as a row of the result document
-//   (fib_benchmarks/document.py, Row) with its samples but without their statistics
-// - {event: "error", message}: "RangeError: n must be non-negative, got -5"
+// Events (plain objects): those of fib_benchmarks/events.py, as measure.py says them
+// (ready; per case warm, progress per timed sample, result; or error, whose message reads
+// "RangeError: n must be non-negative, got -5").
 //
 // Standard library only (performance, crypto.subtle): runs under Node.js and in a browser
 // module worker.

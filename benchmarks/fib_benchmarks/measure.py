@@ -2,19 +2,11 @@
 
 Runs *inside* the measured interpreter: a native subprocess (``python -m
 fib_benchmarks.measure PLAN_JSON``) or Pyodide. Standard library only. Output is a stream
-of events (dicts), one JSON object per line on stdout for subprocesses:
-
-- ``{"event": "ready", "build": {...}, "runtime": "..."}``
-- ``{"event": "warm", "algorithm", "n", "warmup", "warmup_times_ns", "warmup_loops",
-  "warmup_settled"}``: the warm-up of a case is over (``warmup`` samples, their time a call
-  and their calls);
-- ``{"event": "progress", "algorithm", "n", "done", "total", "last_ns"}``: ``done`` of
-  ``total`` timed calls (warm-up excluded) for that case, the last one took ``last_ns``;
-- ``{"event": "result", ...}``: one measurement, the fields of a result document's row
-  that the build knows (``document.Row``): its samples, not yet their statistics (``summarize``,
-  applied where a document is made: ``runners.measure_build``, ``schema.summarized``) nor
-  the ratios across builds;
-- ``{"event": "error", "message": "..."}``: the run stopped; the message is the exception.
+of events (dicts), one JSON object per line on stdout for subprocesses: ``ready``, then per
+case ``warm``, ``progress`` for each timed sample and ``result`` (its samples, not yet their
+statistics: ``summarize`` is applied where a document is made, ``runners.measure_build``
+and ``schema.summarized``), or ``error``. Their keys and meanings are defined once, in
+``fib_benchmarks.events`` (which, needing pydantic, this module does not import).
 """
 
 from __future__ import annotations

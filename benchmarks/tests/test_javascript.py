@@ -31,10 +31,10 @@ if NODE is None:
     pytest.skip("Node.js is needed to run the JavaScript build", allow_module_level=True)
 
 try:
-    from fib_benchmarks import measure, runners
+    from fib_benchmarks import events, measure, runners
 except ImportError:  # run without the development environment
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from fib_benchmarks import measure, runners
+    from fib_benchmarks import events, measure, runners
 
 
 def _load_fib_python() -> Any:
@@ -116,6 +116,8 @@ def test_events_have_the_shape_and_order_of_measure_py(node_run):
     python = list(measure.measure_case(fib_python, "doubling", 1000, 2, 1))
     javascript = [e for e in node_run if e.get("algorithm") == "doubling" and e.get("n") == 1000]
     assert shapes(javascript) == shapes(python)
+    for event in node_run + python:  # one vocabulary, fib_benchmarks.events
+        events.check(event)
 
 
 def test_describe_agrees_on_arbitrary_integers():

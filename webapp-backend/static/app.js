@@ -36,10 +36,8 @@ window.pyRustFib = {
   runPlan: async (plan) => {
     await startWorkers(plan.builds);
     setState("running", "Running…");
-    const result = await runPlan(plan, (variant, request, data) => {
-      if (data.type === "progress" || data.type === "warm") {
-        window.pyRustFibProgress?.({ variant, algorithm: request.algorithm, n: request.n, ...data });
-      }
+    const result = await runPlan(plan, (variant, event) => {
+      if (event.event === "progress" || event.event === "warm") window.pyRustFibProgress?.({ variant, ...event });
     });
     setState("done", `Done: ${result.rows.length} measurements.`);
     return { ...result, document: shared.lastDocument };

@@ -56,10 +56,11 @@ export async function startWorker(build, card) {
       event.preventDefault();
       done(reject, new Error(`${LABELS[build.variant]}: ${event.message || "the worker could not start"}`));
     };
+    // The events of fib_benchmarks/events.py.
     worker.onmessage = ({ data }) => {
-      if (data.type === "status") showStage(card, `${phase(data.stage)}…`);
-      else if (data.type === "ready") done(resolve, { worker, ready: data });
-      else if (data.type === "error") done(reject, new Error(`${LABELS[build.variant]} (${phase(data.stage)}): ${data.message}`));
+      if (data.event === "startup") showStage(card, `${phase(data.stage)}…`);
+      else if (data.event === "ready") done(resolve, { worker, ready: data });
+      else if (data.event === "error") done(reject, new Error(`${LABELS[build.variant]} (${phase(data.stage)}): ${data.message}`));
     };
     worker.postMessage({
       type: "init",
@@ -170,24 +171,31 @@ export function measureIn(variant, request, onEvent) {
     watchdog();
     const what = `${request.algorithm} F(${request.n.toLocaleString("en")})`;
     const estimate = callEstimate(card);
+    // The events of fib_benchmarks/events.py, as the measuring core made them.
     worker.onmessage = ({ data }) => {
       watchdog();
-      onEvent?.(variant, request, data);
-      if (data.type === "trace") {
+      onEvent?.(variant, data);
+      if (data.event === "trace") {
         showStage(card, `${what}: first call, ${Math.round((100 * data.done) / data.total)} %`, data.done / data.total);
-        raceStep(variant, request, data);
-      } else if (data.type === "warm") {
-        showStage(card, `${what}: warmed up (${data.warmup} calls), timing…`, 0);
-        estimate.next(0, request.repeats, data.last_ms);
-      } else if (data.type === "progress") {
-        showStage(card, `${what}: timed sample ${data.call} of ${data.calls} (${ms(data.last_ms)} a call)`, data.call / data.calls);
-        estimate.next(data.call, data.calls, data.last_ms);
-      } else if (data.type === "result") {
+        raceStep(variant, data);
+      } else if (data.event === "warm") {
+        const calls = (data.warmup_loops ?? data.warmup_times_ns.map(() => 1)).reduce((a, b) => a + b, 0);
+        const lastMs = data.warmup_times_ns.length ? data.warmup_times_ns.at(-1) / 1e6 : null;
+        showStage(card, `${what}: warmed up (${count(calls, "call")}), timing…`, 0);
+        estimate.next(0, request.repeats, lastMs);
+      } else if (data.event === "progress") {
+        const lastMs = data.last_ns / 1e6;
+        showStage(card, `${what}: timed sample ${data.done} of ${data.total} (${ms(lastMs)} a call)`, data.done / data.total);
+        estimate.next(data.done, data.total, lastMs);
+      } else if (data.event === "result") {
         clearTimeout(timer);
         estimate.stop();
         showStage(card, "done", 1);
-        resolve({ variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build, ...data.row });
-      } else if (data.type === "error") {
+        const row = { ...data };
+        delete row.event; // a result event is a row, less what made it an event
+        delete row.id;
+        resolve({ variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build, ...row });
+      } else if (data.event === "error") {
         clearTimeout(timer);
         estimate.stop();
         showStage(card, "error", 0);

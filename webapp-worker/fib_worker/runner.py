@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from fib_benchmarks import measure
 
@@ -14,7 +14,7 @@ Post = Callable[[protocol.Message], None]
 
 # The first warm-up call is traced for the page's race view: its progress reports are
 # posted at most this often (and always the last one). Timed calls carry no hook at all.
-TRACE_INTERVAL_S = 0.05
+TRACE_INTERVAL_NS = 50_000_000
 
 #: Cases run once when the build is loaded, as a run runs them but with no one told. In a
 #: browser, WebAssembly is compiled on its first call (V8 compiles a module's functions
@@ -57,27 +57,19 @@ def handle(request: dict, post: Post) -> None:
         post(protocol.error("run", f"{type(failure).__name__}: {failure}", run_id))
 
 
-def _run(request: dict, run_id: int, post: Post) -> None:
+def _run(request: dict, run_id: Optional[int], post: Post) -> None:
     n, algorithm = request["n"], request["algorithm"]
     repeats, warmup = int(request["repeats"]), request.get("warmup", measure.AUTO)
-    started = time.perf_counter()
-    last_posted = [-1.0]
+    started = time.perf_counter_ns()
+    last_posted: list[Optional[int]] = [None]
 
     def trace(done: int, total: int) -> None:
         # Only ever called during the first, untimed warm-up call.
-        now = time.perf_counter()
-        if now - last_posted[0] >= TRACE_INTERVAL_S or done == total:
+        now = time.perf_counter_ns()
+        if last_posted[0] is None or now - last_posted[0] >= TRACE_INTERVAL_NS or done == total:
             last_posted[0] = now
-            post(protocol.trace(run_id, done, total, (now - started) * 1000))
+            post(protocol.trace(run_id, algorithm, n, done, total, now - started))
 
+    # The measuring core's own events, as they are, with the request they answer.
     for event in measure.measure_case(_module, algorithm, n, repeats, warmup, progress=trace):
-        kind = event.pop("event")
-        if kind == "warm":
-            times = event["warmup_times_ns"]
-            last_ms = times[-1] / 1e6 if times else None
-            calls = sum(event["warmup_loops"])
-            post(protocol.warm(run_id, calls, event["warmup_settled"], last_ms))
-        elif kind == "progress":
-            post(protocol.progress(run_id, event["done"], repeats, event["last_ns"] / 1e6))
-        elif kind == "result":
-            post(protocol.result(run_id, event))
+        post(event | {"id": run_id})

@@ -9,7 +9,7 @@ globalThis.self = { postMessage: (message) => posted.push(structuredClone(messag
 await import("../javascript_worker.mjs");
 
 /** Sends a request; resolves with every message posted until `last` says it is done. */
-function send(request, last = (message) => ["ready", "result", "error"].includes(message.type)) {
+function send(request, last = (message) => ["ready", "result", "error"].includes(message.event)) {
   const from = posted.length;
   self.onmessage({ data: request });
   return new Promise((resolve) => {
@@ -24,59 +24,57 @@ function send(request, last = (message) => ["ready", "result", "error"].includes
 
 test("init: ready with the build, the runtime and the start-up time", async () => {
   const [ready] = await send({ type: "init", variant: "javascript" });
-  assert.equal(ready.type, "ready");
+  assert.equal(ready.event, "ready");
   assert.equal(ready.variant, "javascript");
   assert.equal(ready.build.implementation, "fib-javascript");
   assert.match(ready.runtime, /^Node\.js /);
   assert.ok(ready.startup["loading-runtime"] > 0);
 });
 
-test("run: trace, warm, one progress per timed call, then the row", async () => {
+test("run: trace, warm, one progress per timed sample, then the result: measure.mjs's events", async () => {
   const request = { type: "run", id: 7, algorithm: "doubling", n: 100000, repeats: 3, warmup: 2 };
   const messages = await send(request);
-  assert.ok(messages.every((message) => message.id === 7));
-  const types = messages.map((message) => message.type);
-  const traces = messages.filter((message) => message.type === "trace");
-  assert.deepEqual(types.slice(traces.length), ["warm", "progress", "progress", "progress", "result"]);
+  assert.ok(messages.every((message) => message.id === 7 && message.algorithm === "doubling" && message.n === 100000));
+  const kinds = messages.map((message) => message.event);
+  const traces = messages.filter((message) => message.event === "trace");
+  assert.deepEqual(kinds.slice(traces.length), ["warm", "progress", "progress", "progress", "result"]);
 
   // The first warm-up call's progress, throttled, but always with its end.
   assert.ok(traces.length >= 1);
   assert.deepEqual(traces.at(-1).done, 17);
-  assert.ok(traces.every((trace) => trace.total === 17 && trace.elapsed_ms >= 0));
+  assert.ok(traces.every((trace) => trace.total === 17 && Number.isInteger(trace.elapsed_ns) && trace.elapsed_ns >= 0));
 
-  const { row } = messages.at(-1);
-  const warm = messages.find((message) => message.type === "warm");
-  // Two warm-up samples (the traced call, then as many calls as the clock needs): the page
-  // is told their calls.
-  assert.deepEqual([row.warmup, row.warmup_loops[0]], [2, 1]);
-  assert.deepEqual([warm.warmup, warm.settled], [row.warmup_loops[0] + row.warmup_loops[1], null]);
-  assert.ok(warm.last_ms > 0); // the last warm-up sample's time a call: the page paces its bar by it
-  const progress = messages.filter((message) => message.type === "progress");
-  assert.deepEqual(progress.map(({ call, calls }) => [call, calls]), [[1, 3], [2, 3], [3, 3]]);
+  const result = messages.at(-1);
+  const warm = messages.find((message) => message.event === "warm");
+  // Two warm-up samples (the traced call, then as many calls as the clock needs), told as
+  // the measuring core tells them.
+  assert.deepEqual([result.warmup, result.warmup_loops[0]], [2, 1]);
+  assert.deepEqual([warm.warmup_loops, warm.warmup_settled], [result.warmup_loops, null]);
+  const progress = messages.filter((message) => message.event === "progress");
+  assert.deepEqual(progress.map(({ done, total }) => [done, total]), [[1, 3], [2, 3], [3, 3]]);
 
-  assert.equal(row.event, undefined);
-  assert.deepEqual([row.algorithm, row.n, row.repeats, row.digits], ["doubling", 100000, 3, 20899]);
-  assert.deepEqual(progress.map((message) => message.last_ms), row.times_ns.map((ns) => ns / 1e6));
+  assert.deepEqual([result.algorithm, result.n, result.repeats, result.digits], ["doubling", 100000, 3, 20899]);
+  assert.deepEqual(progress.map((message) => message.last_ns), result.times_ns);
 });
 
 test("a failed run is one error message, and the worker stays usable", async () => {
   const [error] = await send({ type: "run", id: 8, algorithm: "iterative", n: -5, repeats: 1 });
   const message = "RangeError: n must be non-negative, got -5";
-  assert.deepEqual(error, { type: "error", id: 8, stage: "run", message });
+  assert.deepEqual(error, { event: "error", id: 8, stage: "run", message });
 
   const [unknown] = await send({ type: "stop", id: 9 });
   const complaint = "RangeError: unknown request type 'stop'";
-  assert.deepEqual(unknown, { type: "error", id: 9, stage: "run", message: complaint });
+  assert.deepEqual(unknown, { event: "error", id: 9, stage: "run", message: complaint });
 
   const messages = await send({ type: "run", id: 10, algorithm: "iterative", n: 10, repeats: 1 });
-  assert.equal(messages.at(-1).type, "result");
-  assert.equal(messages.at(-1).row.leading, "55");
-  assert.equal(messages.at(-1).row.warmup_settled !== null, true); // warm-up defaults to "auto"
+  assert.equal(messages.at(-1).event, "result");
+  assert.equal(messages.at(-1).leading, "55");
+  assert.equal(messages.at(-1).warmup_settled !== null, true); // warm-up defaults to "auto"
 });
 
 test("requests are handled one at a time, in order", async () => {
   const first = send({ type: "run", id: 11, algorithm: "doubling", n: 50000, repeats: 2, warmup: 1 });
-  const secondDone = (message) => message.id === 12 && message.type === "result";
+  const secondDone = (message) => message.id === 12 && message.event === "result";
   const second = send({ type: "run", id: 12, algorithm: "iterative", n: 20, repeats: 1 }, secondDone);
   await Promise.all([first, second]);
   const ids = posted.map((message) => message.id).filter((id) => id === 11 || id === 12);
@@ -90,8 +88,8 @@ test("?variant=rust-wasm: the same protocol over fib-rust's WebAssembly module",
   assert.equal(ready.variant, "rust-wasm");
   assert.equal(ready.build.implementation, "fib-wasm");
   const messages = await send({ type: "run", id: 20, algorithm: "doubling", n: 100000, repeats: 2, warmup: 1 });
-  const { row } = messages.at(-1);
-  assert.deepEqual([row.algorithm, row.n, row.digits], ["doubling", 100000, 20899]);
+  const result = messages.at(-1);
+  assert.deepEqual([result.algorithm, result.n, result.digits], ["doubling", 100000, 20899]);
   const [error] = await send({ type: "run", id: 21, algorithm: "iterative", n: -5, repeats: 1 });
   assert.equal(error.message, "RangeError: n must be non-negative, got -5");
 });

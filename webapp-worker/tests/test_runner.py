@@ -1,6 +1,7 @@
 """fib_worker, the Python half of the page's Pyodide workers, run natively on fib-python:
-what it posts for a request is the protocol's vocabulary (fib_worker.protocol), in its
-order, with the right F(n); a bad request is one error message and the worker goes on."""
+what it posts for a request are the events of a measurement (fib_benchmarks.events, each
+checked against its model), in their order, with the right F(n); a bad request is one
+error event and the worker goes on."""
 
 from __future__ import annotations
 
@@ -11,8 +12,15 @@ REPO = Path(__file__).resolve().parents[2]
 # The two pure-Python packages as the page installs them (wheels of these folders).
 sys.path[:0] = [str(REPO / "fib-python"), str(REPO / "webapp-worker")]
 
-from fib_benchmarks import measure  # noqa: E402
+from fib_benchmarks import events, measure  # noqa: E402
 from fib_worker import protocol, runner  # noqa: E402
+
+
+def checked(posted: list[protocol.Message]) -> list[protocol.Message]:
+    """The posted events, each valid in the one vocabulary (a ValidationError if not)."""
+    for event in posted:
+        events.check(event)
+    return posted
 
 
 def fibonacci(n: int) -> int:
@@ -25,7 +33,7 @@ def fibonacci(n: int) -> int:
 
 def test_ready_names_the_build_and_keeps_the_start_up_phases():
     ready = runner.load("python", "fib_python", {"importing": 0.25})
-    assert ready["type"] == "ready" and ready["variant"] == "python"
+    assert checked([ready]) and ready["event"] == "ready" and ready["variant"] == "python"
     assert ready["startup"] == {"importing": 0.25}
     assert ready["build"]["implementation"] and ready["runtime"].startswith("CPython")
 
@@ -36,7 +44,7 @@ def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order():
     request = {"type": "run", "id": 7, "algorithm": "doubling", "n": 1000, "repeats": 3,
                "warmup": 2}  # fmt: skip
     runner.handle(request, posted.append)
-    kinds = [message["type"] for message in posted]
+    kinds = [message["event"] for message in checked(posted)]
     # The first warm-up call is traced (its first and last report at least), then the
     # warm-up's end, one progress message per timed call, the result.
     traced = kinds.count("trace")
@@ -45,12 +53,14 @@ def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order():
     assert all(message["id"] == 7 for message in posted)
     last_trace = posted[traced - 1]
     assert last_trace["done"] == last_trace["total"] == (1000).bit_length()
-    row = posted[-1]["row"]
-    # Two warm-up samples (the traced call, then as many calls as the clock needs): the
-    # page is told their calls.
+    assert all(m["algorithm"] == "doubling" and m["n"] == 1000 for m in posted)
+    row = posted[-1]
+    # Two warm-up samples (the traced call, then as many calls as the clock needs), told
+    # as the measuring core tells them.
     assert row["warmup"] == 2 and row["warmup_loops"][0] == 1
-    assert posted[traced]["warmup"] == sum(row["warmup_loops"])
-    assert [m["call"] for m in posted if m["type"] == "progress"] == [1, 2, 3]
+    assert posted[traced]["warmup_loops"] == row["warmup_loops"]
+    assert [(m["done"], m["total"]) for m in posted if m["event"] == "progress"] == [
+        (1, 3), (2, 3), (3, 3)]  # fmt: skip
     assert (row["algorithm"], row["n"]) == ("doubling", 1000)  # the page adds the build
     assert len(row["times_ns"]) == 3
     truth = measure.describe(fibonacci(1000))
@@ -66,21 +76,21 @@ def test_a_bad_request_is_one_error_and_the_worker_goes_on():
                   posted.append)  # fmt: skip
     runner.handle({"type": "run", "id": 3, "algorithm": "doubling", "n": 10, "repeats": 1,
                    "warmup": 0}, posted.append)  # fmt: skip
-    errors = [m for m in posted if m["type"] == "error"]
+    errors = [m for m in checked(posted) if m["event"] == "error"]
     assert [(e["id"], e["stage"]) for e in errors] == [(1, "run"), (2, "run")]
     assert errors[0]["message"] == "ValueError: unknown request type 'jump'"
     assert errors[1]["message"].startswith("ValueError: ") and "\n" not in errors[1]["message"]
-    assert posted[-1]["type"] == "result" and posted[-1]["row"]["digest"] == measure.digest(55)
+    assert posted[-1]["event"] == "result" and posted[-1]["digest"] == measure.digest(55)
 
 
 def test_the_first_calls_run_each_case_as_a_run_does_and_tell_no_one():
     runner.load("python", "fib_python", {})
     converted: list[protocol.Message] = []
     runner.first_calls(converted.append)
-    results = [m["row"] for m in converted if m["type"] == "result"]
+    results = [m for m in checked(converted) if m["event"] == "result"]
     assert [(row["algorithm"], row["n"]) for row in results] == list(runner.FIRST_CALLS)
     for row in results:  # one traced call, one timed sample: the run's code, all of it
         assert row["warmup"] == 1 and len(row["times_ns"]) == 1
         assert row["digest"] == measure.digest(fibonacci(row["n"]))
-    assert {m["type"] for m in converted} == {"trace", "warm", "progress", "result"}
+    assert {m["event"] for m in converted} == {"trace", "warm", "progress", "result"}
     assert all(m["id"] is None for m in converted)  # no run of the page's
