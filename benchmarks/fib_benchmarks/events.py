@@ -67,10 +67,15 @@ class Case(Event):
     n: int = Field(ge=0)
 
 
-class Trace(Case):
-    event: Literal["trace"]
+class Steps(Case):
+    """How far along: ``done`` of ``total`` (steps of a call, or timed samples)."""
+
     done: int = Field(ge=0)
     total: int = Field(ge=0)
+
+
+class Trace(Steps):
+    event: Literal["trace"]
     elapsed_ns: Nanoseconds
 
 
@@ -83,10 +88,8 @@ class Warm(Case):
     warmup_settled: Optional[bool]
 
 
-class Progress(Case):
+class Progress(Steps):
     event: Literal["progress"]
-    done: int = Field(ge=1)
-    total: int = Field(ge=1)
     last_ns: Nanoseconds
 
 
