@@ -20,7 +20,7 @@ export function wholeNumber(text) {
 /** What is wrong with each field ({field: message}), or {} if the form can be run. */
 export function problems() {
   const found = {};
-  const maxN = shared.config?.max_n ?? 10_000_000;
+  const maxN = shared.config?.max_n ?? Infinity; // the contract's, once /api/builds answered
   const nText = $("#n").value.trim();
   const n = wholeNumber(nText);
   if (nText === "") found.n = "Enter n, a whole number.";
@@ -57,7 +57,7 @@ export function validate(show = true) {
   const algorithm = $("#algorithm").value;
   return {
     ns: [wholeNumber($("#n").value)],
-    algorithms: algorithm === "both" ? ["iterative", "doubling"] : [algorithm],
+    algorithms: algorithm === "both" ? shared.config.algorithms : [algorithm],
     builds: selectedBuilds(),
     repeats: wholeNumber($("#repeats").value),
     warmup: "auto",

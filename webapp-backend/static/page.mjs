@@ -45,7 +45,9 @@ export const COLOURS = {};
 
 // /runs/<id>: the page shows that saved run instead of starting workers; /runs lists the
 // saved runs, /compare?runs=a,b shows runs side by side.
-export const SAVED_RUN = location.pathname.match(/^\/runs\/([A-Za-z0-9_-]{1,16})$/)?.[1] ?? null;
+// The server serves the page at /runs/<id> only for an id of a saved run's form (its
+// pattern is fib_benchmarks.store.RUN_ID's alone).
+export const SAVED_RUN = location.pathname.match(/^\/runs\/([^/]+)$/)?.[1] ?? null;
 
 export const VIEW = SAVED_RUN ? "saved" : { "/runs": "runs", "/compare": "compare" }[location.pathname] ?? null;
 
