@@ -15,6 +15,10 @@ Post = Callable[[protocol.Message], None]
 # The first warm-up call is traced for the page's race view: its progress reports are
 # posted at most this often (and always the last one). Timed calls carry no hook at all.
 TRACE_INTERVAL_NS = 50_000_000
+# At most this often, a timed sample's progress is posted (and always the last): each
+# message wakes the page, which redraws, and in Chromium on two cores that took CPU from
+# the timed calls (javascript_worker.mjs says what it cost there).
+PROGRESS_INTERVAL_NS = 100_000_000
 
 #: Cases run once when the build is loaded, as a run runs them but with no one told. In a
 #: browser, WebAssembly is compiled on its first call (V8 compiles a module's functions
@@ -71,5 +75,11 @@ def _run(request: dict, run_id: Optional[int], post: Post) -> None:
             post(protocol.trace(run_id, algorithm, n, done, total, now - started))
 
     # The measuring core's own events, as they are, with the request they answer.
+    told: Optional[int] = None
     for event in measure.measure_case(_module, algorithm, n, repeats, warmup, progress=trace):
+        now = time.perf_counter_ns()
+        soon = told is not None and now - told < PROGRESS_INTERVAL_NS
+        if event["event"] == "progress" and event["done"] < event["total"] and soon:
+            continue
+        told = now
         post(event | {"id": run_id})

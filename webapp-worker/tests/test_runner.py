@@ -38,8 +38,9 @@ def test_ready_names_the_build_and_keeps_the_start_up_phases():
     assert ready["build"]["implementation"] and ready["runtime"].startswith("CPython")
 
 
-def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order():
+def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order(monkeypatch):
     runner.load("python", "fib_python", {})
+    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_NS", 0)  # every timed sample told
     posted: list[protocol.Message] = []
     request = {"type": "run", "id": 7, "algorithm": "doubling", "n": 1000, "repeats": 3,
                "warmup": 2}  # fmt: skip
@@ -66,6 +67,18 @@ def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order():
     truth = measure.describe(fibonacci(1000))
     assert {key: row[key] for key in truth} == truth
     assert row["digits"] == 209  # F(1000) has 209 digits, independently known
+
+
+def test_quick_samples_are_told_at_most_every_progress_interval(monkeypatch):
+    """Each message wakes the page, which then takes CPU from the timed calls."""
+    runner.load("python", "fib_python", {})
+    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_NS", 10**12)
+    posted: list[protocol.Message] = []
+    runner.handle({"type": "run", "id": 5, "algorithm": "doubling", "n": 1000, "repeats": 20,
+                   "warmup": 1}, posted.append)  # fmt: skip
+    # None between the first and the last: the warm-up's end was told just before.
+    told = [(m["done"], m["total"]) for m in checked(posted) if m["event"] == "progress"]
+    assert told == [(20, 20)] and posted[-1]["event"] == "result"
 
 
 def test_a_bad_request_is_one_error_and_the_worker_goes_on():
