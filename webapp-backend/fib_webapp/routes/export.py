@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from fib_benchmarks import export, schema
 from fib_benchmarks.document import Document
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 # The largest result document the API takes: a run of the page, with every sample, is
@@ -67,7 +68,9 @@ def router() -> APIRouter:
         the CLI's code). The page shows what this returns, and downloads and saves it."""
         body = await read_body(request)
         try:
-            return schema.summarized(json.loads(body))
+            # Up to a second or two of numpy for the largest document (the intervals'
+            # draws are bounded by schema.RUN_DRAWS): off the event loop.
+            return await run_in_threadpool(lambda: schema.summarized(json.loads(body)))
         except ValueError as error:  # json's errors and pydantic's are ValueErrors too
             raise not_a_document(error) from None
         except RecursionError:
