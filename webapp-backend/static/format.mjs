@@ -27,6 +27,9 @@ export const speedSure = (value, interval) => {
 /** A multiple as it reads: one decimal below 10 ("4.6"), whole above ("24"). */
 export const multiple = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en"));
 
+/** A count in a narrow column: 701, 9.1K, 42K, 1.2M (the exact count in the JSON). */
+export const compact = (value) => new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 }).format(value);
+
 /** "1 digit", "209 digits": a count and its noun. */
 export const count = (value, noun) => `${value.toLocaleString("en")} ${noun}${value === 1 ? "" : "s"}`;
 

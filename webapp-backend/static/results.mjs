@@ -4,7 +4,7 @@
 // (/api/document: the CLI's own Python); the page shows what it returns.
 
 import { drawAnswerChart, drawChart } from "./charts.mjs";
-import { count, ms, ratio, speed, speedSure, whereRan } from "./format.mjs";
+import { compact, count, ms, ratio, speed, speedSure, whereRan } from "./format.mjs";
 import { $, EXPORT_TIMEOUT_MS, fetchJson, label, setState, shared } from "./page.mjs";
 import { workers } from "./workers.mjs";
 
@@ -60,7 +60,7 @@ export function resultRow(row, footnotes) {
     cell(COLUMNS[2], median),
     cell(COLUMNS[3], `± ${ms(row.iqr_ms / 2)}`),
     cell(COLUMNS[4], `${ms(row.min_ms)} – ${ms(row.max_ms)}`),
-    cell(COLUMNS[5], `${warmupCalls(row).toLocaleString("en")}${settled}`),
+    cell(COLUMNS[5], `${compact(warmupCalls(row))}${settled}`),
     cell(COLUMNS[6], row.variant === "python" ? "—" : speedSure(row.speedup_vs_python, row.speedup_vs_python_interval)),
     cell(COLUMNS[7], ratio(row.slowdown_vs_native)),
     cell(COLUMNS[8], [value, " ", digest], "value"),

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { count, listed, ms, multiple, phase, ratio, speed, speedSure, when, whereRan } from "../static/format.mjs";
+import { compact, count, listed, ms, multiple, phase, ratio, speed, speedSure, when, whereRan } from "../static/format.mjs";
 import { readLink } from "../static/link.mjs";
 
 test("durations in the unit that reads best", () => {
@@ -22,6 +22,10 @@ test("speed-ups in words, never '0.10×' (issue 21)", () => {
   assert.equal(ratio(null), "—");
   assert.equal(ratio(1.234), "1.23×");
   assert.equal(multiple(1234.4), "1,234");
+});
+
+test("counts in a narrow column: the warm-up's calls", () => {
+  assert.deepEqual([701, 9_072, 42_021, 1_234_567].map(compact), ["701", "9.1K", "42K", "1.2M"]);
 });
 
 test("counts with their nouns, dates without seconds, lists cut short", () => {
