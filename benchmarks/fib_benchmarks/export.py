@@ -103,9 +103,9 @@ def duration(milliseconds: float) -> str:
     return f"{milliseconds * 1000:,.1f} µs"
 
 
-def _multiple(value: float) -> str:
+def _multiple(value: float, decimals: int = 1) -> str:
     """4.6, 24, 1,300: two figures below 10, whole numbers from there."""
-    return f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+    return f"{value:.{decimals}f}" if value < 10 else f"{value:,.0f}"
 
 
 def speed_against(ratio: Optional[float], interval: Interval = None) -> str:
@@ -115,12 +115,18 @@ def speed_against(ratio: Optional[float], interval: Interval = None) -> str:
         return "—"
     if spans_one(interval):
         return "no difference"
-    said = f"{_multiple(ratio)}x faster" if ratio >= 1 else f"{_multiple(1 / ratio)}x slower"
+    # A difference the interval is sure of, too small to show in one decimal, in two:
+    # "1.04x faster (1.01-1.10)", not "1.0x faster (1.0-1.1)".
+    decimals = 2 if interval is not None and _multiple(max(ratio, 1 / ratio)) == "1.0" else 1
+    if ratio >= 1:
+        said = f"{_multiple(ratio, decimals)}x faster"
+    else:
+        said = f"{_multiple(1 / ratio, decimals)}x slower"
     if interval is None:
         return said
     # "4.6x slower (4.4-4.8)": a slow-down's interval in the same words, as multiples.
     low, high = interval if ratio >= 1 else (1 / interval[1], 1 / interval[0])
-    return f"{said} ({_multiple(low)}-{_multiple(high)})"
+    return f"{said} ({_multiple(low, decimals)}-{_multiple(high, decimals)})"
 
 
 def markdown_text(document: dict[str, Any]) -> str:

@@ -101,6 +101,9 @@ def test_markdown_is_a_report_in_units_words_and_footnotes():
     assert export.speed_against(0.1) == "10x slower" and export.speed_against(None) == "—"
     assert export.speed_against(1.02, (0.97, 1.08)) == "no difference"
     assert export.speed_against(1 / 4.6, (1 / 4.8, 1 / 4.4)) == "4.6x slower (4.4-4.8)"
+    # A sure difference too small for one decimal gets two (never "1.0x faster (1.0-1.1)").
+    assert export.speed_against(1.04, (1.01, 1.1)) == "1.04x faster (1.01-1.10)"
+    assert export.speed_against(1 / 1.04, (1 / 1.1, 1 / 1.01)) == "1.04x slower (1.01-1.10)"
 
 
 def test_a_version_4_document_is_still_read_and_its_warm_up_is_one_call_a_sample():

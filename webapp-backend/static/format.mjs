@@ -14,18 +14,22 @@ export const speed = (value) => {
 };
 
 /** A speed-up with its 95 % interval, where the document has one (schema.add_ratios, on the
- * server: a saved run): "5.8× faster (5.6–6.0)", or "no difference" when it holds 1. */
+ * server): "5.8× faster (5.6–6.0)", or "no difference" when it holds 1. A difference the
+ * interval is sure of, too small for one decimal, gets two: "1.04× faster (1.01–1.10)",
+ * never "the same (1.0–1.1)" (export.speed_against says the same). */
 export const speedSure = (value, interval) => {
   if (!interval || value == null) return speed(value);
   const [low, high] = interval;
   if (low <= 1 && 1 <= high) return "no difference";
   // "4.6× slower (4.4–4.8)": a slow-down's interval in the same words, as multiples.
   const [from, to] = value >= 1 ? [low, high] : [1 / high, 1 / low];
-  return `${speed(value)} (${multiple(from)}–${multiple(to)})`;
+  const times = value >= 1 ? value : 1 / value;
+  const decimals = multiple(times) === "1.0" ? 2 : 1;
+  return `${multiple(times, decimals)}× ${value >= 1 ? "faster" : "slower"} (${multiple(from, decimals)}–${multiple(to, decimals)})`;
 };
 
 /** A multiple as it reads: one decimal below 10 ("4.6"), whole above ("24"). */
-export const multiple = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en"));
+export const multiple = (value, decimals = 1) => (value < 10 ? value.toFixed(decimals) : Math.round(value).toLocaleString("en"));
 
 /** A count in a narrow column: 701, 9.1K, 42K, 1.2M (the exact count in the JSON). */
 export const compact = (value) => new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 }).format(value);

@@ -82,4 +82,7 @@ test("a speed-up with its interval, where a saved run has one (issue 20)", () =>
   assert.equal(speedSure(1.02, [0.97, 1.08]), "no difference");
   assert.equal(speedSure(5.8, null), "5.8× faster");
   assert.equal(speedSure(1 / 4.6, [1 / 4.8, 1 / 4.4]), "4.6× slower (4.4–4.8)");
+  // A sure difference too small for one decimal gets two (CI saw "the same (1.0–1.1)").
+  assert.equal(speedSure(1.04, [1.01, 1.1]), "1.04× faster (1.01–1.10)");
+  assert.equal(speedSure(1 / 1.04, [1 / 1.1, 1 / 1.01]), "1.04× slower (1.01–1.10)");
 });
