@@ -10,7 +10,8 @@ The tests check every harness's and worker's events against these models.
 In the order a run says them:
 
 - ``startup``: a worker's start-up phase has begun (``stage``: loading-runtime,
-  installing, importing, first-calls);
+  installing, importing, first-calls), or a runtime's start-up phases took so long
+  (``phases``: Pyodide's under Node, wasmtime's compile);
 - ``ready``: the build is loaded: its ``build_info()`` and the runtime's name (a worker
   adds its ``variant`` and ``startup`` phases, a runner ``startup_s`` and
   ``startup_phases``);
@@ -48,8 +49,14 @@ class Event(BaseModel):
 
 
 class Startup(Event):
+    """A page's worker: the start-up phase that has begun (``stage``). A runtime the CLI
+    starts (Pyodide under Node, wasmtime): what its start-up's phases took (``phases``),
+    before anything else; its runner folds them into the ``ready`` event."""
+
     event: Literal["startup"]
-    stage: Text
+    stage: Optional[Text] = None
+    phases: Optional[dict[str, Union[float, bool]]] = None
+    runtime: Optional[Text] = None
 
 
 class Ready(Event):

@@ -51,6 +51,14 @@ def test_rust_cores_timer_speaks_it():
         events.check(event)
 
 
+def test_a_runtimes_start_up_is_an_event_of_the_vocabulary_too():
+    """What Pyodide's runner and CPython for WASI say first (pyodide_runner.mjs,
+    wasi_python, wasi_component): a startup event with the phases' times."""
+    events.check({"event": "startup", "phases": {"module compiled": 3.84}})
+    events.check({"event": "startup", "phases": {"loadPyodide": 1.2, "snapshot": False},
+                  "runtime": "Pyodide 314.0.7"})  # fmt: skip
+
+
 @pytest.mark.parametrize("event, problem", [
     ({"event": "progress", "algorithm": "doubling", "n": 5, "call": 1, "calls": 3,
       "last_ms": 0.1}, "done"),  # the page's old keys: one vocabulary now
