@@ -153,6 +153,12 @@ SETTLED_SPREAD = 0.05
 AUTO = "auto"
 
 
+def warmup_loops(row: Event) -> list[int]:
+    """The calls of each of a row's warm-up samples: one each where it records none (before
+    version 5 of the document, and rust-core's timer)."""
+    return row.get("warmup_loops") or [1] * row["warmup"]
+
+
 def settled(times_ns: list[int]) -> bool:
     """Whether warm-up samples (time a call; the first, cold call excluded) have settled:
     the last SETTLED_WINDOW agree within SETTLED_SPREAD, and their median is not
@@ -294,8 +300,8 @@ def measure_case(
     resolution = timer_resolution_ns()
     warm = warm_up(call, warmup, first=traced, resolution_ns=resolution)
     yield {"event": "warm", "algorithm": algorithm, "n": n, **warm}
-    # Calls a sample, from the last warm-up call (one if there was no warm-up: a cold call
-    # is what was asked for).
+    # Calls a sample, from the last warm-up sample's pace (one if there was no warm-up: a
+    # cold call is what was asked for).
     last = warm["warmup_times_ns"][-1:]
     loops = calibrated_loops(last[0], resolution) if last else 1
     times: list[int] = []

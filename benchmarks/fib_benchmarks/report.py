@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import intervals
+from . import intervals, measure
 from .export import duration as format_ms
 from .schema import Row
 
@@ -36,9 +36,8 @@ def _sure(row: Row, field: str) -> str:
 
 
 def warmup_calls(row: Row) -> int:
-    """Untimed calls before a row's timed ones: its warm-up samples' calls (one each before
-    version 5 of the document, and in rust-core's timer)."""
-    return sum(row.get("warmup_loops") or [1] * row["warmup"])
+    """Untimed calls before a row's timed ones: its warm-up samples' calls."""
+    return sum(measure.warmup_loops(row))
 
 
 def _ratio(value: Optional[float]) -> str:

@@ -113,8 +113,7 @@ def _warmup_loops(row: Event, later: Event) -> Event:
     timer does not: one call a sample)."""
     if row.get("warmup_loops") is None and later.get("warmup_loops") is None:
         return {}
-    ones = lambda part: part.get("warmup_loops") or [1] * part["warmup"]  # noqa: E731
-    return {"warmup_loops": ones(row) + ones(later)}
+    return {"warmup_loops": measure.warmup_loops(row) + measure.warmup_loops(later)}
 
 
 def merge(row: Event, later: Event) -> Event:

@@ -34,6 +34,11 @@ export const multiple = (value, decimals = 1) => (value < 10 ? value.toFixed(dec
 /** A count in a narrow column: 701, 9.1K, 42K, 1.2M (the exact count in the JSON). */
 export const compact = (value) => new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 }).format(value);
 
+/** Untimed calls before a row's (or a warm event's) timed ones: its warm-up samples'
+ * calls, one each where it records none (before version 5 of the document, and in
+ * rust-core's timer): fib_benchmarks.measure.warmup_loops. */
+export const warmupCalls = (row) => (row.warmup_loops ?? Array(row.warmup).fill(1)).reduce((a, b) => a + b, 0);
+
 /** "1 digit", "209 digits": a count and its noun. */
 export const count = (value, noun) => `${value.toLocaleString("en")} ${noun}${value === 1 ? "" : "s"}`;
 

@@ -4,7 +4,7 @@
 // (/api/document: the CLI's own Python); the page shows what it returns.
 
 import { drawAnswerChart, drawChart } from "./charts.mjs";
-import { compact, count, ms, ratio, speed, speedSure, whereRan } from "./format.mjs";
+import { compact, count, ms, ratio, speed, speedSure, warmupCalls, whereRan } from "./format.mjs";
 import { $, EXPORT_TIMEOUT_MS, fetchJson, label, setState, shared } from "./page.mjs";
 import { workers } from "./workers.mjs";
 
@@ -16,12 +16,6 @@ export function cell(label, content, className = "") {
   if (className) td.className = className;
   td.append(...[content].flat());
   return td;
-}
-
-/** Untimed calls before a row's timed ones: its warm-up samples' calls (one each before
- * version 5 of the document, and in rust-core's timer). */
-export function warmupCalls(row) {
-  return (row.warmup_loops ?? Array(row.warmup).fill(1)).reduce((a, b) => a + b, 0);
 }
 
 export function resultRow(row, footnotes) {

@@ -3,7 +3,7 @@
 
 import { raceStep } from "./charts.mjs";
 import { selectedBuilds } from "./form.mjs";
-import { count, ms, phase } from "./format.mjs";
+import { count, ms, phase, warmupCalls } from "./format.mjs";
 import { $, FETCH_TIMEOUT_MS, LABELS, READY_TIMEOUT_MS, SILENCE_TIMEOUT_MS, fetchJson, setState, shared } from "./page.mjs";
 
 export const workers = new Map(); // variant -> {worker, ready, card}
@@ -179,7 +179,7 @@ export function measureIn(variant, request, onEvent) {
         showStage(card, `${what}: first call, ${Math.round((100 * data.done) / data.total)} %`, data.done / data.total);
         raceStep(variant, data);
       } else if (data.event === "warm") {
-        const calls = (data.warmup_loops ?? data.warmup_times_ns.map(() => 1)).reduce((a, b) => a + b, 0);
+        const calls = warmupCalls(data);
         const lastMs = data.warmup_times_ns.length ? data.warmup_times_ns.at(-1) / 1e6 : null;
         showStage(card, `${what}: warmed up (${count(calls, "call")}), timing…`, 0);
         estimate.next(0, request.repeats, lastMs);

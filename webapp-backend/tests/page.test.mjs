@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { compact, count, listed, ms, multiple, phase, ratio, speed, speedSure, when, whereRan } from "../static/format.mjs";
+import { compact, count, listed, ms, multiple, phase, ratio, speed, speedSure, warmupCalls, when, whereRan } from "../static/format.mjs";
 import { readLink } from "../static/link.mjs";
 
 test("durations in the unit that reads best", () => {
@@ -22,6 +22,11 @@ test("speed-ups in words, never '0.10×' (issue 21)", () => {
   assert.equal(ratio(null), "—");
   assert.equal(ratio(1.234), "1.23×");
   assert.equal(multiple(1234.4), "1,234");
+});
+
+test("a warm-up's calls: its samples' calls, one a sample where they are not recorded", () => {
+  assert.equal(warmupCalls({ warmup: 3, warmup_loops: [1, 200, 500] }), 701);
+  assert.equal(warmupCalls({ warmup: 4 }), 4); // a version 4 document, rust-core's timer
 });
 
 test("counts in a narrow column: the warm-up's calls", () => {

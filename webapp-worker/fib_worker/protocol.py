@@ -18,7 +18,7 @@ Worker → page: the events of a measurement, ``fib_benchmarks.events`` (one voc
 the harness to the table): ``startup`` and ``ready`` (or ``error``) after ``init``;
 ``trace``, ``warm``, ``progress`` and ``result`` (or ``error``) after ``run``, each with the
 ``id`` of its request. The measuring core's events are posted as they are; this module
-makes the worker's own.
+makes the worker's own (``worker.mjs`` posts the start-up events itself).
 """
 
 from __future__ import annotations
@@ -26,10 +26,6 @@ from __future__ import annotations
 from typing import Any, Optional
 
 Message = dict[str, Any]
-
-
-def startup(stage: str) -> Message:
-    return {"event": "startup", "stage": stage}
 
 
 def ready(variant: str, build: dict, runtime: str, startup: dict) -> Message:
