@@ -205,7 +205,8 @@ def main(
     runs: Annotated[
         list[Path],
         typer.Argument(
-            help="Two or more --json documents or ids of saved runs; the first is the baseline.",
+            help="Two or more --json documents or ids of saved runs; the first is the baseline "
+            "(an id saved before ids stopped beginning with '-' goes after `--`).",
         ),
     ],
     fail_above: Annotated[

@@ -37,9 +37,21 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: The store when none is named: a file under build/, created on first use.
 DEFAULT_URL = f"sqlite:///{builds.BUILD_DIR / 'results' / 'runs.sqlite3'}"
 URL_VARIABLE = "PY_RUST_FIB_DATABASE_URL"
-#: What a saved run's id looks like (``secrets.token_urlsafe(8)``: 11 such characters),
-#: with room to spare: what the site and `benchmark compare` accept as one.
+#: What a saved run's id looks like (``new_run_id``: 11 such characters), with room to
+#: spare: what the site and `benchmark compare` accept as one.
 RUN_ID = r"[A-Za-z0-9_-]{1,16}"
+
+
+def new_run_id() -> str:
+    """A fresh run id: 8 random bytes, URL-safe, never beginning with a dash.
+
+    One id in 64 would otherwise begin with "-", and `benchmark compare -di-N7mTAPg` reads
+    that as an option (ids saved before this rule still work after ``--``).
+    """
+    while (run_id := secrets.token_urlsafe(8)).startswith("-"):
+        pass
+    return run_id
+
 
 # The tables as the latest migration leaves them (migrations/versions/: a migration is
 # history and never imports these); a test checks that the two agree.
@@ -273,7 +285,7 @@ class Store:
         return self._guarded(self._save, document)
 
     def _save(self, document: dict[str, Any]) -> Saved:
-        saved = Saved(secrets.token_urlsafe(8), secrets.token_urlsafe(24))
+        saved = Saved(new_run_id(), secrets.token_urlsafe(24))
         host = document["host"]
         with self.engine.begin() as connection:  # the run and its lines, or nothing
             connection.execute(runs.insert().values(

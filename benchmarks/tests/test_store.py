@@ -7,6 +7,7 @@ import datetime
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -371,3 +372,12 @@ def test_two_server_processes_serve_one_postgresql_database(postgresql_url, tmp_
         server.terminate()
         server.wait(timeout=30)
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+
+
+def test_a_new_run_id_never_begins_with_a_dash(monkeypatch):
+    """An id beginning with "-" reads as an option to `benchmark compare` (1 in 64 did)."""
+    drawn = iter(["-di-N7mTAPg", "-x_________", "di-N7mTAPg_"])
+    monkeypatch.setattr(store.secrets, "token_urlsafe", lambda size: next(drawn))
+    run_id = store.new_run_id()
+    assert run_id == "di-N7mTAPg_"
+    assert re.fullmatch(store.RUN_ID, run_id)
