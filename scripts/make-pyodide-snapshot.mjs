@@ -21,7 +21,7 @@ const { loadPyodide } = await import(pathToFileURL(join(pyodideDir, "pyodide.mjs
 // The same environment a browser worker gets by default: nothing of this machine's.
 const pyodide = await loadPyodide({ indexURL: pyodideDir, env: { HOME: "/home/pyodide" }, _makeSnapshot: true });
 // The standard-library modules the worker's Python half imports (fib_worker, and
-// fib_benchmarks.measure): imported once here instead of in every worker on every visit.
+// fib_measuring.measure): imported once here instead of in every worker on every visit.
 pyodide.runPython("import gc, hashlib, importlib, json, math, platform, statistics, time");
 const snapshot = pyodide.makeMemorySnapshot();
 // Written whole or not at all: the server may be serving the previous one meanwhile.

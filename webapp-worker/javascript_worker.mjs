@@ -20,7 +20,7 @@
 const VARIANT = new URL(import.meta.url).searchParams.get("variant") ?? "javascript";
 const loaded = import("../fib-javascript/variants.mjs").then(({ IMPLEMENTATIONS }) => {
   if (!Object.hasOwn(IMPLEMENTATIONS, VARIANT)) throw new RangeError(`unknown variant '${VARIANT}'`);
-  return Promise.all([import(IMPLEMENTATIONS[VARIANT]), import("../benchmarks/fib_benchmarks/measure.mjs")]);
+  return Promise.all([import(IMPLEMENTATIONS[VARIANT]), import("../benchmarks/measuring/fib_measuring/measure.mjs")]);
 });
 
 // At most this often, progress inside a call is posted to the page (and always its end).

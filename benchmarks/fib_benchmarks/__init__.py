@@ -1,12 +1,15 @@
-"""py-rust-fib's benchmark: Python vs Rust, debug vs release, native and inside Pyodide.
+"""py-rust-fib's benchmark, the host's side: Python vs Rust, debug vs release, natively, in
+Pyodide, in Chromium and in WASI.
 
-Data path: a *runner* (``runners``: ``native``, one subprocess per build; ``pyodide``, one
-Pyodide instance per build under Node.js; ``wasi`` and ``component``, CPython for WASI;
-``chromium_runner``: the web page's own workers) executes ``measure`` next to exactly one
-build of the ``fib`` API; ``measure`` emits events whose result rows become the rows of a
-result document (``document``, with ratios across builds by ``schema``); the CLI turns them
-into a table and a chart (``report``) and files (``outputs``, ``export``), and saves them
-(``store``); ``compare`` sets runs side by side.
+Data path: a *runtime* (``runtimes``: ``native``, one subprocess per build; ``pyodide``, one
+Pyodide instance per build under Node.js; ``chromium``, the web page's own workers; ``wasi``
+and ``component``, CPython for WASI) starts the measuring core (``fib_measuring``, a package
+of its own, the only one shipped into those runtimes) next to exactly one build of the
+``fib`` API; its events (``events``) become the rows of a result document
+(``results.document``, with statistics and ratios across builds by ``results.schema``); the
+CLI (``cli``, ``session``) turns them into a table and a chart (``report``) and files
+(``outputs``, ``results.export``), and saves them (``results.store``); ``results.compare``
+sets runs side by side.
 """
 
 __version__ = "0.1.0"

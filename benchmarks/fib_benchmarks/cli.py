@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
 import typer
+from fib_measuring import measure
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,7 +22,8 @@ from typer import rich_utils
 from typer._click.exceptions import ClickException
 from typer.main import get_command
 
-from . import builds, compare, load, measure, outputs, report, runners, schema, store
+from . import builds, load, outputs, report, runtimes
+from .results import compare, schema, store
 from .session import Run, Session, measure_session
 
 MAX_N = builds.MAX_N  # the contract of every implementation (contract.json)
@@ -249,7 +251,7 @@ def benchmark(
         )
     try:
         startups, rows = _measure(session)
-    except (builds.BuildError, runners.RunnerError) as error:
+    except (builds.BuildError, runtimes.RunnerError) as error:
         console.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:

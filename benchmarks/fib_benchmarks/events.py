@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from .document import MAX_CALLS, Text
+from .results.document import MAX_CALLS, Text
 
 SCHEMA_FILE = Path(__file__).with_name("events.schema.json")
 

@@ -37,8 +37,9 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from . import builds, export, outputs, schema
-from .document import LoadRow
+from . import builds, outputs
+from .results import export, schema
+from .results.document import LoadRow
 
 #: The servers this command can start, and what each is (document.Server names them too).
 # The servers `benchmark load` measures unless told otherwise.

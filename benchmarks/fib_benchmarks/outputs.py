@@ -18,7 +18,8 @@ from typing import Any, Callable, NoReturn, Optional
 import httpx
 import typer
 
-from . import export, report, schema, store
+from . import report
+from .results import export, schema, store
 
 #: The exit status of an error the user can act on (a refused option, an output that could
 #: not be written, a site that would not save), as for argparse and click's usage errors;

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
+from fib_measuring import measure
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import intervals, measure
-from .export import duration as format_ms
-from .schema import Row
+from .results import intervals
+from .results.export import duration as format_ms
+from .results.schema import Row
 
 
 def terminal_console() -> Console:

@@ -13,8 +13,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
-from . import builds, measure, runners
-from .measure import Event
+from fib_measuring import measure
+from fib_measuring.measure import Event
+
+from . import builds, runtimes
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def measure_session(
     """Every run in turn, one at a time, ``session.rounds`` times: the start-ups (each
     run's first, the cold one) and the rows, one per case (its rounds merged), in table
     order. ``on_progress(run, event)`` hears each timed call; setting ``stop`` kills the
-    run under way (``runners.Cancelled``)."""
+    run under way (``runtimes.Cancelled``)."""
     runs = session.runs()
     startups: dict[tuple[str, str], Event] = {}
     rows: dict[tuple[str, str, str, int], Event] = {}
@@ -89,7 +91,7 @@ def measure_session(
             advance = (
                 None if on_progress is None else (lambda event, run=run: on_progress(run, event))
             )
-            startup, measured = runners.measure_build(
+            startup, measured = runtimes.measure_build(
                 run.runtime_kind, run.variant, run.plan, advance, stop=stop
             )
             # The first round's start-up is the cold one: later rounds find files cached.
@@ -119,7 +121,7 @@ def _warmup_loops(row: Event, later: Event) -> Event:
 def merge(row: Event, later: Event) -> Event:
     """One row from the same case measured in two rounds: all their calls, new statistics."""
     if later["digest"] != row["digest"]:
-        raise runners.RunnerError(
+        raise runtimes.RunnerError(
             f"{row['variant']} ({row['runtime_kind']}): F({row['n']:,}) changed between rounds"
         )
     times = row["times_ns"] + later["times_ns"]

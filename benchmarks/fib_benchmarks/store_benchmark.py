@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .document import Document
-from .store import Store
+from .results.document import Document
+from .results.store import Store
 
 
 def median_ms(work, repeats: int = 20) -> float:

@@ -1,4 +1,4 @@
-// fib_benchmarks/measure.mjs: the warm-up rule and the calibration, describe against
+// fib_measuring/measure.mjs: the warm-up rule and the calibration, describe against
 // independent truths, and the shape and order of the events. (benchmarks/tests/test_javascript.py checks that it agrees
 // with measure.py itself.)
 
@@ -20,7 +20,7 @@ import {
   timedCall,
   timerResolutionNs,
   warmUp,
-} from "../fib_benchmarks/measure.mjs";
+} from "../measuring/fib_measuring/measure.mjs";
 
 const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -206,7 +206,7 @@ group("measureCase and runPlan", () => {
 });
 
 test("short calls are timed many to a sample of at least 1,000 ticks (issue 20)", async () => {
-  const { calibratedLoops, timedSample, SAMPLE_TICKS, MAX_LOOPS } = await import("../fib_benchmarks/measure.mjs");
+  const { calibratedLoops, timedSample, SAMPLE_TICKS, MAX_LOOPS } = await import("../measuring/fib_measuring/measure.mjs");
   assert.equal(calibratedLoops(20_000, 5_000), 500); // 20 µs calls, Chromium's 5 µs ticks
   assert.equal(calibratedLoops(100_000, 60), 1);
   for (const callNs of [1, 7, 99, 1_234, 80_000]) {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fib_benchmarks import measure, schema
+from fib_benchmarks.results import schema
+from fib_measuring import measure
 
 
 def sample_document(times_ns: tuple[int, ...] = (1200, 1100, 1300)) -> dict:

@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-from fib_benchmarks import export, measure
-from fib_benchmarks.document import Document
+from fib_benchmarks.results import export
+from fib_benchmarks.results.document import Document
+from fib_measuring import measure
 
 # The default builds, with the profile each must report.
 PROFILES = {"python": None, "rust-debug": "debug", "rust-release": "release",
@@ -282,7 +283,7 @@ def test_python_in_wasi_is_a_runtime_of_the_cli(tmp_path, runtime, python):
 
 
 def test_page_readiness_is_measured_first_visit_and_returning():
-    command = [sys.executable, "-m", "fib_benchmarks.chromium_runner", "ready", "1"]
+    command = [sys.executable, "-m", "fib_benchmarks.runtimes.chromium", "ready", "1"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()

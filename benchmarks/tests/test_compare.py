@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fib_benchmarks import compare
+from fib_benchmarks.results import compare
 from samples import sample_document, sample_load_document
 
 BASE = (1200, 1100, 1300)  # ns: interquartile range 1150..1250

@@ -1,4 +1,4 @@
-"""The result document, defined once (fib_benchmarks.document): its published JSON Schema,
+"""The result document, defined once (fib_benchmarks.results.document): its published JSON Schema,
 what it refuses, and its CSV and Markdown forms."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import json
 import re
 
 import pytest
-from fib_benchmarks import document, export, report, schema
+from fib_benchmarks import report
+from fib_benchmarks.results import document, export, schema
 from pydantic import ValidationError
 from samples import FIB_1000, sample_document, sample_load_document
 
 
 def test_the_schema_file_in_the_repository_is_the_models_own():
-    """`python -m fib_benchmarks.document` rewrites it after a change to the models."""
+    """`python -m fib_benchmarks.results.document` rewrites it after a change to the models."""
     assert document.SCHEMA_FILE.read_text() == document.json_schema_text()
     published = json.loads(document.SCHEMA_FILE.read_text())
     assert published["$id"] == "py-rust-fib/benchmark/5"

@@ -7,7 +7,8 @@ import json
 import subprocess
 
 import pytest
-from fib_benchmarks import builds, events, measure
+from fib_benchmarks import builds, events
+from fib_measuring import measure
 from pydantic import ValidationError
 
 
@@ -52,7 +53,7 @@ def test_rust_cores_timer_speaks_it():
 
 
 def test_a_runtimes_start_up_is_an_event_of_the_vocabulary_too():
-    """What Pyodide's runner and CPython for WASI say first (pyodide_runner.mjs,
+    """What Pyodide's runner and CPython for WASI say first (pyodide_host.mjs,
     wasi_python, wasi_component): a startup event with the phases' times."""
     events.check({"event": "startup", "phases": {"module compiled": 3.84}})
     events.check({"event": "startup", "phases": {"loadPyodide": 1.2, "snapshot": False},

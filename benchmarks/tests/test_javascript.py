@@ -1,7 +1,7 @@
 """The JavaScript build against the Python ones: the same F(n), warm-up rule and errors.
 
 fib-javascript re-implements the fib API (fib.mjs, after fib_python), and
-fib_benchmarks/measure.mjs the timing half of fib_benchmarks.measure for it. Each
+fib_measuring/measure.mjs the timing half of fib_measuring.measure for it. Each
 comparison here computes the Python side in this process and the JavaScript side under
 Node.js, on the same inputs, and asks for equality to the last bit: a row of the benchmark
 must mean the same whichever harness wrote it. Skipped when Node.js is not installed.
@@ -23,7 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 JAVASCRIPT = REPO / "fib-javascript"
-HARNESS = REPO / "benchmarks" / "fib_benchmarks" / "measure.mjs"
+HARNESS = REPO / "benchmarks" / "measuring" / "fib_measuring" / "measure.mjs"
 NODE = shutil.which("node")
 TIMEOUT_S = 120  # any one Node process here; the slowest takes about a second
 
@@ -31,10 +31,14 @@ if NODE is None:
     pytest.skip("Node.js is needed to run the JavaScript build", allow_module_level=True)
 
 try:
-    from fib_benchmarks import events, measure, runners
+    from fib_benchmarks import events
+    from fib_benchmarks.runtimes import native
+    from fib_measuring import measure
 except ImportError:  # run without the development environment
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from fib_benchmarks import events, measure, runners
+    sys.path[:0] = [str(REPO / "benchmarks"), str(REPO / "benchmarks" / "measuring")]
+    from fib_benchmarks import events
+    from fib_benchmarks.runtimes import native
+    from fib_measuring import measure
 
 
 def _load_fib_python() -> Any:
@@ -59,8 +63,8 @@ ALGORITHMS = ["iterative", "doubling"]
 
 
 def run_plan(plan: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
-    """The events of ``node node_runner.mjs PLAN_JSON``, and its exit status."""
-    command = [NODE, str(runners.JAVASCRIPT_RUNNER), json.dumps(plan)]
+    """The events of ``node node_host.mjs PLAN_JSON``, and its exit status."""
+    command = [NODE, str(native.JAVASCRIPT_HOST), json.dumps(plan)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert not done.stderr, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()], done.returncode

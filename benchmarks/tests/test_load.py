@@ -17,8 +17,9 @@ from pathlib import Path
 
 import gmpy2
 import pytest
-from fib_benchmarks import measure, store
-from fib_benchmarks.document import Document
+from fib_benchmarks.results import store
+from fib_benchmarks.results.document import Document
+from fib_measuring import measure
 
 BENCHMARK = [sys.executable, "-c", "from fib_benchmarks.cli import main; main()", "load"]
 

@@ -1,9 +1,9 @@
-"""fib_benchmarks.measure: how F(n) is described, and the statistics of a row."""
+"""fib_measuring.measure: how F(n) is described, and the statistics of a row."""
 
 import sys
 
 import pytest
-from fib_benchmarks import measure
+from fib_measuring import measure
 
 
 @pytest.mark.parametrize("value", [0, 1, 9, 10, 99, 100, 10**20 - 1, 10**20, 3**5000, 2**9999])

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from fib_benchmarks import builds, runners
+from fib_benchmarks import builds, runtimes
+from fib_benchmarks.runtimes import pyodide
 
 PYODIDE_TAG = "cp314-cp314-pyemscripten_2026_0_wasm32"
 
@@ -26,8 +27,8 @@ def test_manifest_lists_both_pyodide_builds_with_the_tag_micropip_accepts():
 
 def test_an_error_inside_pyodide_is_one_short_line():
     plan = {"algorithms": ["iterative"], "ns": [-1], "repeats": 1, "warmup": 0}
-    with pytest.raises(runners.RunnerError) as raised:
-        list(runners.run_pyodide("rust-release", plan))
+    with pytest.raises(runtimes.RunnerError) as raised:
+        list(pyodide.run_pyodide("rust-release", plan))
     message = str(raised.value)
     assert message == "rust-release (pyodide): ValueError: n must be non-negative, got -1"
 

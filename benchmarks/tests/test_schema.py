@@ -1,6 +1,6 @@
-"""fib_benchmarks.schema: the ratios between the rows of one run, and builds that disagree."""
+"""fib_benchmarks.results.schema: the ratios between the rows of one run; builds that disagree."""
 
-from fib_benchmarks import intervals, schema
+from fib_benchmarks.results import intervals, schema
 
 
 def row(variant, runtime_kind, median, digest="sha256:a", spread=0.02):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fib_benchmarks import builds, measure, runners
+from fib_benchmarks import builds, runtimes
 from fib_benchmarks.session import Session, merge
+from fib_measuring import measure
 from samples import sample_document
 
 
@@ -42,5 +43,5 @@ def test_rounds_merge_into_one_row_of_all_their_calls():
     assert merged["times_ns"] == [1000, 1100, 1200, 900] and merged["repeats"] == 4
     assert merged["median_ms"] == measure.summarize([1000, 1100, 1200, 900])["median_ms"]
     assert merged["warmup"] == first["warmup"] + later["warmup"]
-    with pytest.raises(runners.RunnerError, match="changed between rounds"):
+    with pytest.raises(runtimes.RunnerError, match="changed between rounds"):
         merge(first, later | {"digest": "sha256:" + "0" * 64})

@@ -27,8 +27,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from fib_benchmarks import store
-from fib_benchmarks.document import Document
+from fib_benchmarks.results import store
+from fib_benchmarks.results.document import Document
 from samples import sample_document
 
 
@@ -206,7 +206,7 @@ def test_a_run_is_deleted_only_with_its_token(database_url):
 
 SAVE_FOREVER = """if True:
     import json, sys
-    from fib_benchmarks import store
+    from fib_benchmarks.results import store
     runs = store.Store(sys.argv[1])
     document = json.loads(open(sys.argv[2]).read())
     print("saving", flush=True)

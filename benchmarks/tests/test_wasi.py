@@ -1,4 +1,4 @@
-"""CPython for WASI under wasmtime (``fib_benchmarks.wasi_python``): the guest's exit
+"""CPython for WASI under wasmtime (``fib_benchmarks.runtimes.wasi_host``): the guest's exit
 status, streams and sandbox, and the kept compilation of python.wasm."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import json
 import subprocess
 import sys
 
-from fib_benchmarks import wasi_python
+from fib_benchmarks.runtimes import wasi_host
 
 
 def guest(*arguments: str, paths: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "fib_benchmarks.wasi_python"]
+    command = [sys.executable, "-m", "fib_benchmarks.runtimes.wasi_host"]
     for path in paths:
         command += ["--path", path]
     command += ["--env", "GREETING=hello", "--", *arguments]
@@ -55,7 +55,7 @@ def test_the_guest_sees_only_what_it_is_given(tmp_path):
 
 def test_a_damaged_compilation_is_compiled_again():
     assert guest("-c", "pass").returncode == 0
-    compiled = sorted(wasi_python.PYTHON_WASM.parent.glob("*.cwasm"))
+    compiled = sorted(wasi_host.PYTHON_WASM.parent.glob("*.cwasm"))
     assert compiled
     for path in compiled:
         path.write_bytes(b"not a compiled module")

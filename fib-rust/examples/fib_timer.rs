@@ -1,7 +1,7 @@
 //! Times `fib_rust::fib` with no Python at all: the "rust-core" row of the benchmark.
 //!
 //! `fib_timer REPEATS WARMUP|auto ALGORITHM:N...` prints the same JSON-line events as
-//! `python -m fib_benchmarks.measure` (ready, progress, result), so the benchmark shows
+//! `python -m fib_measuring.measure` (ready, progress, result), so the benchmark shows
 //! the cost of the Python binding as the ratio between this row and rust-release's.
 //! Built by `make wheels` with the release profile, like the release wheel.
 
@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 const EDGE_DIGITS: u32 = 12;
 
-/// The same facts as `fib_benchmarks.measure.describe`, computed the same way.
+/// The same facts as `fib_measuring.measure.describe`, computed the same way.
 fn describe(value: &BigUint) -> String {
     let ten = BigUint::from(10u32);
     let mut digits = if value.is_zero() {
@@ -44,7 +44,7 @@ fn describe(value: &BigUint) -> String {
 }
 
 /// How many untimed calls come first: a fixed count, or `auto`, the rule of
-/// `fib_benchmarks.measure.warm_up` (its constants are repeated here, and the benchmark's
+/// `fib_measuring.measure.warm_up` (its constants are repeated here, and the benchmark's
 /// tests check that this timer follows it). Every sample here is one call: Rust's clock
 /// reads in about 20 ns natively, and no JIT compiles this code while it runs.
 #[derive(Clone, Copy)]

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import gmpy2
-from fib_benchmarks import measure, schema
+from fib_benchmarks.results import schema
+from fib_measuring import measure
 
 #: At most this many different n in one saved run are checked (each is one F(n) by GMP:
 #: 25 ms at n = 10^7); a run with more is refused.

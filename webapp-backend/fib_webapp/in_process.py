@@ -28,7 +28,8 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from fib_benchmarks import builds, measure
+from fib_benchmarks import builds
+from fib_measuring import measure
 from starlette.concurrency import run_in_threadpool
 
 from . import admission

@@ -7,8 +7,10 @@ import threading
 from contextlib import AbstractContextManager
 from typing import Any, Callable, Optional
 
-from fib_benchmarks import builds, measure, schema
+from fib_benchmarks import builds
+from fib_benchmarks.results import schema
 from fib_benchmarks.session import Session, measure_session
+from fib_measuring import measure
 
 #: A lock held around a block, which says whether it was had (False: another holds it).
 Exclusive = AbstractContextManager[bool]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from fib_benchmarks import builds, store
+from fib_benchmarks import builds
+from fib_benchmarks.results import store
 
 REPO_ROOT = builds.REPO_ROOT
 
@@ -25,7 +26,7 @@ class Settings:
     static_dir: Path = REPO_ROOT / "webapp-backend" / "static"
     worker_script: Path = REPO_ROOT / "webapp-worker" / "worker.mjs"
     javascript_worker_script: Path = REPO_ROOT / "webapp-worker" / "javascript_worker.mjs"
-    javascript_harness: Path = REPO_ROOT / "benchmarks" / "fib_benchmarks" / "measure.mjs"
+    javascript_harness: Path = REPO_ROOT / "benchmarks/measuring/fib_measuring/measure.mjs"
     javascript_dir: Path = REPO_ROOT / "fib-javascript"
     pyodide_dir: Path = REPO_ROOT / "node_modules" / "pyodide"
     # Made by `make wheels` (scripts/make-pyodide-snapshot.mjs); optional: without it the

@@ -20,7 +20,7 @@ function sampleSeconds(call, runtime, facts) {
   return Math.max(call, facts.sample_ticks * TICK_S[runtime]);
 }
 
-/** Seconds of a case in `runtime` (fib_benchmarks.measure): the first call (the race's),
+/** Seconds of a case in `runtime` (fib_measuring.measure): the first call (the race's),
  * warm-up samples until the timings settle (typically two windows of `settled_window`;
  * none starts once `warmup_max_s` have gone), then
  * `repeats` timed samples. */

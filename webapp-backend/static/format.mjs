@@ -36,7 +36,7 @@ export const compact = (value) => new Intl.NumberFormat("en", { notation: "compa
 
 /** Untimed calls before a row's (or a warm event's) timed ones: its warm-up samples'
  * calls, one each where it records none (before version 5 of the document, and in
- * rust-core's timer): fib_benchmarks.measure.warmup_loops. */
+ * rust-core's timer): fib_measuring.measure.warmup_loops. */
 export const warmupCalls = (row) => (row.warmup_loops ?? Array(row.warmup).fill(1)).reduce((a, b) => a + b, 0);
 
 /** "1 digit", "209 digits": a count and its noun. */

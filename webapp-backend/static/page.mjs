@@ -46,7 +46,7 @@ export const COLOURS = {};
 // /runs/<id>: the page shows that saved run instead of starting workers; /runs lists the
 // saved runs, /compare?runs=a,b shows runs side by side.
 // The server serves the page at /runs/<id> only for an id of a saved run's form (its
-// pattern is fib_benchmarks.store.RUN_ID's alone).
+// pattern is fib_benchmarks.results.store.RUN_ID's alone).
 export const SAVED_RUN = location.pathname.match(/^\/runs\/([^/]+)$/)?.[1] ?? null;
 
 export const VIEW = SAVED_RUN ? "saved" : { "/runs": "runs", "/compare": "compare" }[location.pathname] ?? null;

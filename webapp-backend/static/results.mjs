@@ -159,7 +159,7 @@ export function showAnswer(rows) {
   answer.focus({ preventScroll: true });
 }
 
-/** The run as the CLI's document (fib_benchmarks/document.py, benchmark.schema.json). */
+/** The run as the CLI's document (fib_benchmarks/results/document.py, benchmark.schema.json). */
 export function resultDocument(rows) {
   const distinct = (pick) => [...new Set(rows.map(pick))];
   // A browser's own runtime string names it ("Chrome 156.0.8078.73"); Pyodide's does not.
@@ -167,7 +167,7 @@ export function resultDocument(rows) {
   const builds = rows.map((row) => row.build ?? {});
   return {
     schema: "py-rust-fib/benchmark",
-    version: 5, // fib_benchmarks.document.VERSION: warm-up samples of several calls too
+    version: 5, // fib_benchmarks.results.document.VERSION: warm-up samples of several calls too
     created: new Date().toISOString(),
     code: shared.config.code,
     host: {

@@ -156,7 +156,7 @@ export async function showComparison() {
     const [variant, runtime, algorithm, n] = line.key;
     const others = line.medians.slice(1).map((median, i) => {
       const verdict = line.verdicts[i];
-      // The ratio's 95 % interval (a bootstrap over both rows' samples, fib_benchmarks.compare).
+      // The ratio's 95 % interval (a bootstrap over both rows' samples, fib_benchmarks.results.compare).
       const interval = line.intervals?.[i];
       const sure = interval ? `; 95 %: ${interval[0].toFixed(2)}–${interval[1].toFixed(2)}` : "";
       const shown = median == null ? "—" : `${ms(median)} (${ratio(line.ratios[i])}, ${words[verdict]}${sure})`;

@@ -9,7 +9,7 @@ import { ASK_BEYOND_S, aboutSeconds, callSeconds, runEstimate } from "../static/
 
 const CONTRACT = JSON.parse(readFileSync(new URL("../../contract.json", import.meta.url), "utf8"));
 const PAGE = CONTRACT.variants.filter((variant) => variant.runtimes.includes("chromium"));
-// What /api/builds adds to the contract: fib_benchmarks.measure's warm-up bounds and the
+// What /api/builds adds to the contract: fib_measuring.measure's warm-up bounds and the
 // native start-up of fib_webapp.native.
 const FACTS = {
   builds: PAGE.map((variant) => ({ variant: variant.name, seconds_per_call: variant.seconds_per_call })),

@@ -10,8 +10,10 @@ import time
 import gmpy2
 import pytest
 from fastapi.testclient import TestClient
-from fib_benchmarks import builds, export, measure, schema
-from fib_benchmarks.document import Document
+from fib_benchmarks import builds
+from fib_benchmarks.results import export, schema
+from fib_benchmarks.results.document import Document
+from fib_measuring import measure
 from fib_webapp import admission, native
 from fib_webapp.app import create_app
 from fib_webapp.settings import Settings, from_environment
@@ -136,7 +138,7 @@ def test_the_builds_javascript_runs_are_served_as_modules(client):
     # relative imports hold on the site as under Node.
     paths = [
         "/webapp-worker/javascript_worker.mjs",
-        "/benchmarks/fib_benchmarks/measure.mjs",
+        "/benchmarks/measuring/fib_measuring/measure.mjs",
         *(f"/fib-javascript/{name}" for name in ("variants.mjs", "fib.mjs", "fib_wasm.mjs")),
     ]
     for path in paths:
@@ -149,8 +151,8 @@ def test_the_builds_javascript_runs_are_served_as_modules(client):
     assert wasm.content.startswith(b"\0asm")
     assert all(client.get(worker).status_code == 200 for worker in workers.values())
     # Only those: the folders' tests, runners and sources are not the site's.
-    for path in ("/benchmarks/fib_benchmarks/node_runner.mjs",
-                 "/benchmarks/fib_benchmarks/measure.py", "/webapp-worker/worker.mjs",
+    for path in ("/benchmarks/fib_benchmarks/runtimes/node_host.mjs",
+                 "/benchmarks/measuring/fib_measuring/measure.py", "/webapp-worker/worker.mjs",
                  "/fib-javascript/test/fib.test.mjs"):  # fmt: skip
         assert client.get(path).status_code == 404, path
     assert client.get("/fib-javascript/..%2fMakefile").status_code == 404

@@ -16,10 +16,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from fib_benchmarks import measure
 from fib_benchmarks.builds import BUILD_DIR, LABELS
-from fib_benchmarks.chromium_runner import launch
-from fib_benchmarks.document import Document
+from fib_benchmarks.results.document import Document
+from fib_benchmarks.runtimes.chromium import launch
+from fib_measuring import measure
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

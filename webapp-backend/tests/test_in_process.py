@@ -22,7 +22,7 @@ import gmpy2
 import pytest
 from conftest import free_port
 from fastapi.testclient import TestClient
-from fib_benchmarks import measure
+from fib_measuring import measure
 from fib_webapp import in_process
 from fib_webapp.app import create_app
 from fib_webapp.settings import from_environment

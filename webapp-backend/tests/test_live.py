@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BODY_TIMEOUT_S, HEAD_TIMEOUT_S, started_server
-from fib_benchmarks import schema, store
-from fib_benchmarks.document import Document
+from fib_benchmarks.results import schema, store
+from fib_benchmarks.results.document import Document
 from fib_webapp.limits import SERVER_LIMITS
 
 

@@ -11,7 +11,7 @@ Page → worker (``postMessage``), requests:
     ``worker.mjs``.
 ``{"type": "run", "id", "algorithm", "n", "repeats", "warmup"}``
     Warm up (``warmup`` untimed samples, or ``"auto"``: until the timings settle, see
-    ``fib_benchmarks.measure.warm_up``), then time ``repeats`` samples of
+    ``fib_measuring.measure.warm_up``), then time ``repeats`` samples of
     ``fib(n, algorithm)``.
 
 Worker → page: the events of a measurement, ``fib_benchmarks.events`` (one vocabulary from

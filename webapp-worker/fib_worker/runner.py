@@ -6,7 +6,7 @@ import importlib
 import time
 from typing import Any, Callable, Optional
 
-from fib_benchmarks import measure
+from fib_measuring import measure
 
 from . import protocol
 

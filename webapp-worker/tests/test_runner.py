@@ -12,7 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 # The two pure-Python packages as the page installs them (wheels of these folders).
 sys.path[:0] = [str(REPO / "fib-python"), str(REPO / "webapp-worker")]
 
-from fib_benchmarks import events, measure  # noqa: E402
+from fib_benchmarks import events  # noqa: E402
+from fib_measuring import measure  # noqa: E402
 from fib_worker import protocol, runner  # noqa: E402
 
 

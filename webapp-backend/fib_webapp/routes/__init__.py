@@ -14,7 +14,7 @@ from enum import Enum
 
 # Under other names: `builds` here is this package's router module.
 from fib_benchmarks import builds as contract
-from fib_benchmarks import store as results
+from fib_benchmarks.results import store as results
 
 MAX_N = contract.MAX_N  # the contract of every implementation (contract.json)
 RUN_ID = f"^{results.RUN_ID}$"  # a saved run's id

@@ -5,7 +5,9 @@ worker per build; and the site's health."""
 from typing import Any
 
 from fastapi import APIRouter
-from fib_benchmarks import builds, measure, schema
+from fib_benchmarks import builds
+from fib_benchmarks.results import schema
+from fib_measuring import measure
 
 from .. import native
 from ..settings import Settings
@@ -59,7 +61,7 @@ def router(settings: Settings) -> APIRouter:
             ),
             "chartjs": f"/vendor/chart.js/{settings.chartjs_version}/chart.umd.min.js",
             "support_wheels": [
-                wheel_url(builds.find_package(name)) for name in ("fib-benchmarks", "fib-worker")
+                wheel_url(builds.find_package(name)) for name in ("fib-measuring", "fib-worker")
             ],
             # Each build's colour and upper estimates of a call (contract.json), for the
             # charts and for the estimate of a run before it starts.

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from fib_benchmarks import export, schema
-from fib_benchmarks.document import Document
+from fib_benchmarks.results import export, schema
+from fib_benchmarks.results.document import Document
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect

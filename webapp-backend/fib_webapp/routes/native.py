@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from fib_benchmarks import builds, runners
+from fib_benchmarks import builds, runtimes
 from starlette.concurrency import run_in_threadpool
 
 from .. import in_process
@@ -65,7 +65,7 @@ def router(settings: Settings, native: NativeTimings) -> APIRouter:
             )
         except ShuttingDown as closing:
             return JSONResponse({"detail": str(closing)}, status_code=503)
-        except runners.Cancelled:
+        except runtimes.Cancelled:
             if native.closing.is_set():
                 return JSONResponse({"detail": SHUTTING_DOWN}, status_code=503)
             if why == ["deadline"]:
@@ -73,7 +73,7 @@ def router(settings: Settings, native: NativeTimings) -> APIRouter:
                            "fewer builds or calls, or a smaller n")  # fmt: skip
                 return JSONResponse({"detail": message}, status_code=504)
             return JSONResponse({"detail": "cancelled"}, status_code=409)
-        except (builds.BuildError, runners.RunnerError) as error:  # one line, for the page
+        except (builds.BuildError, runtimes.RunnerError) as error:  # one line, for the page
             return JSONResponse({"detail": f"native run failed: {error}"}, status_code=500)
 
     @api.post("/api/native/cancel")

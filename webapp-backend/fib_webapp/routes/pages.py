@@ -68,7 +68,7 @@ def router(settings: Settings) -> APIRouter:
     def javascript_worker(request: Request) -> Response:
         return file_response(request, settings.javascript_worker_script, REVALIDATE)
 
-    @api.api_route("/benchmarks/fib_benchmarks/measure.mjs", methods=["GET", "HEAD"],
+    @api.api_route("/benchmarks/measuring/fib_measuring/measure.mjs", methods=["GET", "HEAD"],
                    include_in_schema=False)  # fmt: skip
     def javascript_harness(request: Request) -> Response:
         return file_response(request, settings.javascript_harness, REVALIDATE)

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Callable, Optional
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from fib_benchmarks import compare, store
-from fib_benchmarks.document import measured_on
+from fib_benchmarks.results import compare, store
+from fib_benchmarks.results.document import measured_on
 from starlette.concurrency import run_in_threadpool
 
 from .. import admission

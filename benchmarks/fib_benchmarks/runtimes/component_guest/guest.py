@@ -9,7 +9,7 @@ import json
 
 import fib_python  # noqa: F401  (imported by name in the plan; kept in the component)
 import wit_world
-from fib_benchmarks import measure
+from fib_measuring import measure
 
 
 class WitWorld(wit_world.WitWorld):

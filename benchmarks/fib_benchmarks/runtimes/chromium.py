@@ -25,8 +25,8 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from . import schema
-from .runner_errors import Cancelled, RunnerError
+from ..results import schema
+from .base import Cancelled, RunnerError
 
 Event = dict[str, Any]
 
@@ -213,7 +213,7 @@ def page_ready_times(trials: int) -> dict[str, list[float]]:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m fib_benchmarks.chromium_runner ready [TRIALS]``: how soon the page is
+    """``python -m fib_benchmarks.runtimes.chromium ready [TRIALS]``: how soon the page is
     ready, first visit and returning, in Debian's headless Chromium."""
     if argv[1:2] != ["ready"] or len(argv) > 3 or not (argv[2:] or ["3"])[0].isdigit():
         print(main.__doc__, file=sys.stderr)

@@ -14,7 +14,7 @@ import csv
 import io
 from typing import Any, Optional
 
-from .builds import LABELS
+from ..builds import LABELS
 from .document import measured_on
 from .intervals import Interval, spans_one
 

@@ -1,7 +1,7 @@
 """CPython compiled to WebAssembly (wasm32-wasi), run by wasmtime from this Python: the
 ``wasi`` runtime of the benchmark, and how the conformance suite runs there.
 
-    python -m fib_benchmarks.wasi_python [--path DIR]... [--env NAME=VALUE]... -- ARG...
+    python -m fib_benchmarks.runtimes.wasi_host [--path DIR]... [--env NAME=VALUE]... -- ARG...
 
 runs ``python ARG...`` inside python.wasm: each DIR is preopened read-only (at /path0,
 /path1, ...) and put on the guest's PYTHONPATH, the working folder is preopened read-only
@@ -30,7 +30,7 @@ from typing import Any
 
 import wasmtime
 
-from . import builds
+from .. import builds
 
 PYTHON_WASM = builds.BUILD_DIR / "wasi" / "python-3.11.3.wasm"
 WORK = ""  # the guest sees this process's working folder as its root, /
@@ -98,7 +98,7 @@ def run(arguments: list[str], paths: list[Path], env: dict[str, str]) -> int:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m fib_benchmarks.wasi_python",
+        prog="python -m fib_benchmarks.runtimes.wasi_host",
         description="Run CPython for WASI (python.wasm) under wasmtime.",
     )
     parser.add_argument("--path", action="append", type=Path, default=[],

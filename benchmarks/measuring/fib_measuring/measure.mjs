@@ -1,6 +1,6 @@
 // Time fib calls of the JavaScript build, and describe the results.
 //
-// The timing half of benchmarks/fib_benchmarks/measure.py, for builds that run where
+// The timing half of benchmarks/measuring/fib_measuring/measure.py, for builds that run where
 // there is no Python: the same warm-up rule and calibration of samples, the same events
 // with the same keys, the same description of F(n) (benchmarks/tests/test_javascript.py
 // checks that the two agree). The timing has to run in the measured runtime; the
@@ -17,7 +17,7 @@
 
 // The BigInt build's own bit length (the JavaScript builds live in fib-javascript/; the
 // site serves both files at their paths in the repository, so this holds there too).
-import { bitLength } from "../../fib-javascript/fib.mjs";
+import { bitLength } from "../../../fib-javascript/fib.mjs";
 
 const LOG10_2 = Math.log10(2);
 const EDGE_DIGITS = 12;

@@ -1,7 +1,7 @@
 """Time ``fib`` calls of whichever implementation is importable, and describe the results.
 
 Runs *inside* the measured interpreter: a native subprocess (``python -m
-fib_benchmarks.measure PLAN_JSON``) or Pyodide. Standard library only. Output is a stream
+fib_measuring.measure PLAN_JSON``) or Pyodide. Standard library only. Output is a stream
 of events (dicts), one JSON object per line on stdout for subprocesses: ``ready``, then per
 case ``warm``, ``progress`` for each timed sample and ``result`` (its samples, not yet their
 statistics: ``summarize`` is applied where a document is made, ``runners.measure_build``
@@ -358,7 +358,7 @@ def run_plan(plan: dict[str, Any]) -> Iterator[Event]:
 
 
 def main(argv: list[str]) -> int:
-    """Subprocess entry point: ``python -m fib_benchmarks.measure PLAN_JSON``."""
+    """Subprocess entry point: ``python -m fib_measuring.measure PLAN_JSON``."""
     for event in run_plan(json.loads(argv[1])):
         print(json.dumps(event), flush=True)
     return 0

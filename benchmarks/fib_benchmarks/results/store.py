@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from . import builds
+from .. import builds
 from .document import measured_on
 
 MIGRATIONS = Path(__file__).with_name("migrations")

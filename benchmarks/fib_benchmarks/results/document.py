@@ -2,7 +2,7 @@
 downloads, and what a server may accept from either.
 
 pydantic models, from which ``benchmark.schema.json`` (beside this file, in the repository)
-is generated: ``python -m fib_benchmarks.document`` rewrites it, and a test fails when it is
+is generated: ``python -m fib_benchmarks.results.document`` rewrites it, and a test fails when it is
 out of date. Version 3 adds a second kind of row, ``load``: a web service's requests a second
 and latencies under concurrent load (``benchmark load``); a version 2 document is a version 3
 one without them, and is still read. Version 4 times several calls a sample where one call
@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import builds
+from .. import builds
 
 SCHEMA = "py-rust-fib/benchmark"
 VERSION = 5

@@ -33,7 +33,8 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from . import report, store
+from .. import report
+from . import store
 from .document import READABLE_VERSIONS, Document, measured_on
 from .export import duration
 from .intervals import Interval, ratio_interval

@@ -14,7 +14,9 @@ import subprocess
 from pathlib import Path
 from typing import Any, Optional
 
-from . import builds, measure
+from fib_measuring import measure
+
+from .. import builds
 from .document import SCHEMA, VERSION, Document, Sampled
 from .intervals import draws, ratio_interval
 

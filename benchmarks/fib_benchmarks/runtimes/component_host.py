@@ -1,7 +1,7 @@
 """measure.py inside CPython for WASI as a component, run by wasmtime from this Python: the
 ``component`` runtime of the benchmark.
 
-    python -m fib_benchmarks.wasi_component PLAN_JSON
+    python -m fib_benchmarks.runtimes.component_host PLAN_JSON
 
 The component (``make wasi-component``: componentize-py from PyPI builds CPython 3.14 for
 WASI with fib-python, measure.py and ``component/guest.py`` inside) exports ``run-plan`` and
@@ -19,14 +19,15 @@ import sys
 import wasmtime
 from wasmtime import component
 
-from . import builds, wasi_python
+from .. import builds
+from . import wasi_host
 
 MEASURING_COMPONENT = builds.BUILD_DIR / "wasi" / "measuring.wasm"
 
 
 def run(plan: str) -> int:
     engine = wasmtime.Engine()
-    measuring, phases = wasi_python.load(
+    measuring, phases = wasi_host.load(
         engine, MEASURING_COMPONENT, component.Component, "wasi-component"
     )
     print(json.dumps({"event": "startup", "phases": phases}), flush=True)

@@ -1,17 +1,17 @@
 // Runs one build of the fib API inside Pyodide under Node.js, with no network at all.
 //
-//   node pyodide_runner.mjs REQUEST_JSON
+//   node pyodide_host.mjs REQUEST_JSON
 //
 // REQUEST: {
 //   pyodide:  folder of the npm `pyodide` package,
 //   micropip: path of the micropip wheel (loaded with loadPackage, by path),
 //   wheels:   paths of the wheels to micropip-install (the build under test, fib_benchmarks),
 //   env:      environment variables for Python (FIB_IMPL, FIB_EXPECT_PROFILE),
-//   mode:     "measure" (with `plan`, see fib_benchmarks.measure) or
+//   mode:     "measure" (with `plan`, see fib_measuring.measure) or
 //             "pytest"  (with `tests`: host folders copied into Pyodide, `pytest_args`)
 // }
 //
-// Writes JSON lines to stdout, as `python -m fib_benchmarks.measure` does, plus one
+// Writes JSON lines to stdout, as `python -m fib_measuring.measure` does, plus one
 // {"event": "startup", "phases": {...}} before anything else. Python's own output (pytest's
 // report) goes to stderr. Any failure ends with {"event": "error", "message": "..."}: the
 // Python exception's last line, not a page of minified JavaScript. Exit status: 0, or
@@ -82,7 +82,7 @@ async function main(request) {
     pyodide.globals.set("plan_json", JSON.stringify(request.plan));
     await pyodide.runPythonAsync(`
 import json
-from fib_benchmarks.measure import run_plan
+from fib_measuring.measure import run_plan
 for event in run_plan(json.loads(plan_json)):
     emit(json.dumps(event))
 `);
