@@ -37,7 +37,7 @@ endif
 # Benchmark settings for `make bench`; override on the command line: make bench N=500000
 N          ?= 1000,10000,100000
 ALGORITHMS ?= iterative,doubling
-RUNTIMES   ?= native,pyodide,chromium,wasi,component
+RUNTIMES   ?= native,pyodide,browser,wasi,component
 REPEATS    ?= 5
 ROUNDS     ?= 3
 

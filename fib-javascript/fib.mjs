@@ -63,7 +63,7 @@ export function buildInfo() {
 }
 
 /** `Node.js 20.20.2 (V8 11.3.244.8-node.38)` under Node; `Chrome 156.0.8078.73` in a browser. */
-export function runtimeName() {
+export function interpreterName() {
   const node = nodeVersions();
   return node ? `Node.js ${node.node} (V8 ${node.v8})` : browserName(globalThis.navigator?.userAgent);
 }

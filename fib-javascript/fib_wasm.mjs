@@ -3,7 +3,7 @@
 // Pyodide. Beside the Pyodide builds it shows what Pyodide's layer costs, and beside the
 // BigInt build what Rust's arithmetic buys in a browser.
 //
-// The same API as fib.mjs (fib, buildInfo, runtimeName, ALGORITHMS, MAX_N, VERSION). The
+// The same API as fib.mjs (fib, buildInfo, interpreterName, ALGORITHMS, MAX_N, VERSION). The
 // module checks the values of n and the algorithm, with fib-rust's messages; this host
 // checks the types, as fib.mjs does and with its words, drives the module's C ABI
 // (fib-wasm/src/lib.rs), answers its progress import, and turns F(n)'s bytes into a BigInt.
@@ -17,9 +17,9 @@
 // Node.js it reads fib_wasm.wasm from beside this file (`make wasm` copies it there), in a
 // browser it streams it from the server, which sends it as application/wasm.
 
-import { bitLength, checkNType, runtimeName, wrongType } from "./fib.mjs";
+import { bitLength, checkNType, interpreterName, wrongType } from "./fib.mjs";
 
-export { runtimeName };
+export { interpreterName };
 
 export const VERSION = "0.1.0";
 
@@ -195,7 +195,7 @@ export function buildInfo() {
     isa,
     basecase,
     dependencies,
-    engine: runtimeName(),
+    engine: interpreterName(),
     // As fib_wasmtime reports it; V8 may reuse its own cache of the compiled code.
     module: { file: "fib_wasm.wasm", compiled: true, load_s: COMPILE_SECONDS },
   };

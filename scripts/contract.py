@@ -19,13 +19,13 @@ def wheels_running_in(runtime):
     return " ".join(
         v["name"]
         for v in CONTRACT["variants"]
-        if v["build"] == "wheel" and runtime in v["runtimes"]
+        if v["package"] == "wheel" and runtime in v["runtimes"]
     )
 
 
 VIEWS = {
     "wheel-variants": lambda: " ".join(
-        v["name"] for v in CONTRACT["variants"] if v["build"] == "wheel"
+        v["name"] for v in CONTRACT["variants"] if v["package"] == "wheel"
     ),
     "pyodide-variants": lambda: wheels_running_in("pyodide"),
     "wasi-variants": lambda: wheels_running_in("wasi"),

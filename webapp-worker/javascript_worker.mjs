@@ -34,12 +34,12 @@ const PROGRESS_INTERVAL_MS = 100;
 
 const post = (message) => self.postMessage(message);
 
-function ready({ buildInfo, runtimeName }, { variant = VARIANT }) {
+function ready({ buildInfo, interpreterName }, { variant = VARIANT }) {
   // A worker's clock starts when the worker is created, so this is the whole start-up:
   // fetching, compiling and running these modules (and fib-wasm's .wasm). The JavaScript
   // runtime itself is the browser's, already there.
   const startup = { "loading-runtime": performance.now() / 1000 };
-  post({ event: "ready", variant, build: buildInfo(), runtime: runtimeName(), startup });
+  post({ event: "ready", variant, build_info: buildInfo(), interpreter: interpreterName(), startup });
 }
 
 async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats = 3, warmup = AUTO }) {

@@ -2,7 +2,7 @@
 Pyodide, in Chromium and in WASI.
 
 Data path: a *runtime* (``runtimes``: ``native``, one subprocess per build; ``pyodide``, one
-Pyodide instance per build under Node.js; ``chromium``, the web page's own workers; ``wasi``
+Pyodide instance per build under Node.js; ``browser``, the web page's own workers; ``wasi``
 and ``component``, CPython for WASI) starts the measuring core (``fib_measuring``, a package
 of its own, the only one shipped into those runtimes) next to exactly one build of the
 ``fib`` API; its events (``events``) become the rows of a result document

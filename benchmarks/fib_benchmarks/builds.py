@@ -63,18 +63,18 @@ CALL_GROWTH: dict[str, float] = CONTRACT["call_growth"]
 
 
 def call_estimate_s(variant: str, runtime: str, algorithm: str, n: int) -> float:
-    """An estimate of one call of F(n) by this build in this runtime (native or chromium)
+    """An estimate of one call of F(n) by this build in this runtime (native or browser)
     on a 2-core machine: the contract's figure (1.2x a measured median), grown with n."""
     return SECONDS_PER_CALL[variant][runtime][algorithm] * n ** CALL_GROWTH[algorithm]
 
 
-#: Where each build runs: native, pyodide, chromium.
+#: Where each build runs: native, pyodide, browser, wasi, component.
 RUNTIMES: dict[str, tuple[str, ...]] = {
     variant["name"]: tuple(variant["runtimes"]) for variant in CONTRACT["variants"]
 }
 
 #: The builds of the fib API that are wheels, in table order.
-VARIANTS = tuple(v["name"] for v in CONTRACT["variants"] if v["build"] == "wheel")
+VARIANTS = tuple(v["name"] for v in CONTRACT["variants"] if v["package"] == "wheel")
 #: The wheels that run inside Pyodide too.
 PYODIDE_VARIANTS = tuple(v for v in VARIANTS if "pyodide" in RUNTIMES[v])
 
@@ -87,11 +87,11 @@ RUST_CORE_TIMER = REPO_ROOT / "target" / "release" / "examples" / "fib_timer"
 #: The builds that JavaScript runs (`fib-javascript/`), under Node.js natively and in a page
 #: worker of their own, with no Python: the same algorithms on BigInt ("why not just
 #: JavaScript?") and fib-rust's WebAssembly module with no Pyodide (what Pyodide costs).
-JAVASCRIPT_VARIANTS = tuple(v["name"] for v in CONTRACT["variants"] if v["build"] == "javascript")
+JAVASCRIPT_VARIANTS = tuple(v["name"] for v in CONTRACT["variants"] if v["package"] == "javascript")
 #: fib-rust's WebAssembly module (fib-wasm), which the Makefile copies beside its hosts.
 FIB_WASM = REPO_ROOT / "fib-javascript" / "fib_wasm.wasm"
 #: What the web page measures, in its table order: every build that runs in Chromium.
-PAGE_VARIANTS = tuple(v for v in LABELS if "chromium" in RUNTIMES[v])
+PAGE_VARIANTS = tuple(v for v in LABELS if "browser" in RUNTIMES[v])
 
 
 class BuildError(Exception):

@@ -43,12 +43,7 @@ Variant = Enum(
 )
 
 
-class Runtime(str, Enum):
-    native = "native"
-    pyodide = "pyodide"
-    chromium = "chromium"
-    wasi = "wasi"
-    component = "component"
+Runtime = Enum("Runtime", {name: name for name in runtimes.RUNTIMES}, type=str)
 
 
 def _split(values: list[str]) -> list[str]:
@@ -146,8 +141,8 @@ def benchmark(
             "--runtime",
             "-r",
             metavar="RUNTIME",
-            help="native, pyodide (Pyodide under Node.js), chromium (the web page's own "
-            "workers in Debian's headless Chromium), wasi (CPython for WASI under wasmtime: "
+            help="native, pyodide (Pyodide under Node.js), browser (the web page's own "
+            "workers, in Debian's headless Chromium), wasi (CPython for WASI under wasmtime: "
             "python only), component (CPython 3.14 for WASI as a component that calls the "
             "host back: python only).",
         ),

@@ -1,7 +1,7 @@
 """The events of a measurement, defined once: what every harness says from inside the
 measured runtime (``measure.py``, ``measure.mjs``, rust-core's ``fib_timer``), what the
 page's workers post (the same events, with the ``id`` of the request they answer), and
-what the runners and the page read. No harness, worker or runner renames a key.
+what the runtimes and the page read. No harness, worker or runtime renames a key.
 
 pydantic models, from which ``events.schema.json`` (beside this file) is generated:
 ``python -m fib_benchmarks.events`` rewrites it, and a test fails when it is out of date.
@@ -12,8 +12,8 @@ In the order a run says them:
 - ``startup``: a worker's start-up phase has begun (``stage``: loading-runtime,
   installing, importing, first-calls), or a runtime's start-up phases took so long
   (``phases``: Pyodide's under Node, wasmtime's compile);
-- ``ready``: the build is loaded: its ``build_info()`` and the runtime's name (a worker
-  adds its ``variant`` and ``startup`` phases, a runner ``startup_s`` and
+- ``ready``: the build is loaded: its ``build_info()`` and the ``interpreter`` running it
+  (a worker adds its ``variant`` and ``startup`` phases, a runner ``startup_s`` and
   ``startup_phases``);
 - ``trace``: inside the first, untimed call of a case: ``done`` of ``total`` steps after
   ``elapsed_ns`` (the core's progress hook; a worker posts them at most every 50 ms);
@@ -56,13 +56,13 @@ class Startup(Event):
     event: Literal["startup"]
     stage: Optional[Text] = None
     phases: Optional[dict[str, Union[float, bool]]] = None
-    runtime: Optional[Text] = None
+    interpreter: Optional[Text] = None
 
 
 class Ready(Event):
     event: Literal["ready"]
-    build: dict[str, Any]
-    runtime: Text
+    build_info: dict[str, Any]  # the build's own facts: its build_info()
+    interpreter: Text  # what runs it: "CPython 3.11.7", "Pyodide 314.0.7 (CPython 3.14.2)"
     variant: Optional[Text] = None  # a worker's
     startup: Optional[dict[str, Union[float, bool]]] = None  # a worker's phases
     startup_s: Optional[float] = None  # a runner's: the cold start, never timed

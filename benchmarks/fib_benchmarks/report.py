@@ -49,7 +49,7 @@ def _phases(startup: dict[str, Any]) -> str:
     """What a start-up spent compiling WebAssembly under wasmtime (rust-wasmtime, the wasi
     runtime); Pyodide's and the page's many phases are in the JSON only."""
     phases = startup.get("phases") or {}
-    if not phases or startup["runtime_kind"] in ("pyodide", "chromium", "browser"):
+    if not phases or startup["runtime"] in ("pyodide", "browser"):
         return ""
     return " (" + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()) + ")"
 
@@ -65,8 +65,8 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
     """One line per (case, build, runtime), grouped by case; ratios from this run only.
     With a ``width`` (the terminal's), columns of DROPPED_FIRST are left out until the
     table fits, rather than every column cut short."""
-    runtimes = sorted({row["runtime"] for row in rows})
-    several_runtimes = len({row["runtime_kind"] for row in rows}) > 1
+    runtimes = sorted({row["interpreter"] for row in rows})
+    several_runtimes = len({row["runtime"] for row in rows}) > 1
     with_gmp = any(row.get("vs_gmp") for row in rows)
     headings = ["algorithm", "n", "build"] + (["runtime"] if several_runtimes else [])
     headings += ["median", "± IQR/2", "min", "warm-up", "vs Python", "debug/release"]
@@ -79,10 +79,10 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
         cases.append((row["algorithm"], row["n"]))
         cells = [row["algorithm"], f"{row['n']:,}", row["variant"]]
         if several_runtimes:
-            cells.append(row["runtime_kind"])
+            cells.append(row["runtime"])
         flag = f" [yellow]![{len(notes) + 1}][/]" if row["warnings"] else ""
         if row["warnings"]:
-            label = f"{row['variant']} ({row['runtime_kind']}) {row['algorithm']} F({row['n']:,})"
+            label = f"{row['variant']} ({row['runtime']}) {row['algorithm']} F({row['n']:,})"
             notes.append(f"[{len(notes) + 1}] {label}: {'; '.join(row['warnings'])}")
         cells.append(format_ms(row["median_ms"]) + flag)
         cells += [f"± {format_ms(row['iqr_ms'] / 2)}", format_ms(row["min_ms"])]
@@ -97,7 +97,7 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
         lines.append(cells)
     kept = _columns_that_fit(headings, lines, width)
     grid = Table(
-        title=f"F(n), median of timed calls; runtime: {' · '.join(runtimes)}",
+        title=f"F(n), median of timed calls; interpreter: {' · '.join(runtimes)}",
         title_justify="left",
     )
     left = ("algorithm", "build", "runtime", "digest")
@@ -118,8 +118,7 @@ def table(rows: list[Row], startups: list[dict[str, Any]], width: Optional[int] 
     ]
     if startups:
         starts = ", ".join(
-            f"{s['variant']} ({s['runtime_kind']}) {s['seconds']:.2f} s{_phases(s)}"
-            for s in startups
+            f"{s['variant']} ({s['runtime']}) {s['seconds']:.2f} s{_phases(s)}" for s in startups
         )
         caption.append(f"Start-up, not included above: {starts}.")
     if left_out:
@@ -162,16 +161,16 @@ def plot(rows: list[Row], path: Path) -> None:
         lines: dict[tuple[str, str], list[Row]] = {}
         for row in rows:
             if row["algorithm"] == algorithm:
-                lines.setdefault((row["variant"], row["runtime_kind"]), []).append(row)
-        for (variant, runtime_kind), points in lines.items():
+                lines.setdefault((row["variant"], row["runtime"]), []).append(row)
+        for (variant, runtime), points in lines.items():
             points.sort(key=lambda row: row["n"])
             axis.plot(
                 [row["n"] for row in points],
                 [row["median_ms"] for row in points],
-                marker="o" if runtime_kind == "native" else "s",
+                marker="o" if runtime == "native" else "s",
                 color=colour[variant],
-                linestyle="-" if runtime_kind == "native" else "--",
-                label=f"{variant} ({runtime_kind})",
+                linestyle="-" if runtime == "native" else "--",
+                label=f"{variant} ({runtime})",
             )
         axis.set_xscale("log")
         axis.set_yscale("log")

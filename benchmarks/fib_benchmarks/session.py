@@ -23,13 +23,13 @@ from . import builds, runtimes
 class Run:
     """One build in one runtime, and the part of the session's plan it runs there."""
 
-    runtime_kind: str
+    runtime: str
     variant: str
     plan: dict[str, Any]
 
     @property
     def label(self) -> str:
-        return f"{self.variant} ({self.runtime_kind})"
+        return f"{self.variant} ({self.runtime})"
 
 
 @dataclass(frozen=True)
@@ -57,15 +57,15 @@ class Session:
         plan = {"algorithms": list(self.algorithms), "ns": list(self.ns),
                 "repeats": self.repeats, "warmup": self.warmup}  # fmt: skip
         runs = []
-        for runtime_kind in self.runtimes:
+        for runtime in self.runtimes:
             for variant in self.variants:
-                if runtime_kind not in builds.RUNTIMES.get(variant, ("native",)):
+                if runtime not in builds.RUNTIMES.get(variant, ("native",)):
                     continue
                 own = plan
                 if variant == builds.GMP_REFERENCE:
                     own = plan | {"algorithms": [a for a in plan["algorithms"] if a == "doubling"]}
                 if own["algorithms"]:
-                    runs.append(Run(runtime_kind, variant, own))
+                    runs.append(Run(runtime, variant, own))
         return runs
 
     def calls(self, run: Run) -> int:
@@ -92,20 +92,20 @@ def measure_session(
                 None if on_progress is None else (lambda event, run=run: on_progress(run, event))
             )
             startup, measured = runtimes.measure_build(
-                run.runtime_kind, run.variant, run.plan, advance, stop=stop
+                run.runtime, run.variant, run.plan, advance, stop=stop
             )
             # The first round's start-up is the cold one: later rounds find files cached.
-            startups.setdefault((run.runtime_kind, run.variant), startup)
+            startups.setdefault((run.runtime, run.variant), startup)
             for row in measured:
-                key = (run.runtime_kind, run.variant, row["algorithm"], row["n"])
+                key = (run.runtime, run.variant, row["algorithm"], row["n"])
                 rows[key] = merge(rows[key], row) if key in rows else row
-    order = [(run.runtime_kind, run.variant) for run in runs]
+    order = [(run.runtime, run.variant) for run in runs]
     return list(startups.values()), sorted(
         rows.values(),
         key=lambda row: (
             session.algorithms.index(row["algorithm"]),
             row["n"],
-            order.index((row["runtime_kind"], row["variant"])),
+            order.index((row["runtime"], row["variant"])),
         ),
     )
 
@@ -122,7 +122,7 @@ def merge(row: Event, later: Event) -> Event:
     """One row from the same case measured in two rounds: all their calls, new statistics."""
     if later["digest"] != row["digest"]:
         raise runtimes.RunnerError(
-            f"{row['variant']} ({row['runtime_kind']}): F({row['n']:,}) changed between rounds"
+            f"{row['variant']} ({row['runtime']}): F({row['n']:,}) changed between rounds"
         )
     times = row["times_ns"] + later["times_ns"]
     # Both rounds warmed up the same way: a fixed count (None) or auto (both must settle).

@@ -189,7 +189,7 @@ group("measureCase and runPlan", () => {
     const plan = { algorithms: ["iterative", "doubling"], ns: [10, -5, 20], repeats: 1, warmup: 0 };
     const events = await collect(runPlan(plan, bigint));
     assert.equal(events[0].event, "ready");
-    assert.equal(events[0].build.implementation, "fib-javascript");
+    assert.equal(events[0].build_info.implementation, "fib-javascript");
     // With no warm-up call, the bad n's first call is a timed one: its warm event comes first.
     assert.deepEqual(
       events.slice(1).map((event) => event.event),

@@ -62,7 +62,7 @@ def document(tmp_path_factory):
 
 def test_every_build_and_case_has_a_row(document):
     doc, _ = document
-    assert (doc["schema"], doc["version"]) == ("py-rust-fib/benchmark", 5)
+    assert (doc["schema"], doc["version"]) == ("py-rust-fib/benchmark", 6)
     Document.model_validate(doc)  # the published schema's models
     cases = {(r["variant"], r["algorithm"], r["n"]) for r in doc["rows"]}
     assert cases == {
@@ -74,9 +74,9 @@ def test_every_build_and_case_has_a_row(document):
 def test_rows_record_which_build_ran(document):
     doc, _ = document
     for row in doc["rows"]:
-        assert row["build"]["profile"] == PROFILES[row["variant"]]
-        assert row["runtime"].startswith("CPython 3.")
-        assert row["runtime_kind"] == "native"
+        assert row["build_info"]["profile"] == PROFILES[row["variant"]]
+        assert row["interpreter"].startswith("CPython 3.")
+        assert row["runtime"] == "native"
 
 
 def test_wasmtime_reports_its_compile_apart_from_the_calls(document):
@@ -135,7 +135,7 @@ def test_table_is_printed(document):
         (["--warmup", "soon"], "neither 'auto' nor a count"),
         (
             ["--runtime", "firefox"],
-            "'firefox' is not one of native, pyodide, chromium, wasi, component",
+            "'firefox' is not one of native, pyodide, browser, wasi, component",
         ),
         (["--n", ""], "nothing to measure"),
         (["--algorithm", ""], "nothing to measure"),
@@ -194,7 +194,7 @@ def test_reference_columns_agree_with_the_builds_over_rounds(tmp_path):
     assert core == {(a, n) for a in ("iterative", "doubling") for n in (0, 10, 300)}
     for n in (0, 10, 300):
         assert len({(r["digest"], r["digits"], r["trailing"]) for r in rows if r["n"] == n}) == 1
-    assert all(r["runtime"].startswith("Rust") for r in rows if r["variant"] == "rust-core")
+    assert all(r["interpreter"].startswith("Rust") for r in rows if r["variant"] == "rust-core")
 
 
 def test_warm_up_is_adaptive_and_every_sample_is_kept(document):
@@ -228,29 +228,29 @@ def test_auto_warm_up_settles_or_says_why(tmp_path):
 
 
 def test_the_page_workers_are_a_runtime_of_the_cli(tmp_path):
-    """--runtime chromium: the site's own workers in Debian's headless Chromium."""
+    """--runtime browser: the site's own workers in Debian's headless Chromium."""
     # Calls of tens of microseconds at least: the page's clock ticks every 5 us.
     ns = (20_000, 40_000)
     doc = benchmark_document(
         tmp_path, "--n", ",".join(map(str, ns)), "--algorithm", "doubling",
-        "--variant", "python,rust-release,rust-wasm,javascript", "--runtime", "native,chromium",
+        "--variant", "python,rust-release,rust-wasm,javascript", "--runtime", "native,browser",
         "--repeats", "3",
     )  # fmt: skip
     rows = doc["rows"]
-    cases = {(r["variant"], r["runtime_kind"], r["n"]) for r in rows}
+    cases = {(r["variant"], r["runtime"], r["n"]) for r in rows}
     assert cases == {(v, where, n) for v in ("python", "rust-release", "rust-wasm", "javascript")
-                     for where in ("native", "chromium") for n in ns}  # fmt: skip
+                     for where in ("native", "browser") for n in ns}  # fmt: skip
     for n in ns:
         assert len({r["digest"] for r in rows if r["n"] == n}) == 1  # browser and native agree
         # Binet: F(n) has floor(n log10(phi) - log10(sqrt 5)) + 1 digits.
         digits = math.floor(n * math.log10((1 + 5**0.5) / 2) - math.log10(5**0.5)) + 1
         assert {r["digits"] for r in rows if r["n"] == n} == {digits}
-    chromium = [r for r in rows if r["runtime_kind"] == "chromium"]
-    assert all(r["runtime"].startswith(("Pyodide", "Chrome")) for r in chromium)
-    assert all(r["median_ms"] > 0 and r["slowdown_vs_native"] > 0 for r in chromium)
-    assert all(len(r["times_ns"]) == 3 and r["warmup"] >= 1 for r in chromium)
-    assert all(r["timer_resolution_ns"] > 0 for r in chromium)
-    assert {s["runtime_kind"] for s in doc["startups"]} == {"native", "chromium"}
+    in_browser = [r for r in rows if r["runtime"] == "browser"]
+    assert all(r["interpreter"].startswith(("Pyodide", "Chrome")) for r in in_browser)
+    assert all(r["median_ms"] > 0 and r["slowdown_vs_native"] > 0 for r in in_browser)
+    assert all(len(r["times_ns"]) == 3 and r["warmup"] >= 1 for r in in_browser)
+    assert all(r["timer_resolution_ns"] > 0 for r in in_browser)
+    assert {s["runtime"] for s in doc["startups"]} == {"native", "browser"}
 
 
 @pytest.mark.parametrize(
@@ -268,22 +268,22 @@ def test_python_in_wasi_is_a_runtime_of_the_cli(tmp_path, runtime, python):
         "--variant", "python,rust-release", "--runtime", f"native,{runtime}", "--repeats", "2",
     )  # fmt: skip
     rows = doc["rows"]
-    guest = [r for r in rows if r["runtime_kind"] == runtime]
+    guest = [r for r in rows if r["runtime"] == runtime]
     assert {(r["variant"], r["algorithm"], r["n"]) for r in guest} == {
         ("python", a, n) for a in ("doubling", "iterative") for n in ns
     }
-    assert all(r["runtime"] == python for r in guest)
+    assert all(r["interpreter"] == python for r in guest)
     assert all(r["slowdown_vs_native"] > 0 for r in guest)
     for n in ns:  # the same F(n) in CPython for WASI as natively
         assert len({r["digest"] for r in rows if r["n"] == n}) == 1
-    (startup,) = (s for s in doc["startups"] if s["runtime_kind"] == runtime)
+    (startup,) = (s for s in doc["startups"] if s["runtime"] == runtime)
     ((phase, seconds),) = startup["phases"].items()
     assert phase in ("module compiled", "compiled module loaded")
     assert 0 < seconds < startup["seconds"]
 
 
 def test_page_readiness_is_measured_first_visit_and_returning():
-    command = [sys.executable, "-m", "fib_benchmarks.runtimes.chromium", "ready", "1"]
+    command = [sys.executable, "-m", "fib_benchmarks.runtimes.browser", "ready", "1"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()

@@ -13,23 +13,23 @@ import pytest
 from fib_benchmarks import report
 from fib_benchmarks.results import document, export, schema
 from pydantic import ValidationError
-from samples import FIB_1000, sample_document, sample_load_document
+from samples import FIB_1000, as_version, sample_document, sample_load_document
 
 
 def test_the_schema_file_in_the_repository_is_the_models_own():
     """`python -m fib_benchmarks.results.document` rewrites it after a change to the models."""
     assert document.SCHEMA_FILE.read_text() == document.json_schema_text()
     published = json.loads(document.SCHEMA_FILE.read_text())
-    assert published["$id"] == "py-rust-fib/benchmark/5"
-    assert published["properties"]["version"]["enum"] == [2, 3, 4, 5]
+    assert published["$id"] == "py-rust-fib/benchmark/6"
+    assert published["properties"]["version"]["const"] == 6
 
 
 def test_a_document_records_what_a_later_comparison_needs():
     made = sample_document()
-    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 5
+    assert made["schema"] == "py-rust-fib/benchmark" and made["version"] == 6
     assert len(made["code"]["commit"]) == 40 and isinstance(made["code"]["dirty"], bool)
     assert made["host"]["cpu_model"]
-    assert made["versions"]["runtimes"] == ["CPython 3.11.7"]
+    assert made["versions"]["interpreters"] == ["CPython 3.11.7"]
     assert made["settings"]["source"] == "cli"
     assert all(row["timer_resolution_ns"] == 60 for row in made["rows"])
 
@@ -42,8 +42,8 @@ def test_a_document_records_what_a_later_comparison_needs():
         (lambda d: d["rows"][0].update(digest="sha256:not-hex"), "rows.0.digest"),
         (lambda d: d["rows"][0].update(n=-1), "rows.0.n"),
         (lambda d: d["rows"][0].update(times_ns=[]), "rows.0.times_ns"),
-        (lambda d: d["rows"][0].update(runtime_kind="firefox"), "rows.0.runtime_kind"),
-        (lambda d: d["rows"][0].update(runtime="x" * 5000), "rows.0.runtime"),
+        (lambda d: d["rows"][0].update(runtime="firefox"), "rows.0.runtime"),
+        (lambda d: d["rows"][0].update(interpreter="x" * 5000), "rows.0.interpreter"),
         (lambda d: d.update(rows=d["rows"] * 600), "rows"),
         (lambda d: d["code"].update(commit="<script>"), "code.commit"),
     ],
@@ -58,11 +58,11 @@ def test_what_is_not_a_document_is_refused_with_where(change, where):
 
 def test_csv_is_one_line_per_measurement_and_never_a_formula():
     made = sample_document()
-    made["rows"][0]["runtime"] = '=HYPERLINK("http://example.invalid")'
+    made["rows"][0]["interpreter"] = '=HYPERLINK("http://example.invalid")'
     lines = list(csv.reader(io.StringIO(export.csv_text(made))))
     assert lines[0] == list(export.COLUMNS)
     assert len(lines) == 1 + len(made["rows"])
-    assert lines[1][export.COLUMNS.index("runtime")].startswith("'=")
+    assert lines[1][export.COLUMNS.index("interpreter")].startswith("'=")
     medians = [float(line[export.COLUMNS.index("median_ms")]) for line in lines[1:]]
     assert medians == [row["median_ms"] for row in made["rows"]]
 
@@ -70,7 +70,7 @@ def test_csv_is_one_line_per_measurement_and_never_a_formula():
 def test_markdown_is_a_table_whose_cells_cannot_break_it():
     made = sample_document()
     made["rows"][0]["variant"] = "a | b\nc"  # an unknown build is shown by its name
-    made["rows"][1]["runtime"] = "<script>x</script>"
+    made["rows"][1]["interpreter"] = "<script>x</script>"
     text = export.markdown_text(made)
     table = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table) == 2 + len(made["rows"])
@@ -98,7 +98,7 @@ def test_markdown_is_a_report_in_units_words_and_footnotes():
     assert "[^1]: Python (native), doubling F(10): 2 of 3 calls are outliers" in text
     digest = made["rows"][1]["digest"].removeprefix("sha256:")
     assert f"209 digits, {digest[:12]} |" in text and digest not in text
-    assert "made by the CLI" in text and "runtime_kind" not in text
+    assert "made by the CLI" in text and "build_info" not in text
     assert export.speed_against(0.1) == "10x slower" and export.speed_against(None) == "—"
     assert export.speed_against(1.02, (0.97, 1.08)) == "no difference"
     assert export.speed_against(1 / 4.6, (1 / 4.8, 1 / 4.4)) == "4.6x slower (4.4-4.8)"
@@ -108,8 +108,7 @@ def test_markdown_is_a_report_in_units_words_and_footnotes():
 
 
 def test_a_version_4_document_is_still_read_and_its_warm_up_is_one_call_a_sample():
-    older = sample_document()
-    older.update(version=4)
+    older = as_version(sample_document(), 4)
     for row in older["rows"]:
         row.pop("warmup_loops", None)
     read = document.Document.model_validate(older).rows
@@ -118,6 +117,22 @@ def test_a_version_4_document_is_still_read_and_its_warm_up_is_one_call_a_sample
     older["rows"][0]["warmup_loops"] = [1] * older["rows"][0]["warmup"]
     with pytest.raises(ValidationError, match="new in version 5"):
         document.Document.model_validate(older)
+
+
+def test_a_version_5_document_is_read_with_version_6_names():
+    """runtime_kind -> runtime (the CLI's "chromium" -> "browser"), runtime -> interpreter,
+    build -> build_info, versions' runtimes -> interpreters; the rest as it was."""
+    made = sample_document()
+    made["rows"][0]["runtime"] = "browser"
+    made["settings"]["runtimes"] = ["native", "browser"]
+    older = as_version(made, 5)
+    assert older["rows"][0]["runtime_kind"] == "chromium"
+    read = document.Document.model_validate(older).model_dump(mode="json", by_alias=True)
+    assert read == document.Document.model_validate(made).model_dump(mode="json", by_alias=True)
+    mixed = copy.deepcopy(older)
+    mixed["rows"][1]["interpreter"] = "CPython 3.11.7"  # a version 6 name in version 5
+    with pytest.raises(ValidationError, match="new in version 6"):
+        document.Document.model_validate(mixed)
 
 
 def test_warm_up_calls_are_given_a_sample_each():
@@ -131,8 +146,7 @@ def test_warm_up_calls_are_given_a_sample_each():
 
 
 def test_a_version_3_document_is_still_read_and_its_samples_are_one_call_each():
-    older = sample_document()
-    older.update(version=3)
+    older = as_version(sample_document(), 3)
     for row in older["rows"]:
         row.pop("loops", None)
         row.pop("warmup_loops", None)
@@ -143,8 +157,7 @@ def test_a_version_3_document_is_still_read_and_its_samples_are_one_call_each():
 
 
 def test_a_version_2_document_is_still_read_and_cannot_carry_load_rows():
-    older = sample_document()
-    older.update(version=2)
+    older = as_version(sample_document(), 2)
     del older["load"]
     for row in older["rows"]:
         row.pop("warmup_loops", None)

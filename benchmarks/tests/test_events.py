@@ -53,11 +53,11 @@ def test_rust_cores_timer_speaks_it():
 
 
 def test_a_runtimes_start_up_is_an_event_of_the_vocabulary_too():
-    """What Pyodide's runner and CPython for WASI say first (pyodide_host.mjs,
-    wasi_python, wasi_component): a startup event with the phases' times."""
+    """What Pyodide under Node and CPython for WASI say first (pyodide_host.mjs,
+    wasi_host, component_host): a startup event with the phases' times."""
     events.check({"event": "startup", "phases": {"module compiled": 3.84}})
     events.check({"event": "startup", "phases": {"loadPyodide": 1.2, "snapshot": False},
-                  "runtime": "Pyodide 314.0.7"})  # fmt: skip
+                  "interpreter": "Pyodide 314.0.7"})  # fmt: skip
 
 
 @pytest.mark.parametrize("event, problem", [

@@ -110,9 +110,9 @@ def test_node_runner_describes_the_same_integer_as_python(node_run, algorithm, n
 
 
 def test_events_have_the_shape_and_order_of_measure_py(node_run):
-    assert list(node_run[0]) == ["event", "build", "runtime"]
-    assert node_run[0]["build"]["implementation"] == "fib-javascript"
-    assert node_run[0]["runtime"].startswith("Node.js ")
+    assert list(node_run[0]) == ["event", "build_info", "interpreter"]
+    assert node_run[0]["build_info"]["implementation"] == "fib-javascript"
+    assert node_run[0]["interpreter"].startswith("Node.js ")
 
     def shapes(events):
         return [(e["event"], list(e)) for e in events]

@@ -52,7 +52,7 @@ def test_a_short_load_run_reports_every_row_saves_it_and_stops_its_servers(tmp_p
                               env=dict(os.environ, **{store.URL_VARIABLE: database}))  # fmt: skip
     assert finished.returncode == 0, finished.stdout + finished.stderr
     document = Document.model_validate_json(out.read_text()).model_dump(by_alias=True)
-    assert (document["schema"], document["version"]) == ("py-rust-fib/benchmark", 5)
+    assert (document["schema"], document["version"]) == ("py-rust-fib/benchmark", 6)
     assert document["rows"] == []
     assert document["settings"]["load"]["servers"] == ["uvicorn", "granian", "robyn"]
     assert document["settings"]["load"]["generator"].startswith("wrk")

@@ -41,11 +41,11 @@ def test_native_and_pyodide_rows_side_by_side(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     doc = json.loads(out.read_text())
-    rows = {(r["variant"], r["runtime_kind"], r["n"]): r for r in doc["rows"]}
+    rows = {(r["variant"], r["runtime"], r["n"]): r for r in doc["rows"]}
     assert len(rows) == 2 * 2 * 2
-    for (variant, runtime_kind, n), row in rows.items():
-        if runtime_kind == "pyodide":
-            assert row["runtime"].startswith("Pyodide 314.0.7 (CPython 3.14")
+    for (variant, runtime, n), row in rows.items():
+        if runtime == "pyodide":
+            assert row["interpreter"].startswith("Pyodide 314.0.7 (CPython 3.14")
             native = rows[variant, "native", n]
             assert row["slowdown_vs_native"] == pytest.approx(
                 row["median_ms"] / native["median_ms"]
@@ -53,7 +53,7 @@ def test_native_and_pyodide_rows_side_by_side(tmp_path):
             assert row["digest"] == native["digest"]
         else:
             assert row["slowdown_vs_native"] is None
-    startups = {(s["variant"], s["runtime_kind"]): s for s in doc["startups"]}
+    startups = {(s["variant"], s["runtime"]): s for s in doc["startups"]}
     phases = startups["rust-release", "pyodide"]["phases"]
     assert set(phases) == {"load_pyodide", "load_micropip", "install_wheels"}
     assert all(seconds > 0 for seconds in phases.values())

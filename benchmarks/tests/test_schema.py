@@ -3,11 +3,11 @@
 from fib_benchmarks.results import intervals, schema
 
 
-def row(variant, runtime_kind, median, digest="sha256:a", spread=0.02):
+def row(variant, runtime, median, digest="sha256:a", spread=0.02):
     """A row whose five samples lie within `spread` of its median."""
     ns = median * 1e6
     times = [round(ns * (1 + spread * k / 2)) for k in (-2, -1, 0, 1, 2)]
-    return {"variant": variant, "runtime_kind": runtime_kind, "algorithm": "iterative", "n": 10,
+    return {"variant": variant, "runtime": runtime, "algorithm": "iterative", "n": 10,
             "median_ms": median, "times_ns": times, "digest": digest}  # fmt: skip
 
 

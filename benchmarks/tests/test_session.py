@@ -17,7 +17,7 @@ def session(**overrides) -> Session:
 
 
 def test_each_build_runs_where_the_contract_says_and_gmp_only_doubling():
-    runs = {(run.runtime_kind, run.variant): run.plan["algorithms"] for run in session().runs()}
+    runs = {(run.runtime, run.variant): run.plan["algorithms"] for run in session().runs()}
     assert runs == {
         ("native", "python"): ["iterative", "doubling"],
         ("native", "javascript"): ["iterative", "doubling"],
@@ -25,8 +25,8 @@ def test_each_build_runs_where_the_contract_says_and_gmp_only_doubling():
         ("native", "gmp"): ["doubling"],  # a reference for doubling, natively only
         ("pyodide", "python"): ["iterative", "doubling"],  # JavaScript has no Pyodide
     }
-    for runtime_kind, variant in runs:
-        assert variant == "gmp" or runtime_kind in builds.RUNTIMES[variant]
+    for runtime, variant in runs:
+        assert variant == "gmp" or runtime in builds.RUNTIMES[variant]
     assert session(algorithms=("iterative",), variants=("gmp",)).runs() == []
     assert session().calls(session().runs()[3]) == 2 * 3  # gmp: one algorithm, two n
 

@@ -29,7 +29,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from fib_benchmarks.results import store
 from fib_benchmarks.results.document import Document
-from samples import sample_document
+from samples import as_version, sample_document
 
 
 def checked(made: dict) -> dict:
@@ -86,9 +86,9 @@ def revision(database_url: str) -> str:
 
 def test_a_new_database_is_migrated_to_the_latest_revision(database_url):
     store.Store(database_url)
-    assert revision(database_url) == "0003"
+    assert revision(database_url) == "0004"
     store.Store(database_url)  # opening it again changes nothing
-    assert revision(database_url) == "0003"
+    assert revision(database_url) == "0004"
 
 
 def test_stores_opened_at_once_on_a_new_database_migrate_it_once(database_url):
@@ -112,7 +112,7 @@ def test_stores_opened_at_once_on_a_new_database_migrate_it_once(database_url):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a store hangs (deadlock)"
     assert errors == []
-    assert revision(database_url) == "0003"
+    assert revision(database_url) == "0004"
     opened = store.Store(database_url)
     saved = opened.save(checked(sample_document((100, 110, 120))))
     assert opened.get(saved.id) is not None
@@ -127,13 +127,19 @@ def test_the_migrations_make_the_tables_the_code_uses(database_url):
     assert changes == []
 
 
-def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database_url):
+def database_at(database_url: str, at_revision: str) -> sa.Engine:
+    """The database migrated to ``at_revision`` only, as older code left it."""
     config = Config()
     config.set_main_option("script_location", str(store.MIGRATIONS))
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(config, at_revision)
+    return engine
+
+
+def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database_url):
+    engine = database_at(database_url, "0001")
     assert revision(database_url) == "0001"
     made = checked(sample_document())
     with engine.begin() as connection:  # a run saved by the code of revision 0001
@@ -143,8 +149,40 @@ def test_a_database_of_an_older_revision_is_upgraded_and_keeps_its_runs(database
             delete_token_sha256="0" * 64, document=json.dumps(made),
         ))  # fmt: skip
     runs = store.Store(database_url)
-    assert revision(database_url) == "0003"
+    assert revision(database_url) == "0004"
     assert runs.get("old") == made
+
+
+def test_runs_saved_before_version_6_are_rewritten_with_its_names(database_url):
+    """Revision 0004: a run saved at 0003 as a version 5 document, its measurements under
+    the old columns (runtime_kind "chromium", runtime), comes back as version 6 says it, and
+    the runtime filter finds it by its new name."""
+    engine = database_at(database_url, "0003")
+    made = checked(sample_document())
+    for row in made["rows"][:2]:
+        row["runtime"] = "browser"
+    made["settings"]["runtimes"] = ["native", "browser"]
+    made = checked(made)
+    columns = ("run_id", "variant", "runtime_kind", "runtime", "algorithm", "n", "median_ms")
+    old_lines = sa.table("measurements", *map(sa.column, columns))
+    with engine.begin() as connection:  # what the code of revision 0003 saved
+        connection.execute(store.runs.insert().values(
+            id="v5", saved_at=datetime.datetime.now(datetime.timezone.utc),
+            created=datetime.datetime.now(datetime.timezone.utc), source="cli", cases=4,
+            delete_token_sha256="0" * 64, document=json.dumps(as_version(made, 5)),
+        ))  # fmt: skip
+        connection.execute(old_lines.insert(), [
+            {"run_id": "v5", "variant": row["variant"], "runtime_kind": old["runtime_kind"],
+             "runtime": row["interpreter"], "algorithm": row["algorithm"], "n": row["n"],
+             "median_ms": row["median_ms"]}
+            for row, old in zip(made["rows"], as_version(made, 5)["rows"])
+        ])  # fmt: skip
+    runs = store.Store(database_url)
+    assert revision(database_url) == "0004"
+    assert runs.get("v5") == made
+    assert [run["id"] for run in runs.recent(runtime="browser")] == ["v5"]
+    assert runs.recent(runtime="chromium") == []
+    assert runs.recent()[0]["runtimes"] == ["browser", "native"]
 
 
 @pytest.mark.parametrize("url", ["nonsense", "oracle://nobody@nowhere/db"])
@@ -172,8 +210,8 @@ def test_a_saved_run_comes_back_whole_and_is_listed(database_url):
     rows = made["rows"]
     assert listed["ns"] == sorted({row["n"] for row in rows})
     assert listed["algorithms"] == sorted({row["algorithm"] for row in rows})
-    assert listed["builds"] == sorted({row["variant"] for row in rows})
-    assert listed["runtimes"] == sorted({row["runtime_kind"] for row in rows})
+    assert listed["variants"] == sorted({row["variant"] for row in rows})
+    assert listed["runtimes"] == sorted({row["runtime"] for row in rows})
 
 
 def test_filters_keep_the_runs_with_such_a_measurement(database_url):
@@ -367,7 +405,7 @@ def test_two_server_processes_serve_one_postgresql_database(postgresql_url, tmp_
         for _ in range(6):  # each answer from whichever process took the connection
             with urllib.request.urlopen(f"{site}/api/runs", timeout=30) as response:
                 assert len(json.load(response)) == 3
-        assert revision(postgresql_url) == "0003"
+        assert revision(postgresql_url) == "0004"
     finally:
         server.terminate()
         server.wait(timeout=30)

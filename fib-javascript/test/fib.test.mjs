@@ -13,7 +13,7 @@ import { bitLength, browserName } from "../fib.mjs";
 import { IMPLEMENTATIONS } from "../variants.mjs";
 
 const VARIANT = process.env.FIB_JS_IMPL ?? "javascript";
-const { ALGORITHMS, MAX_N, VERSION, buildInfo, fib, runtimeName, _panic } = await import(
+const { ALGORITHMS, MAX_N, VERSION, buildInfo, fib, interpreterName, _panic } = await import(
   new URL(IMPLEMENTATIONS[VARIANT], new URL("../", import.meta.url)).href
 );
 
@@ -196,8 +196,8 @@ group("progress", () => {
 });
 
 group("build information", () => {
-  test("buildInfo and runtimeName name Node and V8", () => {
-    assert.equal(runtimeName(), `Node.js ${process.versions.node} (V8 ${process.versions.v8})`);
+  test("buildInfo and interpreterName name Node and V8", () => {
+    assert.equal(interpreterName(), `Node.js ${process.versions.node} (V8 ${process.versions.v8})`);
     if (VARIANT !== "javascript") return;
     assert.deepEqual(buildInfo(), {
       implementation: "fib-javascript",

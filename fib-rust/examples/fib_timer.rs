@@ -169,7 +169,7 @@ fn main() -> ExitCode {
     })();
     let result = parsed.and_then(|(repeats, warmup, cases)| {
         println!(
-            r#"{{"event": "ready", "runtime": "Rust {} (no Python)", "build": {{"implementation": "fib-rust", "version": "{}", "profile": "release"}}}}"#,
+            r#"{{"event": "ready", "interpreter": "Rust {} (no Python)", "build_info": {{"implementation": "fib-rust", "version": "{}", "profile": "release"}}}}"#,
             env!("FIB_RUST_RUSTC_VERSION"),
             env!("CARGO_PKG_VERSION"),
         );

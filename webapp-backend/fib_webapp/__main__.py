@@ -66,7 +66,7 @@ def main() -> None:
     print(f"py-rust-fib: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
     # One process: the app itself, in a server that stops its native run on SIGTERM.
     # Several: uvicorn's workers each make theirs (a factory they import); on SIGTERM each
-    # exits after the grace, and its measuring process dies with it (runners: PDEATHSIG).
+    # exits after the grace, and its measuring process dies with it (runtimes.base: PDEATHSIG).
     app = create_app(settings) if args.workers == 1 else "fib_webapp.app:create_app"
     config = uvicorn.Config(
         app,

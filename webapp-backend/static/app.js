@@ -15,11 +15,11 @@
 //   views.mjs    a saved run, the saved runs, runs compared
 //
 // Worker messages are described in webapp-worker/fib_worker/protocol.py.
-// `window.pyRustFib` is the page's API for the benchmark CLI (`--runtime chromium`), which
+// `window.pyRustFib` is the page's API for the benchmark CLI (`--runtime browser`), which
 // drives these same workers from headless Chromium.
 
 import { loadCharts } from "./charts.mjs";
-import { formFromContract, formFromUrl, onFormInput, selectedBuilds, showEstimate, urlFromForm, validate } from "./form.mjs";
+import { formFromContract, formFromUrl, onFormInput, selectedVariants, showEstimate, urlFromForm, validate } from "./form.mjs";
 import { $, FETCH_TIMEOUT_MS, PARAMS, SAVED_RUN, VIEW, fetchJson, setState, shared } from "./page.mjs";
 import { download, exportAs, resultDocument, saveAndShare } from "./results.mjs";
 import { cancel, run, runPlan } from "./run.mjs";
@@ -34,7 +34,7 @@ window.pyRustFib = {
   ready, // resolves with {ok, seconds, message} once every worker is ready or one failed
   // Progress goes to `window.pyRustFibProgress(message)` if the caller defined it.
   runPlan: async (plan) => {
-    await startWorkers(plan.builds);
+    await startWorkers(plan.variants);
     setState("running", "Running…");
     const result = await runPlan(plan, (variant, event) => {
       if (event.event === "progress" || event.event === "warm") window.pyRustFibProgress?.({ variant, ...event });
@@ -77,7 +77,7 @@ async function boot() {
     urlFromForm();
     showEstimate(validate(true));
     // The chart library loads while the workers start; the page waits for neither alone.
-    await Promise.all([loadCharts(), startWorkers(selectedBuilds())]);
+    await Promise.all([loadCharts(), startWorkers(selectedVariants())]);
     resolveReady({ ok: true, seconds: shared.readySeconds });
     if (shared.config.dev) watchRebuilds();
   } catch (error) {

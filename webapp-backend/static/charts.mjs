@@ -20,7 +20,7 @@ export async function loadCharts() {
 
 /** The runtimes a row can have, in the times chart's order, and their legend (the table's
  * words for where a row ran). */
-const RUNTIME_ORDER = ["browser", "chromium", "pyodide", "wasi", "component", "native"];
+const RUNTIME_ORDER = ["browser", "pyodide", "wasi", "component", "native"];
 const legend = (kind) => (kind === "native" ? "natively on the server" : `in ${ELSEWHERE[kind]}`);
 
 /** A colour between two (#rrggbb), `at` of the way from the first. */
@@ -101,11 +101,11 @@ export function drawChart(rows) {
   if (!window.Chart) return;
   const name = (r) => `${r.algorithm} F(${r.n.toLocaleString("en")}) · ${label(r.variant)}`;
   const labels = [...new Set(rows.map(name))];
-  const series = (kind) => labels.map((label) => rows.find((r) => name(r) === label && r.runtime_kind === kind)?.median_ms ?? null);
+  const series = (kind) => labels.map((label) => rows.find((r) => name(r) === label && r.runtime === kind)?.median_ms ?? null);
   // One series per runtime the rows have (a CLI run saved natively showed an empty "in this
   // browser"; its Pyodide rows were called "in this browser"), in greys of the page's ink:
   // not the builds' colours (blue is Python in the other charts).
-  const kinds = RUNTIME_ORDER.filter((kind) => rows.some((row) => row.runtime_kind === kind));
+  const kinds = RUNTIME_ORDER.filter((kind) => rows.some((row) => row.runtime === kind));
   const greys = inkGreys();
   const data = {
     labels,

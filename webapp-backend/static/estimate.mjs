@@ -13,7 +13,7 @@ export function callSeconds(build, runtime, algorithm, n, growth) {
 
 /** The page's clock ticks every 5 µs (it is cross-origin isolated); natively a tick is
  * tens of nanoseconds, a sample's minimum is then nothing to an estimate. */
-const TICK_S = { chromium: 5e-6, native: 0 };
+const TICK_S = { browser: 5e-6, native: 0 };
 
 /** Seconds of one sample: a call, or as many as last `facts.sample_ticks` ticks. */
 function sampleSeconds(call, runtime, facts) {
@@ -32,7 +32,7 @@ function caseSeconds(call, runtime, repeats, facts) {
 }
 
 /**
- * The estimate of `plan` ({builds, algorithms, ns, repeats, native}) from `facts` (what
+ * The estimate of `plan` ({variants, algorithms, ns, repeats, native}) from `facts` (what
  * /api/builds says: builds with seconds_per_call, call_growth, warmup_max_s,
  * settled_window, sample_ticks, native.startup_s): {seconds, browser, native,
  * byBuild: Map(variant -> seconds), slowest: variant}. In the browser each case is a first
@@ -43,13 +43,13 @@ export function runEstimate(plan, facts) {
   const byBuild = new Map();
   let browser = 0;
   let native = 0;
-  for (const variant of plan.builds) {
+  for (const variant of plan.variants) {
     const build = facts.builds.find((known) => known.variant === variant);
     let seconds = 0;
     for (const algorithm of plan.algorithms) {
       for (const n of plan.ns) {
-        const call = callSeconds(build, "chromium", algorithm, n, facts.call_growth);
-        const here = caseSeconds(call, "chromium", plan.repeats, facts);
+        const call = callSeconds(build, "browser", algorithm, n, facts.call_growth);
+        const here = caseSeconds(call, "browser", plan.repeats, facts);
         browser += here;
         seconds += here;
         if (plan.native && build.seconds_per_call.native) {

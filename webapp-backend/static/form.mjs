@@ -8,7 +8,7 @@ import { $, COLOURS, LABELS, MAX_REPEATS, PARAMS, label, setState, shared } from
 // The status line enables Run only when the form can run (page.mjs cannot import this).
 shared.canRun = () => validate(false) !== null;
 
-export function selectedBuilds() {
+export function selectedVariants() {
   return [...document.querySelectorAll('input[name="build"]:checked')].map((box) => box.value);
 }
 
@@ -32,7 +32,7 @@ export function problems() {
   if (repeats === null || repeats < 1 || repeats > MAX_REPEATS) {
     found.repeats = `Timed calls must be a whole number from 1 to ${MAX_REPEATS}.`;
   }
-  if (selectedBuilds().length === 0) found.builds = "Choose at least one build.";
+  if (selectedVariants().length === 0) found.builds = "Choose at least one build.";
   if ($("#native").checked && shared.config && !found.n && !found.repeats) {
     const limits = shared.config.native;
     if (n > limits.max_n) {
@@ -58,7 +58,7 @@ export function validate(show = true) {
   return {
     ns: [wholeNumber($("#n").value)],
     algorithms: algorithm === "both" ? shared.config.algorithms : [algorithm],
-    builds: selectedBuilds(),
+    variants: selectedVariants(),
     repeats: wholeNumber($("#repeats").value),
     warmup: "auto",
     native: $("#native").checked,
@@ -85,17 +85,17 @@ export function formFromContract() {
   );
 }
 
-/** Fill the form from the URL (?n=&algorithm=&builds=&repeats=&native=); a value that
+/** Fill the form from the URL (?n=&algorithm=&variants=&repeats=&native=); a value that
  * does not fit is kept in its field, where validation shows what is wrong with it. */
 export function formFromUrl() {
   const algorithms = [...$("#algorithm").options].map((option) => option.value);
-  const builds = [...document.querySelectorAll('input[name="build"]')].map((box) => box.value);
-  const { values, notes } = readLink(PARAMS, { algorithms, builds });
+  const variants = [...document.querySelectorAll('input[name="build"]')].map((box) => box.value);
+  const { values, notes } = readLink(PARAMS, { algorithms, variants });
   if (values.n !== undefined) $("#n").value = values.n;
   if (values.repeats !== undefined) $("#repeats").value = values.repeats;
   if (values.algorithm !== undefined) $("#algorithm").value = values.algorithm;
-  if (values.builds !== undefined) {
-    for (const box of document.querySelectorAll('input[name="build"]')) box.checked = values.builds.includes(box.value);
+  if (values.variants !== undefined) {
+    for (const box of document.querySelectorAll('input[name="build"]')) box.checked = values.variants.includes(box.value);
   }
   if (values.native !== undefined) $("#native").checked = values.native;
   $("#link-error").textContent = notes.length ? `Not taken from the link: ${notes.join("; ")}.` : "";
@@ -107,7 +107,7 @@ export function urlFromForm() {
   const query = new URLSearchParams({
     n: $("#n").value.trim(),
     algorithm: $("#algorithm").value,
-    builds: selectedBuilds().join(","),
+    variants: selectedVariants().join(","),
     repeats: $("#repeats").value.trim(),
     native: $("#native").checked ? "1" : "0",
   });

@@ -58,12 +58,12 @@ const PHASES = {
 };
 export const phase = (key) => PHASES[key] ?? key;
 
-/** Where a row was measured, in words: "this browser", or natively on the server and by
- * what (CPython for the wheels, Node.js for the JavaScript builds: "native" alone said
- * nothing of which). Saved CLI runs name their runtimes too. */
-export const ELSEWHERE = { browser: "this browser", pyodide: "Pyodide under Node.js", chromium: "Chromium", wasi: "CPython for WASI", component: "a WASI component" };
+/** Where a row was measured (its runtime), in words: "the browser", or natively on the
+ * server and by what (its interpreter: CPython for the wheels, Node.js for the JavaScript
+ * builds: "native" alone said nothing of which). Saved CLI runs name their runtimes too. */
+export const ELSEWHERE = { browser: "the browser", pyodide: "Pyodide under Node.js", wasi: "CPython for WASI", component: "a WASI component" };
 export function whereRan(row) {
-  if (row.runtime_kind !== "native") return ELSEWHERE[row.runtime_kind] ?? row.runtime_kind;
-  const engine = /^node/i.test(row.runtime) ? "Node.js" : /^(c?python)/i.test(row.runtime) ? "CPython" : row.runtime.split(" ")[0];
+  if (row.runtime !== "native") return ELSEWHERE[row.runtime] ?? row.runtime;
+  const engine = /^node/i.test(row.interpreter) ? "Node.js" : /^(c?python)/i.test(row.interpreter) ? "CPython" : row.interpreter.split(" ")[0];
   return `natively, ${engine}`;
 }

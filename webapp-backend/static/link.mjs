@@ -1,17 +1,17 @@
-// What a link to the page asks for (?n=&algorithm=&builds=&repeats=&native=), and what of
+// What a link to the page asks for (?n=&algorithm=&variants=&repeats=&native=), and what of
 // it the form cannot take. Pure, tested by node --test (webapp-backend/tests/page.test.mjs).
 
 const ON = ["1", "true", "yes", "on"];
 const OFF = ["0", "false", "no", "off"];
 
 /**
- * The form's values from `params` (URLSearchParams), given the `algorithms` and `builds`
+ * The form's values from `params` (URLSearchParams), given the `algorithms` and `variants`
  * the form offers: {values, notes}. `values` has only what the link gives and the form can
  * show (n and repeats as typed, for the form to check; an algorithm the form offers; the
- * builds to tick; native on or off); each note says what was not taken, and why. Every
+ * variants to tick; native on or off); each note says what was not taken, and why. Every
  * kind of bad value is refused alike: it is named, and the link does not run.
  */
-export function readLink(params, { algorithms, builds }) {
+export function readLink(params, { algorithms, variants }) {
   const values = {};
   const notes = [];
   if (params.has("n")) values.n = params.get("n");
@@ -21,10 +21,12 @@ export function readLink(params, { algorithms, builds }) {
     if (algorithms.includes(algorithm)) values.algorithm = algorithm;
     else notes.push(`the link's algorithm “${algorithm}” is unknown`);
   }
-  if (params.has("builds")) {
-    const wanted = params.get("builds").split(",").map((name) => name.trim()).filter(Boolean);
-    values.builds = builds.filter((name) => wanted.includes(name));
-    const unknown = wanted.filter((name) => !builds.includes(name));
+  // `builds=`: what links said before `variants=` (a saved run's address still has it).
+  const named = params.has("variants") ? "variants" : params.has("builds") ? "builds" : null;
+  if (named) {
+    const wanted = params.get(named).split(",").map((name) => name.trim()).filter(Boolean);
+    values.variants = variants.filter((name) => wanted.includes(name));
+    const unknown = wanted.filter((name) => !variants.includes(name));
     if (unknown.length) notes.push(`the link's builds ${unknown.map((name) => `“${name}”`).join(", ")} are unknown`);
   }
   if (params.has("native")) {

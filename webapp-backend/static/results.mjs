@@ -23,7 +23,7 @@ export function resultRow(row, footnotes) {
   tr.className = "result";
   Object.assign(tr.dataset, {
     variant: row.variant,
-    runtime: row.runtime_kind,
+    runtime: row.runtime,
     algorithm: row.algorithm,
     n: row.n,
     medianMs: row.median_ms,
@@ -139,7 +139,7 @@ export function showAnswer(rows) {
   const at = ofCase.filter((row) => row.n === n);
   // The document's own ratios (the server's, from this run only).
   const versusPython = (variant, native) =>
-    at.find((row) => row.variant === variant && (row.runtime_kind === "native") === native)?.speedup_vs_python ?? null;
+    at.find((row) => row.variant === variant && (row.runtime === "native") === native)?.speedup_vs_python ?? null;
   // "5.8× faster than Python in this browser", or "as fast as Python natively".
   const versus = (ratio, where) => (speed(ratio) === "the same" ? `as fast as Python ${where}` : `${speed(ratio)} than Python ${where}`);
   const parts = [];
@@ -162,12 +162,12 @@ export function showAnswer(rows) {
 /** The run as the CLI's document (fib_benchmarks/results/document.py, benchmark.schema.json). */
 export function resultDocument(rows) {
   const distinct = (pick) => [...new Set(rows.map(pick))];
-  // A browser's own runtime string names it ("Chrome 156.0.8078.73"); Pyodide's does not.
-  const browser = rows.find((row) => row.runtime_kind === "browser" && !row.runtime.startsWith("Pyodide"))?.runtime ?? null;
-  const builds = rows.map((row) => row.build ?? {});
+  // A browser's own interpreter string names it ("Chrome 156.0.8078.73"); Pyodide's does not.
+  const browser = rows.find((row) => row.runtime === "browser" && !row.interpreter.startsWith("Pyodide"))?.interpreter ?? null;
+  const builds = rows.map((row) => row.build_info ?? {});
   return {
     schema: "py-rust-fib/benchmark",
-    version: 5, // fib_benchmarks.results.document.VERSION: warm-up samples of several calls too
+    version: 6, // fib_benchmarks.results.document.VERSION: runtime, interpreter, build_info
     created: new Date().toISOString(),
     code: shared.config.code,
     host: {
@@ -178,7 +178,7 @@ export function resultDocument(rows) {
       ready_after_s: shared.readySeconds,
     },
     versions: {
-      runtimes: distinct((row) => row.runtime).sort(),
+      interpreters: distinct((row) => row.interpreter).sort(),
       rustc: [...new Set(builds.map((build) => build.rustc).filter(Boolean))].sort(),
       wasmtime: [...new Set(builds.map((build) => build.dependencies?.wasmtime).filter(Boolean))].sort(),
     },
@@ -188,13 +188,13 @@ export function resultDocument(rows) {
       ns: distinct((row) => row.n),
       algorithms: distinct((row) => row.algorithm),
       variants: distinct((row) => row.variant),
-      runtimes: distinct((row) => row.runtime_kind),
+      runtimes: distinct((row) => row.runtime),
       repeats: Math.max(...rows.map((row) => row.repeats)),
       warmup: "auto",
       rounds: 1,
     },
     startups: [...workers.values()].map(({ ready }) => ({
-      variant: ready.variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build,
+      variant: ready.variant, runtime: "browser", interpreter: ready.interpreter, build_info: ready.build_info,
       seconds: Object.values(ready.startup).filter((value) => typeof value === "number").reduce((a, b) => a + b, 0),
       phases: ready.startup,
       ready_after_s: ready.ready_after_s,

@@ -2,13 +2,13 @@
 
 import { raceSettle, raceStart } from "./charts.mjs";
 import { aboutSeconds, runEstimate } from "./estimate.mjs";
-import { mayStart, selectedBuilds, urlFromForm, validate } from "./form.mjs";
+import { mayStart, selectedVariants, urlFromForm, validate } from "./form.mjs";
 
 import { $, LABELS, NATIVE_TIMEOUT_MS, fetchJson, setState, shared } from "./page.mjs";
 import { documentOf, offer, render, showAnswer } from "./results.mjs";
 import { measureIn, startWorkers, workers } from "./workers.mjs";
 
-/** Measure `plan` ({ns, algorithms, builds, repeats, warmup, native}) with the workers,
+/** Measure `plan` ({ns, algorithms, variants, repeats, warmup, native}) with the workers,
  * one at a time, then natively on the server; resolves with {rows, notes}: the rows of
  * the document the server made of them (statistics, warnings, ratios), shown as they come. */
 export async function runPlan(plan, onEvent = null) {
@@ -25,14 +25,14 @@ export async function runPlan(plan, onEvent = null) {
   let id = 0;
   for (const algorithm of plan.algorithms) {
     for (const n of plan.ns) {
-      raceStart(algorithm, n, plan.builds);
-      for (const variant of plan.builds) {
+      raceStart(algorithm, n, plan.variants);
+      for (const variant of plan.variants) {
         setState("running", `Running ${LABELS[variant]}, ${algorithm}, F(${n.toLocaleString("en")})…`);
         const request = { id: ++id, algorithm, n, repeats: plan.repeats, warmup: plan.warmup ?? "auto" };
         measured.push(await measureIn(variant, request, onEvent));
         if (mine !== shared.generation) throw new Error("cancelled");
         await show();
-        const row = made.rows.find((r) => r.variant === variant && r.runtime_kind === "browser" && r.algorithm === algorithm && r.n === n);
+        const row = made.rows.find((r) => r.variant === variant && r.runtime === "browser" && r.algorithm === algorithm && r.n === n);
         raceSettle(variant, row.median_ms);
       }
     }
@@ -63,7 +63,7 @@ export async function runPlan(plan, onEvent = null) {
 export async function nativeTimings(algorithm, n, plan, notes) {
   const token = crypto.randomUUID();
   const query = new URLSearchParams({ n, algorithm, repeats: plan.repeats, run: token });
-  plan.builds.forEach((variant) => query.append("variant", variant));
+  plan.variants.forEach((variant) => query.append("variant", variant));
   shared.nativeRun = { token, controller: new AbortController() };
   try {
     return (await fetchJson(`/api/native?${query}`, NATIVE_TIMEOUT_MS, { signal: shared.nativeRun.controller.signal })).rows;
@@ -83,7 +83,7 @@ export async function run(event) {
   if (!mayStart(input)) return;
   const mine = shared.generation;
   try {
-    await startWorkers(input.builds); // any build ticked since the page started
+    await startWorkers(input.variants); // any build ticked since the page started
     $("#shared").textContent = ""; // the last run's permalink stays until a new run starts
     setState("running", "Running…");
     const { rows } = await runPlan(input);
@@ -107,7 +107,7 @@ export async function cancel() {
   workers.clear();
   setState("loading", "Cancelled. Starting fresh workers…");
   try {
-    await startWorkers(selectedBuilds());
+    await startWorkers(selectedVariants());
   } catch (error) {
     setState("error", error.message);
   }

@@ -118,7 +118,7 @@ export async function showRuns() {
     const link = document.createElement("td");
     link.append(textElement("a", run.id, { href: `/runs/${run.id}` }));
     const commit = run.commit ? run.commit.slice(0, 12) + (run.dirty ? " (changed)" : "") : "—";
-    const builds = run.builds.map(label).join(", ") + (run.runtimes.includes("server") ? " (under load)" : "");
+    const builds = run.variants.map(label).join(", ") + (run.runtimes.includes("server") ? " (under load)" : "");
     return tableRow(cell, link, when(run.created), listed(run.ns.map((n) => n.toLocaleString("en"))), run.algorithms.join(", "), builds, run.machine ?? "—", commit);
   }));
   labelCells($("#runs-table"));

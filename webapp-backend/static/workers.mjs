@@ -2,7 +2,7 @@
 // for BigInt and rust-wasm): starting them, and one measurement in one of them.
 
 import { raceStep } from "./charts.mjs";
-import { selectedBuilds } from "./form.mjs";
+import { selectedVariants } from "./form.mjs";
 import { count, ms, phase, warmupCalls } from "./format.mjs";
 import { $, FETCH_TIMEOUT_MS, LABELS, READY_TIMEOUT_MS, SILENCE_TIMEOUT_MS, fetchJson, setState, shared } from "./page.mjs";
 
@@ -131,7 +131,7 @@ export function watchRebuilds() {
     }
     const names = rebuilt.map((build) => LABELS[build.variant]).join(", ");
     try {
-      await startWorkers(selectedBuilds());
+      await startWorkers(selectedVariants());
       setState("ready", `Rebuilt: ${names} restarted on the new wheel.`);
     } catch (error) {
       setState("error", `Rebuilt, but ${names} could not start: ${error.message}`);
@@ -194,7 +194,7 @@ export function measureIn(variant, request, onEvent) {
         const row = { ...data };
         delete row.event; // a result event is a row, less what made it an event
         delete row.id;
-        resolve({ variant, runtime_kind: "browser", runtime: ready.runtime, build: ready.build, ...row });
+        resolve({ variant, runtime: "browser", interpreter: ready.interpreter, build_info: ready.build_info, ...row });
       } else if (data.event === "error") {
         clearTimeout(timer);
         estimate.stop();

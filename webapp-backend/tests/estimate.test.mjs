@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { ASK_BEYOND_S, aboutSeconds, callSeconds, runEstimate } from "../static/estimate.mjs";
 
 const CONTRACT = JSON.parse(readFileSync(new URL("../../contract.json", import.meta.url), "utf8"));
-const PAGE = CONTRACT.variants.filter((variant) => variant.runtimes.includes("chromium"));
+const PAGE = CONTRACT.variants.filter((variant) => variant.runtimes.includes("browser"));
 // What /api/builds adds to the contract: fib_measuring.measure's warm-up bounds and the
 // native start-up of fib_webapp.native.
 const FACTS = {
@@ -20,29 +20,29 @@ const FACTS = {
   native: { startup_s: 1 },
 };
 const ALL = PAGE.map((variant) => variant.name);
-const plan = (overrides) => ({ builds: ALL, algorithms: ["iterative", "doubling"], ns: [100_000], repeats: 5, native: true, ...overrides });
+const plan = (overrides) => ({ variants: ALL, algorithms: ["iterative", "doubling"], ns: [100_000], repeats: 5, native: true, ...overrides });
 
 test("a call grows as the contract says: n^2 iterative, n^1.5 doubling", () => {
   const build = FACTS.builds.find((b) => b.variant === "python");
-  const at = (algorithm, n) => callSeconds(build, "chromium", algorithm, n, FACTS.call_growth);
+  const at = (algorithm, n) => callSeconds(build, "browser", algorithm, n, FACTS.call_growth);
   assert.equal(at("iterative", 2_000) / at("iterative", 1_000), 4);
   assert.ok(Math.abs(at("doubling", 4_000) / at("doubling", 1_000) - 8) < 1e-9);
 });
 
 test("a warm-up: the first call, then samples of 1 000 ticks (5 ms) until settled, none after 2 s", () => {
-  const only = (variant, n) => runEstimate(plan({ builds: [variant], algorithms: ["iterative"], ns: [n], repeats: 1, native: false }), FACTS);
+  const only = (variant, n) => runEstimate(plan({ variants: [variant], algorithms: ["iterative"], ns: [n], repeats: 1, native: false }), FACTS);
   const build = FACTS.builds.find((b) => b.variant === "rust-debug");
-  const call = callSeconds(build, "chromium", "iterative", 1_000_000, FACTS.call_growth);
+  const call = callSeconds(build, "browser", "iterative", 1_000_000, FACTS.call_growth);
   assert.ok(call > 2);
   // The race's call (the first of the warm-up: it alone lasts past 2 s), one timed call.
   assert.ok(Math.abs(only("rust-debug", 1_000_000).seconds - 2 * call) < 1e-6 * call);
   // A tiny call: two windows of three 5 ms samples to settle, one timed sample of 5 ms.
-  const tiny = callSeconds(build, "chromium", "iterative", 10, FACTS.call_growth);
+  const tiny = callSeconds(build, "browser", "iterative", 10, FACTS.call_growth);
   assert.ok(tiny < 5e-6);
   assert.ok(Math.abs(only("rust-debug", 10).seconds - (tiny + 7 * 5e-3)) < 1e-9);
   // A call of a second: samples of one call, none started after 2 s.
-  const second = { variant: "slow", seconds_per_call: { chromium: { iterative: 1e-12 } } };
-  const slow = runEstimate({ builds: ["slow"], algorithms: ["iterative"], ns: [1_000_000], repeats: 1, native: false }, { ...FACTS, builds: [second] });
+  const second = { variant: "slow", seconds_per_call: { browser: { iterative: 1e-12 } } };
+  const slow = runEstimate({ variants: ["slow"], algorithms: ["iterative"], ns: [1_000_000], repeats: 1, native: false }, { ...FACTS, builds: [second] });
   assert.ok(Math.abs(slow.seconds - 3) < 1e-9, slow.seconds); // first call, 1 warm-up, 1 timed
 });
 
@@ -71,7 +71,7 @@ test("more timed calls, a larger n or more builds never make a run shorter", () 
   const base = runEstimate(plan({}), FACTS).seconds;
   assert.ok(runEstimate(plan({ repeats: 6 }), FACTS).seconds > base);
   assert.ok(runEstimate(plan({ ns: [200_000] }), FACTS).seconds > base);
-  assert.ok(runEstimate(plan({ builds: ALL.slice(1) }), FACTS).seconds < base);
+  assert.ok(runEstimate(plan({ variants: ALL.slice(1) }), FACTS).seconds < base);
 });
 
 test("durations read as estimates", () => {

@@ -42,22 +42,24 @@ test("counts with their nouns, dates without seconds, lists cut short", () => {
   assert.equal(listed(["1", "2", "3", "4", "5", "6"]), "1, 2, 3, 4 and 2 more");
 });
 
-const OFFERED = { algorithms: ["both", "iterative", "doubling"], builds: ["python", "rust-release", "javascript"] };
+const OFFERED = { algorithms: ["both", "iterative", "doubling"], variants: ["python", "rust-release", "javascript"] };
 const read = (query) => readLink(new URLSearchParams(query), OFFERED);
 
 test("a link's values are taken as the form offers them", () => {
-  assert.deepEqual(read("n=1000&repeats=3&algorithm=doubling&builds=python,%20javascript&native=0"), {
-    values: { n: "1000", repeats: "3", algorithm: "doubling", builds: ["python", "javascript"], native: false },
+  assert.deepEqual(read("n=1000&repeats=3&algorithm=doubling&variants=python,%20javascript&native=0"), {
+    values: { n: "1000", repeats: "3", algorithm: "doubling", variants: ["python", "javascript"], native: false },
     notes: [],
   });
   assert.deepEqual(read("native=Yes").values, { native: true });
   assert.deepEqual(read(""), { values: {}, notes: [] });
+  // `builds=`, what links said before `variants=` (a saved run's address keeps it).
+  assert.deepEqual(read("builds=rust-release").values, { variants: ["rust-release"] });
 });
 
 test("every kind of bad value in a link is named, none is guessed (issue 21)", () => {
   // `?algorithm=fast` ran "both" and `?native=maybe` meant on.
-  const { values, notes } = read("algorithm=fast&native=maybe&builds=python,cobol");
-  assert.deepEqual(values, { builds: ["python"] });
+  const { values, notes } = read("algorithm=fast&native=maybe&variants=python,cobol");
+  assert.deepEqual(values, { variants: ["python"] });
   assert.deepEqual(notes, [
     "the link's algorithm “fast” is unknown",
     "the link's builds “cobol” are unknown",
@@ -68,10 +70,10 @@ test("every kind of bad value in a link is named, none is guessed (issue 21)", (
 });
 
 test("where a row ran, in words: native said neither CPython nor Node.js (issue 21)", () => {
-  const row = (runtime_kind, runtime) => ({ runtime_kind, runtime });
+  const row = (runtime, interpreter) => ({ runtime, interpreter });
   assert.equal(whereRan(row("native", "CPython 3.11.7")), "natively, CPython");
   assert.equal(whereRan(row("native", "Node.js 20.20.2 (V8 11.3.244.8-node.38)")), "natively, Node.js");
-  assert.equal(whereRan(row("browser", "Chrome 156.0.0.0")), "this browser");
+  assert.equal(whereRan(row("browser", "Chrome 156.0.0.0")), "the browser");
   assert.equal(whereRan(row("pyodide", "Pyodide 314.0.7 (CPython 3.14.2)")), "Pyodide under Node.js");
   assert.equal(whereRan(row("somewhere", "x")), "somewhere");
 });

@@ -118,7 +118,7 @@ def test_the_page_gets_each_builds_facts_from_the_contract(client):
         facts = contract[build["variant"]]
         assert build["colour"] == facts["colour"]
         assert build["seconds_per_call"] == facts["seconds_per_call"]
-        assert set(build["seconds_per_call"]) == {"native", "chromium"}
+        assert set(build["seconds_per_call"]) == {"native", "browser"}
     assert config["call_growth"] == builds.CALL_GROWTH == {"iterative": 2, "doubling": 1.5}
     assert config["warmup_max_s"] == measure.WARMUP_MAX_SECONDS
     assert config["settled_window"] == measure.SETTLED_WINDOW
@@ -199,7 +199,7 @@ def test_native_api_measures_every_build_with_the_cli_runner(client):
     assert set(rows) == {"python", "rust-debug", "rust-release", "rust-wasm", "javascript"}
     assert len({row["digest"] for row in rows.values()}) == 1
     assert rows["python"]["speedup_vs_python"] == pytest.approx(1.0)
-    assert rows["rust-release"]["build"]["profile"] == "release"
+    assert rows["rust-release"]["build_info"]["profile"] == "release"
     assert all(len(row["times_ns"]) == 2 for row in rows.values())
 
 
@@ -421,11 +421,33 @@ def test_a_saved_run_has_a_permalink_and_comes_back_whole(history_client, run_do
     (listed,) = history_client.get("/api/runs?n=300&algorithm=doubling&runtime=native").json()
     # What tells saved runs apart in the list (issue 21): n, algorithms, builds, runtimes.
     assert 300 in listed["ns"] and listed["algorithms"] == ["doubling"]
-    assert "native" in listed["runtimes"] and listed["builds"]
+    assert "native" in listed["runtimes"] and listed["variants"]
     assert listed["id"] == saved["id"]
     assert history_client.get("/api/runs?n=301").json() == []
     assert history_client.get("/api/runs/unknown").status_code == 404
     assert history_client.get("/api/runs/..%2f..").status_code in (404, 422)
+
+
+def test_a_version_5_document_is_saved_under_version_6_names(history_client, run_document):
+    """What an older CLI's --save-to sends: runtime_kind (its browser runs "chromium"),
+    runtime, build. Kept as version 6 says it, and found by either name of the runtime."""
+    older = copy.deepcopy(run_document)
+    older["version"] = 5
+    older["settings"]["runtimes"] = ["native", "chromium"]
+    for row in older["rows"]:
+        row["runtime_kind"] = "chromium" if row["variant"] == "python" else row.pop("runtime")
+        row["runtime"] = row.pop("interpreter")
+        row["build"] = row.pop("build_info")
+    saved = history_client.post("/api/runs", json=older)
+    assert saved.status_code == 201, saved.text
+    again = history_client.get(f"/api/runs/{saved.json()['id']}").json()
+    assert again["version"] == 6 and again["settings"]["runtimes"] == ["native", "browser"]
+    assert {row["variant"]: row["runtime"] for row in again["rows"]} == {
+        "python": "browser", "rust-release": "native"}  # fmt: skip
+    assert all(row["interpreter"].startswith("CPython") for row in again["rows"])
+    for name in ("browser", "chromium"):  # a link from before version 6 said "chromium"
+        (listed,) = history_client.get(f"/api/runs?runtime={name}").json()
+        assert listed["runtimes"] == ["browser", "native"]
 
 
 def test_numbers_that_are_not_f_of_n_are_not_saved(history_client, run_document):
@@ -690,7 +712,7 @@ def test_the_markdown_export_shows_markup_as_text(client, run_document):
     """A saved run's `<script>` passed through the Markdown export (issue 19)."""
     hostile = _forged(run_document, lambda d: d["host"].update(machine="<script>x()</script>"))
     for row in hostile["rows"]:
-        row["runtime"] = '<img src=x onerror="y()">'
+        row["interpreter"] = '<img src=x onerror="y()">'
     response = client.post("/api/export?format=markdown", json=hostile)
     assert response.status_code == 200
     assert "<script>" not in response.text and "<img" not in response.text

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fib_benchmarks.builds import BUILD_DIR, LABELS
 from fib_benchmarks.results.document import Document
-from fib_benchmarks.runtimes.chromium import launch
+from fib_benchmarks.runtimes.browser import launch
 from fib_measuring import measure
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -182,7 +182,7 @@ def test_run_every_build_and_algorithm(page):
     assert document["settings"]["source"] == "web page"
     assert document["host"]["browser"].startswith("Chrome ")
     assert len(document["code"]["commit"]) == 40
-    assert any(runtime.startswith("Pyodide ") for runtime in document["versions"]["runtimes"])
+    assert any(name.startswith("Pyodide ") for name in document["versions"]["interpreters"])
     for row in document["rows"]:
         assert len(row["times_ns"]) == row["repeats"] == 5
         assert len(row["warmup_times_ns"]) == row["warmup"]
@@ -191,7 +191,7 @@ def test_run_every_build_and_algorithm(page):
         page.click("#download-csv")
     assert csv_download.value.suggested_filename.endswith(".csv")
     lines = Path(csv_download.value.path()).read_text().splitlines()
-    assert lines[0].startswith("algorithm,n,variant,runtime_kind,runtime,median_ms")
+    assert lines[0].startswith("algorithm,n,variant,runtime,interpreter,median_ms")
     assert len(lines) == 1 + len(document["rows"])
     with page.expect_download(timeout=10_000) as markdown_download:
         page.click("#download-markdown")
@@ -199,6 +199,7 @@ def test_run_every_build_and_algorithm(page):
 
 
 def test_a_link_fills_the_form_and_runs(page):
+    # `builds=`: what links said before `variants=` (saved runs keep their address).
     page.goto(f"{page.base}/?n=2000&algorithm=doubling&builds=python,javascript&repeats=3"
               "&native=0&run=1")  # fmt: skip
     assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
@@ -212,11 +213,11 @@ def test_a_link_fills_the_form_and_runs(page):
     assert page.locator("#workers li").count() == 2
     # The page's own link keeps the settings and does not run them on opening (issue 21).
     link = page.get_attribute("#permalink", "href")
-    assert "n=2000" in link and "builds=python%2Cjavascript" in link and "run=" not in link
+    assert "n=2000" in link and "variants=python%2Cjavascript" in link and "run=" not in link
 
 
 def test_a_link_with_bad_values_explains_them(page):
-    page.goto(f"{page.base}/?n=12x&repeats=0&builds=cobol&run=1")
+    page.goto(f"{page.base}/?n=12x&repeats=0&variants=cobol&run=1")
     assert wait_for_state(page, ("ready", "error"), READY_MS) in ("ready", "error")
     assert "not a whole number" in page.inner_text("#n-error")
     assert "from 1 to 50" in page.inner_text("#repeats-error")
@@ -227,7 +228,7 @@ def test_a_link_with_bad_values_explains_them(page):
 
 def test_a_link_not_understood_whole_runs_nothing(page):
     """An unknown algorithm ran "both" anyway, and `native=maybe` meant on (issue 21)."""
-    page.goto(f"{page.base}/?n=1000&algorithm=fast&native=maybe&builds=python&run=1")
+    page.goto(f"{page.base}/?n=1000&algorithm=fast&native=maybe&variants=python&run=1")
     assert wait_for_state(page, ("ready", "error"), READY_MS) == "ready"
     link_error = page.inner_text("#link-error")
     assert "“fast” is unknown" in link_error
@@ -248,7 +249,7 @@ def test_a_long_run_is_announced_and_starts_only_when_asked_again(page):
     """Iterative F(10^6) took 533 s, Rust debug alone 312 s, with no word before (issue
     21): a run estimated over a minute now says so and waits for a second press of Run;
     a short one starts at once, its estimate shown."""
-    page.goto(f"{page.base}/?n=1000000&algorithm=iterative&builds=rust-debug&repeats=1"
+    page.goto(f"{page.base}/?n=1000000&algorithm=iterative&variants=rust-debug&repeats=1"
               "&native=0&run=1")  # fmt: skip
     wait_for_the_question(page, READY_MS)
     assert re.search(r"would take about \d+ (min|h)", page.inner_text("#estimate"))
@@ -324,7 +325,7 @@ def test_cancel_stops_a_long_run_and_starts_fresh_workers(page):
 
 def test_a_run_cannot_be_saved_half_done(page):
     """ "Save and share" clicked mid-run saved 1 of 10 measurements (issue 21)."""
-    page.goto(f"{page.base}/?n=2000000&algorithm=doubling&builds=python,rust-debug&repeats=3"
+    page.goto(f"{page.base}/?n=2000000&algorithm=doubling&variants=python,rust-debug&repeats=3"
               "&native=0&run=1")  # fmt: skip
     page.wait_for_function(
         "() => document.querySelectorAll('.result').length >= 1"
@@ -338,14 +339,14 @@ def test_a_run_cannot_be_saved_half_done(page):
 
 def test_without_the_snapshot_pyodide_starts_from_scratch(page):
     page.route(re.compile(r".*/snapshot\.bin$"), lambda route: route.fulfill(status=404))
-    open_ready(page, "?builds=rust-release&native=0")
+    open_ready(page, "?variants=rust-release&native=0")
     startup = page.inner_text("li[data-variant=rust-release] .startup")
     assert startup.startswith("ready after") and "snapshot" not in startup
 
 
 def test_cancel_during_the_native_run_frees_the_server(page):
     # Python, iterative F(300 000), 10 calls: about 10 s in the browser, then as long natively.
-    open_ready(page, "?n=300000&algorithm=iterative&builds=python&repeats=10&native=1")
+    open_ready(page, "?n=300000&algorithm=iterative&variants=python&repeats=10&native=1")
     page.click("#run")
     page.wait_for_function(
         "() => document.querySelector('#status').textContent.includes('natively')", timeout=RUN_MS
@@ -379,7 +380,7 @@ def test_a_wrong_wasm_type_is_reported_within_the_bound(page):
 
 
 def test_save_and_share_gives_a_permalink_that_shows_the_same_run(page, browser):
-    page.goto(f"{page.base}/?n=3000&algorithm=doubling&builds=python,rust-wasm&repeats=3"
+    page.goto(f"{page.base}/?n=3000&algorithm=doubling&variants=python,rust-wasm&repeats=3"
               "&native=1&run=1")  # fmt: skip
     assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
     measured = sorted((r.get_attribute("data-variant"), r.get_attribute("data-runtime"),
@@ -432,12 +433,12 @@ def save_run(base: str, document: dict) -> dict:
 
 def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
     """A saved document is untrusted: its strings reach the page as text."""
-    page.goto(f"{page.base}/?n=500&algorithm=doubling&builds=python&repeats=2&native=0&run=1")
+    page.goto(f"{page.base}/?n=500&algorithm=doubling&variants=python&repeats=2&native=0&run=1")
     assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
     document = page.evaluate("window.pyRustFib.lastDocument()")
     hostile = '<img src=x onerror="window.injected=1">'
     for row in document["rows"]:
-        row["runtime"] = hostile
+        row["interpreter"] = hostile
     document["host"]["browser"] = hostile
     permalink = save_run(page.base, document)["url"]
     page.goto(f"{page.base}{permalink}")
@@ -450,7 +451,7 @@ def test_a_saved_runs_strings_are_shown_as_text_never_as_html(page, browser):
 def test_a_stored_script_address_never_becomes_a_link(page):
     """A run stored with a `javascript:` address (the site refuses them now, issue 19, but
     a database may hold older ones) shows no such link, and clicking it runs nothing."""
-    page.goto(f"{page.base}/?n=400&algorithm=doubling&builds=python&repeats=2&native=0&run=1")
+    page.goto(f"{page.base}/?n=400&algorithm=doubling&variants=python&repeats=2&native=0&run=1")
     assert wait_for_state(page, ("done", "error"), READY_MS + RUN_MS) == "done"
     permalink = save_run(page.base, page.evaluate("window.pyRustFib.lastDocument()"))["url"]
     for stored in ("javascript:window.injected=1", " JavaScript:window.injected=1",

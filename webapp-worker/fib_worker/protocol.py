@@ -28,9 +28,9 @@ from typing import Any, Optional
 Message = dict[str, Any]
 
 
-def ready(variant: str, build: dict, runtime: str, startup: dict) -> Message:
-    return {"event": "ready", "variant": variant, "build": build, "runtime": runtime,
-            "startup": startup}  # fmt: skip
+def ready(variant: str, build_info: dict, interpreter: str, startup: dict) -> Message:
+    return {"event": "ready", "variant": variant, "build_info": build_info,
+            "interpreter": interpreter, "startup": startup}  # fmt: skip
 
 
 def trace(run_id: Optional[int], algorithm: str, n: int, done: int, total: int,

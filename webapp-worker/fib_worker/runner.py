@@ -37,7 +37,7 @@ def load(variant: str, module_name: str, startup: dict) -> protocol.Message:
     """Import the build; the ``ready`` message for the page."""
     global _module
     _module = importlib.import_module(module_name)
-    return protocol.ready(variant, _module.build_info(), measure.runtime_name(), startup)
+    return protocol.ready(variant, _module.build_info(), measure.interpreter_name(), startup)
 
 
 def first_calls(convert: Post = lambda _message: None) -> None:

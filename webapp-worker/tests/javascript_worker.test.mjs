@@ -22,12 +22,12 @@ function send(request, last = (message) => ["ready", "result", "error"].includes
   });
 }
 
-test("init: ready with the build, the runtime and the start-up time", async () => {
+test("init: ready with the build, its interpreter and the start-up time", async () => {
   const [ready] = await send({ type: "init", variant: "javascript" });
   assert.equal(ready.event, "ready");
   assert.equal(ready.variant, "javascript");
-  assert.equal(ready.build.implementation, "fib-javascript");
-  assert.match(ready.runtime, /^Node\.js /);
+  assert.equal(ready.build_info.implementation, "fib-javascript");
+  assert.match(ready.interpreter, /^Node\.js /);
   assert.ok(ready.startup["loading-runtime"] > 0);
 });
 
@@ -89,7 +89,7 @@ test("?variant=rust-wasm: the same protocol over fib-rust's WebAssembly module",
   await import("../javascript_worker.mjs?variant=rust-wasm");
   const [ready] = await send({ type: "init" });
   assert.equal(ready.variant, "rust-wasm");
-  assert.equal(ready.build.implementation, "fib-wasm");
+  assert.equal(ready.build_info.implementation, "fib-wasm");
   const messages = await send({ type: "run", id: 20, algorithm: "doubling", n: 100000, repeats: 2, warmup: 1 });
   const result = messages.at(-1);
   assert.deepEqual([result.algorithm, result.n, result.digits], ["doubling", 100000, 20899]);

@@ -36,7 +36,7 @@ def test_ready_names_the_build_and_keeps_the_start_up_phases():
     ready = runner.load("python", "fib_python", {"importing": 0.25})
     assert checked([ready]) and ready["event"] == "ready" and ready["variant"] == "python"
     assert ready["startup"] == {"importing": 0.25}
-    assert ready["build"]["implementation"] and ready["runtime"].startswith("CPython")
+    assert ready["build_info"]["implementation"] and ready["interpreter"].startswith("CPython")
 
 
 def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order(monkeypatch):

@@ -42,7 +42,7 @@ from .intervals import Interval, ratio_interval
 console = report.terminal_console()
 app = typer.Typer(add_completion=False, rich_markup_mode="rich")
 
-Key = tuple[str, str, str, int]  # variant, runtime_kind, algorithm, n
+Key = tuple[str, str, str, int]  # variant, runtime, algorithm, n
 LoadKey = tuple[str, str, str, int, int]  # server, variant, algorithm, n, concurrency
 
 
@@ -95,7 +95,7 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def _rows(document: dict[str, Any]) -> dict[Key, dict[str, Any]]:
-    return {(r["variant"], r["runtime_kind"], r["algorithm"], r["n"]): r for r in document["rows"]}
+    return {(r["variant"], r["runtime"], r["algorithm"], r["n"]): r for r in document["rows"]}
 
 
 def verdict(interval: Interval) -> str:
@@ -242,8 +242,8 @@ def main(
              "missing": "not measured"}  # fmt: skip
     regressions = []
     for line in lines:
-        variant, runtime_kind, algorithm, n = line["key"]
-        cells = [algorithm, f"{n:,}", variant, runtime_kind, _ms(line["medians"][0])]
+        variant, runtime, algorithm, n = line["key"]
+        cells = [algorithm, f"{n:,}", variant, runtime, _ms(line["medians"][0])]
         others = zip(line["medians"][1:], line["ratios"], line["intervals"], line["verdicts"])
         for median, ratio, interval, mark in others:
             shown = "—" if ratio is None else f"{ratio:.2f}x"
@@ -251,7 +251,7 @@ def main(
             cells.append(f"{_ms(median)} ({shown}{sure}, {marks[mark]})")
             over = ratio is not None and fail_above is not None and ratio > 1 + fail_above / 100
             if mark == "slower" and over:
-                regressions.append(f"{variant} ({runtime_kind}) {algorithm} F({n:,}): {shown}")
+                regressions.append(f"{variant} ({runtime}) {algorithm} F({n:,}): {shown}")
         table.add_row(*cells)
     who = "\n".join(
         f"{'first' if i == 0 else f'run {i + 1}'}: {_who(d, p)}"

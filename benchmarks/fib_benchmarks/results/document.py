@@ -10,8 +10,12 @@ is short for the clock (``loops``, the calls of each sample); a version 3 docume
 version 4 one whose samples are one call each, and is still read. Version 5 warms up in
 samples too (``warmup_loops``, the calls of each warm-up sample: the first one call, the
 others as many as the clock needs); a version 4 document is a version 5 one whose warm-up
-samples are one call each, and is still read. Version 1 (before December 2026) was the
-CLI's alone, and the page wrote a variant of it.
+samples are one call each, and is still read. Version 6 names each idea once: a row's
+``runtime`` is where it ran (version 5's ``runtime_kind``; the CLI's ``chromium`` and the
+page's ``browser`` are both ``browser``), its ``interpreter`` what ran it (version 5's
+``runtime``), its ``build_info`` the build's own facts (version 5's ``build``); an older
+document is read as version 6 says it (``upgraded``). Version 1 (before December 2026) was
+the CLI's alone, and the page wrote a variant of it, and is refused.
 
 Untrusted documents (``Document.model_validate``) are bounded: every list and string has a
 maximum length, so that validating one costs at most what reading its bytes does.
@@ -38,9 +42,9 @@ from pydantic import (
 from .. import builds
 
 SCHEMA = "py-rust-fib/benchmark"
-VERSION = 5
-#: The versions this code reads: what was saved before version 5 stays readable.
-READABLE_VERSIONS = (2, 3, 4, 5)
+VERSION = 6
+#: The versions this code reads: what was saved before version 6 stays readable.
+READABLE_VERSIONS = (2, 3, 4, 5, 6)
 SCHEMA_FILE = Path(__file__).with_name("benchmark.schema.json")
 
 # Bounds for documents that come from elsewhere (a saved run, an upload).
@@ -63,9 +67,10 @@ def _web_address(url: str) -> str:
 
 
 WebAddress = Annotated[Text, AfterValidator(_web_address)]
-# Where a row was measured: the CLI's runtimes, and "browser" for the page's own workers in
-# whatever browser opened it (the CLI's "chromium" is the same page in Debian's Chromium).
-RuntimeKind = Literal["native", "pyodide", "chromium", "wasi", "component", "browser"]
+# Where a row was measured: "browser" is the page's own workers, in whatever browser opened
+# the page (the CLI's `--runtime browser` drives Debian's headless Chromium); the others run
+# the measuring core from the CLI (fib_benchmarks.runtimes).
+Runtime = Literal["native", "pyodide", "browser", "wasi", "component"]
 Ratio = Optional[float]
 
 
@@ -113,7 +118,7 @@ MAX_CONNECTIONS = 1_024
 
 
 class LoadSettings(Strict):
-    """What a load run asked for, beside the n, algorithm and builds of ``Settings``."""
+    """What a load run asked for, beside the n, algorithm and builds of ``RunSettings``."""
 
     servers: list[Server] = Field(min_length=1, max_length=8)
     concurrencies: list[int] = Field(min_length=1, max_length=32)
@@ -121,14 +126,14 @@ class LoadSettings(Strict):
     generator: Text  # the load generator and its version: "wrk 4.1.0"
 
 
-class Settings(Strict):
+class RunSettings(Strict):
     """What was asked for."""
 
     source: Literal["cli", "web page"]
     ns: list[int] = Field(max_length=MAX_ROWS)
     algorithms: list[str] = Field(max_length=16)
     variants: list[str] = Field(max_length=64)
-    runtimes: list[RuntimeKind] = Field(max_length=8)
+    runtimes: list[Runtime] = Field(max_length=8)
     repeats: int = Field(ge=1, le=MAX_CALLS)
     warmup: Union[int, Literal["auto"]]
     rounds: int = Field(ge=1, le=1_000)
@@ -139,10 +144,10 @@ class Settings(Strict):
 class Startup(Strict):
     """How long one build took to become ready in one runtime (first round)."""
 
-    variant: Text
-    runtime_kind: RuntimeKind
-    runtime: Text
-    build: dict[str, Any] = Field(max_length=64)
+    variant: Text  # which build of the fib API (contract.json)
+    runtime: Runtime  # where it ran
+    interpreter: Text  # what ran it: "CPython 3.11.7", "Node.js 20.19.2 (V8 ...)"
+    build_info: dict[str, Any] = Field(max_length=64)  # the build's own facts
     seconds: float = Field(ge=0)
     # What the runtime timed itself: Pyodide's steps, wasmtime's compile.
     phases: Optional[dict[str, Union[float, int, None]]] = Field(None, max_length=64)
@@ -152,10 +157,10 @@ class Startup(Strict):
 class Row(Strict):
     """One measurement: one build, one runtime, one algorithm, one n."""
 
-    variant: Text
-    runtime_kind: RuntimeKind
-    runtime: Text
-    build: dict[str, Any] = Field(max_length=64)
+    variant: Text  # which build of the fib API (contract.json)
+    runtime: Runtime  # where it ran
+    interpreter: Text  # what ran it: "CPython 3.11.7", "Node.js 20.19.2 (V8 ...)"
+    build_info: dict[str, Any] = Field(max_length=64)  # the build's own facts
     algorithm: Text
     n: int = Field(ge=0, le=builds.MAX_N)
     repeats: int = Field(ge=1, le=MAX_CALLS)
@@ -247,31 +252,80 @@ class Document(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     schema_: Literal["py-rust-fib/benchmark"] = Field(alias="schema")
-    version: Literal[2, 3, 4, 5]
+    version: Literal[6]  # older versions are upgraded as they are read (``upgraded``)
     created: datetime
     code: Code
     host: Host
-    # The versions that later comparisons need, gathered from the rows: each runtime
+    # The versions that later comparisons need, gathered from the rows: each interpreter
     # (CPython, Pyodide, Node.js, a browser), rustc, wasmtime.
     versions: dict[str, list[str]] = Field(max_length=16)
-    settings: Settings
+    settings: RunSettings
     startups: list[Startup] = Field(max_length=MAX_ROWS)
     rows: list[Row] = Field(max_length=MAX_ROWS)
     load: list[LoadRow] = Field(default_factory=list, max_length=MAX_ROWS)  # version 3
 
+    @model_validator(mode="before")
+    @classmethod
+    def _older_versions_upgraded(cls, data: Any) -> Any:
+        return upgraded(data)
+
     @model_validator(mode="after")
-    def _what_is_new_is_in_its_version(self) -> Document:
-        if self.version < 3 and (self.load or self.settings.load is not None):
-            raise ValueError("load rows are new in version 3 of the document")
-        if self.version < 4 and any(row.loops != 1 for row in self.rows):
-            raise ValueError("calls a sample (loops) are new in version 4 of the document")
-        if self.version < 5 and any(row.warmup_loops is not None for row in self.rows):
-            raise ValueError("warm-up samples of several calls (warmup_loops) are new in "
-                             "version 5 of the document")  # fmt: skip
+    def _warmup_loops_match(self) -> Document:
         for row in self.rows:
             if row.warmup_loops is not None and len(row.warmup_loops) != len(row.warmup_times_ns):
                 raise ValueError("warmup_loops must give the calls of each warm-up sample")
         return self
+
+
+# Version 5's names of a row's (and a start-up's) keys, by version 6's.
+RENAMED_IN_6 = {"runtime": "runtime_kind", "interpreter": "runtime", "build_info": "build"}
+
+
+def upgraded(data: Any) -> Any:
+    """A document of version 2 to 5 as version 6 says it; anything else as it is (the model
+    then says what is wrong with it). What a version added is refused in an older one."""
+    if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS[:-1]:
+        return data
+    version = data["version"]
+    rows = [row for row in data.get("rows") or [] if isinstance(row, dict)]
+    settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+    if version < 3 and (data.get("load") or settings.get("load") is not None):
+        raise ValueError("load rows are new in version 3 of the document")
+    if version < 4 and any(row.get("loops", 1) != 1 for row in rows):
+        raise ValueError("calls a sample (loops) are new in version 4 of the document")
+    if version < 5 and any(row.get("warmup_loops") is not None for row in rows):
+        raise ValueError("warm-up samples of several calls (warmup_loops) are new in "
+                         "version 5 of the document")  # fmt: skip
+
+    def entry_6(entry: Any) -> Any:
+        if not isinstance(entry, dict):
+            return entry  # the model says what is wrong with it
+        if "interpreter" in entry or "build_info" in entry:
+            raise ValueError("interpreter and build_info are new in version 6 of the document")
+        names = {old: new for new, old in RENAMED_IN_6.items()}
+        return {
+            names.get(key, key): _runtime_6(value) if key == "runtime_kind" else value
+            for key, value in entry.items()
+        }
+
+    result = {**data, "version": VERSION}
+    for key in ("rows", "startups"):
+        if isinstance(data.get(key), list):
+            result[key] = [entry_6(entry) for entry in data[key]]
+    if isinstance(settings.get("runtimes"), list):
+        runtimes = [_runtime_6(name) for name in settings["runtimes"]]
+        result["settings"] = {**settings, "runtimes": runtimes}
+    versions = data.get("versions")
+    if isinstance(versions, dict) and "runtimes" in versions:
+        result["versions"] = {
+            ("interpreters" if key == "runtimes" else key): value for key, value in versions.items()
+        }
+    return result
+
+
+def _runtime_6(name: Any) -> Any:
+    """Version 5's runtime kind as version 6 names it: the CLI's "chromium" is "browser"."""
+    return "browser" if name == "chromium" else name
 
 
 def measured_on(host: dict[str, Any]) -> Optional[str]:

@@ -20,7 +20,7 @@ from .intervals import Interval, spans_one
 
 #: The columns, in order: the case, the build, the statistics, the ratios, the result.
 COLUMNS = (
-    "algorithm", "n", "variant", "runtime_kind", "runtime", "median_ms", "q1_ms", "q3_ms",
+    "algorithm", "n", "variant", "runtime", "interpreter", "median_ms", "q1_ms", "q3_ms",
     "min_ms", "max_ms", "repeats", "warmup", "outliers", "speedup_vs_python",
     "slowdown_vs_native", "debug_vs_release", "vs_gmp", "digits", "digest",
 )  # fmt: skip
@@ -152,7 +152,7 @@ def markdown_text(document: dict[str, Any]) -> str:
 
 def _rows_markdown(rows: list[dict[str, Any]], settings: dict[str, Any]) -> list[str]:
     """The timed rows as REPORT_HEADINGS, the runtimes named once above, warnings below."""
-    runtimes = sorted({(row["runtime_kind"], row["runtime"]) for row in rows})
+    runtimes = sorted({(row["runtime"], row["interpreter"]) for row in rows})
     with_gmp = any(row.get("vs_gmp") for row in rows)
     headings = [*REPORT_HEADINGS[:-1], *(["vs GMP"] if with_gmp else []), REPORT_HEADINGS[-1]]
     rounds = f" in {settings['rounds']} rounds" if settings.get("rounds", 1) > 1 else ""
@@ -171,9 +171,9 @@ def _rows_markdown(rows: list[dict[str, Any]], settings: dict[str, Any]) -> list
         build = LABELS.get(row["variant"], row["variant"])
         median = duration(row["median_ms"])
         if row.get("warnings"):
-            notes.append(f"{build} ({row['runtime_kind']}), {case}: {'; '.join(row['warnings'])}.")
+            notes.append(f"{build} ({row['runtime']}), {case}: {'; '.join(row['warnings'])}.")
             median += f"[^{len(notes)}]"
-        cells = [case, build, row["runtime_kind"], median, f"± {duration(row['iqr_ms'] / 2)}"]
+        cells = [case, build, row["runtime"], median, f"± {duration(row['iqr_ms'] / 2)}"]
         cells.append("—" if row["variant"] == "python" else speed_against(
             row["speedup_vs_python"], row.get("speedup_vs_python_interval")))  # fmt: skip
         if with_gmp:

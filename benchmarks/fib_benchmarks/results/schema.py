@@ -57,12 +57,12 @@ def host() -> dict[str, Any]:
 
 
 def versions(rows: list[Row]) -> dict[str, list[str]]:
-    """What a later comparison needs to know ran: every runtime (CPython, Pyodide, Node.js,
-    a browser), and every rustc and wasmtime a build names."""
-    found: dict[str, set[str]] = {"runtimes": set(), "rustc": set(), "wasmtime": set()}
+    """What a later comparison needs to know ran: every interpreter (CPython, Pyodide,
+    Node.js, a browser), and every rustc and wasmtime a build names."""
+    found: dict[str, set[str]] = {"interpreters": set(), "rustc": set(), "wasmtime": set()}
     for row in rows:
-        found["runtimes"].add(row["runtime"])
-        build = row.get("build") or {}
+        found["interpreters"].add(row["interpreter"])
+        build = row.get("build_info") or {}
         if build.get("rustc"):
             found["rustc"].add(build["rustc"])
         if (build.get("dependencies") or {}).get("wasmtime"):
@@ -100,20 +100,20 @@ def _ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional
 
 
 #: Each ratio of a run: its field, the row it sets against this one (given this one's
-#: variant and runtime kind, or None), and which is the numerator. A speed-up is the other's
+#: variant and runtime, or None), and which is the numerator. A speed-up is the other's
 #: time over this one's; the others are this one's time over the other's.
 RATIOS = {
-    "speedup_vs_python": (lambda variant, kind: ("python", kind), "other"),
+    "speedup_vs_python": (lambda variant, runtime: ("python", runtime), "other"),
     "slowdown_vs_native": (
-        lambda variant, kind: (variant, "native") if kind != "native" else None,
+        lambda variant, runtime: (variant, "native") if runtime != "native" else None,
         "this",
     ),
     "debug_vs_release": (
-        lambda variant, kind: ("rust-release", kind) if variant == "rust-debug" else None,
+        lambda variant, runtime: ("rust-release", runtime) if variant == "rust-debug" else None,
         "this",
     ),
     # GMP is the physical limit for big-integer arithmetic: how far each build is from it.
-    "vs_gmp": (lambda variant, kind: ("gmp", "native"), "this"),
+    "vs_gmp": (lambda variant, runtime: ("gmp", "native"), "this"),
 }
 
 
@@ -128,12 +128,10 @@ def add_ratios(rows: list[Row]) -> None:
     (``<ratio>_interval``: a bootstrap over both rows' samples, ``intervals``), for
     ratios between different rows only, within RUN_DRAWS."""
     budget = RUN_DRAWS
-    by_case = {
-        (row["variant"], row["runtime_kind"], row["algorithm"], row["n"]): row for row in rows
-    }
+    by_case = {(row["variant"], row["runtime"], row["algorithm"], row["n"]): row for row in rows}
     for row in rows:
         for field, (other_of, numerator) in RATIOS.items():
-            key = other_of(row["variant"], row["runtime_kind"])
+            key = other_of(row["variant"], row["runtime"])
             other = None if key is None else by_case.get((*key, row["algorithm"], row["n"]))
             if other is None:
                 row[field], row[f"{field}_interval"] = None, None
@@ -151,7 +149,7 @@ def add_ratios(rows: list[Row]) -> None:
 def summarized(made: dict[str, Any]) -> dict[str, Any]:
     """A run whose rows carry their samples (the page's) as a document: each row's
     statistics and warnings from its samples (``measure.summarize``, as
-    ``runners.measure_build`` does for the CLI), the ratios between its rows with their
+    ``runtimes.measure_build`` does for the CLI), the ratios between its rows with their
     intervals (``add_ratios``), the whole checked against the schema. A ValueError (a
     pydantic ValidationError among them) if it is not one."""
     sampled = Sampled.model_validate(made)  # first: `made` may be any JSON at all
@@ -169,7 +167,7 @@ def disagreements(rows: list[Row]) -> list[str]:
     by_case: dict[tuple[str, int], dict[str, list[str]]] = {}
     for row in rows:
         digests = by_case.setdefault((row["algorithm"], row["n"]), {})
-        where = row.get("runtime_kind") or row["server"]
+        where = row.get("runtime") or row["server"]
         digests.setdefault(row["digest"], []).append(f"{row['variant']}@{where}")
     return [
         f"F({n}) {algorithm}: "

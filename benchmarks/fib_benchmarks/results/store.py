@@ -81,8 +81,8 @@ measurements = sa.Table(
         nullable=False,
     ),
     sa.Column("variant", sa.String(64), nullable=False),
-    sa.Column("runtime_kind", sa.String(16), nullable=False),
-    sa.Column("runtime", sa.Text, nullable=False),
+    sa.Column("runtime", sa.String(16), nullable=False),
+    sa.Column("interpreter", sa.Text, nullable=False),
     sa.Column("algorithm", sa.String(32), nullable=False),
     sa.Column("n", sa.BigInteger, nullable=False),
     sa.Column("median_ms", sa.Float, nullable=False),
@@ -90,7 +90,7 @@ measurements = sa.Table(
     sa.Index("measurements_case", "algorithm", "n"),
     sa.Index("measurements_n_run", "n", "run_id"),
     sa.Index("measurements_algorithm_run", "algorithm", "run_id"),
-    sa.Index("measurements_runtime_run", "runtime_kind", "run_id"),
+    sa.Index("measurements_runtime_run", "runtime", "run_id"),
 )
 save_attempts = sa.Table(
     "save_attempts",
@@ -301,13 +301,13 @@ class Store:
                 document=json.dumps(document),
             ))  # fmt: skip
             lines = [{"run_id": saved.id, **{key: row[key] for key in (
-                "variant", "runtime_kind", "runtime", "algorithm", "n", "median_ms")}}
+                "variant", "runtime", "interpreter", "algorithm", "n", "median_ms")}}
                 for row in document["rows"]]  # fmt: skip
-            # A load row is listed as a measurement in the runtime kind "server" (the
+            # A load row is listed as a measurement in the runtime "server" (the
             # filter /runs?runtime=server finds it), its server as the runtime, and its
             # median latency as its median.
-            lines += [{"run_id": saved.id, "variant": row["variant"], "runtime_kind": "server",
-                       "runtime": row["server"], "algorithm": row["algorithm"], "n": row["n"],
+            lines += [{"run_id": saved.id, "variant": row["variant"], "runtime": "server",
+                       "interpreter": row["server"], "algorithm": row["algorithm"], "n": row["n"],
                        "median_ms": row["latency_p50_ms"] or 0.0}
                       for row in document.get("load") or []]  # fmt: skip
             if lines:
@@ -339,13 +339,13 @@ class Store:
         limit: int = 50,
     ) -> list[dict[str, Any]]:
         """The latest saved runs, newest first; each filter keeps the runs with a
-        measurement of that n, algorithm or runtime kind, or whose browser names it."""
+        measurement of that n, algorithm or runtime, or whose browser names it."""
         query = sa.select(runs.c.id, runs.c.saved_at, runs.c.created, runs.c.source,
                           runs.c.commit, runs.c.dirty, runs.c.machine, runs.c.cases)  # fmt: skip
         conditions = [
             (measurements.c.n, n),
             (measurements.c.algorithm, algorithm),
-            (measurements.c.runtime_kind, runtime),
+            (measurements.c.runtime, runtime),
         ]
         for column, value in conditions:
             if value is not None:
@@ -391,26 +391,25 @@ class Store:
 
 
 def _what_was_measured(connection: sa.Connection, run_ids: list[str]) -> dict[str, dict[str, list]]:
-    """For each run, what tells it apart in a list: its n, algorithms, builds and runtime
-    kinds, each sorted and without repeats (from the measurements' index, not the
-    documents)."""
+    """For each run, what tells it apart in a list: its n, algorithms, variants and runtimes,
+    each sorted and without repeats (from the measurements' index, not the documents)."""
     found: dict[str, dict[str, set]] = {
-        run_id: {"ns": set(), "algorithms": set(), "builds": set(), "runtimes": set()}
+        run_id: {"ns": set(), "algorithms": set(), "variants": set(), "runtimes": set()}
         for run_id in run_ids
     }
     if run_ids:
         m = measurements.c
         query = (
-            sa.select(m.run_id, m.n, m.algorithm, m.variant, m.runtime_kind)
+            sa.select(m.run_id, m.n, m.algorithm, m.variant, m.runtime)
             .distinct()
             .where(m.run_id.in_(run_ids))
         )
-        for run_id, n, algorithm, variant, runtime_kind in connection.execute(query):
+        for run_id, n, algorithm, variant, runtime in connection.execute(query):
             summary = found[run_id]
             summary["ns"].add(n)
             summary["algorithms"].add(algorithm)
-            summary["builds"].add(variant)
-            summary["runtimes"].add(runtime_kind)
+            summary["variants"].add(variant)
+            summary["runtimes"].add(runtime)
     return {
         run_id: {key: sorted(values) for key, values in summary.items()}
         for run_id, summary in found.items()

@@ -4,7 +4,8 @@ of running:
 
 - ``native``: this machine's CPython, Node.js for the JavaScript builds (``native``);
 - ``pyodide``: Pyodide under Node.js (``pyodide``);
-- ``chromium``: the web page's own worker for the build, in headless Chromium (``chromium``);
+- ``browser``: the web page's own worker for the build, in Debian's headless Chromium
+  (``browser``);
 - ``wasi``: CPython for WASI under wasmtime (``wasi``, ``wasi_host``);
 - ``component``: the same as a WebAssembly component (``component``, ``component_host``).
 
@@ -32,25 +33,25 @@ from .wasi import run_wasi
 __all__ = ["RUNTIMES", "Cancelled", "RunnerError", "measure_build"]
 
 
-def run_chromium(
+def run_browser(
     variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
 ) -> Iterator[Event]:
-    from . import chromium  # Playwright and the site are needed by this runtime only
+    from . import browser  # Playwright and the site are needed by this runtime only
 
-    yield from chromium.run_chromium(variant, plan, stop)
+    yield from browser.run_browser(variant, plan, stop)
 
 
 RUNTIMES: dict[str, Callable[..., Iterator[Event]]] = {
     "native": run_native,
     "pyodide": run_pyodide,
-    "chromium": run_chromium,
+    "browser": run_browser,
     "wasi": run_wasi,
     "component": run_component,
 }
 
 
 def measure_build(
-    runtime_kind: str,
+    runtime: str,
     variant: str,
     plan: dict[str, Any],
     on_progress: Optional[Callable[[Event], None]] = None,
@@ -61,13 +62,13 @@ def measure_build(
     Rows follow ``schema`` (less the ratios, which need the other builds' rows). Setting
     ``stop`` kills the run's process and raises Cancelled.
     """
-    where: dict[str, Any] = {"variant": variant, "runtime_kind": runtime_kind}
+    where: dict[str, Any] = {"variant": variant, "runtime": runtime}
     startup: Event = {}
     rows = []
-    for event in RUNTIMES[runtime_kind](variant, plan, stop=stop):
+    for event in RUNTIMES[runtime](variant, plan, stop=stop):
         kind = event.pop("event")
         if kind == "ready":
-            where |= {"runtime": event["runtime"], "build": event["build"]}
+            where |= {"interpreter": event["interpreter"], "build_info": event["build_info"]}
             startup = where | {"seconds": event["startup_s"], "phases": event.get("startup_phases")}
         elif kind == "progress" and on_progress is not None:
             on_progress(event)

@@ -46,7 +46,7 @@ def run_native(
         if event["event"] == "ready":
             event["startup_s"] = time.perf_counter() - started
             # A build that compiles code when it starts (wasmtime) says how long that took.
-            module = event["build"].get("module")
+            module = event["build_info"].get("module")
             if module:
                 phase = "module compiled" if module["compiled"] else "compiled module loaded"
                 event["startup_phases"] = {phase: module["load_s"]}

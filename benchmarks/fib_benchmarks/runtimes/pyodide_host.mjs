@@ -75,7 +75,7 @@ async function main(request) {
     const micropip = pyodide.pyimport("micropip");
     await micropip.install(urls, { deps: false });
   });
-  emit({ event: "startup", phases, runtime: `Pyodide ${pyodide.version}` });
+  emit({ event: "startup", phases, interpreter: `Pyodide ${pyodide.version}` });
 
   if (request.mode === "measure") {
     pyodide.globals.set("emit", (json) => process.stdout.write(json + "\n"));

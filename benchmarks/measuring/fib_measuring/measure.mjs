@@ -6,7 +6,7 @@
 // checks that the two agree). The timing has to run in the measured runtime; the
 // statistics do not, so there are none here: a result carries its samples, and Python
 // computes every row's statistics and warnings (measure.summarize, in the CLI's
-// runners.measure_build and the site's /api/document, schema.summarized).
+// runtimes.measure_build and the site's /api/document, schema.summarized).
 //
 // Events (plain objects): those of fib_benchmarks/events.py, as measure.py says them
 // (ready; per case warm, progress per timed sample, result; or error, whose message reads
@@ -276,12 +276,12 @@ export async function* measureCase(fib, algorithm, n, repeats, warmup = AUTO, pr
  *
  * `plan`: {algorithms: [...], ns: [...], repeats: 5, warmup: "auto"} (or a number of
  * warm-up samples; "auto" if absent). `implementation`: a build's module with fib,
- * buildInfo and runtimeName (fib-javascript's fib.mjs or fib_wasm.mjs). Any exception
+ * buildInfo and interpreterName (fib-javascript's fib.mjs or fib_wasm.mjs). Any exception
  * ends the stream with an error event.
  */
 export async function* runPlan(plan, implementation) {
   try {
-    yield { event: "ready", build: implementation.buildInfo(), runtime: implementation.runtimeName() };
+    yield { event: "ready", build_info: implementation.buildInfo(), interpreter: implementation.interpreterName() };
     for (const algorithm of plan.algorithms) {
       for (const n of plan.ns) {
         yield* measureCase(implementation.fib, algorithm, n, plan.repeats, plan.warmup ?? AUTO);

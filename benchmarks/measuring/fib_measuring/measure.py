@@ -4,7 +4,7 @@ Runs *inside* the measured interpreter: a native subprocess (``python -m
 fib_measuring.measure PLAN_JSON``) or Pyodide. Standard library only. Output is a stream
 of events (dicts), one JSON object per line on stdout for subprocesses: ``ready``, then per
 case ``warm``, ``progress`` for each timed sample and ``result`` (its samples, not yet their
-statistics: ``summarize`` is applied where a document is made, ``runners.measure_build``
+statistics: ``summarize`` is applied where a document is made, ``runtimes.measure_build``
 and ``schema.summarized``), or ``error``. Their keys and meanings are defined once, in
 ``fib_benchmarks.events`` (which, needing pydantic, this module does not import).
 """
@@ -29,7 +29,7 @@ LOG10_2 = math.log10(2)
 EDGE_DIGITS = 12
 
 
-def runtime_name() -> str:
+def interpreter_name() -> str:
     """``CPython 3.11.7`` natively; ``Pyodide 314.0.7 (CPython 3.14.2)`` inside Pyodide;
     ``CPython 3.11.3 (WASI)`` in CPython for WASI, ``CPython 3.14.0 (WASI component)`` in
     the component runtime."""
@@ -349,7 +349,11 @@ def run_plan(plan: dict[str, Any]) -> Iterator[Event]:
     """
     try:
         module = importlib.import_module(plan["module"])
-        yield {"event": "ready", "build": module.build_info(), "runtime": runtime_name()}
+        yield {
+            "event": "ready",
+            "build_info": module.build_info(),
+            "interpreter": interpreter_name(),
+        }
         for algorithm in plan["algorithms"]:
             for n in plan["ns"]:
                 yield from measure_case(module, algorithm, n, plan["repeats"], plan["warmup"])

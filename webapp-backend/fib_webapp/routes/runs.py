@@ -69,6 +69,8 @@ def router(settings: Settings, runs: Callable[[], store.Store]) -> APIRouter:
     ) -> list[dict[str, Any]]:
         """The latest saved runs, newest first, filtered by n, algorithm, runtime, browser."""
         name = algorithm.value if algorithm else None
+        if runtime == "chromium":  # a link from before document version 6 named it so
+            runtime = "browser"
         return runs().recent(n=n, algorithm=name, runtime=runtime, browser=browser, limit=limit)
 
     @api.get("/api/compare")

@@ -1,4 +1,4 @@
-"""The ``chromium`` runtime: the web page's own workers, in Debian's headless Chromium.
+"""The ``browser`` runtime: the web page's own workers, in Debian's headless Chromium.
 
 For each build, a fresh Chromium opens the site (served by ``python -m fib_webapp`` on a
 free loopback port, started once per CLI run) with only that build selected, waits until
@@ -47,7 +47,7 @@ class ChromiumError(RunnerError):
 def chromium_path() -> str:
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not shutil.which(path):
-        raise ChromiumError("Debian's chromium is needed for --runtime chromium: make chromium")
+        raise ChromiumError("Debian's chromium is needed for --runtime browser: make chromium")
     return path
 
 
@@ -92,7 +92,7 @@ def site_url() -> str:
     return url
 
 
-def run_chromium(
+def run_browser(
     variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
 ) -> Iterator[Event]:
     """Measure ``plan`` with the page's worker for ``variant``; ``measure.run_plan``'s events."""
@@ -100,10 +100,10 @@ def run_chromium(
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise ChromiumError("playwright is needed for --runtime chromium: make setup") from None
+        raise ChromiumError("playwright is needed for --runtime browser: make setup") from None
     query = urllib.parse.urlencode(
         {
-            "builds": variant,
+            "variants": variant,
             "native": "0",
             "ready_timeout_s": READY_S,
             "silence_timeout_s": SILENCE_S,
@@ -125,13 +125,14 @@ def run_chromium(
                           message: "not ready within {READY_S} s"}}), {READY_S * 1000}))])"""
                 )
                 if not ready["ok"]:
-                    raise ChromiumError(f"{variant} (chromium): {ready['message']}")
+                    raise ChromiumError(f"{variant} (browser): {ready['message']}")
                 startup = page.evaluate("window.pyRustFib.startups()")[0]
-                yield {"event": "ready", "build": startup["build"], "runtime": startup["runtime"],
+                yield {"event": "ready", "build_info": startup["build_info"],
+                       "interpreter": startup["interpreter"],
                        "startup_s": time.perf_counter() - started,
                        "startup_phases": startup["phases"]}  # fmt: skip
                 request = {
-                    "ns": plan["ns"], "algorithms": plan["algorithms"], "builds": [variant],
+                    "ns": plan["ns"], "algorithms": plan["algorithms"], "variants": [variant],
                     "repeats": plan["repeats"], "warmup": plan["warmup"], "native": False,
                 }  # fmt: skip
                 page.evaluate(
@@ -146,7 +147,7 @@ def run_chromium(
             finally:
                 browser.close()
     except PlaywrightError as error:
-        raise ChromiumError(f"{variant} (chromium): {str(error).splitlines()[0]}") from None
+        raise ChromiumError(f"{variant} (browser): {str(error).splitlines()[0]}") from None
 
 
 # How often the CLI looks at the page while a run goes: Playwright delivers the page's
@@ -173,16 +174,16 @@ def _follow(
         if outcome is not None:
             break
         if stop is not None and stop.is_set():
-            raise Cancelled(f"{variant} (chromium): cancelled")
+            raise Cancelled(f"{variant} (browser): cancelled")
         if time.monotonic() - quiet_since > SILENCE_S:
-            raise ChromiumError(f"{variant} (chromium): silent for {SILENCE_S} s; stopped")
+            raise ChromiumError(f"{variant} (browser): silent for {SILENCE_S} s; stopped")
     if not outcome["ok"]:
-        raise ChromiumError(f"{variant} (chromium): {outcome['message']}")
+        raise ChromiumError(f"{variant} (browser): {outcome['message']}")
     for row in outcome["rows"]:
         # The page's rows say where they ran, which the runner that called us says again,
         # and their ratios to the page's other rows, which the CLI's run has not.
         ratios = [key for field in schema.RATIOS for key in (field, f"{field}_interval")]
-        for key in ("variant", "runtime_kind", "runtime", "build", *ratios):
+        for key in ("variant", "runtime", "interpreter", "build_info", *ratios):
             row.pop(key, None)
         yield {"event": "result", **row}
 
@@ -213,7 +214,7 @@ def page_ready_times(trials: int) -> dict[str, list[float]]:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m fib_benchmarks.runtimes.chromium ready [TRIALS]``: how soon the page is
+    """``python -m fib_benchmarks.runtimes.browser ready [TRIALS]``: how soon the page is
     ready, first visit and returning, in Debian's headless Chromium."""
     if argv[1:2] != ["ready"] or len(argv) > 3 or not (argv[2:] or ["3"])[0].isdigit():
         print(main.__doc__, file=sys.stderr)
