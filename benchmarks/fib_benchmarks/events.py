@@ -16,7 +16,8 @@ In the order a run says them:
   (a worker adds its ``variant`` and ``startup`` phases, a runner ``startup_s`` and
   ``startup_phases``);
 - ``trace``: inside the first, untimed call of a case: ``done`` of ``total`` steps after
-  ``elapsed_ns`` (the core's progress hook; a worker posts them at most every 50 ms);
+  ``elapsed_ns`` (the core's progress hook; a worker posts them at most every 50 ms, none
+  in the call's first 50 ms, and the finish once the call has returned);
 - ``warm``: the warm-up of a case is over (its samples: their time a call and calls);
 - ``progress``: ``done`` of ``total`` timed samples, the last one ``last_ns`` a call;
 - ``result``: one measurement, with every sample (its statistics are made where a

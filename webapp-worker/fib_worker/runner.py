@@ -65,18 +65,27 @@ def _run(request: dict, run_id: Optional[int], post: Post) -> None:
     n, algorithm = request["n"], request["algorithm"]
     repeats, warmup = int(request["repeats"]), request.get("warmup", measure.AUTO)
     started = time.perf_counter_ns()
-    last_posted: list[Optional[int]] = [None]
+    # A message posted from inside the call is part of its time (here its conversion to
+    # JavaScript too): the traced call posts one only every TRACE_INTERVAL_NS, none in its
+    # first, and keeps the last step's (the finish) until the call has returned.
+    last_posted = [started]
+    pending: list[Optional[protocol.Message]] = [None]
 
     def trace(done: int, total: int) -> None:
         # Only ever called during the first, untimed warm-up call.
         now = time.perf_counter_ns()
-        if last_posted[0] is None or now - last_posted[0] >= TRACE_INTERVAL_NS or done == total:
+        pending[0] = protocol.trace(run_id, algorithm, n, done, total, now - started)
+        if now - last_posted[0] >= TRACE_INTERVAL_NS and done < total:
             last_posted[0] = now
-            post(protocol.trace(run_id, algorithm, n, done, total, now - started))
+            post(pending[0])
+            pending[0] = None
 
     # The measuring core's own events, as they are, with the request they answer.
     told: Optional[int] = None
     for event in measure.measure_case(_module, algorithm, n, repeats, warmup, progress=trace):
+        if pending[0] is not None:  # the traced call's finish, now that it has returned
+            post(pending[0])
+            pending[0] = None
         now = time.perf_counter_ns()
         soon = told is not None and now - told < PROGRESS_INTERVAL_NS
         if event["event"] == "progress" and event["done"] < event["total"] and soon:

@@ -47,10 +47,10 @@ def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order(monkeypatch)
                "warmup": 2}  # fmt: skip
     runner.handle(request, posted.append)
     kinds = [message["event"] for message in checked(posted)]
-    # The first warm-up call is traced (its first and last report at least), then the
-    # warm-up's end, one progress message per timed call, the result.
+    # The first warm-up call is traced (a short call tells its finish once it has
+    # returned), then the warm-up's end, one progress message per timed call, the result.
     traced = kinds.count("trace")
-    assert traced >= 2 and kinds[:traced] == ["trace"] * traced
+    assert traced >= 1 and kinds[:traced] == ["trace"] * traced
     assert kinds[traced:] == ["warm", "progress", "progress", "progress", "result"]
     assert all(message["id"] == 7 for message in posted)
     last_trace = posted[traced - 1]
@@ -68,6 +68,27 @@ def test_a_run_posts_its_trace_warm_up_progress_and_result_in_order(monkeypatch)
     truth = measure.describe(fibonacci(1000))
     assert {key: row[key] for key in truth} == truth
     assert row["digits"] == 209  # F(1000) has 209 digits, independently known
+
+
+def test_a_traced_call_posts_nothing_in_its_first_interval_and_its_finish_after(monkeypatch):
+    """A message posted from inside the call is part of its time: a short call posts none
+    while it runs; a long one every TRACE_INTERVAL_NS, and its finish once it returned."""
+    runner.load("python", "fib_python", {})
+    request = {"type": "run", "id": 3, "algorithm": "doubling", "n": 1000, "repeats": 1,
+               "warmup": 1}  # fmt: skip
+    short: list[protocol.Message] = []
+    runner.handle(request, short.append)
+    steps = (1000).bit_length()
+    assert [(m["done"], m["total"]) for m in short if m["event"] == "trace"] == [(steps, steps)]
+    monkeypatch.setattr(runner, "TRACE_INTERVAL_NS", 0)  # every step "long"
+    inside: list[int] = []
+
+    def post(message: protocol.Message) -> None:
+        if message["event"] == "trace":  # what the call had done when it was posted
+            inside.append(message["done"])
+
+    runner.handle(request, post)
+    assert inside == list(range(1, steps + 1))
 
 
 def test_quick_samples_are_told_at_most_every_progress_interval(monkeypatch):
