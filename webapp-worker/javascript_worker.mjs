@@ -32,8 +32,7 @@ const TRACE_INTERVAL_MS = 50;
 // (rust-wasm and BigInt, F(12 000) to F(10^5), three runs each, docs/performance.md).
 const PROGRESS_INTERVAL_MS = 100;
 
-const postToPage = (message) => self.postMessage(message);
-const post = postToPage;
+const post = (message) => self.postMessage(message);
 
 // Cases run once when the build is loaded, as a run runs them but with nothing posted:
 // V8 compiles JavaScript functions and WebAssembly ones on their first call, so a run's
@@ -55,14 +54,14 @@ async function ready(fibModule, measureModule, { variant = VARIANT }) {
   post({ event: "ready", variant, build_info: buildInfo(), interpreter: interpreterName(), startup });
 }
 
-async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats = 3, warmup = AUTO }, post = postToPage) {
+async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats = 3, warmup = AUTO }, send = post) {
   // The first warm-up call starts as soon as the loop below asks for the first event, so
   // its elapsed time is counted from here.
   const started = performance.now();
   // A message posted from inside the call is part of its time: the traced call posts one
   // only every TRACE_INTERVAL_MS, none in its first, and keeps the last step's (the
-  // finish) until the call has returned. Posting the first and the last steps of a short
-  // call had made it 10-95 times its later calls in Chromium (F(10^4)).
+  // finish) until the call has returned (docs/performance.md: with both posted inside,
+  // Rust release's first call at F(3·10^4) in Chromium was 6-10 times its later ones).
   let posted = started;
   let pending = null;
   const trace = (done, total) => {
@@ -70,19 +69,19 @@ async function run({ fib }, { measureCase, AUTO }, { id, algorithm, n, repeats =
     pending = { event: "trace", id, algorithm, n, done, total, elapsed_ns: Math.round((now - started) * 1e6) };
     if (now - posted >= TRACE_INTERVAL_MS && done < total) {
       posted = now;
-      post(pending);
+      send(pending);
       pending = null;
     }
   };
   // The measuring core's own events, as they are, with the request they answer.
   let told = -Infinity;
   for await (const event of measureCase(fib, algorithm, n, repeats, warmup, trace)) {
-    if (pending) post(pending); // the traced call's finish, now that it has returned
+    if (pending) send(pending); // the traced call's finish, now that it has returned
     pending = null;
     const soon = performance.now() - told < PROGRESS_INTERVAL_MS;
     if (event.event === "progress" && event.done < event.total && soon) continue;
     told = performance.now();
-    post({ ...event, id });
+    send({ ...event, id });
   }
 }
 
