@@ -76,6 +76,7 @@ def test_a_traced_call_posts_nothing_in_its_first_interval_and_its_finish_after(
     runner.load("python", "fib_python", {})
     request = {"type": "run", "id": 3, "algorithm": "doubling", "n": 1000, "repeats": 1,
                "warmup": 1}  # fmt: skip
+    monkeypatch.setattr(runner, "TRACE_INTERVAL_NS", 10**15)  # every call "short"
     short: list[protocol.Message] = []
     runner.handle(request, short.append)
     steps = (1000).bit_length()
