@@ -12,7 +12,6 @@ it), through the benchmark's runtimes (``fib_benchmarks.runtimes``).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -37,7 +36,7 @@ def in_pyodide(variant: str, folders: list[Path], pytest_args: list[str]) -> int
         tests=[str(folder.resolve()) for folder in folders],
         pytest_args=pytest_args,
     )
-    command = ["node", str(pyodide.PYODIDE_HOST), json.dumps(request)]
+    command = pyodide.host_command(request)
     try:
         label = f"{variant} (pyodide)"
         for event in events(command, dict(os.environ), label, PYTEST_SILENCE_TIMEOUT_S):

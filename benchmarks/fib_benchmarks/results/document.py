@@ -304,7 +304,7 @@ def upgraded(data: Any) -> Any:
             raise ValueError("interpreter and build_info are new in version 6 of the document")
         names = {old: new for new, old in RENAMED_IN_6.items()}
         return {
-            names.get(key, key): _runtime_6(value) if key == "runtime_kind" else value
+            names.get(key, key): runtime_from_version_5(value) if key == "runtime_kind" else value
             for key, value in entry.items()
         }
 
@@ -313,7 +313,7 @@ def upgraded(data: Any) -> Any:
         if isinstance(data.get(key), list):
             result[key] = [entry_6(entry) for entry in data[key]]
     if isinstance(settings.get("runtimes"), list):
-        runtimes = [_runtime_6(name) for name in settings["runtimes"]]
+        runtimes = [runtime_from_version_5(name) for name in settings["runtimes"]]
         result["settings"] = {**settings, "runtimes": runtimes}
     versions = data.get("versions")
     if isinstance(versions, dict) and "runtimes" in versions:
@@ -323,7 +323,7 @@ def upgraded(data: Any) -> Any:
     return result
 
 
-def _runtime_6(name: Any) -> Any:
+def runtime_from_version_5(name: Any) -> Any:
     """Version 5's runtime kind as version 6 names it: the CLI's "chromium" is "browser"."""
     return "browser" if name == "chromium" else name
 

@@ -35,6 +35,11 @@ def pyodide_request(variant: str, mode: str, **fields: Any) -> dict[str, Any]:
     }
 
 
+def host_command(request: dict[str, Any]) -> list[str]:
+    """The command that runs ``request`` (``pyodide_request``) in a fresh Pyodide."""
+    return [node(), str(PYODIDE_HOST), json.dumps(request)]
+
+
 def run_pyodide(
     variant: str, plan: dict[str, Any], stop: Optional[threading.Event] = None
 ) -> Iterator[Event]:
@@ -45,6 +50,5 @@ def run_pyodide(
         plan=plan | {"module": builds.find_wheel(variant, "pyodide").module},
     )
     started = time.perf_counter()
-    command = ["node", str(PYODIDE_HOST), json.dumps(request)]
-    measured = events(command, dict(os.environ), f"{variant} (pyodide)", stop=stop)
+    measured = events(host_command(request), dict(os.environ), f"{variant} (pyodide)", stop=stop)
     yield from with_startup_phases(measured, started)

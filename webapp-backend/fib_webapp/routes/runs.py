@@ -7,7 +7,7 @@ from typing import Annotated, Any, Callable, Optional
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from fib_benchmarks.results import compare, store
-from fib_benchmarks.results.document import measured_on
+from fib_benchmarks.results.document import measured_on, runtime_from_version_5
 from starlette.concurrency import run_in_threadpool
 
 from .. import admission
@@ -69,8 +69,7 @@ def router(settings: Settings, runs: Callable[[], store.Store]) -> APIRouter:
     ) -> list[dict[str, Any]]:
         """The latest saved runs, newest first, filtered by n, algorithm, runtime, browser."""
         name = algorithm.value if algorithm else None
-        if runtime == "chromium":  # a link from before document version 6 named it so
-            runtime = "browser"
+        runtime = runtime_from_version_5(runtime)  # a link from before version 6 may say "chromium"
         return runs().recent(n=n, algorithm=name, runtime=runtime, browser=browser, limit=limit)
 
     @api.get("/api/compare")
