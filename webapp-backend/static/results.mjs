@@ -164,7 +164,6 @@ export function resultDocument(rows) {
   const distinct = (pick) => [...new Set(rows.map(pick))];
   // A browser's own interpreter string names it ("Chrome 156.0.8078.73"); Pyodide's does not.
   const browser = rows.find((row) => row.runtime === "browser" && !row.interpreter.startsWith("Pyodide"))?.interpreter ?? null;
-  const builds = rows.map((row) => row.build_info ?? {});
   return {
     schema: "py-rust-fib/benchmark",
     version: 6, // fib_benchmarks.results.document.VERSION: runtime, interpreter, build_info
@@ -177,11 +176,7 @@ export function resultDocument(rows) {
       cross_origin_isolated: self.crossOriginIsolated,
       ready_after_s: shared.readySeconds,
     },
-    versions: {
-      interpreters: distinct((row) => row.interpreter).sort(),
-      rustc: [...new Set(builds.map((build) => build.rustc).filter(Boolean))].sort(),
-      wasmtime: [...new Set(builds.map((build) => build.dependencies?.wasmtime).filter(Boolean))].sort(),
-    },
+    versions: {}, // the server gathers them from the rows (schema.summarized, as for the CLI)
     settings: {
       source: "web page",
       url: location.href,

@@ -353,7 +353,7 @@ def test_the_pages_samples_are_made_a_document_by_the_clis_code(client, run_docu
     """Issue 20: the page sends its rows with their samples only; the statistics, warnings
     and ratios with their intervals come back, computed once, in Python."""
     page = copy.deepcopy(run_document) | {"settings": run_document["settings"] | {
-        "source": "web page"}}  # fmt: skip
+        "source": "web page"}, "versions": {}}  # fmt: skip
     for row in page["rows"]:
         for key in (*STATISTICS, *(k for f in schema.RATIOS for k in (f, f"{f}_interval"))):
             row.pop(key, None)
@@ -371,6 +371,10 @@ def test_the_pages_samples_are_made_a_document_by_the_clis_code(client, run_docu
     low, high = rust["speedup_vs_python_interval"]
     assert low <= rust["speedup_vs_python"] <= high
     assert python["speedup_vs_python"] == 1.0 and python["speedup_vs_python_interval"] is None
+    # The versions the rows name, gathered as the CLI gathers them.
+    assert made["versions"]["interpreters"] == sorted({r["interpreter"] for r in page["rows"]})
+    rustc = {r["build_info"]["rustc"] for r in page["rows"] if r["build_info"].get("rustc")}
+    assert rustc and made["versions"]["rustc"] == sorted(rustc)
 
 
 @pytest.mark.parametrize("spoil, problem", [

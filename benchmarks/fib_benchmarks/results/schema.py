@@ -149,14 +149,16 @@ def add_ratios(rows: list[Row]) -> None:
 def summarized(made: dict[str, Any]) -> dict[str, Any]:
     """A run whose rows carry their samples (the page's) as a document: each row's
     statistics and warnings from its samples (``measure.summarize``, as
-    ``runtimes.measure_build`` does for the CLI), the ratios between its rows with their
-    intervals (``add_ratios``), the whole checked against the schema. A ValueError (a
-    pydantic ValidationError among them) if it is not one."""
+    ``runtimes.measure_build`` does for the CLI), the versions its rows name (``versions``),
+    the ratios between its rows with their intervals (``add_ratios``), the whole checked
+    against the schema. A ValueError (a pydantic ValidationError among them) if it is not
+    one."""
     sampled = Sampled.model_validate(made)  # first: `made` may be any JSON at all
     for row, samples in zip(made["rows"], sampled.rows):
         row.update(measure.summarize(samples.times_ns, samples.warmup_settled,
                                      samples.timer_resolution_ns, samples.loops))  # fmt: skip
     checked = Document.model_validate(made).model_dump(mode="json", by_alias=True)
+    checked["versions"] |= versions(checked["rows"])
     add_ratios(checked["rows"])
     return checked
 
