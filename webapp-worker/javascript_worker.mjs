@@ -49,7 +49,7 @@ async function ready(fibModule, measureModule, { variant = VARIANT }) {
   for (const [algorithm, n] of FIRST_CALLS) {
     await run(fibModule, measureModule, { id: null, algorithm, n, repeats: 1, warmup: 1 }, () => {});
   }
-  const startup = { "loading-runtime": loadedAt / 1000, "first-calls": (performance.now() - loadedAt) / 1000 };
+  const startup = { "loading-modules": loadedAt / 1000, "first-calls": (performance.now() - loadedAt) / 1000 };
   const { buildInfo, interpreterName } = fibModule;
   post({ event: "ready", variant, build_info: buildInfo(), interpreter: interpreterName(), startup });
 }
@@ -94,7 +94,7 @@ async function handle(request) {
     else if (request.type === "run") await run(fibModule, measureModule, request);
     else throw new RangeError(`unknown request type '${request.type}'`);
   } catch (error) {
-    const stage = request.type === "init" ? "loading-runtime" : "run";
+    const stage = request.type === "init" ? "loading-modules" : "run";
     post({ event: "error", id: request.id ?? null, stage, message: errorMessage(error) });
   }
 }

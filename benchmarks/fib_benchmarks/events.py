@@ -10,8 +10,9 @@ The tests check every harness's and worker's events against these models.
 In the order a run says them:
 
 - ``startup``: a worker's start-up phase has begun (``stage``: loading-runtime,
-  installing, importing, first-calls), or a runtime's start-up phases took so long
-  (``phases``: Pyodide's under Node, wasmtime's compile);
+  installing, importing, first-calls; loading-modules in the worker with no Pyodide),
+  or a runtime's start-up phases took so long (``phases``: Pyodide's under Node,
+  wasmtime's compile);
 - ``ready``: the build is loaded: its ``build_info()`` and the ``interpreter`` running it
   (a worker adds its ``variant`` and ``startup`` phases, a runner ``startup_s`` and
   ``startup_phases``);

@@ -51,6 +51,7 @@ export const listed = (values, shown = 4) =>
 /** A worker's start-up phase in words (the worker's keys: fib_worker/protocol.py). */
 const PHASES = {
   "loading-runtime": "loading Pyodide",
+  "loading-modules": "loading its modules", // the workers with no Pyodide
   installing: "installing wheels",
   importing: "importing",
   "first-calls": "compiling (first calls)",

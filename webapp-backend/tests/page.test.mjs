@@ -80,6 +80,7 @@ test("where a row ran, in words: native said neither CPython nor Node.js (issue 
 
 test("start-up phases in words, not the worker's keys", () => {
   assert.equal(phase("loading-runtime"), "loading Pyodide");
+  assert.equal(phase("loading-modules"), "loading its modules");
   assert.equal(phase("first-calls"), "compiling (first calls)");
   assert.equal(phase("something-new"), "something-new");
 });

@@ -28,7 +28,7 @@ test("init: ready with the build, its interpreter and the start-up time", async 
   assert.equal(ready.variant, "javascript");
   assert.equal(ready.build_info.implementation, "fib-javascript");
   assert.match(ready.interpreter, /^Node\.js /);
-  assert.ok(ready.startup["loading-runtime"] > 0);
+  assert.ok(ready.startup["loading-modules"] > 0);
 });
 
 test("run: trace, warm, progress of the timed samples, then the result: measure.mjs's events", async () => {
