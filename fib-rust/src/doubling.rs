@@ -66,9 +66,10 @@ pub(crate) fn fib(
     }
     // Invariant from here: a = F(k), b = F(k + 1).
     let (mut a, mut b) = pair.into_consecutive();
-    // The largest step starts from F(k + 1) with k <= n / 2: F(m) < 2^(0.6943 m).
-    let largest_words = ((n / 2 + 2) as f64 * 0.694_242 / 32.0) as usize + 3;
-    let mut multiplier = LentMultiplier::new(largest_words);
+    // The largest step starts from F(k + 1) with k <= n / 2: F(m) < 2^(0.6943 m); three
+    // words of margin.
+    let largest_bits = ((n / 2 + 2) as f64 * 0.694_242) as u64 + 96;
+    let mut multiplier = LentMultiplier::new(largest_bits);
     while done < total {
         done += 1;
         let odd = bit(done);

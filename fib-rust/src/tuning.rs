@@ -139,9 +139,15 @@ impl CutOvers {
             // of a real CPU's). Between the 4-lane simd128's and the scalar path's, until
             // someone measures it on an aarch64 machine (`python -m fib_benchmarks.versus_gmp`).
             (Isa::Neon, _) => 1 << 16,
-            // The scalar NTT (no SIMD: three primes, one lane). With powers of two alone it
-            // lost to the squarings up to 2^18 bits; with 3 2^k points too, 2^17 gave
-            // 0.93-0.99x the time of 2^18 at F(10^5) to F(10^6) (2^16: 0.96-1.0x).
+            // The scalar path of 64-bit targets, two 62-bit primes on u64 (`ntt::two_primes`):
+            // `cut_overs --isa scalar --ntt-from 16384,32768,65536,98304 --rounds 5` against
+            // 2^17, at F(10^5) / F(2*10^5) / F(3*10^5) / F(10^6) / F(3*10^6): 2^16 gave
+            // 0.97x / 0.94x / 0.98x / 0.96x / 0.96x; 98 304 about the same; 2^15 up to 1.35x
+            // and 2^14 up to 1.66x (their steps' transforms half empty).
+            (Isa::Scalar, _) if cfg!(target_pointer_width = "64") => 1 << 16,
+            // The three-prime NTT with one lane (32-bit targets without simd128). With powers
+            // of two alone it lost to the squarings up to 2^18 bits; with 3 2^k points too,
+            // 2^17 gave 0.93-0.99x the time of 2^18 at F(10^5) to F(10^6) (2^16: 0.96-1.0x).
             (Isa::Scalar, _) => 1 << 17,
         };
         CutOvers {
@@ -172,11 +178,9 @@ impl CutOvers {
             return false;
         }
         let break_even = self.ntt_from_bits.max(4) as f64;
-        // The NTT's words for F(k) and F(k + 1) (one bit more), plus one of margin; the
-        // transform is twice that, rounded up to a power of two or three times one
-        // (`crate::ntt::transform_len`).
-        let words = (bits + 1).div_ceil(32) + 1;
-        let padded_bits = crate::ntt::transform_len(words as usize) as f64 * 16.0;
+        // The bits the step's transform pays for (`crate::ntt::Method::padded_bits`): its
+        // length is a power of two or three times one.
+        let padded_bits = crate::ntt::Method::current().padded_bits(bits) as f64;
         let ntt = padded_bits * padded_bits.log2() / (break_even * break_even.log2());
         let squarings = (bits as f64 / break_even).powf(SQUARING_EXPONENT);
         squarings >= ntt

@@ -31,13 +31,17 @@
 //!   point-by-point step, which choose a kernel for the instruction set in use;
 //! * `kernels`: those kernels, once for any lanes (`kernels::generic`) and per instruction
 //!   set (`kernels::avx512`, `kernels::avx2`, `kernels::simd128`);
-//! * `crt`: the three residues back to one coefficient, and the carries.
+//! * `crt`: the three residues back to one coefficient, and the carries;
+//! * `two_primes`: the same step by two 62-bit primes on u64 words of 48 bits, for the
+//!   scalar path of 64-bit targets, where one lane of u32 wastes a 64-bit multiplier
+//!   ([`Method`] chooses).
 
 mod crt;
 mod field;
 mod garner;
 mod kernels;
 mod transform;
+mod two_primes;
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, PoisonError};
@@ -48,6 +52,8 @@ use crt::combine;
 use field::Field;
 pub(crate) use transform::transform_len;
 use transform::Twiddles;
+
+use crate::isa::Isa;
 
 /// Factors of up to this many words: their products' transforms (at most 2^22 points)
 /// fit every prime, and their coefficients stay below P / 2 (see `garner`'s tests).
@@ -116,8 +122,8 @@ fn doubling_products_mod<const P: u32>(
     }
 }
 
-/// Tables and buffers for every transform up to a size.
-pub(crate) struct Multiplier {
+/// The lane NTT's tables and buffers for every transform up to a size.
+pub(crate) struct ThreePrimes {
     points: usize,
     tables: [Twiddles; 3],
     /// Residues of the two products for each prime, reused from step to step: fresh
@@ -127,7 +133,7 @@ pub(crate) struct Multiplier {
     words: Vec<u32>,
 }
 
-impl Multiplier {
+impl ThreePrimes {
     /// Ready for factors of up to `max_words` 32-bit words each.
     pub(crate) fn new(max_words: usize) -> Self {
         let points = transform_len(max_words);
@@ -136,7 +142,7 @@ impl Multiplier {
             "too large for the NTT primes"
         );
         let [g1, g2, g3] = GENERATORS;
-        Multiplier {
+        ThreePrimes {
             points,
             tables: [
                 Twiddles::new::<P1>(points, g1),
@@ -159,7 +165,10 @@ impl Multiplier {
         // 2b - a has at most one bit more than b: room for it in `words`.
         let words = (a.bits().max(b.bits()) as usize).div_ceil(32) + 1;
         let points = transform_len(words);
-        assert!(points <= self.points, "Multiplier made for smaller numbers");
+        assert!(
+            points <= self.points,
+            "ThreePrimes made for smaller numbers"
+        );
         let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
         let mut next = || buffers.next().expect("six buffers");
         let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
@@ -181,27 +190,121 @@ impl Multiplier {
     }
 }
 
+/// Which NTT a computation takes: the lane NTT (three 30-bit primes on u32, SIMD kernels
+/// per instruction set), or on the scalar path of a 64-bit target two 62-bit primes on
+/// u64 (`two_primes`), whose single lane does twice the work of a u32 one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    ThreePrimes,
+    TwoPrimes,
+}
+
+impl Method {
+    /// The method of the path running on this thread.
+    pub(crate) fn current() -> Method {
+        if cfg!(target_pointer_width = "64") && Isa::current() == Isa::Scalar {
+            Method::TwoPrimes
+        } else {
+            Method::ThreePrimes
+        }
+    }
+
+    /// The bits a step from F(k) of `bits` bits pays for: its transform's points times
+    /// the bits of a factor that a point carries (half a word: a factor fills at most
+    /// half the points).
+    pub(crate) fn padded_bits(self, bits: u64) -> u64 {
+        match self {
+            // F(k + 1) has at most one bit more, 2F(k+1) - F(k) one more again.
+            Method::ThreePrimes => {
+                let words = (bits + 1).div_ceil(32) + 1;
+                transform_len(words as usize) as u64 * 16
+            }
+            Method::TwoPrimes => {
+                let words = two_primes::words_for(bits + 1);
+                transform_len(words) as u64 * u64::from(two_primes::WORD_BITS / 2)
+            }
+        }
+    }
+}
+
+/// One computation's NTT tables and buffers.
+pub(crate) enum Multiplier {
+    ThreePrimes(ThreePrimes),
+    TwoPrimes(two_primes::Multiplier),
+}
+
+impl Multiplier {
+    /// Ready for factors of up to `max_bits` bits each, by `method`.
+    fn new(method: Method, max_bits: u64) -> Self {
+        match method {
+            Method::ThreePrimes => Multiplier::ThreePrimes(ThreePrimes::new(words_of(max_bits))),
+            Method::TwoPrimes => Multiplier::TwoPrimes(two_primes::Multiplier::new(max_bits)),
+        }
+    }
+
+    fn method(&self) -> Method {
+        match self {
+            Multiplier::ThreePrimes(_) => Method::ThreePrimes,
+            Multiplier::TwoPrimes(_) => Method::TwoPrimes,
+        }
+    }
+
+    fn points(&self) -> usize {
+        match self {
+            Multiplier::ThreePrimes(multiplier) => multiplier.points,
+            Multiplier::TwoPrimes(multiplier) => multiplier.points,
+        }
+    }
+
+    /// One doubling step from a = F(k), b = F(k+1): `(F(2k), F(2k+1))`, or only the one
+    /// `wanted` (the other is then `None`).
+    pub(crate) fn doubling_step(
+        &mut self,
+        a: &BigUint,
+        b: &BigUint,
+        wanted: Wanted,
+    ) -> (Option<BigUint>, Option<BigUint>) {
+        match self {
+            Multiplier::ThreePrimes(multiplier) => multiplier.doubling_step(a, b, wanted),
+            Multiplier::TwoPrimes(multiplier) => multiplier.doubling_step(a, b, wanted),
+        }
+    }
+}
+
+/// The 32-bit words of a number of `bits` bits.
+fn words_of(bits: u64) -> usize {
+    bits.div_ceil(32) as usize
+}
+
 /// The largest multiplier a finished computation left, for the next one: its tables and
 /// buffers (12 MB for F(10^7)) took more time to make and to fault into memory than a
 /// tenth of the computation, every time. FFT libraries keep their plans the same way.
 static SPARE: Mutex<Option<Multiplier>> = Mutex::new(None);
 
-/// A multiplier for one computation: the spare one if it is large enough, else a new one.
-/// Dropped (also when a computation stops early), it becomes the spare if it is the larger.
+/// A multiplier for one computation: the spare one if it is of this thread's method and
+/// large enough, else a new one. Dropped (also when a computation stops early), it
+/// becomes the spare if it is the larger, or the spare is of another method.
 /// Computations running at the same time each have their own.
 pub(crate) struct LentMultiplier(Option<Multiplier>);
 
 impl LentMultiplier {
-    pub(crate) fn new(max_words: usize) -> Self {
-        let points = transform_len(max_words);
+    /// For factors of up to `max_bits` bits.
+    pub(crate) fn new(max_bits: u64) -> Self {
+        let method = Method::current();
+        let points = match method {
+            Method::ThreePrimes => transform_len(words_of(max_bits)),
+            Method::TwoPrimes => transform_len(two_primes::words_for(max_bits)),
+        };
         // A poisoned lock only means another computation panicked: its spare is fine.
         let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
         let multiplier = match spare.take() {
-            Some(multiplier) if multiplier.points >= points => multiplier,
-            too_small => {
-                *spare = too_small;
+            Some(multiplier) if multiplier.method() == method && multiplier.points() >= points => {
+                multiplier
+            }
+            other => {
+                *spare = other;
                 drop(spare);
-                Multiplier::new(max_words)
+                Multiplier::new(method, max_bits)
             }
         };
         LentMultiplier(Some(multiplier))
@@ -225,10 +328,10 @@ impl Drop for LentMultiplier {
     fn drop(&mut self) {
         let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(multiplier) = self.0.take() {
-            if spare
-                .as_ref()
-                .is_none_or(|kept| kept.points < multiplier.points)
-            {
+            let keep = spare.as_ref().is_none_or(|kept| {
+                kept.method() != multiplier.method() || kept.points() < multiplier.points()
+            });
+            if keep {
                 *spare = Some(multiplier);
             }
         }
@@ -253,39 +356,52 @@ mod tests {
                 })
                 .collect()
         };
-        let mut multiplier = Multiplier::new(5000);
-        // Transforms of powers of two and of three times one (24 words: 48 points;
-        // 700: 1 536; 1 100: 3 072; 5 000: 12 288), full and hardly used.
-        for (len_a, len_b) in [
+        // Transforms of powers of two and of three times one, full and hardly used: in the
+        // lane NTT's 32-bit words, 24 words take 48 points, 700 1 536, 1 100 3 072, 5 000
+        // 12 288; in two_primes' 48-bit words, 768 take 1 024 points and 767 768.
+        let lengths = [
             (1, 1),
             (3, 3),
             (7, 8),
             (22, 23),
             (100, 101),
             (699, 700),
+            (767, 768),
             (1023, 1024),
             (1099, 1100),
             (4999, 5000),
-        ] {
-            for all_ones in [false, true] {
-                let (wa, wb) = if all_ones {
-                    (vec![u32::MAX; len_a], vec![u32::MAX; len_b])
-                } else {
-                    (words(len_a), words(len_b))
-                };
-                let (a, b) = (BigUint::new(wa), BigUint::new(wb));
-                let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
-                let (f2k, f2k1) = (&a * ((&b << 1u8) - &a), &a * &a + &b * &b);
-                let both = multiplier.doubling_step(&a, &b, Wanted::Both);
-                assert_eq!(
-                    both,
-                    (Some(f2k.clone()), Some(f2k1.clone())),
-                    "{len_a} x {len_b}"
-                );
-                let even = multiplier.doubling_step(&a, &b, Wanted::Even);
-                assert_eq!(even, (Some(f2k), None), "F(2k) only, {len_a} x {len_b}");
-                let odd = multiplier.doubling_step(&a, &b, Wanted::Odd);
-                assert_eq!(odd, (None, Some(f2k1)), "F(2k+1) only, {len_a} x {len_b}");
+        ];
+        for method in [Method::ThreePrimes, Method::TwoPrimes] {
+            let mut multiplier = Multiplier::new(method, 5000 * 32);
+            for (len_a, len_b) in lengths {
+                for all_ones in [false, true] {
+                    let (wa, wb) = if all_ones {
+                        (vec![u32::MAX; len_a], vec![u32::MAX; len_b])
+                    } else {
+                        (words(len_a), words(len_b))
+                    };
+                    let (a, b) = (BigUint::new(wa), BigUint::new(wb));
+                    let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
+                    let (f2k, f2k1) = (&a * ((&b << 1u8) - &a), &a * &a + &b * &b);
+                    let both = multiplier.doubling_step(&a, &b, Wanted::Both);
+                    assert_eq!(
+                        both,
+                        (Some(f2k.clone()), Some(f2k1.clone())),
+                        "{method:?}: {len_a} x {len_b}"
+                    );
+                    let even = multiplier.doubling_step(&a, &b, Wanted::Even);
+                    assert_eq!(
+                        even,
+                        (Some(f2k), None),
+                        "{method:?}: F(2k) only, {len_a} x {len_b}"
+                    );
+                    let odd = multiplier.doubling_step(&a, &b, Wanted::Odd);
+                    assert_eq!(
+                        odd,
+                        (None, Some(f2k1)),
+                        "{method:?}: F(2k+1) only, {len_a} x {len_b}"
+                    );
+                }
             }
         }
     }
