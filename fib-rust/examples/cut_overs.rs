@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run --release -p fib-rust --example cut_overs -- \
 //!     --n 10000,24681,100000 --karatsuba 32,48,64,80 --product-karatsuba 24,32 \
-//!     --ntt-from 8000,16384 [--isa avx2]
+//!     --toom3 96,128 --toom4 256,384 --ntt-from 8000,16384 [--isa avx2]
 //! ```
 //!
 //! Each option varies one cut-over from the path's defaults. Each round times every
@@ -73,6 +73,11 @@ fn main() -> Result<(), String> {
                 .help("limbs, e.g. 96,128,192"),
         )
         .arg(
+            Arg::new("toom4")
+                .long("toom4")
+                .help("limbs, e.g. 192,256,384"),
+        )
+        .arg(
             Arg::new("ntt-from")
                 .long("ntt-from")
                 .help("bits, e.g. 8000,16384"),
@@ -128,6 +133,15 @@ fn main() -> Result<(), String> {
             },
         ));
     }
+    for value in list::<usize>(text("toom4").unwrap_or_default()).unwrap_or_default() {
+        settings.push((
+            format!("toom4 {value}"),
+            CutOvers {
+                toom4_from: value,
+                ..default
+            },
+        ));
+    }
     for bits in list::<u64>(text("ntt-from").unwrap_or_default()).unwrap_or_default() {
         settings.push((
             format!("ntt {bits}"),
@@ -138,11 +152,12 @@ fn main() -> Result<(), String> {
         ));
     }
     println!(
-        "path {isa}, basecase {}, defaults: Karatsuba from {} limbs ({} for products), Toom-3 from {}, NTT from {} bits (full transforms); {rounds} rounds",
+        "path {isa}, basecase {}, defaults: Karatsuba from {} limbs ({} for products), Toom-3 from {}, Toom-4 from {}, NTT from {} bits (full transforms); {rounds} rounds",
         Basecase::for_isa(isa).name(),
         default.karatsuba_from,
         default.product_karatsuba_from,
         default.toom3_from,
+        default.toom4_from,
         default.ntt_from_bits,
     );
     let at_least = Duration::from_millis(2);

@@ -37,6 +37,7 @@ pub(crate) struct Squaring {
     karatsuba_from: usize,
     product_karatsuba_from: usize,
     toom3_from: usize,
+    toom4_from: usize,
 }
 
 impl Squaring {
@@ -54,6 +55,9 @@ impl Squaring {
             karatsuba_from: cut_overs.karatsuba_from.max(2),
             product_karatsuba_from: cut_overs.product_karatsuba_from.max(2),
             toom3_from: cut_overs.toom3_from.max(3),
+            // Toom-4 splits in four parts of k = n/4 limbs, rounded up, the last one
+            // shorter: not empty from 16 limbs on.
+            toom4_from: cut_overs.toom4_from.max(16),
         }
     }
 
@@ -72,10 +76,15 @@ impl Squaring {
     fn scratch_len_for(self, n: usize, factors: usize) -> usize {
         if n < self.karatsuba_from_for(factors == 2) {
             0
-        } else if n < self.toom3_from {
+        } else if n < self.toom3_from.min(self.toom4_from) {
             let high = n.div_ceil(2);
             // |x0 - x1| per factor, their product and the middle term, then the halves'.
             factors * high + 2 * high + (2 * high + 1) + self.scratch_len_for(high, factors)
+        } else if n >= self.toom4_from {
+            let k = n.div_ceil(4);
+            // Five values of k + 1 limbs per factor, their five products and a temporary
+            // of 2k + 2 limbs each, then theirs.
+            5 * factors * (k + 1) + 6 * (2 * k + 2) + self.scratch_len_for(k + 1, factors)
         } else {
             let k = n.div_ceil(3);
             // Three values of k + 1 limbs per factor, their three products, a sum of
@@ -116,13 +125,15 @@ impl Squaring {
                 Some(b) => multiply_schoolbook(r, a, b, self.basecase),
                 None => square_schoolbook(r, a, self.basecase),
             }
-        } else if a.len() < self.toom3_from {
+        } else if a.len() < self.toom3_from.min(self.toom4_from) {
             match b {
                 Some(b) => multiply_karatsuba(r, a, b, scratch, self),
                 None => square_karatsuba(r, a, scratch, self),
             }
-        } else {
+        } else if a.len() < self.toom4_from {
             toom3(r, a, b, scratch, self);
+        } else {
+            toom4(r, a, b, scratch, self);
         }
     }
 }
@@ -400,27 +411,14 @@ fn toom3(r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb], s
     let b_negative = b.map(|b| evaluate_toom3(b, k, b_at, t));
     let negative = b_negative.is_some_and(|b_negative| b_negative != a_negative);
     // The five products (or squares) of the values: w(1), w(-1), w(2), then c0 and c4.
-    fn value(at: &[Limb], k: usize, i: usize) -> &[Limb] {
-        &at[i * (k + 1)..(i + 1) * (k + 1)]
-    }
-    let b_at = b.map(|_| &*b_at);
-    for (i, w) in [&mut *w1, &mut *wm1, &mut *w2].into_iter().enumerate() {
-        squaring.product(
-            w,
-            value(a_at, k, i),
-            b_at.map(|at| value(at, k, i)),
-            scratch,
-        );
-    }
-    // c0 = a0 b0 and c4 = a2 b2 straight into their places; zeros between them.
-    {
-        let (c0, high) = r.split_at_mut(2 * k);
-        let (between, c4) = high.split_at_mut(2 * k);
-        between.fill(0);
-        let (a0, a2) = (&a[..k], &a[2 * k..]);
-        squaring.product(c0, a0, b.map(|b| &b[..k]), scratch);
-        squaring.product(c4, a2, b.map(|b| &b[2 * k..]), scratch);
-    }
+    multiply_values(
+        [&mut *w1, &mut *wm1, &mut *w2],
+        (a_at, b.map(|_| &*b_at)),
+        k,
+        scratch,
+        squaring,
+    );
+    multiply_ends(r, (a, b), k, 3, scratch, squaring);
     let (c0, c4) = (&r[..2 * k], &r[4 * k..]);
     // With w(-1) = -wm1 if negative, else wm1: t = (w(1) + w(-1)) / 2 = c0 + c2 + c4, then
     // c2; w1 = (w(1) - w(-1)) / 2 = c1 + c3.
@@ -448,7 +446,7 @@ fn toom3(r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb], s
     shr_one_in_place(w2);
     borrow |= sub_assign(w2, trimmed(w1));
     debug_assert!(!borrow, "every intermediate value is non-negative");
-    divide_exactly_by_3(w2);
+    divide_exactly::<3>(w2);
     // w1 = c1 + c3 - c3.
     let borrow = sub_assign(w1, trimmed(w2));
     debug_assert!(!borrow);
@@ -460,6 +458,46 @@ fn toom3(r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb], s
         add_assign(&mut r[3 * k..], c3),
     ];
     debug_assert_eq!(carries, [false; 3], "a b fits in 2n limbs");
+}
+
+/// Toom-Cook's products of the values, w = a(x) b(x) (or a(x)^2), into `products` in
+/// turn: the values are `k + 1` limbs each, in order, in `a_at` and `b_at`.
+fn multiply_values<'w>(
+    products: impl IntoIterator<Item = &'w mut [Limb]>,
+    (a_at, b_at): (&[Limb], Option<&[Limb]>),
+    k: usize,
+    scratch: &mut [Limb],
+    squaring: Squaring,
+) {
+    fn value(at: &[Limb], k: usize, i: usize) -> &[Limb] {
+        &at[i * (k + 1)..(i + 1) * (k + 1)]
+    }
+    for (i, w) in products.into_iter().enumerate() {
+        squaring.product(
+            w,
+            value(a_at, k, i),
+            b_at.map(|at| value(at, k, i)),
+            scratch,
+        );
+    }
+}
+
+/// Toom-Cook's products at 0 and infinity, of the lowest parts (k limbs) and of the
+/// highest (from limb (parts - 1) k), straight into their places in `r`; zeros between.
+fn multiply_ends(
+    r: &mut [Limb],
+    (a, b): (&[Limb], Option<&[Limb]>),
+    k: usize,
+    parts: usize,
+    scratch: &mut [Limb],
+    squaring: Squaring,
+) {
+    let top = (parts - 1) * k;
+    let (low, high) = r.split_at_mut(2 * k);
+    let (between, highest) = high.split_at_mut(2 * top - 2 * k);
+    between.fill(0);
+    squaring.product(low, &a[..k], b.map(|b| &b[..k]), scratch);
+    squaring.product(highest, &a[top..], b.map(|b| &b[top..]), scratch);
 }
 
 /// Toom-3's values of a = a2 X^2 + a1 X + a0 (X = B^k), each in k + 1 limbs of `at`:
@@ -492,6 +530,161 @@ fn evaluate_toom3(a: &[Limb], k: usize, at: &mut [Limb], temporary: &mut [Limb])
     negative
 }
 
+/// Toom-Cook's four-way product of `a` and `b` (`b` = `None`: the square of `a`): with
+/// a = a3 X^3 + a2 X^2 + a1 X + a0 (X = B^k) and b likewise, a(x) b(x) is c6 x^6 + ... +
+/// c0, known from its values at 0, 1, -1, 2, -2, 1/2 (as 2^6 c(1/2)) and infinity: seven
+/// products of a quarter of the size, where Toom-3 takes five of a third (GMP's toom44,
+/// whose points these are). The interpolation below is one that keeps every intermediate
+/// value non-negative, since every c_i is. With s1, d1 the even and odd halves of c(1)
+/// and c(-1), and s2, d2 those of c(2) and c(-2):
+///
+/// * c2 + c4 = s1 - c0 - c6 and c2 + 4 c4 = (s2 - c0 - 64 c6) / 4, hence c4 and c2;
+/// * d1 = c1 + c3 + c5, d2 = c1 + 4 c3 + 16 c5 and, with h = 2^6 c(1/2),
+///   g = (h - 64 c0 - 16 c2 - 4 c4 - c6) / 2 = 16 c1 + 4 c3 + c5; then
+///   u = (d2 - d1) / 3 = c3 + 5 c5, v = (g - d1) / 3 = 5 c1 + c3 and
+///   5 d1 - u - v = 3 c3, hence c3, then c5 and c1 (exact divisions by 3 and 5:
+///   `divide_exactly`).
+fn toom4(r: &mut [Limb], a: &[Limb], b: Option<&[Limb]>, scratch: &mut [Limb], squaring: Squaring) {
+    let n = a.len();
+    let k = n.div_ceil(4);
+    let wide = 2 * k + 2;
+    let values = if b.is_some() { 10 } else { 5 };
+    let (at, scratch) = scratch.split_at_mut(values * (k + 1));
+    let (products, scratch) = scratch.split_at_mut(5 * wide);
+    let (t, scratch) = scratch.split_at_mut(wide);
+    let (a_at, b_at) = at.split_at_mut(5 * (k + 1));
+    let a_negative = evaluate_toom4(a, k, a_at, t);
+    let b_negative = b.map(|b| evaluate_toom4(b, k, b_at, t));
+    // Whether c(-1) and c(-2) are negative.
+    let (negative_1, negative_2) = match b_negative {
+        Some((b1, b2)) => (a_negative.0 != b1, a_negative.1 != b2),
+        None => (false, false),
+    };
+    // The seven products (or squares): of the five values, then c0 and c6.
+    multiply_values(
+        products.chunks_exact_mut(wide),
+        (a_at, b.map(|_| &*b_at)),
+        k,
+        scratch,
+        squaring,
+    );
+    multiply_ends(r, (a, b), k, 4, scratch, squaring);
+    let (c0, c6) = (trimmed(&r[..2 * k]), trimmed(&r[6 * k..]));
+    let mut products = products.chunks_exact_mut(wide);
+    let mut next = || products.next().expect("five products");
+    let (w1, wm1, w2, wm2, wh) = (next(), next(), next(), next(), next());
+    // From c(1) and |c(-1)|: t = 2 s1 = c(1) + c(-1), w1 = 2 d1 = c(1) - c(-1); then
+    // wm1 = 2 s2, w2 = 4 d2 from c(2) and |c(-2)|. (c(1) >= |c(-1)|, c(2) >= |c(-2)|.)
+    fn sum_and_difference(
+        sum: &mut [Limb],
+        value: &mut [Limb],
+        magnitude: &[Limb],
+        negative: bool,
+    ) {
+        sum.copy_from_slice(value);
+        let (carry, borrow) = if negative {
+            (add_assign(value, magnitude), sub_assign(sum, magnitude))
+        } else {
+            (add_assign(sum, magnitude), sub_assign(value, magnitude))
+        };
+        debug_assert!(!carry && !borrow);
+    }
+    sum_and_difference(t, w1, wm1, negative_1);
+    sum_and_difference(wm1, w2, wm2, negative_2);
+    for (value, halvings) in [(&mut *t, 1), (&mut *w1, 1), (&mut *wm1, 1), (&mut *w2, 2)] {
+        for _ in 0..halvings {
+            shr_one_in_place(value);
+        }
+    }
+    // `wm2` is free from here: `shifted` writes `value << shift` there.
+    let shifted = |wm2: &mut [Limb], value: &[Limb], shift: u32| -> usize {
+        let value = trimmed(value);
+        let top = shl(&mut wm2[..value.len()], value, shift);
+        wm2[value.len()] = top;
+        value.len() + 1
+    };
+    let mut borrow = false;
+    // t = c2 + c4; wm1 = c2 + 4 c4, then 3 c4, then c4; t = c2.
+    borrow |= sub_assign(t, c0) | sub_assign(t, c6);
+    let len = shifted(wm2, c6, 6);
+    borrow |= sub_assign(wm1, c0) | sub_assign(wm1, &wm2[..len]);
+    shr_one_in_place(wm1);
+    shr_one_in_place(wm1);
+    borrow |= sub_assign(wm1, trimmed(t));
+    divide_exactly::<3>(wm1);
+    borrow |= sub_assign(t, trimmed(wm1));
+    let (c2, c4) = (trimmed(t), trimmed(wm1));
+    // wh = g = 16 c1 + 4 c3 + c5.
+    borrow |= sub_assign(wh, c6);
+    for (value, shift) in [(c0, 6), (c2, 4), (c4, 2)] {
+        let len = shifted(wm2, value, shift);
+        borrow |= sub_assign(wh, &wm2[..len]);
+    }
+    shr_one_in_place(wh);
+    // w2 = u = c3 + 5 c5, wh = v = 5 c1 + c3; wm2 = 5 d1 - u - v = 3 c3, then c3.
+    borrow |= sub_assign(w2, trimmed(w1)) | sub_assign(wh, trimmed(w1));
+    divide_exactly::<3>(w2);
+    divide_exactly::<3>(wh);
+    let len = shifted(wm2, w1, 2);
+    wm2[len..].fill(0);
+    borrow |= add_assign(wm2, trimmed(w1));
+    borrow |= sub_assign(wm2, trimmed(w2)) | sub_assign(wm2, trimmed(wh));
+    divide_exactly::<3>(wm2);
+    // w2 = c5, wh = c1.
+    borrow |= sub_assign(w2, trimmed(wm2)) | sub_assign(wh, trimmed(wm2));
+    divide_exactly::<5>(w2);
+    divide_exactly::<5>(wh);
+    debug_assert!(!borrow, "every intermediate value is non-negative");
+    // r = c0 + c1 X + ... + c6 X^6.
+    let mut carry = false;
+    for (i, c) in [(1, &*wh), (2, &*t), (3, &*wm2), (4, &*wm1), (5, &*w2)] {
+        carry |= add_assign(&mut r[i * k..], trimmed(c));
+    }
+    debug_assert!(!carry, "a b fits in 2n limbs");
+}
+
+/// Toom-4's values of a = a3 X^3 + a2 X^2 + a1 X + a0 (X = B^k), each in k + 1 limbs of
+/// `at`: a(1), |a(-1)|, a(2), |a(-2)|, 2^3 a(1/2) = 8 a0 + 4 a1 + 2 a2 + a3 (each below
+/// 15 X). Returns whether a(-1) and a(-2) are negative; `temporary` has at least
+/// 2k + 2 limbs.
+fn evaluate_toom4(a: &[Limb], k: usize, at: &mut [Limb], temporary: &mut [Limb]) -> (bool, bool) {
+    let (a0, rest) = a.split_at(k);
+    let (a1, rest) = rest.split_at(k);
+    let (a2, a3) = rest.split_at(k);
+    let mut values = at.chunks_exact_mut(k + 1);
+    let mut next = || values.next().expect("five values");
+    let (p1, pm1, p2, pm2, ph) = (next(), next(), next(), next(), next());
+    let (even, odd) = temporary[..2 * k + 2].split_at_mut(k + 1);
+    let set = |x: &mut [Limb], value: &[Limb]| {
+        x.fill(0);
+        x[..value.len()].copy_from_slice(value);
+    };
+    let mut carry = false;
+    // even = a0 + a2, odd = a1 + a3.
+    set(even, a0);
+    set(odd, a1);
+    carry |= add_assign(even, a2) | add_assign(odd, a3);
+    carry |= add(p1, even, odd);
+    let negative_1 = abs_difference(pm1, even, odd);
+    // even = a0 + 4 a2, odd = 2 (a1 + 4 a3).
+    even.fill(0);
+    even[k] = shl(&mut even[..k], a2, 2);
+    odd.fill(0);
+    odd[a3.len()] = shl(&mut odd[..a3.len()], a3, 2);
+    carry |= add_assign(even, a0) | add_assign(odd, a1);
+    carry |= shl_one_in_place(odd) != 0;
+    carry |= add(p2, even, odd);
+    let negative_2 = abs_difference(pm2, even, odd);
+    // ((2 a0 + a1) 2 + a2) 2 + a3, Horner's rule.
+    set(ph, a0);
+    for next in [a1, a2, a3] {
+        carry |= shl_one_in_place(ph) != 0;
+        carry |= add_assign(ph, next);
+    }
+    debug_assert!(!carry, "every value fits in k + 1 limbs");
+    (negative_1, negative_2)
+}
+
 /// `a <<= 1`, as `a + a`; returns the bit shifted out.
 fn shl_one_in_place(a: &mut [Limb]) -> Limb {
     let a_ = a.as_mut_ptr();
@@ -509,24 +702,26 @@ fn shr_one_in_place(a: &mut [Limb]) {
     }
 }
 
-/// `a /= 3`, for an `a` that 3 divides (GMP's `mpn_divexact_by3`, by its
-/// `mpn_bdiv_dbm1c`): with 3 d = B - 1, a = 3 q gives a d = q B - q, so each limb of q is
-/// the limb below it minus a limb of a d. The products a_i d do not wait on one another,
-/// and what runs from limb to limb is two subtractions: multiplying each limb by the
-/// inverse of 3 (Jebelean's way) put two products in that chain, 5 % of F(10^5)'s time.
-fn divide_exactly_by_3(a: &mut [Limb]) {
-    const THIRD: Limb = Limb::MAX / 3;
+/// `a /= D`, for an `a` that `D` divides and a `D` that divides B - 1 (3 and 5 do, for
+/// 32- and 64-bit limbs), as GMP's `mpn_divexact_by3` by its `mpn_bdiv_dbm1c`: with
+/// D d = B - 1, a = D q gives a d = q B - q, so each limb of q is the limb below it minus
+/// a limb of a d. The products a_i d do not wait on one another, and what runs from limb
+/// to limb is two subtractions: multiplying each limb by the inverse of 3 (Jebelean's way)
+/// put two products in that chain, 5 % of F(10^5)'s time.
+fn divide_exactly<const D: Limb>(a: &mut [Limb]) {
+    const { assert!(Limb::MAX % D == 0, "D divides B - 1") };
+    let d = Limb::MAX / D;
     // q_(i-1) - (the high half of a_(i-1) d) - the borrow: what limb i starts from.
     let mut start: Limb = 0;
     for limb in a.iter_mut() {
-        let product = Wide::from(*limb) * Wide::from(THIRD);
+        let product = Wide::from(*limb) * Wide::from(d);
         let (quotient, borrow) = start.overflowing_sub(product as Limb);
         *limb = quotient;
         start = quotient
             .wrapping_sub((product >> LIMB_BITS) as Limb)
             .wrapping_sub(Limb::from(borrow));
     }
-    debug_assert_eq!(start, 0, "3 divides the number");
+    debug_assert_eq!(start, 0, "D divides the number");
 }
 
 /// Karatsuba's squaring: with a = a1 B^h + a0,
@@ -649,7 +844,13 @@ mod tests {
         let mut sizes: Vec<usize> = (0..100).chain([257, 385, 500, 1023, 1024, 1025]).collect();
         for isa in Isa::available() {
             let cut_overs = CutOvers::default_for(isa);
-            for from in [cut_overs.karatsuba_from, cut_overs.toom3_from] {
+            let cut_overs = [
+                cut_overs.karatsuba_from,
+                cut_overs.toom3_from,
+                cut_overs.toom4_from,
+            ];
+            // (A path without Toom-4 has usize::MAX.)
+            for from in cut_overs.into_iter().filter(|&from| from < 10_000) {
                 sizes.extend(from.saturating_sub(3)..from + 40);
             }
         }
@@ -661,22 +862,39 @@ mod tests {
     #[test]
     fn squares_are_right_under_any_cut_overs() {
         let ntt_from_bits = 1 << 14;
-        for (karatsuba_from, toom3_from) in [(0, 0), (2, 3), (2, 1000), (5, 9), (1000, 1000)] {
+        // Toom-4 below 16 limbs is taken as 16; below Toom-3's cut-over it takes over from
+        // Karatsuba directly.
+        for (karatsuba_from, toom3_from, toom4_from) in [
+            (0, 0, 0),
+            (2, 3, 16),
+            (2, 1000, 20),
+            (5, 9, 17),
+            (5, 9, usize::MAX),
+            (1000, 1000, 1000),
+        ] {
             let cut_overs = CutOvers {
                 karatsuba_from,
                 product_karatsuba_from: karatsuba_from,
                 toom3_from,
+                toom4_from,
                 ntt_from_bits,
             };
-            check_squares((0..40).chain([67, 128, 301]), Some(cut_overs));
+            check_squares((0..40).chain([67, 128, 301, 611]), Some(cut_overs));
         }
     }
 
     #[test]
     fn products_match_num_bigint_on_every_path_and_cut_over() {
         let mut seed = 0x0DDB_1A5E_5BAD_5EED;
-        for karatsuba_from in [None, Some(2), Some(5)] {
-            // Some(2) and Some(5) bring Toom-3 down to 3 limbs as well.
+        // (Karatsuba, Toom-4) for products: Karatsuba from 2 or 5 brings Toom-3 down to 3
+        // limbs as well; Toom-4 from 16 (its least) or 23 takes over from either.
+        for split_from in [
+            None,
+            Some((2, usize::MAX)),
+            Some((5, usize::MAX)),
+            Some((2, 16)),
+            Some((5, 23)),
+        ] {
             for n in (0..90).chain([127, 128, 129, 200, 385, 500]) {
                 for (a, b) in test_numbers(n, &mut seed)
                     .iter()
@@ -691,10 +909,11 @@ mod tests {
                             squaring.multiply(&mut r, a, b, &mut scratch);
                             to_big(&r)
                         };
-                        let got = with_isa(isa, || match karatsuba_from {
-                            Some(karatsuba_from) => {
+                        let got = with_isa(isa, || match split_from {
+                            Some((karatsuba_from, toom4_from)) => {
                                 let cut_overs = CutOvers {
                                     product_karatsuba_from: karatsuba_from,
+                                    toom4_from,
                                     ..CutOvers::current()
                                 };
                                 with_cut_overs(cut_overs, product)
@@ -703,7 +922,7 @@ mod tests {
                         });
                         assert_eq!(
                             got, expected,
-                            "n = {n}, {isa}, Karatsuba from {karatsuba_from:?}"
+                            "n = {n}, {isa}, (Karatsuba, Toom-4) from {split_from:?}"
                         );
                     }
                 }
@@ -712,7 +931,7 @@ mod tests {
     }
 
     #[test]
-    fn exact_division_by_3_undoes_a_multiplication_by_3() {
+    fn exact_divisions_undo_multiplications() {
         let mut seed = 0x1234_5678_9ABC_DEF1;
         for n in [1, 2, 3, 17, 64] {
             for kind in 0..2 {
@@ -721,15 +940,20 @@ mod tests {
                 } else {
                     vec![Limb::MAX; n]
                 };
-                let mut tripled = vec![0; n + 1];
-                tripled[..n].copy_from_slice(&a);
-                let copy = tripled.clone();
-                for _ in 0..2 {
-                    assert!(!add_assign(&mut tripled, &copy));
+                for (divisor, divide) in [
+                    (3, divide_exactly::<3> as fn(&mut [Limb])),
+                    (5, divide_exactly::<5>),
+                ] {
+                    let mut multiple = vec![0; n + 1];
+                    multiple[..n].copy_from_slice(&a);
+                    let copy = multiple.clone();
+                    for _ in 1..divisor {
+                        assert!(!add_assign(&mut multiple, &copy));
+                    }
+                    divide(&mut multiple);
+                    assert_eq!(&multiple[..n], &a[..], "n = {n}, divided by {divisor}");
+                    assert_eq!(multiple[n], 0);
                 }
-                divide_exactly_by_3(&mut tripled);
-                assert_eq!(&tripled[..n], &a[..], "n = {n}");
-                assert_eq!(tripled[n], 0);
             }
         }
     }

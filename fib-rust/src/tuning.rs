@@ -2,7 +2,7 @@
 //! chose them; and a way to try others, one thread at a time, without rebuilding.
 //!
 //! From the smallest numbers up, a squaring is the schoolbook loop, then Karatsuba's
-//! split in three, then Toom-3's in five (`crate::limbs`); from F(k) of
+//! split in three, then Toom-3's in five, then Toom-4's in seven (`crate::limbs`); from F(k) of
 //! [`CutOvers::ntt_from_bits`] bits on, a step's products go through NTTs (`crate::ntt`).
 //! Each cut-over depends on the path: the NTT's kernels are per instruction set, and the
 //! schoolbook loop is assembly where the CPU has BMI2 and ADX ([`Basecase`]).
@@ -73,6 +73,8 @@ pub struct CutOvers {
     pub product_karatsuba_from: usize,
     /// Squarings of this many limbs or more split in five (Toom-3).
     pub toom3_from: usize,
+    /// Squarings and products of this many limbs or more split in seven (Toom-4).
+    pub toom4_from: usize,
     /// The size of F(k), in bits, from which a step's products go through NTTs when
     /// the transform is full; a transform only partly used (its length is a power of
     /// two or three times one) takes over later: see [`CutOvers::ntt_pays_off`].
@@ -98,25 +100,34 @@ impl CutOvers {
 
     /// The cut-overs chosen for `isa`'s path on this machine.
     pub fn default_for(isa: Isa) -> CutOvers {
-        let (karatsuba_from, product_karatsuba_from, toom3_from) = match Basecase::for_isa(isa) {
-            // On x86-64's scalar path, Karatsuba from 16, 28, 40 and 64 limbs gave the
-            // doubling at F(10^4) within the machine's noise of one another; Toom-3 from
-            // 64, 128, 256 and never gave 2.1-2.2x / 2.0-2.1x / 2.1x / 2.8x GMP's time at
-            // F(10^5).
-            // Products (the last step's): from 24 limbs, 0.92-1.0x the time of 32 at F(10^4)
-            // to F(10^5) (`--product-karatsuba 16,24`; 16: 0.96-1.05x).
-            Basecase::Portable if cfg!(target_pointer_width = "64") => (32, 24, 128),
-            // 32-bit limbs (wasm32), the example built for wasm32-wasip1 with simd128 and run
-            // under Node 20's WASI (V8), two runs: squarings split from 64 limbs, 0.88-0.96x
-            // the time of 32 at F(10^4) to F(10^5) (56 to 96 about the same); products
-            // from 48, 0.93-0.98x (24: the reference; 16: up to 1.15x).
-            Basecase::Portable => (64, 48, 128),
-            // Squarings: the assembly loop is faster than Karatsuba's split for longer (80
-            // limbs). Products: from 40 limbs, 0.94-1.0x the time of 80 at F(10^4) to F(10^5)
-            // in two runs (32 and 48: 0.95-1.0x; 16: 1.01-1.13x): GMP's product at F(10^4)
-            // is Karatsuba's too (toom22), where ours was the schoolbook of 54 limbs.
-            Basecase::MulxAdx => (80, 40, 128),
-        };
+        let (karatsuba_from, product_karatsuba_from, toom3_from, toom4_from) =
+            match Basecase::for_isa(isa) {
+                // On x86-64's scalar path, Karatsuba from 16, 28, 40 and 64 limbs gave the
+                // doubling at F(10^4) within the machine's noise of one another; Toom-3 from
+                // 64, 128, 256 and never gave 2.1-2.2x / 2.0-2.1x / 2.1x / 2.8x GMP's time at
+                // F(10^5).
+                // Products (the last step's): from 24 limbs, 0.92-1.0x the time of 32 at F(10^4)
+                // to F(10^5) (`--product-karatsuba 16,24`; 16: 0.96-1.05x).
+                // Toom-4 (`--isa scalar --toom4 96,160,192,256,320,384`, two runs of 7 rounds):
+                // from 256 limbs, 0.92-0.96x the time of Toom-3 alone at F(10^5) to F(3*10^5)
+                // in one run, 0.92-1.0x at F(5*10^4) to F(10^6) in the other; 192 and 320
+                // about the same, 96 and 384 less.
+                Basecase::Portable if cfg!(target_pointer_width = "64") => (32, 24, 128, 256),
+                // 32-bit limbs (wasm32), the example built for wasm32-wasip1 with simd128 and run
+                // under Node 20's WASI (V8), two runs: squarings split from 64 limbs, 0.88-0.96x
+                // the time of 32 at F(10^4) to F(10^5) (56 to 96 about the same); products
+                // from 48, 0.93-0.98x (24: the reference; 16: up to 1.15x). Toom-4 not measured
+                // there: not taken.
+                Basecase::Portable => (64, 48, 128, usize::MAX),
+                // Squarings: the assembly loop is faster than Karatsuba's split for longer (80
+                // limbs). Products: from 40 limbs, 0.94-1.0x the time of 80 at F(10^4) to F(10^5)
+                // in two runs (32 and 48: 0.95-1.0x; 16: 1.01-1.13x): GMP's product at F(10^4)
+                // is Karatsuba's too (toom22), where ours was the schoolbook of 54 limbs.
+                // Toom-4 (`--toom4 160,256,384,512,768`, three runs of 7 rounds) hardly matters
+                // here: from 512 limbs 0.97-0.99x the time of Toom-3 alone at F(10^5) to
+                // F(10^6), every value 0.96-1.01x.
+                Basecase::MulxAdx => (80, 40, 128, 512),
+            };
         let ntt_from_bits = match (isa, Basecase::for_isa(isa)) {
             // `cargo run --release -p fib-rust --example cut_overs -- --ntt-from ...` at n
             // from 24 681 to 10^6, with transforms of 3 2^k points too: 20 000 bits gave
@@ -154,6 +165,7 @@ impl CutOvers {
             karatsuba_from,
             product_karatsuba_from,
             toom3_from,
+            toom4_from,
             ntt_from_bits,
         }
     }

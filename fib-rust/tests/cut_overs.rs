@@ -9,20 +9,26 @@ use fib_rust::{fib, fib_num_bigint, with_isa, Algorithm, Isa};
 fn doubling_matches_num_bigint_under_extreme_cut_overs() {
     let ns: Vec<u64> = (0..120).chain([1_000, 5_003, 12_000, 24_681]).collect();
     let expected: Vec<_> = ns.iter().map(|&n| fib_num_bigint(n)).collect();
-    // Karatsuba for squares, for products, Toom-3, the NTT.
+    // Karatsuba for squares, for products, Toom-3, Toom-4, the NTT.
+    let max = usize::MAX;
     let cut_overs = [
-        (2, 2, 3, 64),      // every split as early as it goes, NTT from F(~93)
-        (5, 7, 9, 1 << 10), // small odd cut-overs
-        (usize::MAX, usize::MAX, usize::MAX, u64::MAX), // schoolbook only, no NTT
-        (2, 2, usize::MAX, 1 << 30), // Karatsuba all the way down
-        (usize::MAX, 3, usize::MAX, u64::MAX), // products split, squares never
+        (2, 2, 3, 16, 64),              // every split as early as it goes, NTT from F(~93)
+        (5, 7, 9, 17, 1 << 10),         // small odd cut-overs
+        (2, 2, 3, max, 1 << 12),        // Toom-3 at most
+        (max, max, max, max, u64::MAX), // schoolbook only, no NTT
+        (2, 2, max, max, 1 << 30),      // Karatsuba all the way down
+        (max, 3, max, max, u64::MAX),   // products split, squares never
+        (max, max, max, 20, u64::MAX),  // Toom-4 straight over the schoolbook
     ];
     for isa in Isa::available() {
-        for (karatsuba_from, product_karatsuba_from, toom3_from, ntt_from_bits) in cut_overs {
+        for (karatsuba_from, product_karatsuba_from, toom3_from, toom4_from, ntt_from_bits) in
+            cut_overs
+        {
             let cut_overs = CutOvers {
                 karatsuba_from,
                 product_karatsuba_from,
                 toom3_from,
+                toom4_from,
                 ntt_from_bits,
             };
             with_isa(isa, || {
