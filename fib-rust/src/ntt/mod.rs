@@ -33,11 +33,14 @@
 //!   set (`kernels::avx512`, `kernels::avx2`, `kernels::simd128`);
 //! * `crt`: the three residues back to one coefficient, and the carries;
 //! * `two_primes`: the same step by two 62-bit primes on u64 words of 48 bits, for the
-//!   scalar path of 64-bit targets, where one lane of u32 wastes a 64-bit multiplier
-//!   ([`Method`] chooses).
+//!   scalar path of 64-bit targets, where one lane of u32 wastes a 64-bit multiplier;
+//! * `float_primes`: the same step by three 50-bit primes in doubles on 64-bit words,
+//!   for AVX2 with FMA ([`Method`] chooses).
 
 mod crt;
 mod field;
+#[cfg(target_arch = "x86_64")]
+mod float_primes;
 mod garner;
 mod kernels;
 mod transform;
@@ -123,7 +126,7 @@ fn doubling_products_mod<const P: u32>(
 }
 
 /// The lane NTT's tables and buffers for every transform up to a size.
-pub(crate) struct ThreePrimes {
+pub(crate) struct LaneMultiplier {
     points: usize,
     tables: [Twiddles; 3],
     /// Residues of the two products for each prime, reused from step to step: fresh
@@ -133,7 +136,7 @@ pub(crate) struct ThreePrimes {
     words: Vec<u32>,
 }
 
-impl ThreePrimes {
+impl LaneMultiplier {
     /// Ready for factors of up to `max_words` 32-bit words each.
     pub(crate) fn new(max_words: usize) -> Self {
         let points = transform_len(max_words);
@@ -142,7 +145,7 @@ impl ThreePrimes {
             "too large for the NTT primes"
         );
         let [g1, g2, g3] = GENERATORS;
-        ThreePrimes {
+        LaneMultiplier {
             points,
             tables: [
                 Twiddles::new::<P1>(points, g1),
@@ -167,7 +170,7 @@ impl ThreePrimes {
         let points = transform_len(words);
         assert!(
             points <= self.points,
-            "ThreePrimes made for smaller numbers"
+            "LaneMultiplier made for smaller numbers"
         );
         let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
         let mut next = || buffers.next().expect("six buffers");
@@ -190,22 +193,43 @@ impl ThreePrimes {
     }
 }
 
-/// Which NTT a computation takes: the lane NTT (three 30-bit primes on u32, SIMD kernels
-/// per instruction set), or on the scalar path of a 64-bit target two 62-bit primes on
-/// u64 (`two_primes`), whose single lane does twice the work of a u32 one.
+/// Which NTT a computation takes: with AVX2 and FMA, three 50-bit primes in doubles
+/// (`float_primes`); on the scalar path of a 64-bit target, two 62-bit primes on u64
+/// (`two_primes`), whose single lane does twice the work of a u32 one; elsewhere the lane
+/// NTT, three 30-bit primes on u32, with SIMD kernels per instruction set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Method {
-    ThreePrimes,
-    TwoPrimes,
+    U32Lanes,
+    U64Scalar,
+    #[cfg(target_arch = "x86_64")]
+    F64Fma,
 }
 
 impl Method {
     /// The method of the path running on this thread.
     pub(crate) fn current() -> Method {
-        if cfg!(target_pointer_width = "64") && Isa::current() == Isa::Scalar {
-            Method::TwoPrimes
-        } else {
-            Method::ThreePrimes
+        Method::for_isa(Isa::current())
+    }
+
+    /// The method of `isa`'s path on this machine.
+    pub(crate) fn for_isa(isa: Isa) -> Method {
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 if float_primes::runs_here() => Method::F64Fma,
+            Isa::Scalar if cfg!(target_pointer_width = "64") => Method::U64Scalar,
+            _ => Method::U32Lanes,
+        }
+    }
+
+    /// This method for factors of up to `bits` bits, or the lane NTT if they are too large
+    /// for its primes.
+    fn for_bits(self, bits: u64) -> Method {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Method::F64Fma if float_primes::words_for(bits) > float_primes::MAX_WORDS => {
+                Method::U32Lanes
+            }
+            method => method,
         }
     }
 
@@ -213,46 +237,69 @@ impl Method {
     /// the bits of a factor that a point carries (half a word: a factor fills at most
     /// half the points).
     pub(crate) fn padded_bits(self, bits: u64) -> u64 {
-        match self {
+        match self.for_bits(bits) {
             // F(k + 1) has at most one bit more, 2F(k+1) - F(k) one more again.
-            Method::ThreePrimes => {
+            Method::U32Lanes => {
                 let words = (bits + 1).div_ceil(32) + 1;
                 transform_len(words as usize) as u64 * 16
             }
-            Method::TwoPrimes => {
+            Method::U64Scalar => {
                 let words = two_primes::words_for(bits + 1);
                 transform_len(words) as u64 * u64::from(two_primes::WORD_BITS / 2)
             }
+            #[cfg(target_arch = "x86_64")]
+            Method::F64Fma => {
+                let words = float_primes::words_for(bits + 1);
+                float_primes::points_for(words) as u64 * u64::from(float_primes::WORD_BITS / 2)
+            }
+        }
+    }
+
+    /// The points of this method's transforms for factors of up to `bits` bits.
+    fn points_for(self, bits: u64) -> usize {
+        match self {
+            Method::U32Lanes => transform_len(words_of(bits)),
+            Method::U64Scalar => transform_len(two_primes::words_for(bits)),
+            #[cfg(target_arch = "x86_64")]
+            Method::F64Fma => float_primes::points_for(float_primes::words_for(bits)),
         }
     }
 }
 
 /// One computation's NTT tables and buffers.
 pub(crate) enum Multiplier {
-    ThreePrimes(ThreePrimes),
-    TwoPrimes(two_primes::Multiplier),
+    U32Lanes(LaneMultiplier),
+    U64Scalar(two_primes::Multiplier),
+    #[cfg(target_arch = "x86_64")]
+    F64Fma(float_primes::Multiplier),
 }
 
 impl Multiplier {
     /// Ready for factors of up to `max_bits` bits each, by `method`.
     fn new(method: Method, max_bits: u64) -> Self {
         match method {
-            Method::ThreePrimes => Multiplier::ThreePrimes(ThreePrimes::new(words_of(max_bits))),
-            Method::TwoPrimes => Multiplier::TwoPrimes(two_primes::Multiplier::new(max_bits)),
+            Method::U32Lanes => Multiplier::U32Lanes(LaneMultiplier::new(words_of(max_bits))),
+            Method::U64Scalar => Multiplier::U64Scalar(two_primes::Multiplier::new(max_bits)),
+            #[cfg(target_arch = "x86_64")]
+            Method::F64Fma => Multiplier::F64Fma(float_primes::Multiplier::new(max_bits)),
         }
     }
 
     fn method(&self) -> Method {
         match self {
-            Multiplier::ThreePrimes(_) => Method::ThreePrimes,
-            Multiplier::TwoPrimes(_) => Method::TwoPrimes,
+            Multiplier::U32Lanes(_) => Method::U32Lanes,
+            Multiplier::U64Scalar(_) => Method::U64Scalar,
+            #[cfg(target_arch = "x86_64")]
+            Multiplier::F64Fma(_) => Method::F64Fma,
         }
     }
 
     fn points(&self) -> usize {
         match self {
-            Multiplier::ThreePrimes(multiplier) => multiplier.points,
-            Multiplier::TwoPrimes(multiplier) => multiplier.points,
+            Multiplier::U32Lanes(multiplier) => multiplier.points,
+            Multiplier::U64Scalar(multiplier) => multiplier.points,
+            #[cfg(target_arch = "x86_64")]
+            Multiplier::F64Fma(multiplier) => multiplier.points,
         }
     }
 
@@ -265,8 +312,10 @@ impl Multiplier {
         wanted: Wanted,
     ) -> (Option<BigUint>, Option<BigUint>) {
         match self {
-            Multiplier::ThreePrimes(multiplier) => multiplier.doubling_step(a, b, wanted),
-            Multiplier::TwoPrimes(multiplier) => multiplier.doubling_step(a, b, wanted),
+            Multiplier::U32Lanes(multiplier) => multiplier.doubling_step(a, b, wanted),
+            Multiplier::U64Scalar(multiplier) => multiplier.doubling_step(a, b, wanted),
+            #[cfg(target_arch = "x86_64")]
+            Multiplier::F64Fma(multiplier) => multiplier.doubling_step(a, b, wanted),
         }
     }
 }
@@ -290,11 +339,8 @@ pub(crate) struct LentMultiplier(Option<Multiplier>);
 impl LentMultiplier {
     /// For factors of up to `max_bits` bits.
     pub(crate) fn new(max_bits: u64) -> Self {
-        let method = Method::current();
-        let points = match method {
-            Method::ThreePrimes => transform_len(words_of(max_bits)),
-            Method::TwoPrimes => transform_len(two_primes::words_for(max_bits)),
-        };
+        let method = Method::current().for_bits(max_bits);
+        let points = method.points_for(max_bits);
         // A poisoned lock only means another computation panicked: its spare is fine.
         let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
         let multiplier = match spare.take() {
@@ -371,7 +417,12 @@ mod tests {
             (1099, 1100),
             (4999, 5000),
         ];
-        for method in [Method::ThreePrimes, Method::TwoPrimes] {
+        let mut methods = vec![Method::U32Lanes, Method::U64Scalar];
+        #[cfg(target_arch = "x86_64")]
+        if float_primes::runs_here() {
+            methods.push(Method::F64Fma);
+        }
+        for method in methods {
             let mut multiplier = Multiplier::new(method, 5000 * 32);
             for (len_a, len_b) in lengths {
                 for all_ones in [false, true] {

@@ -39,7 +39,7 @@ const BLOCK: usize = 1 << 11;
 /// Arithmetic modulo `P`. Values are kept in [0, P), or lazily in [0, 2P) or [0, 4P)
 /// inside a transform (4P < 2^64), as David Harvey's NTT does ("Faster arithmetic for
 /// number-theoretic transforms", 2014): fewer corrections per butterfly.
-struct Field<const P: u64>;
+pub(super) struct Field<const P: u64>;
 
 impl<const P: u64> Field<P> {
     /// -P^-1 mod 2^64, by Newton's iteration (each step doubles the correct low bits).
@@ -91,7 +91,7 @@ impl<const P: u64> Field<P> {
     }
 
     /// Plain `base^exp mod P`; for tables only.
-    fn pow(base: u64, mut exp: u64) -> u64 {
+    pub(super) fn pow(base: u64, mut exp: u64) -> u64 {
         let (mut result, mut base) = (1u128, u128::from(base % P));
         while exp > 0 {
             if exp & 1 == 1 {
@@ -104,7 +104,7 @@ impl<const P: u64> Field<P> {
     }
 
     /// The plain `x^-1 mod P`.
-    fn inverse(x: u64) -> u64 {
+    pub(super) fn inverse(x: u64) -> u64 {
         Self::pow(x, P - 2)
     }
 }
@@ -113,8 +113,8 @@ impl<const P: u64> Field<P> {
 /// product: x w mod P, up to one P, by one high and two low 64-bit products and no
 /// reduction: the transforms' twiddle factors.
 #[derive(Clone, Copy, Default)]
-struct Shoup {
-    w: u64,
+pub(super) struct Shoup {
+    pub(super) w: u64,
     quotient: u64,
 }
 
@@ -153,18 +153,19 @@ impl Shoup {
 /// `Twiddles`, `forward[len + j] = w^j` and `inverse[len + j] = w^-j` for a primitive
 /// 2len-th root w; for 3m points, `thirds[k][m + j]` = z^j, z^2j, z^-j, z^-2j (k = 0 to 3)
 /// for a primitive 3m-th root z, and the cube root of unity `omega` = z^m.
-struct Twiddles {
-    forward: Vec<Shoup>,
-    inverse: Vec<Shoup>,
-    thirds: [Vec<Shoup>; 4],
-    omega: Shoup,
+pub(super) struct Twiddles {
+    pub(super) forward: Vec<Shoup>,
+    pub(super) inverse: Vec<Shoup>,
+    pub(super) thirds: [Vec<Shoup>; 4],
+    pub(super) omega: Shoup,
 }
 
 impl Twiddles {
-    /// Each table's largest level by one chain of products; each smaller level takes
+    /// For transforms up to `points`, from a generator of the group modulo P. Each table's
+    /// largest level by one chain of products; each smaller level takes
     /// every other value of the one above (the square of a root is the next one down),
     /// and the inverse powers are the forward ones negated: w^-j = -w^(len - j).
-    fn new<const P: u64>(points: usize) -> Self {
+    pub(super) fn new<const P: u64>(points: usize, generator: u64) -> Self {
         let power = if points.is_power_of_two() {
             points
         } else {
@@ -172,7 +173,7 @@ impl Twiddles {
         }
         .max(2);
         let mut forward = vec![Shoup::default(); power];
-        let w = Field::<P>::pow(GENERATOR, (P - 1) / power as u64);
+        let w = Field::<P>::pow(generator, (P - 1) / power as u64);
         Self::powers::<P>(&mut forward[power / 2..], w);
         Self::halve_levels(&mut forward, power / 2);
         let mut inverse = vec![Shoup::default(); power];
@@ -191,7 +192,7 @@ impl Twiddles {
             power / 2
         };
         let mut thirds: [Vec<Shoup>; 4] = Default::default();
-        let z = Field::<P>::pow(GENERATOR, (P - 1) / (3 * largest as u64));
+        let z = Field::<P>::pow(generator, (P - 1) / (3 * largest as u64));
         let z_inv = Field::<P>::inverse(z);
         let roots = [z, Field::<P>::pow(z, 2), z_inv, Field::<P>::pow(z_inv, 2)];
         for (table, root) in thirds.iter_mut().zip(roots) {
@@ -203,7 +204,7 @@ impl Twiddles {
             forward,
             inverse,
             thirds,
-            omega: Shoup::new::<P>(Field::<P>::pow(GENERATOR, (P - 1) / 3)),
+            omega: Shoup::new::<P>(Field::<P>::pow(generator, (P - 1) / 3)),
         }
     }
 
@@ -472,7 +473,10 @@ impl Multiplier {
         assert!(points <= MAX_POINTS, "too large for the NTT primes");
         Multiplier {
             points,
-            tables: [Twiddles::new::<Q1>(points), Twiddles::new::<Q2>(points)],
+            tables: [
+                Twiddles::new::<Q1>(points, GENERATOR),
+                Twiddles::new::<Q2>(points, GENERATOR),
+            ],
             scratch: vec![0; 4 * points],
         }
     }
@@ -557,6 +561,25 @@ fn combine(r1: &[u64], r2: &[u64], words: usize) -> BigUint {
     BigUint::new(out)
 }
 
+/// The prime factors of `n`, by trial division: for the tests of the primes' generators.
+#[cfg(test)]
+pub(super) fn prime_factors(n: u64) -> Vec<u64> {
+    let (mut rest, mut factors, mut f) = (n, Vec::new(), 2);
+    while f * f <= rest {
+        if rest % f == 0 {
+            factors.push(f);
+            while rest % f == 0 {
+                rest /= f;
+            }
+        }
+        f += 1;
+    }
+    if rest > 1 {
+        factors.push(rest);
+    }
+    factors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,21 +590,7 @@ mod tests {
             // 3 * 2^24 divides Q - 1, and 5 is a generator: its powers by (Q - 1) / f are not
             // one for each prime factor f of Q - 1.
             assert_eq!((q - 1) % (3 << 24), 0);
-            let mut rest = q - 1;
-            let mut factors = Vec::new();
-            let mut f = 2;
-            while f * f <= rest {
-                if rest % f == 0 {
-                    factors.push(f);
-                    while rest % f == 0 {
-                        rest /= f;
-                    }
-                }
-                f += 1;
-            }
-            if rest > 1 {
-                factors.push(rest);
-            }
+            let factors = prime_factors(q - 1);
             let pow = |base: u64, exp: u64| match q {
                 Q1 => Field::<Q1>::pow(base, exp),
                 _ => Field::<Q2>::pow(base, exp),
