@@ -64,34 +64,44 @@ pub(crate) fn fib(
     if done == total {
         return Some(limbs::to_biguint(&pair.current));
     }
-    // Invariant from here: a = F(k), b = F(k + 1).
+    // Invariant from here: a = F(k), b = F(k + 1), as limbs without zeros at the top.
     let (mut a, mut b) = pair.into_consecutive();
+    let (mut even, mut odd) = (Vec::new(), Vec::new());
     // The largest step starts from F(k + 1) with k <= n / 2: F(m) < 2^(0.6943 m); three
     // words of margin.
     let largest_bits = ((n / 2 + 2) as f64 * 0.694_242) as u64 + 96;
     let mut multiplier = LentMultiplier::new(largest_bits);
     while done < total {
         done += 1;
-        let odd = bit(done);
+        let bit = bit(done);
         // The last step needs only F(n): one product instead of two, in the largest step.
-        let wanted = match (done == total, odd) {
+        let wanted = match (done == total, bit) {
             (false, _) => Wanted::Both,
             (true, false) => Wanted::Even,
             (true, true) => Wanted::Odd,
         };
-        (a, b) = match multiplier.doubling_step(&a, &b, wanted) {
-            (Some(f2k), Some(f2k1)) if odd => {
-                let f2k2 = f2k + &f2k1;
-                (f2k1, f2k2)
+        multiplier.doubling_step((&a, &b), wanted, (&mut even, &mut odd));
+        match (wanted, bit) {
+            // (F(2k+1), F(2k+2) = F(2k) + F(2k+1)), in the buffers a and b leave.
+            (Wanted::Both, true) => {
+                mem::swap(&mut a, &mut odd);
+                b.clear();
+                b.resize(a.len().max(even.len()) + 1, 0);
+                let carry = limbs::add_assign(&mut b, &a) | limbs::add_assign(&mut b, &even);
+                debug_assert!(!carry);
+                trim(&mut b);
             }
-            (Some(f2k), Some(f2k1)) => (f2k, f2k1),
-            // The last step: F(n) alone, and b is not needed any more.
-            (Some(f_n), None) | (None, Some(f_n)) => (f_n, BigUint::ZERO),
-            (None, None) => unreachable!("a step computes at least one product"),
-        };
+            (Wanted::Both, false) => {
+                mem::swap(&mut a, &mut even);
+                mem::swap(&mut b, &mut odd);
+            }
+            // The last step: F(n) alone.
+            (Wanted::Even, _) => mem::swap(&mut a, &mut even),
+            (Wanted::Odd, _) => mem::swap(&mut a, &mut odd),
+        }
         report(done)?;
     }
-    Some(a)
+    Some(limbs::to_biguint(&a))
 }
 
 /// F(k-1) and F(k) as limbs, and the buffers a step needs, allocated once for the largest
@@ -248,15 +258,15 @@ impl SquaringPair {
         f_n
     }
 
-    /// (F(k), F(k+1)) as `BigUint`s, for the NTT phase.
-    fn into_consecutive(mut self) -> (BigUint, BigUint) {
+    /// (F(k), F(k+1)), for the NTT phase.
+    fn into_consecutive(mut self) -> (Vec<Limb>, Vec<Limb>) {
         let mut next = self.current.clone();
         next.push(0);
         let carry = limbs::add_assign(&mut next, &self.previous);
         debug_assert!(!carry);
         trim(&mut next);
         trim(&mut self.current);
-        (limbs::to_biguint(&self.current), limbs::to_biguint(&next))
+        (self.current, next)
     }
 }
 

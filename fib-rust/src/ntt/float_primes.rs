@@ -22,12 +22,11 @@
 
 use std::arch::x86_64::*;
 
-use num_bigint::BigUint;
-
 #[cfg(test)]
 use super::two_primes::prime_factors;
 use super::two_primes::{Field, Twiddles as IntegerTwiddles};
-use super::{transform_len, Wanted};
+use super::{transform_len, LimbWriter, Wanted};
+use crate::limbs::{self, Limb};
 
 /// 357 913 927, 357 913 922 and 357 913 905 times 3 * 2^20, plus one: each holds transforms
 /// of 2^20 and 3 * 2^19 points; with generators 5, 5 and 7.
@@ -64,7 +63,7 @@ pub(super) fn points_for(words: usize) -> usize {
 }
 
 /// `x mod p` as a double in [-p/2, p/2].
-fn balanced(x: u64, p: u64) -> f64 {
+const fn balanced(x: u64, p: u64) -> f64 {
     let x = x % p;
     if x > p / 2 {
         -((p - x) as f64)
@@ -82,6 +81,8 @@ struct Twiddles {
     omega: f64,
     /// 2^32 mod p, for reading 64-bit words.
     two_to_32: f64,
+    /// 1 / 2^k and 1 / (3 2^k) mod p at k: the scale of a transform's inverse.
+    inverse_lengths: [Vec<f64>; 2],
 }
 
 impl Twiddles {
@@ -97,6 +98,21 @@ impl Twiddles {
             thirds: integer.thirds.each_ref().map(|table| to_doubles(table)),
             omega: balanced(integer.omega.w, P),
             two_to_32: balanced(1 << 32, P),
+            inverse_lengths: [1, 3].map(|odd| {
+                let mut inverse = Field::<P>::inverse(odd);
+                (0..=points.ilog2())
+                    .map(|_| {
+                        let scale = balanced(inverse, P);
+                        // Halved: inverse is even or inverse + P is.
+                        inverse = if inverse.is_multiple_of(2) {
+                            inverse / 2
+                        } else {
+                            (inverse + P) / 2
+                        };
+                        scale
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -561,7 +577,10 @@ unsafe fn doubling_pointwise<const P: u64>(
     squares: &mut [f64],
     twiddles: &Twiddles,
 ) {
-    let scale = balanced(Field::<P>::inverse(products.len() as u64 % P), P);
+    let points = products.len();
+    // points = 2^k or 3 2^k.
+    let scale = twiddles.inverse_lengths[usize::from(!points.is_power_of_two())]
+        [points.trailing_zeros() as usize];
     // SAFETY: j + 4 <= the length of both; AVX2 and FMA as above.
     unsafe {
         let m = modulus(twiddles.p);
@@ -580,19 +599,19 @@ unsafe fn doubling_pointwise<const P: u64>(
 /// out, with x = x1 + p1 t1 + p1 p2 t2 and t2 balanced (|t2| <= p3 / 2).
 #[target_feature(enable = "avx2,fma")]
 unsafe fn garner(x1: &[f64], x2: &mut [f64], x3: &mut [f64]) {
-    let inverse_p1 = balanced(Field::<P2>::inverse(P1 % P2), P2);
-    let inverse_p1p2 = balanced(
-        Field::<P3>::inverse((u128::from(P1) * u128::from(P2) % u128::from(P3)) as u64),
+    const INVERSE_P1: f64 = balanced(Field::<P2>::inverse(P1 % P2), P2);
+    const INVERSE_P1P2: f64 = balanced(
+        Field::<P3>::inverse((P1 as u128 * P2 as u128 % P3 as u128) as u64),
         P3,
     );
-    let inverse_p2 = balanced(Field::<P3>::inverse(P2 % P3), P3);
+    const INVERSE_P2: f64 = balanced(Field::<P3>::inverse(P2 % P3), P3);
     // SAFETY: j + 4 <= the length of all three; AVX2 and FMA as above.
     unsafe {
         let (m2, m3) = (modulus(P2 as f64), modulus(P3 as f64));
         let (inverse_p1, inverse_p1p2, inverse_p2) = (
-            _mm256_set1_pd(inverse_p1),
-            _mm256_set1_pd(inverse_p1p2),
-            _mm256_set1_pd(inverse_p2),
+            _mm256_set1_pd(INVERSE_P1),
+            _mm256_set1_pd(INVERSE_P1P2),
+            _mm256_set1_pd(INVERSE_P2),
         );
         for j in (0..x1.len()).step_by(4) {
             let (r1, r2, r3) = (load(x1, j), load(x2, j), load(x3, j));
@@ -609,12 +628,11 @@ unsafe fn garner(x1: &[f64], x2: &mut [f64], x3: &mut [f64]) {
 }
 
 /// Rebuilds the first `words` coefficients from Garner's digits (x1, t1, t2), exact
-/// integers in doubles, and adds them up with their carries, 64 bits apart.
-fn combine(x1: &[f64], t1: &[f64], t2: &[f64], words: usize) -> BigUint {
+/// integers in doubles, and adds them up with their carries, 64 bits apart, into `out`.
+fn combine(x1: &[f64], t1: &[f64], t2: &[f64], words: usize, mut out: LimbWriter) {
     let p1p2 = u128::from(P1) * u128::from(P2);
     // p1 p2 t2 = 2^64 (high t2) + low t2: each part's product fits an i128.
     let (high, low) = ((p1p2 >> 64) as i128, (p1p2 as u64) as i128);
-    let mut out = Vec::with_capacity(2 * words + 6);
     let mut carry: i128 = 0;
     for ((&x1, &t1), &t2) in x1.iter().zip(t1).zip(t2).take(words) {
         // Exact: the doubles hold integers below 2^50.
@@ -625,15 +643,11 @@ fn combine(x1: &[f64], t1: &[f64], t2: &[f64], words: usize) -> BigUint {
         );
         // |x1 + p1 t1 + low t2| < 2^115, and the carry stays below 2^87.
         let sum = carry + x1 + i128::from(P1) * t1 + low * t2;
-        out.extend([sum as u32, (sum as u64 >> 32) as u32]);
+        out.push(sum as u64);
         carry = (sum >> 64) + high * t2;
     }
     debug_assert!(carry >= 0, "a product of F(k)s is positive");
-    while carry != 0 {
-        out.push(carry as u32);
-        carry >>= 32;
-    }
-    BigUint::new(out)
+    out.finish(carry as u128);
 }
 
 /// The three primes' tables and buffers, for factors up to a size.
@@ -642,8 +656,6 @@ pub(crate) struct Multiplier {
     tables: [Twiddles; 3],
     /// Two products' residues for each prime, reused from step to step.
     scratch: Vec<f64>,
-    /// The 64-bit words of a and b.
-    words: Vec<u64>,
 }
 
 impl Multiplier {
@@ -662,45 +674,44 @@ impl Multiplier {
                 Twiddles::new::<P3>(points, g3),
             ],
             scratch: vec![0.0; 6 * points],
-            words: Vec::with_capacity(2 * words),
         }
     }
 
-    /// `(a (2b - a), a^2 + b^2)` for a = F(k), b = F(k+1), or only the one `wanted`.
+    /// `even` = a (2b - a) and `odd` = a^2 + b^2 for a = F(k), b = F(k+1), or only the
+    /// one `wanted` (the other is left empty).
     pub(super) fn doubling_step(
         &mut self,
-        a: &BigUint,
-        b: &BigUint,
+        (a, b): (&[Limb], &[Limb]),
         wanted: Wanted,
-    ) -> (Option<BigUint>, Option<BigUint>) {
-        let words = words_for(a.bits().max(b.bits()));
+        (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
+    ) {
+        let words = words_for(limbs::bit_length(a).max(limbs::bit_length(b)));
         let points = points_for(words);
         assert!(points <= self.points, "Multiplier made for smaller numbers");
-        self.words.clear();
-        self.words.extend(a.iter_u64_digits());
-        let a_len = self.words.len();
-        self.words.extend(b.iter_u64_digits());
-        let (a_words, b_words) = self.words.split_at(a_len);
+        // The limbs are the 64-bit words (x86-64).
+        let (a, b) = (limbs::trimmed(a), limbs::trimmed(b));
         let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
         let mut next = || buffers.next().expect("six buffers");
         let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
         let [t1, t2, t3] = &self.tables;
         // SAFETY: a Multiplier is made only where `runs_here()` (asserted in `new`).
         unsafe {
-            doubling_products_mod::<P1>((a_words, b_words), wanted, t1, c1, s1);
-            doubling_products_mod::<P2>((a_words, b_words), wanted, t2, c2, s2);
-            doubling_products_mod::<P3>((a_words, b_words), wanted, t3, c3, s3);
+            doubling_products_mod::<P1>((a, b), wanted, t1, c1, s1);
+            doubling_products_mod::<P2>((a, b), wanted, t2, c2, s2);
+            doubling_products_mod::<P3>((a, b), wanted, t3, c3, s3);
         }
-        let rebuild = |x1: &mut [f64], x2: &mut [f64], x3: &mut [f64]| {
-            let lanes = (2 * words).next_multiple_of(4).min(points);
-            // SAFETY: as above.
-            unsafe { garner(&x1[..lanes], &mut x2[..lanes], &mut x3[..lanes]) };
-            combine(x1, x2, x3, 2 * words)
-        };
-        (
-            (wanted != Wanted::Odd).then(|| rebuild(c1, c2, c3)),
-            (wanted != Wanted::Even).then(|| rebuild(s1, s2, s3)),
-        )
+        for (out, is_wanted, (x1, x2, x3)) in [
+            (even, wanted != Wanted::Odd, (c1, c2, c3)),
+            (odd, wanted != Wanted::Even, (s1, s2, s3)),
+        ] {
+            out.clear();
+            if is_wanted {
+                let lanes = (2 * words).next_multiple_of(4).min(points);
+                // SAFETY: as above.
+                unsafe { garner(&x1[..lanes], &mut x2[..lanes], &mut x3[..lanes]) };
+                combine(x1, x2, x3, 2 * words, LimbWriter::new(out, WORD_BITS));
+            }
+        }
     }
 }
 

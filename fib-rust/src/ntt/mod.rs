@@ -49,14 +49,13 @@ mod two_primes;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, PoisonError};
 
-use num_bigint::BigUint;
-
 use crt::combine;
 use field::Field;
 pub(crate) use transform::transform_len;
 use transform::Twiddles;
 
 use crate::isa::Isa;
+use crate::limbs::{self, Limb, LIMB_BITS};
 
 /// Factors of up to this many words: their products' transforms (at most 2^22 points)
 /// fit every prime, and their coefficients stay below P / 2 (see `garner`'s tests).
@@ -157,16 +156,17 @@ impl LaneMultiplier {
         }
     }
 
-    /// One doubling step from a = F(k), b = F(k+1): `(a (2b - a), a^2 + b^2)`, that is
-    /// `(F(2k), F(2k+1))`, or only the one `wanted` (the other is then `None`).
+    /// One doubling step from a = F(k), b = F(k+1): `even` = a (2b - a) = F(2k) and
+    /// `odd` = a^2 + b^2 = F(2k+1), or only the one `wanted` (the other is left empty).
     pub(crate) fn doubling_step(
         &mut self,
-        a: &BigUint,
-        b: &BigUint,
+        (a, b): (&[Limb], &[Limb]),
         wanted: Wanted,
-    ) -> (Option<BigUint>, Option<BigUint>) {
+        (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
+    ) {
         // 2b - a has at most one bit more than b: room for it in `words`.
-        let words = (a.bits().max(b.bits()) as usize).div_ceil(32) + 1;
+        let bits = limbs::bit_length(a).max(limbs::bit_length(b));
+        let words = (bits as usize).div_ceil(32) + 1;
         let points = transform_len(words);
         assert!(
             points <= self.points,
@@ -176,20 +176,95 @@ impl LaneMultiplier {
         let mut next = || buffers.next().expect("six buffers");
         let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
         self.words.clear();
-        for number in [a, b] {
-            for digit in number.iter_u64_digits() {
-                self.words.extend([digit as u32, (digit >> 32) as u32]);
-            }
-        }
-        // A final zero word from a 64-bit digit is harmless: it is a zero coefficient.
-        let ab = self.words.split_at(2 * a.iter_u64_digits().len());
+        self.words.extend(words_of(a, 32).map(|word| word as u32));
+        let a_len = self.words.len();
+        self.words.extend(words_of(b, 32).map(|word| word as u32));
+        let ab = self.words.split_at(a_len);
         doubling_products_mod::<P1>(ab, wanted, &self.tables[0], c1, s1);
         doubling_products_mod::<P2>(ab, wanted, &self.tables[1], c2, s2);
         doubling_products_mod::<P3>(ab, wanted, &self.tables[2], c3, s3);
-        (
-            (wanted != Wanted::Odd).then(|| combine(c1, c2, c3, 2 * words)),
-            (wanted != Wanted::Even).then(|| combine(s1, s2, s3, 2 * words)),
-        )
+        for (out, is_wanted, (r1, r2, r3)) in [
+            (even, wanted != Wanted::Odd, (c1, c2, c3)),
+            (odd, wanted != Wanted::Even, (s1, s2, s3)),
+        ] {
+            out.clear();
+            if is_wanted {
+                combine(r1, r2, r3, 2 * words, LimbWriter::new(out, 32));
+            }
+        }
+    }
+}
+
+/// The words of `bits` bits (at most 64) of a number given as limbs, lowest first: the
+/// coefficients of the polynomials an NTT multiplies.
+pub(super) fn words_of(number: &[Limb], bits: u32) -> impl Iterator<Item = u64> + '_ {
+    let count = (number.len() * LIMB_BITS as usize).div_ceil(bits as usize);
+    let mask = u128::MAX >> (128 - bits);
+    let (mut pending, mut pending_bits) = (0u128, 0);
+    let mut limbs = number.iter();
+    (0..count).map(move |_| {
+        while pending_bits < bits {
+            match limbs.next() {
+                Some(&limb) => {
+                    pending |= u128::from(limb) << pending_bits;
+                    pending_bits += LIMB_BITS;
+                }
+                // The last word: what is left, and zeros above it.
+                None => pending_bits = bits,
+            }
+        }
+        let word = (pending & mask) as u64;
+        (pending, pending_bits) = (pending >> bits, pending_bits - bits);
+        word
+    })
+}
+
+/// Words of some bits (each below 2^bits), lowest first, appended to limbs: how each NTT's
+/// carry pass writes its result.
+pub(super) struct LimbWriter<'a> {
+    limbs: &'a mut Vec<Limb>,
+    bits: u32,
+    pending: u128,
+    pending_bits: u32,
+}
+
+impl<'a> LimbWriter<'a> {
+    pub(super) fn new(limbs: &'a mut Vec<Limb>, bits: u32) -> Self {
+        LimbWriter {
+            limbs,
+            bits,
+            pending: 0,
+            pending_bits: 0,
+        }
+    }
+
+    #[inline]
+    pub(super) fn push(&mut self, word: u64) {
+        self.pending |= u128::from(word) << self.pending_bits;
+        self.pending_bits += self.bits;
+        while self.pending_bits >= LIMB_BITS {
+            self.limbs.push(self.pending as Limb);
+            self.pending >>= LIMB_BITS;
+            self.pending_bits -= LIMB_BITS;
+        }
+    }
+
+    /// The last carry (non-negative) above the words; the number is left without zero
+    /// limbs at the top.
+    pub(super) fn finish(self, carry: u128) {
+        let mut rest = (carry << self.pending_bits) | self.pending;
+        let mut high = if self.pending_bits == 0 {
+            0
+        } else {
+            carry >> (128 - self.pending_bits)
+        };
+        while rest != 0 || high != 0 {
+            self.limbs.push(rest as Limb);
+            rest = (rest >> LIMB_BITS) | (high << (128 - LIMB_BITS));
+            high >>= LIMB_BITS;
+        }
+        let len = limbs::trimmed(self.limbs).len();
+        self.limbs.truncate(len);
     }
 }
 
@@ -224,13 +299,12 @@ impl Method {
     /// This method for factors of up to `bits` bits, or the lane NTT if they are too large
     /// for its primes.
     fn for_bits(self, bits: u64) -> Method {
-        match self {
-            #[cfg(target_arch = "x86_64")]
-            Method::F64Fma if float_primes::words_for(bits) > float_primes::MAX_WORDS => {
-                Method::U32Lanes
-            }
-            method => method,
+        #[cfg(target_arch = "x86_64")]
+        if self == Method::F64Fma && float_primes::words_for(bits) > float_primes::MAX_WORDS {
+            return Method::U32Lanes;
         }
+        let _ = bits; // (the other methods take any size the crate allows)
+        self
     }
 
     /// The bits a step from F(k) of `bits` bits pays for: its transform's points times
@@ -258,7 +332,7 @@ impl Method {
     /// The points of this method's transforms for factors of up to `bits` bits.
     fn points_for(self, bits: u64) -> usize {
         match self {
-            Method::U32Lanes => transform_len(words_of(bits)),
+            Method::U32Lanes => transform_len(lane_words_for(bits)),
             Method::U64Scalar => transform_len(two_primes::words_for(bits)),
             #[cfg(target_arch = "x86_64")]
             Method::F64Fma => float_primes::points_for(float_primes::words_for(bits)),
@@ -278,7 +352,7 @@ impl Multiplier {
     /// Ready for factors of up to `max_bits` bits each, by `method`.
     fn new(method: Method, max_bits: u64) -> Self {
         match method {
-            Method::U32Lanes => Multiplier::U32Lanes(LaneMultiplier::new(words_of(max_bits))),
+            Method::U32Lanes => Multiplier::U32Lanes(LaneMultiplier::new(lane_words_for(max_bits))),
             Method::U64Scalar => Multiplier::U64Scalar(two_primes::Multiplier::new(max_bits)),
             #[cfg(target_arch = "x86_64")]
             Method::F64Fma => Multiplier::F64Fma(float_primes::Multiplier::new(max_bits)),
@@ -303,25 +377,25 @@ impl Multiplier {
         }
     }
 
-    /// One doubling step from a = F(k), b = F(k+1): `(F(2k), F(2k+1))`, or only the one
-    /// `wanted` (the other is then `None`).
+    /// One doubling step from a = F(k), b = F(k+1): `even` = F(2k) and `odd` = F(2k+1),
+    /// or only the one `wanted` (the other is left empty); without zero limbs at the top.
     pub(crate) fn doubling_step(
         &mut self,
-        a: &BigUint,
-        b: &BigUint,
+        ab: (&[Limb], &[Limb]),
         wanted: Wanted,
-    ) -> (Option<BigUint>, Option<BigUint>) {
+        out: (&mut Vec<Limb>, &mut Vec<Limb>),
+    ) {
         match self {
-            Multiplier::U32Lanes(multiplier) => multiplier.doubling_step(a, b, wanted),
-            Multiplier::U64Scalar(multiplier) => multiplier.doubling_step(a, b, wanted),
+            Multiplier::U32Lanes(multiplier) => multiplier.doubling_step(ab, wanted, out),
+            Multiplier::U64Scalar(multiplier) => multiplier.doubling_step(ab, wanted, out),
             #[cfg(target_arch = "x86_64")]
-            Multiplier::F64Fma(multiplier) => multiplier.doubling_step(a, b, wanted),
+            Multiplier::F64Fma(multiplier) => multiplier.doubling_step(ab, wanted, out),
         }
     }
 }
 
 /// The 32-bit words of a number of `bits` bits.
-fn words_of(bits: u64) -> usize {
+fn lane_words_for(bits: u64) -> usize {
     bits.div_ceil(32) as usize
 }
 
@@ -386,7 +460,51 @@ impl Drop for LentMultiplier {
 
 #[cfg(test)]
 mod tests {
+    use num_bigint::BigUint;
+
     use super::*;
+
+    /// The number's limbs, without zeros at the top.
+    fn limbs_of(number: &BigUint) -> Vec<Limb> {
+        let mut limbs: Vec<Limb> = number
+            .to_u32_digits()
+            .chunks(LIMB_BITS as usize / 32)
+            .map(|words| {
+                words
+                    .iter()
+                    .rev()
+                    .fold(0, |limb, &word| (limb << 16 << 16) | Limb::from(word))
+            })
+            .collect();
+        limbs.truncate(limbs::trimmed(&limbs).len());
+        limbs
+    }
+
+    #[test]
+    fn words_and_limbs_round_trip() {
+        let number =
+            BigUint::parse_bytes(b"123456789abcdef0fedcba9876543210aa55aa55ff", 16).unwrap();
+        for bits in [32, 48, 64] {
+            let limbs = limbs_of(&number);
+            let mut back = Vec::new();
+            let mut writer = LimbWriter::new(&mut back, bits);
+            // Words that are whole (no carries), and a carry above them: the number plus
+            // 5 2^(bits * words).
+            let words: Vec<u64> = words_of(&limbs, bits).collect();
+            for &word in &words {
+                assert!(bits == 64 || word >> bits == 0);
+                writer.push(word);
+            }
+            writer.finish(5);
+            let expected = &number + (BigUint::from(5u32) << (bits as usize * words.len()));
+            assert_eq!(limbs::to_biguint(&back), expected, "{bits}-bit words");
+            assert_eq!(
+                back,
+                limbs_of(&expected),
+                "{bits}-bit words: no zero limbs on top"
+            );
+        }
+    }
 
     #[test]
     fn doubling_step_matches_num_bigint() {
@@ -404,7 +522,8 @@ mod tests {
         };
         // Transforms of powers of two and of three times one, full and hardly used: in the
         // lane NTT's 32-bit words, 24 words take 48 points, 700 1 536, 1 100 3 072, 5 000
-        // 12 288; in two_primes' 48-bit words, 768 take 1 024 points and 767 768.
+        // 12 288; in two_primes' 48-bit words, 768 take 1 024 points and 767 768; in
+        // float_primes' 64-bit words, 1 023 take 1 024 points and 1 024 1 536.
         let lengths = [
             (1, 1),
             (3, 3),
@@ -417,11 +536,13 @@ mod tests {
             (1099, 1100),
             (4999, 5000),
         ];
+        #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
         let mut methods = vec![Method::U32Lanes, Method::U64Scalar];
         #[cfg(target_arch = "x86_64")]
         if float_primes::runs_here() {
             methods.push(Method::F64Fma);
         }
+        let (mut even, mut odd) = (Vec::new(), Vec::new());
         for method in methods {
             let mut multiplier = Multiplier::new(method, 5000 * 32);
             for (len_a, len_b) in lengths {
@@ -434,24 +555,25 @@ mod tests {
                     let (a, b) = (BigUint::new(wa), BigUint::new(wb));
                     let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
                     let (f2k, f2k1) = (&a * ((&b << 1u8) - &a), &a * &a + &b * &b);
-                    let both = multiplier.doubling_step(&a, &b, Wanted::Both);
-                    assert_eq!(
-                        both,
-                        (Some(f2k.clone()), Some(f2k1.clone())),
-                        "{method:?}: {len_a} x {len_b}"
-                    );
-                    let even = multiplier.doubling_step(&a, &b, Wanted::Even);
-                    assert_eq!(
-                        even,
-                        (Some(f2k), None),
-                        "{method:?}: F(2k) only, {len_a} x {len_b}"
-                    );
-                    let odd = multiplier.doubling_step(&a, &b, Wanted::Odd);
-                    assert_eq!(
-                        odd,
-                        (None, Some(f2k1)),
-                        "{method:?}: F(2k+1) only, {len_a} x {len_b}"
-                    );
+                    let (f2k, f2k1) = (limbs_of(&f2k), limbs_of(&f2k1));
+                    let ab = (&limbs_of(&a)[..], &limbs_of(&b)[..]);
+                    for (wanted, expected) in [
+                        (Wanted::Both, (&f2k[..], &f2k1[..])),
+                        (Wanted::Even, (&f2k[..], &[][..])),
+                        (Wanted::Odd, (&[][..], &f2k1[..])),
+                    ] {
+                        multiplier.doubling_step(ab, wanted, (&mut even, &mut odd));
+                        assert_eq!(
+                            (&even[..], &odd[..]),
+                            expected,
+                            "{method:?}: {len_a} x {len_b}, {}",
+                            match wanted {
+                                Wanted::Both => "both",
+                                Wanted::Even => "F(2k) only",
+                                Wanted::Odd => "F(2k+1) only",
+                            }
+                        );
+                    }
                 }
             }
         }

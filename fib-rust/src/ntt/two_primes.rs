@@ -17,9 +17,9 @@
 //! the transform domain, Garner's algorithm and one pass of carries. Portable Rust: it is
 //! the path every machine can take.
 
-use num_bigint::BigUint;
-
-use super::{transform_len, Wanted};
+use super::transform_len;
+use super::{words_of, LimbWriter, Wanted};
+use crate::limbs::{self, Limb};
 
 /// 91 625 968 979 * 3 * 2^24 + 1 and 91 625 968 974 * 3 * 2^24 + 1: both hold transforms
 /// of 2^24 and of 3 * 2^23 points, and 4Q < 2^64 leaves room for a sum of two values.
@@ -90,21 +90,21 @@ impl<const P: u64> Field<P> {
         d.min(d.wrapping_add(P))
     }
 
-    /// Plain `base^exp mod P`; for tables only.
-    pub(super) fn pow(base: u64, mut exp: u64) -> u64 {
-        let (mut result, mut base) = (1u128, u128::from(base % P));
+    /// Plain `base^exp mod P`; for tables and constants only.
+    pub(super) const fn pow(base: u64, mut exp: u64) -> u64 {
+        let (mut result, mut base) = (1u128, (base % P) as u128);
         while exp > 0 {
             if exp & 1 == 1 {
-                result = result * base % u128::from(P);
+                result = result * base % P as u128;
             }
-            base = base * base % u128::from(P);
+            base = base * base % P as u128;
             exp >>= 1;
         }
         result as u64
     }
 
     /// The plain `x^-1 mod P`.
-    pub(super) fn inverse(x: u64) -> u64 {
+    pub(super) const fn inverse(x: u64) -> u64 {
         Self::pow(x, P - 2)
     }
 }
@@ -481,14 +481,15 @@ impl Multiplier {
         }
     }
 
-    /// `(a (2b - a), a^2 + b^2)` for a = F(k), b = F(k+1), or only the one `wanted`.
+    /// `even` = a (2b - a) and `odd` = a^2 + b^2 for a = F(k), b = F(k+1), or only the
+    /// one `wanted` (the other is left empty).
     pub(super) fn doubling_step(
         &mut self,
-        a: &BigUint,
-        b: &BigUint,
+        (a, b): (&[Limb], &[Limb]),
         wanted: Wanted,
-    ) -> (Option<BigUint>, Option<BigUint>) {
-        let words = words_for(a.bits().max(b.bits()));
+        (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
+    ) {
+        let words = words_for(limbs::bit_length(a).max(limbs::bit_length(b)));
         let points = transform_len(words);
         assert!(points <= self.points, "Multiplier made for smaller numbers");
         let (first, second) = self.scratch[..4 * points].split_at_mut(2 * points);
@@ -500,10 +501,15 @@ impl Multiplier {
         s2.copy_from_slice(s1);
         doubling_products_mod::<Q1>(c1, s1, wanted, &self.tables[0]);
         doubling_products_mod::<Q2>(c2, s2, wanted, &self.tables[1]);
-        (
-            (wanted != Wanted::Odd).then(|| combine(c1, c2, 2 * words)),
-            (wanted != Wanted::Even).then(|| combine(s1, s2, 2 * words)),
-        )
+        for (out, is_wanted, (r1, r2)) in [
+            (even, wanted != Wanted::Odd, (&*c1, &*c2)),
+            (odd, wanted != Wanted::Even, (&*s1, &*s2)),
+        ] {
+            out.clear();
+            if is_wanted {
+                combine(r1, r2, 2 * words, LimbWriter::new(out, WORD_BITS));
+            }
+        }
     }
 }
 
@@ -513,27 +519,20 @@ pub(super) fn words_for(bits: u64) -> usize {
 }
 
 /// `number`'s 48-bit words into `out`, zeros after them.
-fn split_into_words(number: &BigUint, out: &mut [u64]) {
-    let (mut pending, mut pending_bits, mut at) = (0u128, 0, 0);
-    for digit in number.iter_u64_digits() {
-        pending |= u128::from(digit) << pending_bits;
-        pending_bits += 64;
-        while pending_bits >= WORD_BITS {
-            out[at] = pending as u64 & WORD_MASK;
-            (pending, pending_bits, at) = (pending >> WORD_BITS, pending_bits - WORD_BITS, at + 1);
-        }
+fn split_into_words(number: &[Limb], out: &mut [u64]) {
+    let mut words = 0;
+    for (slot, word) in out.iter_mut().zip(words_of(number, WORD_BITS)) {
+        *slot = word;
+        words += 1;
     }
-    out[at] = pending as u64;
-    out[at + 1..].fill(0);
+    out[words..].fill(0);
 }
 
 /// Rebuilds the first `words` coefficients from their residues (Garner's algorithm: x =
 /// r1 + Q1 t, t = (r2 - r1) / Q1 mod Q2), reads them as signed and adds them up with
 /// their carries, 48 bits apart.
-fn combine(r1: &[u64], r2: &[u64], words: usize) -> BigUint {
+fn combine(r1: &[u64], r2: &[u64], words: usize, mut out: LimbWriter) {
     let q1_inverse = Shoup::new::<Q2>(Field::<Q2>::inverse(Q1 % Q2));
-    let mut out = Vec::with_capacity((words * WORD_BITS as usize).div_ceil(32) + 4);
-    let (mut pending, mut pending_bits) = (0u128, 0);
     let mut carry: i128 = 0;
     for (&x1, &x2) in r1.iter().zip(r2).take(words) {
         // Q2 < Q1 < 2 Q2: one subtraction reduces x1 modulo Q2.
@@ -544,21 +543,11 @@ fn combine(r1: &[u64], r2: &[u64], words: usize) -> BigUint {
         // from P / 2 (it stays below 2^118, P / 2 is about 2^122.9).
         let t = i128::from(t) - if t > Q2 / 2 { i128::from(Q2) } else { 0 };
         let sum = carry + i128::from(x1) + i128::from(Q1) * t;
-        pending |= u128::from(sum as u64 & WORD_MASK) << pending_bits;
-        pending_bits += WORD_BITS;
+        out.push(sum as u64 & WORD_MASK);
         carry = sum >> WORD_BITS; // a floor division
-        while pending_bits >= 32 {
-            out.push(pending as u32);
-            (pending, pending_bits) = (pending >> 32, pending_bits - 32);
-        }
     }
     debug_assert!(carry >= 0, "a product of F(k)s is positive");
-    let mut rest = (carry as u128) << pending_bits | pending;
-    while rest != 0 {
-        out.push(rest as u32);
-        rest >>= 32;
-    }
-    BigUint::new(out)
+    out.finish(carry as u128);
 }
 
 /// The prime factors of `n`, by trial division: for the tests of the primes' generators.
@@ -645,16 +634,5 @@ mod tests {
         }
     }
 
-    #[test]
-    fn words_round_trip() {
-        let number = BigUint::parse_bytes(b"123456789abcdef0fedcba9876543210aa55aa55", 16).unwrap();
-        let mut words = vec![0; 8];
-        split_into_words(&number, &mut words);
-        // Coefficients that are already words: no carries, the number back.
-        let mut twice = vec![0; 8];
-        split_into_words(&(&number * 2u32), &mut twice);
-        assert_eq!(combine(&words, &words, 8), number);
-        assert_eq!(combine(&twice, &twice, 8), &number * 2u32);
-    }
     // The whole doubling step against num-bigint: `super::tests`, for both methods.
 }
