@@ -11,8 +11,9 @@
 //! (below `words * 2^129`, under P / 2 = 2^149 for up to 2^19 words), where three of 30
 //! bits hold those of 32-bit words: half the points, each cheaper.
 //!
-//! Residues are kept balanced, in [-p, p], as integers in doubles; a sum is brought back
-//! by `reduce`. The plan is the lane NTT's (see the module `ntt`): a power of two or three
+//! Residues are kept balanced, as integers in doubles: within [-2p, 2p] between the
+//! passes of a transform (at most 8p < 2^53 inside one), brought back by `reduce` and
+//! `mulmod`, whose bounds say which sums may wait. The plan is the lane NTT's (see the module `ntt`): a power of two or three
 //! times one points, the forward transform by decimation in frequency, the inverse by
 //! decimation in time, 2F(k+1) - F(k) formed in the transform domain, Garner's algorithm
 //! (here in doubles too) and one pass of carries. The last two levels of a forward
@@ -140,8 +141,8 @@ unsafe fn modulus(p: f64) -> Modulus {
     }
 }
 
-/// `x mod p` in [-p/2, p/2] (up to a rounding at the half) for |x| < 2^52: x - q p is
-/// exact, an integer below 2^50.
+/// `x mod p` in [-p/2, p/2] (up to a rounding at the half) for |x| <= 8p < 2^53: x - q p
+/// is exact, an integer below 2^50.
 #[inline(always)]
 unsafe fn reduce(x: __m256d, m: Modulus) -> __m256d {
     // SAFETY: the caller guarantees AVX and FMA.
@@ -153,10 +154,11 @@ unsafe fn reduce(x: __m256d, m: Modulus) -> __m256d {
     }
 }
 
-/// `a b mod p` in [-p, p], for |a b| <= p^2 (2^49 < p < 2^50). With h = a b rounded,
-/// l = a b - h exactly (an FMA; |l| <= 2^47 <= p / 4), q = h / p rounded (h times the
-/// rounded reciprocal, off by at most 1/4 before rounding, so by 3/4 after), h - q p is
-/// exact (an integer) and at most 3/4 p; plus l, below p.
+/// `a b mod p`, for |a b| <= K p^2 with K <= 4 (2^49 < p < 2^50): within (1/2 + 3K/8) p,
+/// so [-p, p] for K <= 4/3 and [-2p, 2p] for K <= 4. With h = a b rounded, l = a b - h
+/// exactly (an FMA; |l| <= K 2^47 <= K p / 4), q = h / p rounded (h times the rounded
+/// reciprocal: off by at most K/4 before the rounding), h - q p is exact (an integer) and
+/// at most (1/2 + K/4) p; plus l.
 #[inline(always)]
 unsafe fn mulmod(a: __m256d, b: __m256d, m: Modulus) -> __m256d {
     // SAFETY: the caller guarantees AVX and FMA.
@@ -185,7 +187,8 @@ unsafe fn store(slice: &mut [f64], at: usize, value: __m256d) {
     unsafe { _mm256_storeu_pd(slice.as_mut_ptr().add(at), value) }
 }
 
-/// (x + y, (x - y) w), for |x|, |y| <= p and |w| <= p/2: results within [-p, p].
+/// (x + y, (x - y) w), for |x|, |y| <= 4p and |w| <= p/2: results within [-p/2, p/2] and
+/// [-2p, 2p].
 #[inline(always)]
 unsafe fn forward_butterfly(x: __m256d, y: __m256d, w: __m256d, m: Modulus) -> (__m256d, __m256d) {
     // SAFETY: the caller guarantees AVX and FMA.
@@ -224,6 +227,19 @@ unsafe fn inverse_butterfly_unreduced(
         let t = mulmod(y, w, m);
         (_mm256_add_pd(x, t), _mm256_sub_pd(x, t))
     }
+}
+
+/// (x + y, (x - y) w) with the sum unreduced, for |x|, |y| <= 2p and |w| <= p/2: results
+/// within [-4p, 4p] and [-5p/4, 5p/4].
+#[inline(always)]
+unsafe fn forward_butterfly_unreduced(
+    x: __m256d,
+    y: __m256d,
+    w: __m256d,
+    m: Modulus,
+) -> (__m256d, __m256d) {
+    // SAFETY: the caller guarantees AVX and FMA.
+    unsafe { (_mm256_add_pd(x, y), mulmod(_mm256_sub_pd(x, y), w, m)) }
 }
 
 /// Rows as columns: lane i of output k is lane k of input i.
@@ -273,9 +289,18 @@ unsafe fn forward_two_levels(a: &mut [f64], half: usize, tw: &[f64], m: Modulus)
         for j in (0..quarter).step_by(4) {
             // SAFETY: j + 4 <= quarter, the length of q0..q3 and inner, half of outer's.
             unsafe {
-                let (y0, y2) = forward_butterfly(load(q0, j), load(q2, j), load(outer, j), m);
-                let (y1, y3) =
-                    forward_butterfly(load(q1, j), load(q3, j), load(outer, quarter + j), m);
+                // The outer level's sums are left unreduced, within [-4p, 4p]: the inner
+                // level reduces their sum (within 8p < 2^53, exact) and takes their
+                // difference's product (|y w| <= 4 p^2), which is then within [-2p, 2p].
+                // So values stay within [-2p, 2p] from pass to pass.
+                let (y0, y2) =
+                    forward_butterfly_unreduced(load(q0, j), load(q2, j), load(outer, j), m);
+                let (y1, y3) = forward_butterfly_unreduced(
+                    load(q1, j),
+                    load(q3, j),
+                    load(outer, quarter + j),
+                    m,
+                );
                 let w = load(inner, j);
                 let (z0, z1) = forward_butterfly(y0, y1, w, m);
                 let (z2, z3) = forward_butterfly(y2, y3, w, m);
@@ -776,25 +801,26 @@ mod tests {
         if !runs_here() {
             return;
         }
-        // The largest operands a transform gives mulmod: |a| <= 2p, |b| <= p / 2.
+        // The largest operands a transform gives mulmod: |a| <= 8p with |b| <= p / 2 (a
+        // difference of unreduced sums, K = 4: within 2p), and |a| <= 2p (K = 1: within p).
         let p = P1 as f64;
+        let half = (p - 1.0) / 2.0;
         let cases = [
-            (2.0 * p, (p - 1.0) / 2.0),
-            (-2.0 * p, (p - 1.0) / 2.0),
-            (p, -(p - 1.0) / 2.0),
-            (123_456_789.0, 987_654_321_012.0),
-            (p - 1.0, p - 1.0),
+            (8.0 * p, half, 2.0),
+            (-8.0 * p, half, 2.0),
+            (8.0 * p - 1.0, -half, 2.0),
+            (2.0 * p, half, 1.0),
+            (-2.0 * p, half, 1.0),
+            (p, -half, 1.0),
+            (123_456_789.0, 987_654_321_012.0, 1.0),
+            (p - 1.0, p - 1.0, 1.0),
         ];
-        for (a, b) in cases {
-            let expected = ((a as i128 * b as i128).rem_euclid(P1 as i128)) as u64;
+        for (a, b, bound) in cases {
+            let expected = (a as i128 * b as i128).rem_euclid(P1 as i128);
             // SAFETY: runs_here().
             let got = unsafe { mulmod_lanes(a, b, p) };
-            assert!(got.abs() <= p, "{a} * {b}: {got}");
-            assert_eq!(
-                (got as i128).rem_euclid(P1 as i128) as u64,
-                expected,
-                "{a} * {b}"
-            );
+            assert!(got.abs() <= bound * p, "{a} * {b}: {got}");
+            assert_eq!((got as i128).rem_euclid(P1 as i128), expected, "{a} * {b}");
         }
     }
 
