@@ -653,26 +653,35 @@ unsafe fn garner(x1: &[f64], x2: &mut [f64], x3: &mut [f64]) {
 }
 
 /// Rebuilds the first `words` coefficients from Garner's digits (x1, t1, t2), exact
-/// integers in doubles, and adds them up with their carries, 64 bits apart, into `out`.
-fn combine(x1: &[f64], t1: &[f64], t2: &[f64], words: usize, mut out: LimbWriter) {
+/// integers in doubles, and adds them up with their carries, 64 bits apart: the limbs of
+/// the product (x86-64's limbs are these words), into `out`.
+fn combine(x1: &[f64], t1: &[f64], t2: &[f64], words: usize, out: &mut Vec<Limb>) {
+    // p1 p2 = 2^64 high + low with low in [-2^63, 2^63): p1 p2 t2 = 2^64 (high t2) + low t2,
+    // and each of the three products below is one signed 64x64-bit multiplication.
     let p1p2 = u128::from(P1) * u128::from(P2);
-    // p1 p2 t2 = 2^64 (high t2) + low t2: each part's product fits an i128.
-    let (high, low) = ((p1p2 >> 64) as i128, (p1p2 as u64) as i128);
+    let low = p1p2 as u64 as i64;
+    let high = ((p1p2 as i128 - i128::from(low)) >> 64) as i64;
     let mut carry: i128 = 0;
-    for ((&x1, &t1), &t2) in x1.iter().zip(t1).zip(t2).take(words) {
-        // Exact: the doubles hold integers below 2^50.
-        let (x1, t1, t2) = (
-            i128::from(x1 as i64),
-            i128::from(t1 as i64),
-            i128::from(t2 as i64),
-        );
-        // |x1 + p1 t1 + low t2| < 2^115, and the carry stays below 2^87.
-        let sum = carry + x1 + i128::from(P1) * t1 + low * t2;
-        out.push(sum as u64);
-        carry = (sum >> 64) + high * t2;
-    }
+    out.clear();
+    out.extend(
+        x1.iter()
+            .zip(t1)
+            .zip(t2)
+            .take(words)
+            .map(|((&x1, &t1), &t2)| {
+                // Exact: the doubles hold integers below 2^50.
+                let (x1, t1, t2) = (x1 as i64, t1 as i64, t2 as i64);
+                // |x1 + p1 t1 + low t2| < 2^114, and the carry stays below 2^87.
+                let sum = carry
+                    + i128::from(x1)
+                    + i128::from(P1 as i64) * i128::from(t1)
+                    + i128::from(low) * i128::from(t2);
+                carry = (sum >> 64) + i128::from(high) * i128::from(t2);
+                sum as u64
+            }),
+    );
     debug_assert!(carry >= 0, "a product of F(k)s is positive");
-    out.finish(carry as u128);
+    LimbWriter::new(out, WORD_BITS).finish(carry as u128);
 }
 
 /// The three primes' tables and buffers, for factors up to a size.
@@ -734,7 +743,7 @@ impl Multiplier {
                 let lanes = (2 * words).next_multiple_of(4).min(points);
                 // SAFETY: as above.
                 unsafe { garner(&x1[..lanes], &mut x2[..lanes], &mut x3[..lanes]) };
-                combine(x1, x2, x3, 2 * words, LimbWriter::new(out, WORD_BITS));
+                combine(x1, x2, x3, 2 * words, out);
             }
         }
     }
