@@ -160,12 +160,12 @@ impl CutOvers {
             // of a real CPU's). Between the 4-lane simd128's and the scalar path's, until
             // someone measures it on an aarch64 machine (`python -m fib_benchmarks.versus_gmp`).
             (Isa::Neon, _) => 1 << 16,
-            // The scalar path of 64-bit targets, two 62-bit primes on u64 (`ntt::two_primes`):
-            // `cut_overs --isa scalar --ntt-from 16384,32768,65536,98304 --rounds 5` against
-            // 2^17, at F(10^5) / F(2*10^5) / F(3*10^5) / F(10^6) / F(3*10^6): 2^16 gave
-            // 0.97x / 0.94x / 0.98x / 0.96x / 0.96x; 98 304 about the same; 2^15 up to 1.35x
-            // and 2^14 up to 1.66x (their steps' transforms half empty).
-            (Isa::Scalar, _) if cfg!(target_pointer_width = "64") => 1 << 16,
+            // The scalar path of 64-bit targets, two 62-bit primes on u64 (`ntt::two_primes`),
+            // with Toom-4 squarings: `cut_overs --isa scalar --ntt-from 98304,131072,196608
+            // --rounds 7` against 2^16, F(10^5) to F(3*10^6): 98 304 bits gave 0.96-0.97x up
+            // to F(10^6) and 1.03x at F(3*10^6), 2^17 0.95-1.03x, 196 608 0.94-1.07x; 2^15
+            // up to 1.25x. (Before Toom-4, 2^16 had been the best.)
+            (Isa::Scalar, _) if cfg!(target_pointer_width = "64") => 98_304,
             // The three-prime NTT with one lane (32-bit targets without simd128). With powers
             // of two alone it lost to the squarings up to 2^18 bits; with 3 2^k points too,
             // 2^17 gave 0.93-0.99x the time of 2^18 at F(10^5) to F(10^6) (2^16: 0.96-1.0x).
