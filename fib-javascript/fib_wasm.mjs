@@ -184,7 +184,7 @@ export const MAX_N = MODULE_INFO.max_n;
 
 /** Which build this is: the module's description, and how long compiling it took. */
 export function buildInfo() {
-  const { profile, opt_level, rustc, target, isa, basecase, dependencies } = MODULE_INFO;
+  const { profile, opt_level, rustc, target, isa, basecase, ntt, dependencies } = MODULE_INFO;
   return {
     implementation: "fib-wasm",
     version: VERSION,
@@ -194,6 +194,7 @@ export function buildInfo() {
     target,
     isa,
     basecase,
+    ntt,
     dependencies,
     engine: interpreterName(),
     // As fib_wasmtime reports it; V8 may reuse its own cache of the compiled code.

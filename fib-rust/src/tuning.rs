@@ -50,6 +50,15 @@ impl Basecase {
     }
 }
 
+/// The NTT of the path running on this thread, from the sizes where products go through
+/// NTTs: "f64-fma" (three 50-bit primes in doubles: AVX2 with FMA), "u64-scalar" (two
+/// 62-bit primes: the scalar path of 64-bit targets) or "u32-lanes" (three 30-bit primes on
+/// SIMD lanes of u32: AVX-512, NEON, simd128, 32-bit targets). For the bindings'
+/// `build_info()`.
+pub fn ntt_method() -> &'static str {
+    crate::ntt::Method::current().name()
+}
+
 /// Whether this CPU has BMI2 and ADX (checked once).
 fn mulx_adx_runs_here() -> bool {
     #[cfg(target_arch = "x86_64")]

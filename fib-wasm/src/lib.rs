@@ -282,7 +282,7 @@ pub extern "C" fn fib_build_info() -> u32 {
         .map(|algorithm| format!(r#""{algorithm}""#))
         .collect();
     let info = format!(
-        r#"{{"max_n": {}, "algorithms": [{}], "version": "{}", "profile": "{}", "opt_level": "{}", "rustc": "{}", "target": "{}", "isa": "{}", "basecase": "{}", "dependencies": {{"fib-rust": "{}", "num-bigint": "{}"}}}}"#,
+        r#"{{"max_n": {}, "algorithms": [{}], "version": "{}", "profile": "{}", "opt_level": "{}", "rustc": "{}", "target": "{}", "isa": "{}", "basecase": "{}", "ntt": "{}", "dependencies": {{"fib-rust": "{}", "num-bigint": "{}"}}}}"#,
         fib_rust::MAX_N,
         algorithms.join(", "),
         built_info::PKG_VERSION,
@@ -292,6 +292,7 @@ pub extern "C" fn fib_build_info() -> u32 {
         built_info::TARGET,
         fib_rust::Isa::current().name(),
         fib_rust::tuning::Basecase::current().name(),
+        fib_rust::tuning::ntt_method(),
         dependency("fib-rust"),
         dependency("num-bigint"),
     );

@@ -253,6 +253,7 @@ def build_info() -> dict[str, Any]:
         "target": info["target"],
         "isa": info["isa"],
         "basecase": info["basecase"],
+        "ntt": info["ntt"],
         "dependencies": {**info["dependencies"], "wasmtime": _WASMTIME_VERSION},
         "module": {"file": _WASM.name, **_LOADED},
     }

@@ -296,6 +296,16 @@ impl Method {
         }
     }
 
+    /// The name used in tables and by the bindings' `build_info()`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Method::U32Lanes => "u32-lanes",
+            Method::U64Scalar => "u64-scalar",
+            #[cfg(target_arch = "x86_64")]
+            Method::F64Fma => "f64-fma",
+        }
+    }
+
     /// This method for factors of up to `bits` bits, or the lane NTT if they are too large
     /// for its primes.
     fn for_bits(self, bits: u64) -> Method {
@@ -478,6 +488,15 @@ mod tests {
             .collect();
         limbs.truncate(limbs::trimmed(&limbs).len());
         limbs
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn numbers_too_large_for_the_float_primes_take_the_lane_ntt() {
+        let largest = (float_primes::MAX_WORDS as u64 - 1) * 64;
+        assert_eq!(Method::F64Fma.for_bits(largest), Method::F64Fma);
+        assert_eq!(Method::F64Fma.for_bits(largest + 64), Method::U32Lanes);
+        assert_eq!(Method::U64Scalar.for_bits(u64::MAX / 2), Method::U64Scalar);
     }
 
     #[test]
