@@ -176,9 +176,9 @@ impl LaneMultiplier {
         let mut next = || buffers.next().expect("six buffers");
         let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
         self.words.clear();
-        self.words.extend(words_of(a, 32).map(|word| word as u32));
+        push_words(&mut self.words, a);
         let a_len = self.words.len();
-        self.words.extend(words_of(b, 32).map(|word| word as u32));
+        push_words(&mut self.words, b);
         let ab = self.words.split_at(a_len);
         doubling_products_mod::<P1>(ab, wanted, &self.tables[0], c1, s1);
         doubling_products_mod::<P2>(ab, wanted, &self.tables[1], c2, s2);
@@ -193,6 +193,19 @@ impl LaneMultiplier {
             }
         }
     }
+}
+
+/// The 32-bit words of a number given as limbs, appended to `words`: on 32-bit targets
+/// (wasm32), a copy.
+fn push_words(words: &mut Vec<u32>, number: &[Limb]) {
+    #[cfg(target_pointer_width = "64")]
+    words.extend(
+        number
+            .iter()
+            .flat_map(|&limb| [limb as u32, (limb >> 32) as u32]),
+    );
+    #[cfg(not(target_pointer_width = "64"))]
+    words.extend_from_slice(number);
 }
 
 /// The words of `bits` bits (at most 64) of a number given as limbs, lowest first: the
@@ -240,6 +253,11 @@ impl<'a> LimbWriter<'a> {
 
     #[inline]
     pub(super) fn push(&mut self, word: u64) {
+        if self.bits == LIMB_BITS {
+            // Words that are limbs (the lane NTT's on wasm32): no shifts of 128 bits, which
+            // 32-bit targets do in several steps.
+            return self.limbs.push(word as Limb);
+        }
         self.pending |= u128::from(word) << self.pending_bits;
         self.pending_bits += self.bits;
         while self.pending_bits >= LIMB_BITS {
