@@ -55,6 +55,7 @@ def measure_here(ns: list[int], samples: int) -> None:
 
     info = fib_pyrs.build_info()
     isa, basecase = info["isa"], info.get("basecase", "portable")
+    ntt = info.get("ntt", "u32-lanes")  # builds older than the key had only the lane NTT
     for n in ns:
         if fib_pyrs.fib(n, "doubling") != int(gmpy2.fib(n)):
             raise SystemExit(f"fib_pyrs and GMP disagree on F({n})")
@@ -71,7 +72,14 @@ def measure_here(ns: list[int], samples: int) -> None:
             for call in (rust, gmp):
                 times[call].append(sample(call, loops[call]))
         rust_s, gmp_s = statistics.median(times[rust]), statistics.median(times[gmp])
-        line = {"isa": isa, "basecase": basecase, "n": n, "rust_s": rust_s, "gmp_s": gmp_s}
+        line = {
+            "isa": isa,
+            "basecase": basecase,
+            "ntt": ntt,
+            "n": n,
+            "rust_s": rust_s,
+            "gmp_s": gmp_s,
+        }
         print(json.dumps(line), flush=True)
 
 
@@ -110,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         if not lines:
             print(f"\n{path}: this CPU does not run it ({os.uname().machine})")
             continue
-        print(f"\n{path} ({lines[0]['basecase']} squarings): fib_pyrs release doubling "
-              f"against gmpy2.fib, {options.samples} interleaved samples, medians\n")  # fmt: skip
+        print(f"\n{path} ({lines[0]['basecase']} squarings, {lines[0]['ntt']} NTT): fib_pyrs "
+              f"release doubling against gmpy2.fib, {options.samples} interleaved samples, "
+              "medians\n")  # fmt: skip
         if options.markdown:
             print("| n | Rust | GMP | Rust / GMP |\n|---:|---:|---:|---:|")
         for line in lines:

@@ -15,16 +15,20 @@ def test_each_path_this_cpu_runs_gets_its_own_table():
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     # Scalar runs everywhere: its table has both n, each with a ratio of two times.
-    scalar = result.stdout.split("\nscalar (portable squarings):")[1].split("\navx2")[0]
+    scalar = result.stdout.split("\nscalar (portable squarings, u64-scalar NTT):")[1]
+    scalar = scalar.split("\navx2")[0]
     rows = re.findall(
         r"^\| ([\d ]+) \| ([\d.,]+ µs) \| ([\d.,]+ µs) \| ([\d.]+)x \|$", scalar, re.M
     )
     assert [row[0] for row in rows] == ["1 000", "4 321"], scalar
     # A path this CPU lacks is said to be missing, never measured as another path.
-    # Each measured path says which squarings' loop ran (build_info()'s basecase).
+    # Each measured path says which squarings' loop and which NTT ran (build_info()'s
+    # basecase and ntt).
     for path in ("avx2", "avx512"):
         section = result.stdout.split(f"\n{path}")[1]
-        measured = re.match(r" \((portable|mulx-adx) squarings\): fib_pyrs release", section)
+        measured = re.match(
+            r" \((portable|mulx-adx) squarings, (f64-fma|u32-lanes) NTT\): fib_pyrs", section
+        )
         assert measured or section.startswith(": this CPU does not run it"), section
 
 
