@@ -198,7 +198,7 @@ fn build_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     // The schoolbook squaring's loop on that path: x86-64 assembly (mulx-adx) or portable.
     info.set_item("basecase", fib_rust::tuning::Basecase::current().name())?;
     // The NTT that multiplies from the sizes where products go through NTTs.
-    info.set_item("ntt", fib_rust::tuning::ntt_method())?;
+    info.set_item("ntt", fib_rust::ntt_method())?;
     let dependencies = PyDict::new(py);
     for name in ["fib-rust", "num-bigint", "pyo3"] {
         dependencies.set_item(name, dependency(name))?;

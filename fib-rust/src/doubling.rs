@@ -7,7 +7,7 @@
 //!   F(2k+1) = 4F(k)^2 - F(k-1)^2 + 2(-1)^k, F(2k-1) = F(k)^2 + F(k-1)^2,
 //!   F(2k) = F(2k+1) - F(2k-1); if that phase reaches F(n), its last step is one
 //!   product instead (`SquaringPair::last_step`);
-//! * from the size where NTTs pay off (`CutOvers::ntt_pays_off`, `crate::tuning`), each
+//! * from the size where NTTs pay off ([`ntt_pays_off`], by `crate::tuning`'s cut-over), each
 //!   step's two products go through NTTs (`crate::ntt`), from F(k) and F(k+1):
 //!   F(2k) = F(k)(2F(k+1) - F(k)), F(2k+1) = F(k)^2 + F(k+1)^2.
 
@@ -17,7 +17,7 @@ use std::ops::ControlFlow;
 use num_bigint::BigUint;
 
 use crate::limbs::{self, Limb, Squaring};
-use crate::ntt::{LentMultiplier, Wanted};
+use crate::ntt::{LentMultiplier, Method, Wanted};
 use crate::tuning::CutOvers;
 use crate::Progress;
 
@@ -51,7 +51,7 @@ pub(crate) fn fib(
         report(done)?;
     }
     let mut done = done_by_table;
-    while done < total && !cut_overs.ntt_pays_off(pair.bits()) {
+    while done < total && !ntt_pays_off(&cut_overs, pair.bits()) {
         done += 1;
         if done == total {
             let f_n = pair.last_step(bit(done));
@@ -102,6 +102,37 @@ pub(crate) fn fib(
         report(done)?;
     }
     Some(limbs::to_biguint(&a))
+}
+
+/// How a squaring's cost grows with the size of the number above the Karatsuba range:
+/// Toom-3 takes five squarings of a third of the size, n^(log 5 / log 3) = n^1.465.
+const SQUARING_EXPONENT: f64 = 1.465;
+
+/// Whether a doubling step from F(k) of `bits` bits is faster through NTTs than by
+/// squarings.
+///
+/// The NTT's cost grows with its transform's length, a power of two or three times one,
+/// and the squarings' with the number's own size, like `bits^1.465`: just past one of
+/// those lengths the NTT pays for up to a third more points than it uses. So the rule
+/// compares the two costs, as `padded log(padded)` against `bits^1.465`, scaled so that
+/// they are equal at [`CutOvers::ntt_from_bits`] for a full transform. Measured on AVX2
+/// (AMD EPYC, mulx-adx squarings), cut-over by size alone: an NTT half used lost to the
+/// squarings at F(k) of 35 000 bits (the last step of F(10^5), 1.3x slower) and won at
+/// 69 000 bits (F(2*10^5)); one 80 % used won at 26 000 bits (F(75 000)); no single size
+/// did well at all n.
+fn ntt_pays_off(cut_overs: &CutOvers, bits: u64) -> bool {
+    // Below half the break-even size the squarings always win (the transform is at least
+    // as long as the number): no floating point for the small steps.
+    if bits < cut_overs.ntt_from_bits / 2 {
+        return false;
+    }
+    let break_even = cut_overs.ntt_from_bits.max(4) as f64;
+    // The bits the step's transform pays for: its length is a power of two or three
+    // times one.
+    let padded_bits = Method::current().padded_bits(bits) as f64;
+    let ntt = padded_bits * padded_bits.log2() / (break_even * break_even.log2());
+    let squarings = (bits as f64 / break_even).powf(SQUARING_EXPONENT);
+    squarings >= ntt
 }
 
 /// F(k-1) and F(k) as limbs, and the buffers a step needs, allocated once for the largest

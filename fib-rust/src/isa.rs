@@ -126,6 +126,20 @@ impl fmt::Display for Isa {
     }
 }
 
+/// Whether this CPU has AVX2 and FMA (checked once): where the AVX2 path multiplies in
+/// doubles (`crate::ntt`'s float NTT), and its NTT cut-over (`crate::tuning`) is that one's.
+pub(crate) fn avx2_with_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static DETECTED: OnceLock<bool> = OnceLock::new();
+        *DETECTED.get_or_init(|| {
+            std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
 /// Runs `work` with the kernels of `isa` on this thread, then restores what was there.
 ///
 /// # Panics

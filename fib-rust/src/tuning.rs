@@ -50,15 +50,6 @@ impl Basecase {
     }
 }
 
-/// The NTT of the path running on this thread, from the sizes where products go through
-/// NTTs: "f64-fma" (three 50-bit primes in doubles: AVX2 with FMA), "u64-scalar" (two
-/// 62-bit primes: the scalar path of 64-bit targets) or "u32-lanes" (three 30-bit primes on
-/// SIMD lanes of u32: AVX-512, NEON, simd128, 32-bit targets). For the bindings'
-/// `build_info()`.
-pub fn ntt_method() -> &'static str {
-    crate::ntt::Method::current().name()
-}
-
 /// Whether this CPU has BMI2 and ADX (checked once).
 fn mulx_adx_runs_here() -> bool {
     #[cfg(target_arch = "x86_64")]
@@ -86,13 +77,9 @@ pub struct CutOvers {
     pub toom4_from: usize,
     /// The size of F(k), in bits, from which a step's products go through NTTs when
     /// the transform is full; a transform only partly used (its length is a power of
-    /// two or three times one) takes over later: see [`CutOvers::ntt_pays_off`].
+    /// two or three times one) takes over later: see `crate::doubling::ntt_pays_off`.
     pub ntt_from_bits: u64,
 }
-
-/// How a squaring's cost grows with the size of the number above the Karatsuba range:
-/// Toom-3 takes five squarings of a third of the size, n^(log 5 / log 3) = n^1.465.
-const SQUARING_EXPONENT: f64 = 1.465;
 
 thread_local! {
     static FORCED: Cell<Option<CutOvers>> = const { Cell::new(None) };
@@ -141,12 +128,7 @@ impl CutOvers {
             // AVX2 with FMA, the NTT in doubles (`ntt::float_primes`): `cut_overs --ntt-from
             // 9000,12000,14000 --rounds 9` against 20 000 (the lane NTT's), F(5*10^4) to
             // F(10^6): 12 000 bits gave 0.86-0.99x (9 000 0.89-1.01x, 14 000 0.94-1.0x).
-            #[cfg(target_arch = "x86_64")]
-            (Isa::Avx2, Basecase::MulxAdx)
-                if crate::ntt::Method::for_isa(isa) == crate::ntt::Method::F64Fma =>
-            {
-                12_000
-            }
+            (Isa::Avx2, Basecase::MulxAdx) if crate::isa::avx2_with_fma() => 12_000,
             // The lane NTT (AVX-512; AVX2 without FMA):
             // `cargo run --release -p fib-rust --example cut_overs -- --ntt-from ...` at n
             // from 24 681 to 10^6, with transforms of 3 2^k points too: 20 000 bits gave
@@ -187,34 +169,6 @@ impl CutOvers {
             toom4_from,
             ntt_from_bits,
         }
-    }
-}
-
-impl CutOvers {
-    /// Whether a doubling step from F(k) of `bits` bits is faster through NTTs than by
-    /// squarings.
-    ///
-    /// The NTT's cost grows with its transform's length, a power of two or three times
-    /// one, and the squarings' with the number's own size, like `bits^1.465`: just past
-    /// one of those lengths the NTT pays for up to a third more points than it uses. So the rule compares the two costs, as
-    /// `padded log(padded)` against `bits^1.465`, scaled so that they are equal at
-    /// [`CutOvers::ntt_from_bits`] for a full transform. Measured on AVX2 (AMD EPYC, mulx-adx
-    /// squarings), cut-over by size alone: an NTT half used lost to the squarings at F(k)
-    /// of 35 000 bits (the last step of F(10^5), 1.3x slower) and won at 69 000 bits (F(2*10^5)); one 80 % used won
-    /// at 26 000 bits (F(75 000)); no single size did well at all n.
-    pub fn ntt_pays_off(&self, bits: u64) -> bool {
-        // Below half the break-even size the squarings always win (the transform is at
-        // least as long as the number): no floating point for the small steps.
-        if bits < self.ntt_from_bits / 2 {
-            return false;
-        }
-        let break_even = self.ntt_from_bits.max(4) as f64;
-        // The bits the step's transform pays for (`crate::ntt::Method::padded_bits`): its
-        // length is a power of two or three times one.
-        let padded_bits = crate::ntt::Method::current().padded_bits(bits) as f64;
-        let ntt = padded_bits * padded_bits.log2() / (break_even * break_even.log2());
-        let squarings = (bits as f64 / break_even).powf(SQUARING_EXPONENT);
-        squarings >= ntt
     }
 }
 

@@ -292,7 +292,7 @@ pub extern "C" fn fib_build_info() -> u32 {
         built_info::TARGET,
         fib_rust::Isa::current().name(),
         fib_rust::tuning::Basecase::current().name(),
-        fib_rust::tuning::ntt_method(),
+        fib_rust::ntt_method(),
         dependency("fib-rust"),
         dependency("num-bigint"),
     );

@@ -47,10 +47,9 @@ const BLOCK: usize = 1 << 11;
 /// The fewest points of a transform: the last two levels work on blocks of 16.
 const MIN_POINTS: usize = 16;
 
-/// Whether this CPU has AVX2 and FMA (checked once).
+/// Whether this CPU has AVX2 and FMA.
 pub(super) fn runs_here() -> bool {
-    static DETECTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *DETECTED.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
+    crate::isa::avx2_with_fma()
 }
 
 /// The 64-bit words of a number of `bits` bits, and one more: 2b - a has a bit more.

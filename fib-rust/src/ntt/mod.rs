@@ -301,12 +301,7 @@ pub(crate) enum Method {
 impl Method {
     /// The method of the path running on this thread.
     pub(crate) fn current() -> Method {
-        Method::for_isa(Isa::current())
-    }
-
-    /// The method of `isa`'s path on this machine.
-    pub(crate) fn for_isa(isa: Isa) -> Method {
-        match isa {
+        match Isa::current() {
             #[cfg(target_arch = "x86_64")]
             Isa::Avx2 if float_primes::runs_here() => Method::F64Fma,
             Isa::Scalar if cfg!(target_pointer_width = "64") => Method::U64Scalar,
