@@ -61,10 +61,59 @@ impl<const P: u32> Field<P> {
     }
 }
 
+impl<const P: u32> Field<P> {
+    /// A twiddle factor in Montgomery form as Victor Shoup's product takes it: the plain
+    /// factor w and its quotient floor(w 2^32 / P).
+    pub(super) fn shoup_pair(montgomery: u32) -> (u32, u32) {
+        let plain = Self::mul(montgomery, 1);
+        (plain, ((u64::from(plain) << 32) / u64::from(P)) as u32)
+    }
+
+    /// x w mod P by Shoup's product, for any u32 x (the scalar form of the simd128
+    /// kernels' `mul_shoup`): with q = floor(x quotient / 2^32), x w - q P lies in [0, 2P),
+    /// so its low 32 bits are it.
+    #[cfg(test)]
+    pub(super) fn mul_shoup(x: u32, (plain, quotient): (u32, u32)) -> u32 {
+        let q = ((u64::from(x) * u64::from(quotient)) >> 32) as u32;
+        let r = x.wrapping_mul(plain).wrapping_sub(q.wrapping_mul(P));
+        r.min(r.wrapping_sub(P))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ntt::{GENERATORS, P1, P2, P3};
+
+    #[test]
+    fn shoup_products_are_montgomery_products() {
+        fn check<const P: u32>() {
+            let mut seed = 0x9E37_79B9u32;
+            for _ in 0..10_000 {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let (x, w) = (seed, seed.rotate_left(11) % P);
+                let montgomery = Field::<P>::to_montgomery(w);
+                let expected = Field::<P>::mul(x % P, montgomery);
+                assert_eq!(
+                    Field::<P>::mul_shoup(x, Field::<P>::shoup_pair(montgomery)),
+                    expected
+                );
+            }
+            for (x, w) in [(u32::MAX, P - 1), (0, P - 1), (P - 1, 1), (u32::MAX, 0)] {
+                let montgomery = Field::<P>::to_montgomery(w);
+                let expected = Field::<P>::mul(x % P, montgomery);
+                assert_eq!(
+                    Field::<P>::mul_shoup(x, Field::<P>::shoup_pair(montgomery)),
+                    expected
+                );
+            }
+        }
+        check::<P1>();
+        check::<P2>();
+        check::<P3>();
+    }
 
     #[test]
     fn montgomery_constants() {

@@ -364,21 +364,26 @@ impl Method {
 }
 
 /// One computation's NTT tables and buffers.
+/// (Boxed: a computation makes one, and the three differ in size.)
 pub(crate) enum Multiplier {
-    U32Lanes(LaneMultiplier),
-    U64Scalar(two_primes::Multiplier),
+    U32Lanes(Box<LaneMultiplier>),
+    U64Scalar(Box<two_primes::Multiplier>),
     #[cfg(target_arch = "x86_64")]
-    F64Fma(float_primes::Multiplier),
+    F64Fma(Box<float_primes::Multiplier>),
 }
 
 impl Multiplier {
     /// Ready for factors of up to `max_bits` bits each, by `method`.
     fn new(method: Method, max_bits: u64) -> Self {
         match method {
-            Method::U32Lanes => Multiplier::U32Lanes(LaneMultiplier::new(lane_words_for(max_bits))),
-            Method::U64Scalar => Multiplier::U64Scalar(two_primes::Multiplier::new(max_bits)),
+            Method::U32Lanes => {
+                Multiplier::U32Lanes(Box::new(LaneMultiplier::new(lane_words_for(max_bits))))
+            }
+            Method::U64Scalar => {
+                Multiplier::U64Scalar(Box::new(two_primes::Multiplier::new(max_bits)))
+            }
             #[cfg(target_arch = "x86_64")]
-            Method::F64Fma => Multiplier::F64Fma(float_primes::Multiplier::new(max_bits)),
+            Method::F64Fma => Multiplier::F64Fma(Box::new(float_primes::Multiplier::new(max_bits))),
         }
     }
 

@@ -26,7 +26,46 @@ pub(super) struct Twiddles {
     pub(super) inverse: Vec<u32>,
     thirds: [Vec<u32>; 4],
     omega: u32,
+    /// `forward` and `inverse` again as Shoup's products take them (`ShoupTable`), for the
+    /// kernels that multiply so: simd128's two-level passes. Empty on other targets.
+    shoup: [ShoupTable; 2],
 }
+
+/// Twiddle factors as plain values and their quotients floor(w 2^32 / P), index for index
+/// with a table in Montgomery form: a product by a known factor in two widening products
+/// where Montgomery's takes four (wasm32 has no wider product than 32x32->64 bits).
+#[derive(Default)]
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_feature = "simd128")),
+    allow(dead_code)
+)]
+pub(super) struct ShoupTable {
+    plain: Vec<u32>,
+    quotient: Vec<u32>,
+}
+
+impl ShoupTable {
+    fn new<const P: u32>(montgomery: &[u32]) -> Self {
+        if !cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+            return ShoupTable::default();
+        }
+        let (plain, quotient) = montgomery
+            .iter()
+            .map(|&w| Field::<P>::shoup_pair(w))
+            .unzip();
+        ShoupTable { plain, quotient }
+    }
+
+    /// The values and quotients of `range`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fn slice(&self, range: std::ops::Range<usize>) -> (&[u32], &[u32]) {
+        (&self.plain[range.clone()], &self.quotient[range])
+    }
+}
+
+/// One direction's twiddle factors: in Montgomery form for every kernel, and as Shoup's
+/// products take them for those that do.
+type Table<'a> = (&'a [u32], &'a ShoupTable);
 
 /// Transforms of 3m points take m from this on (m a power of two): whole chunks of the
 /// widest lanes (16) in each third.
@@ -88,6 +127,10 @@ impl Twiddles {
             len *= 2;
         }
         Twiddles {
+            shoup: [
+                ShoupTable::new::<P>(&forward),
+                ShoupTable::new::<P>(&inverse),
+            ],
             forward,
             inverse,
             thirds,
@@ -144,13 +187,13 @@ impl Twiddles {
 /// the last is neither read nor needs zeroing), then each third is a transform of m.
 pub(super) fn forward_zero_padded<const P: u32>(a: &mut [u32], twiddles: &Twiddles) {
     if a.len().is_power_of_two() {
-        return forward_power_of_two::<P>(a, &twiddles.forward);
+        return forward_power_of_two::<P>(a, (&twiddles.forward, &twiddles.shoup[0]));
     }
     let m = a.len() / 3;
     let [tw1, tw2, _, _] = &twiddles.thirds;
     radix3_forward::<P>(a, m, twiddles.omega, &tw1[m..2 * m], &tw2[m..2 * m]);
     for third in a.chunks_exact_mut(m) {
-        forward_from::<P>(third, m / 2, &twiddles.forward);
+        forward_from::<P>(third, m / 2, (&twiddles.forward, &twiddles.shoup[0]));
     }
 }
 
@@ -165,11 +208,11 @@ fn radix3_inverse<const P: u32>(a: &mut [u32], m: usize, omega: u32, tw1: &[u32]
 /// The inverse of `forward_zero_padded` (unscaled: it multiplies by the number of points).
 pub(super) fn inverse<const P: u32>(a: &mut [u32], twiddles: &Twiddles) {
     if a.len().is_power_of_two() {
-        return inverse_power_of_two::<P>(a, &twiddles.inverse);
+        return inverse_power_of_two::<P>(a, (&twiddles.inverse, &twiddles.shoup[1]));
     }
     let m = a.len() / 3;
     for third in a.chunks_exact_mut(m) {
-        inverse_power_of_two::<P>(third, &twiddles.inverse);
+        inverse_power_of_two::<P>(third, (&twiddles.inverse, &twiddles.shoup[1]));
     }
     let [_, _, tw1, tw2] = &twiddles.thirds;
     radix3_inverse::<P>(a, m, twiddles.omega, &tw1[m..2 * m], &tw2[m..2 * m]);
@@ -179,12 +222,13 @@ pub(super) fn inverse<const P: u32>(a: &mut [u32], twiddles: &Twiddles) {
 /// order out), of a whose upper half is zero, which it neither reads nor needs zeroed:
 /// the first level's butterflies are then (x, 0) -> (x, x w). A product's factors
 /// always fill at most half of the points.
-fn forward_power_of_two<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+fn forward_power_of_two<const P: u32>(a: &mut [u32], table: Table) {
+    let twiddles = table.0;
     let len = a.len() / 2;
     let (low, high) = a.split_at_mut(len);
     let tw = &twiddles[len..2 * len];
     spread_level::<P>(low, high, tw);
-    forward_from::<P>(a, len / 2, twiddles);
+    forward_from::<P>(a, len / 2, table);
 }
 
 fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
@@ -197,9 +241,9 @@ fn spread_level<const P: u32>(low: &[u32], high: &mut [u32], tw: &[u32]) {
 const BLOCK: usize = 1 << 12;
 
 /// The forward levels from butterflies `len` apart down.
-fn forward_from<const P: u32>(a: &mut [u32], mut len: usize, twiddles: &[u32]) {
+fn forward_from<const P: u32>(a: &mut [u32], mut len: usize, table: Table) {
     while 2 * len > BLOCK {
-        len = forward_levels::<P>(a, len, twiddles);
+        len = forward_levels::<P>(a, len, table);
     }
     if len == 0 {
         return;
@@ -207,14 +251,16 @@ fn forward_from<const P: u32>(a: &mut [u32], mut len: usize, twiddles: &[u32]) {
     for block in a.chunks_exact_mut(2 * len) {
         let mut len = len;
         while len >= 1 {
-            len = forward_levels::<P>(block, len, twiddles);
+            len = forward_levels::<P>(block, len, table);
         }
     }
 }
 
 /// The forward level with butterflies `len` apart, or the last levels together;
 /// returns the `len` of the next level (0: done).
-fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
+fn forward_levels<const P: u32>(a: &mut [u32], len: usize, table: Table) -> usize {
+    #[allow(unused_variables)]
+    let (twiddles, shoup) = table;
     let tw = &twiddles[len..2 * len];
     #[allow(unused_variables)]
     let isa = Isa::current();
@@ -261,9 +307,9 @@ fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     if isa == Isa::Simd128 && len >= 8 {
-        // SAFETY: simd128 is enabled at compile time; `len / 2` is whole chunks of 4
-        // lanes, `tw` has `len` values and the half table `len / 2`.
-        unsafe { simd128::forward_two_levels::<P>(a, len, tw, &twiddles[len / 2..len]) };
+        // `len / 2` is whole chunks of 4 lanes; the tables have `len` and `len / 2` values.
+        let (tw, half_tw) = (shoup.slice(len..2 * len), shoup.slice(len / 2..len));
+        simd128::forward_two_levels_shoup::<P>(a, len, tw, half_tw);
         return len / 4;
     } else if isa == Isa::Simd128 && len >= 4 {
         // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.
@@ -294,23 +340,25 @@ fn forward_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
 }
 
 /// Decimation in time: bit-reversed order in, natural order out (unscaled).
-fn inverse_power_of_two<const P: u32>(a: &mut [u32], twiddles: &[u32]) {
+fn inverse_power_of_two<const P: u32>(a: &mut [u32], table: Table) {
     let block_len = a.len().min(BLOCK);
     for block in a.chunks_exact_mut(block_len) {
         let mut len = 1;
         while len < block_len {
-            len = inverse_levels::<P>(block, len, twiddles);
+            len = inverse_levels::<P>(block, len, table);
         }
     }
     let mut len = block_len;
     while len < a.len() {
-        len = inverse_levels::<P>(a, len, twiddles);
+        len = inverse_levels::<P>(a, len, table);
     }
 }
 
 /// The inverse level with butterflies `len` apart, or the first levels together;
 /// returns the `len` of the next level.
-fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> usize {
+fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, table: Table) -> usize {
+    #[allow(unused_variables)]
+    let (twiddles, shoup) = table;
     let tw = &twiddles[len..2 * len];
     #[allow(unused_variables)]
     let isa = Isa::current();
@@ -355,10 +403,9 @@ fn inverse_levels<const P: u32>(a: &mut [u32], len: usize, twiddles: &[u32]) -> 
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     if isa == Isa::Simd128 && len >= 4 && 4 * len <= a.len() {
-        let double_tw = &twiddles[2 * len..4 * len];
-        // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes; `tw` has
-        // `len` values and `double_tw` `2 len`.
-        unsafe { simd128::inverse_two_levels::<P>(a, len, tw, double_tw) };
+        // Whole chunks of 4 lanes; the tables have `len` and `2 len` values.
+        let (tw, double_tw) = (shoup.slice(len..2 * len), shoup.slice(2 * len..4 * len));
+        simd128::inverse_two_levels_shoup::<P>(a, len, tw, double_tw);
         return len * 4;
     } else if isa == Isa::Simd128 && len >= 4 {
         // SAFETY: simd128 is enabled at compile time; whole chunks of 4 lanes.

@@ -220,6 +220,7 @@ pub(super) mod generic {
     /// The CPU runs `V`'s instruction set, `len / 2` is a multiple of `V::WIDTH`, `tw`
     /// has at least `len` values and `half_tw` at least `len / 2`.
     #[inline(always)]
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(in crate::ntt) unsafe fn forward_two_levels<V: Lanes, const P: u32>(
         a: &mut [u32],
         len: usize,
@@ -260,6 +261,7 @@ pub(super) mod generic {
     /// The CPU runs `V`'s instruction set, `len` is a multiple of `V::WIDTH`, `tw` has
     /// at least `len` values and `double_tw` at least `2 len`.
     #[inline(always)]
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     pub(in crate::ntt) unsafe fn inverse_two_levels<V: Lanes, const P: u32>(
         a: &mut [u32],
         len: usize,
@@ -527,6 +529,8 @@ macro_rules! lane_kernels {
         /// The CPU runs these lanes' instruction set, `len / 2` is a multiple of their
         /// width, `tw` has at least `len` values and `half_tw` at least `len / 2`.
         $(#[target_feature(enable = $feature)])?
+        // simd128 takes its own, with Shoup's products (`simd128::forward_two_levels_shoup`).
+        #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
         pub(in crate::ntt) unsafe fn forward_two_levels<const P: u32>(
             a: &mut [u32], len: usize, tw: &[u32], half_tw: &[u32],
         ) {
@@ -538,6 +542,8 @@ macro_rules! lane_kernels {
         /// The CPU runs these lanes' instruction set, `len` is a multiple of their width,
         /// `tw` has at least `len` values and `double_tw` at least `2 len`.
         $(#[target_feature(enable = $feature)])?
+        // simd128 takes its own, with Shoup's products (`simd128::inverse_two_levels_shoup`).
+        #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
         pub(in crate::ntt) unsafe fn inverse_two_levels<const P: u32>(
             a: &mut [u32], len: usize, tw: &[u32], double_tw: &[u32],
         ) {
