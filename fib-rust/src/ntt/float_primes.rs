@@ -25,7 +25,7 @@ use std::arch::x86_64::*;
 
 #[cfg(test)]
 use super::two_primes::prime_factors;
-use super::two_primes::{Field, Twiddles as IntegerTwiddles};
+use super::two_primes::{inverse_length, Field, Twiddles as IntegerTwiddles};
 use super::{transform_len, LimbWriter, Wanted};
 use crate::limbs::{self, Limb};
 
@@ -81,8 +81,9 @@ struct Twiddles {
     omega: f64,
     /// 2^32 mod p, for reading 64-bit words.
     two_to_32: f64,
-    /// 1 / 2^k and 1 / (3 2^k) mod p at k: the scale of a transform's inverse.
-    inverse_lengths: [Vec<f64>; 2],
+    /// 1 / 2^k and 1 / (3 2^k) mod p at k: the scale of a transform's inverse
+    /// (`two_primes::inverse_length`).
+    inverse_lengths: [Vec<u64>; 2],
 }
 
 impl Twiddles {
@@ -98,21 +99,7 @@ impl Twiddles {
             thirds: integer.thirds.each_ref().map(|table| to_doubles(table)),
             omega: balanced(integer.omega.w, P),
             two_to_32: balanced(1 << 32, P),
-            inverse_lengths: [1, 3].map(|odd| {
-                let mut inverse = Field::<P>::inverse(odd);
-                (0..=points.ilog2())
-                    .map(|_| {
-                        let scale = balanced(inverse, P);
-                        // Halved: inverse is even or inverse + P is.
-                        inverse = if inverse.is_multiple_of(2) {
-                            inverse / 2
-                        } else {
-                            (inverse + P) / 2
-                        };
-                        scale
-                    })
-                    .collect()
-            }),
+            inverse_lengths: integer.inverse_lengths,
         }
     }
 }
@@ -601,10 +588,7 @@ unsafe fn doubling_pointwise<const P: u64>(
     squares: &mut [f64],
     twiddles: &Twiddles,
 ) {
-    let points = products.len();
-    // points = 2^k or 3 2^k.
-    let scale = twiddles.inverse_lengths[usize::from(!points.is_power_of_two())]
-        [points.trailing_zeros() as usize];
+    let scale = balanced(inverse_length(&twiddles.inverse_lengths, products.len()), P);
     // SAFETY: j + 4 <= the length of both; AVX2 and FMA as above.
     unsafe {
         let m = modulus(twiddles.p);

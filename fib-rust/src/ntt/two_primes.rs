@@ -111,6 +111,12 @@ impl<const P: u64> Field<P> {
     }
 }
 
+/// 1 / points mod P, plain, from `Twiddles::inverse_lengths` of a table that holds
+/// transforms of `points` (2^k or 3 2^k).
+pub(super) fn inverse_length(inverse_lengths: &[Vec<u64>; 2], points: usize) -> u64 {
+    inverse_lengths[usize::from(!points.is_power_of_two())][points.trailing_zeros() as usize]
+}
+
 /// A constant factor w < P with its quotient floor(w 2^64 / P), for Victor Shoup's
 /// product: x w mod P, up to one P, by one high and two low 64-bit products and no
 /// reduction: the transforms' twiddle factors.
@@ -160,6 +166,10 @@ pub(super) struct Twiddles {
     pub(super) inverse: Vec<Shoup>,
     pub(super) thirds: [Vec<Shoup>; 4],
     pub(super) omega: Shoup,
+    /// 1 / 2^k and 1 / (3 2^k) mod P at k, plain: the scale of an inverse transform of
+    /// 2^k or 3 2^k points, taken from here rather than inverted at every step
+    /// (`inverse_length`).
+    pub(super) inverse_lengths: [Vec<u64>; 2],
 }
 
 impl Twiddles {
@@ -207,6 +217,21 @@ impl Twiddles {
             inverse,
             thirds,
             omega: Shoup::new::<P>(Field::<P>::pow(generator, (P - 1) / 3)),
+            inverse_lengths: [1, 3].map(|odd| {
+                let mut inverse = Field::<P>::inverse(odd);
+                (0..=points.ilog2())
+                    .map(|_| {
+                        let this = inverse;
+                        // Halved: inverse is even or inverse + P is.
+                        inverse = if inverse.is_multiple_of(2) {
+                            inverse / 2
+                        } else {
+                            (inverse + P) / 2
+                        };
+                        this
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -440,9 +465,9 @@ fn doubling_products_mod<const P: u64>(
     forward::<P>(squares, twiddles);
     // A Montgomery product divides by 2^64; `scale` = 2^64 / points undoes that and
     // the inverse transform's factor `points`.
-    let points = products.len() as u64;
     let two_to_64 = (1u128 << 64) % u128::from(P);
-    let scale = two_to_64 * u128::from(Field::<P>::inverse(points)) % u128::from(P);
+    let one_over_points = inverse_length(&twiddles.inverse_lengths, products.len());
+    let scale = two_to_64 * u128::from(one_over_points) % u128::from(P);
     let scale = Shoup::new::<P>(scale as u64);
     for (x, y) in products.iter_mut().zip(squares.iter_mut()) {
         // From below 2P to below P: Montgomery's product takes either.
@@ -534,7 +559,8 @@ fn split_into_words(number: &[Limb], out: &mut [u64]) {
 /// r1 + Q1 t, t = (r2 - r1) / Q1 mod Q2), reads them as signed and adds them up with
 /// their carries, 48 bits apart.
 fn combine(r1: &[u64], r2: &[u64], words: usize, mut out: LimbWriter) {
-    let q1_inverse = Shoup::new::<Q2>(Field::<Q2>::inverse(Q1 % Q2));
+    const Q1_INVERSE: u64 = Field::<Q2>::inverse(Q1 % Q2);
+    let q1_inverse = Shoup::new::<Q2>(Q1_INVERSE);
     let mut carry: i128 = 0;
     for (&x1, &x2) in r1.iter().zip(r2).take(words) {
         // Q2 < Q1 < 2 Q2: one subtraction reduces x1 modulo Q2.
