@@ -26,7 +26,7 @@ use std::arch::x86_64::*;
 #[cfg(test)]
 use super::two_primes::prime_factors;
 use super::two_primes::{inverse_length, Field, Twiddles as IntegerTwiddles};
-use super::{transform_len, LimbWriter, Wanted};
+use super::{step_words, transform_len, words_for, LimbWriter, Wanted};
 use crate::limbs::{self, Limb};
 
 /// 357 913 927, 357 913 922 and 357 913 905 times 3 * 2^20, plus one: each holds transforms
@@ -50,11 +50,6 @@ const MIN_POINTS: usize = 16;
 /// Whether this CPU has AVX2 and FMA.
 pub(super) fn runs_here() -> bool {
     crate::isa::avx2_with_fma()
-}
-
-/// The 64-bit words of a number of `bits` bits, and one more: 2b - a has a bit more.
-pub(super) fn words_for(bits: u64) -> usize {
-    (bits as usize).div_ceil(WORD_BITS as usize) + 1
 }
 
 /// The points of the transform for factors of `words` words.
@@ -679,7 +674,7 @@ impl Multiplier {
     /// Ready for factors of up to `max_bits` bits each (at most `MAX_WORDS` words).
     pub(super) fn new(max_bits: u64) -> Self {
         assert!(runs_here(), "the float NTT needs AVX2 and FMA");
-        let words = words_for(max_bits);
+        let words = words_for(max_bits, WORD_BITS);
         assert!(words <= MAX_WORDS, "too large for the float NTT's primes");
         let points = points_for(words);
         let [g1, g2, g3] = GENERATORS;
@@ -702,7 +697,7 @@ impl Multiplier {
         wanted: Wanted,
         (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
     ) {
-        let words = words_for(limbs::bit_length(a).max(limbs::bit_length(b)));
+        let words = step_words((a, b), WORD_BITS);
         let points = points_for(words);
         assert!(points <= self.points, "Multiplier made for smaller numbers");
         // The limbs are the 64-bit words (x86-64).
@@ -717,18 +712,16 @@ impl Multiplier {
             doubling_products_mod::<P2>((a, b), wanted, t2, c2, s2);
             doubling_products_mod::<P3>((a, b), wanted, t3, c3, s3);
         }
-        for (out, is_wanted, (x1, x2, x3)) in [
-            (even, wanted != Wanted::Odd, (c1, c2, c3)),
-            (odd, wanted != Wanted::Even, (s1, s2, s3)),
-        ] {
-            out.clear();
-            if is_wanted {
-                let lanes = (2 * words).next_multiple_of(4).min(points);
+        let lanes = (2 * words).next_multiple_of(4).min(points);
+        wanted.write_into(
+            (even, odd),
+            [(c1, c2, c3), (s1, s2, s3)],
+            |(x1, x2, x3), out| {
                 // SAFETY: as above.
                 unsafe { garner(&x1[..lanes], &mut x2[..lanes], &mut x3[..lanes]) };
                 combine(x1, x2, x3, 2 * words, out);
-            }
-        }
+            },
+        );
     }
 }
 

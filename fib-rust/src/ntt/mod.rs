@@ -82,6 +82,39 @@ pub(crate) enum Wanted {
     Odd,
 }
 
+impl Wanted {
+    /// A step's results into `even` (F(2k)) and `odd` (F(2k+1)): each cleared, then, if
+    /// wanted, rebuilt by `rebuild` from its residues (`residues[0]` for F(2k), `[1]` for
+    /// F(2k+1)). Every NTT ends its step so.
+    fn write_into<R>(
+        self,
+        (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
+        [even_residues, odd_residues]: [R; 2],
+        mut rebuild: impl FnMut(R, &mut Vec<Limb>),
+    ) {
+        for (out, is_wanted, residues) in [
+            (even, self != Wanted::Odd, even_residues),
+            (odd, self != Wanted::Even, odd_residues),
+        ] {
+            out.clear();
+            if is_wanted {
+                rebuild(residues, out);
+            }
+        }
+    }
+}
+
+/// The words of `word_bits` bits for factors of up to `bits` bits, and one more: 2b - a
+/// has a bit more than b.
+pub(super) fn words_for(bits: u64, word_bits: u32) -> usize {
+    (bits as usize).div_ceil(word_bits as usize) + 1
+}
+
+/// The words of `word_bits` bits a step from a = F(k), b = F(k+1) multiplies.
+pub(super) fn step_words((a, b): (&[Limb], &[Limb]), word_bits: u32) -> usize {
+    words_for(limbs::bit_length(a).max(limbs::bit_length(b)), word_bits)
+}
+
 /// One doubling step for one prime: residues of the wanted products, left in `products`
 /// (F(2k)) and `squares` (F(2k+1)).
 ///
@@ -164,9 +197,7 @@ impl LaneMultiplier {
         wanted: Wanted,
         (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
     ) {
-        // 2b - a has at most one bit more than b: room for it in `words`.
-        let bits = limbs::bit_length(a).max(limbs::bit_length(b));
-        let words = (bits as usize).div_ceil(32) + 1;
+        let words = step_words((a, b), 32);
         let points = transform_len(words);
         assert!(
             points <= self.points,
@@ -183,15 +214,13 @@ impl LaneMultiplier {
         doubling_products_mod::<P1>(ab, wanted, &self.tables[0], c1, s1);
         doubling_products_mod::<P2>(ab, wanted, &self.tables[1], c2, s2);
         doubling_products_mod::<P3>(ab, wanted, &self.tables[2], c3, s3);
-        for (out, is_wanted, (r1, r2, r3)) in [
-            (even, wanted != Wanted::Odd, (c1, c2, c3)),
-            (odd, wanted != Wanted::Even, (s1, s2, s3)),
-        ] {
-            out.clear();
-            if is_wanted {
+        wanted.write_into(
+            (even, odd),
+            [(c1, c2, c3), (s1, s2, s3)],
+            |(r1, r2, r3), out| {
                 combine(r1, r2, r3, 2 * words, LimbWriter::new(out, 32));
-            }
-        }
+            },
+        );
     }
 }
 
@@ -323,7 +352,9 @@ impl Method {
     /// for its primes.
     fn for_bits(self, bits: u64) -> Method {
         #[cfg(target_arch = "x86_64")]
-        if self == Method::F64Fma && float_primes::words_for(bits) > float_primes::MAX_WORDS {
+        if self == Method::F64Fma
+            && words_for(bits, float_primes::WORD_BITS) > float_primes::MAX_WORDS
+        {
             return Method::U32Lanes;
         }
         let _ = bits; // (the other methods take any size the crate allows)
@@ -336,17 +367,14 @@ impl Method {
     pub(crate) fn padded_bits(self, bits: u64) -> u64 {
         match self.for_bits(bits) {
             // F(k + 1) has at most one bit more, 2F(k+1) - F(k) one more again.
-            Method::U32Lanes => {
-                let words = (bits + 1).div_ceil(32) + 1;
-                transform_len(words as usize) as u64 * 16
-            }
+            Method::U32Lanes => transform_len(words_for(bits + 1, 32)) as u64 * 16,
             Method::U64Scalar => {
-                let words = two_primes::words_for(bits + 1);
+                let words = words_for(bits + 1, two_primes::WORD_BITS);
                 transform_len(words) as u64 * u64::from(two_primes::WORD_BITS / 2)
             }
             #[cfg(target_arch = "x86_64")]
             Method::F64Fma => {
-                let words = float_primes::words_for(bits + 1);
+                let words = words_for(bits + 1, float_primes::WORD_BITS);
                 float_primes::points_for(words) as u64 * u64::from(float_primes::WORD_BITS / 2)
             }
         }
@@ -356,9 +384,9 @@ impl Method {
     fn points_for(self, bits: u64) -> usize {
         match self {
             Method::U32Lanes => transform_len(lane_words_for(bits)),
-            Method::U64Scalar => transform_len(two_primes::words_for(bits)),
+            Method::U64Scalar => transform_len(words_for(bits, two_primes::WORD_BITS)),
             #[cfg(target_arch = "x86_64")]
-            Method::F64Fma => float_primes::points_for(float_primes::words_for(bits)),
+            Method::F64Fma => float_primes::points_for(words_for(bits, float_primes::WORD_BITS)),
         }
     }
 }

@@ -20,8 +20,8 @@
 //! the path every machine can take.
 
 use super::transform_len;
-use super::{words_of, LimbWriter, Wanted};
-use crate::limbs::{self, Limb};
+use super::{step_words, words_for, words_of, LimbWriter, Wanted};
+use crate::limbs::Limb;
 
 /// 91 625 968 979 * 3 * 2^24 + 1 and 91 625 968 974 * 3 * 2^24 + 1: both hold transforms
 /// of 2^24 and of 3 * 2^23 points, and 4Q < 2^64 leaves room for a sum of two values.
@@ -496,7 +496,7 @@ pub(crate) struct Multiplier {
 impl Multiplier {
     /// Ready for factors of up to `max_bits` bits each.
     pub(super) fn new(max_bits: u64) -> Self {
-        let points = transform_len(words_for(max_bits));
+        let points = transform_len(words_for(max_bits, WORD_BITS));
         assert!(points <= MAX_POINTS, "too large for the NTT primes");
         Multiplier {
             points,
@@ -516,7 +516,7 @@ impl Multiplier {
         wanted: Wanted,
         (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
     ) {
-        let words = words_for(limbs::bit_length(a).max(limbs::bit_length(b)));
+        let words = step_words((a, b), WORD_BITS);
         let points = transform_len(words);
         assert!(points <= self.points, "Multiplier made for smaller numbers");
         let (first, second) = self.scratch[..4 * points].split_at_mut(2 * points);
@@ -528,21 +528,14 @@ impl Multiplier {
         s2.copy_from_slice(s1);
         doubling_products_mod::<Q1>(c1, s1, wanted, &self.tables[0]);
         doubling_products_mod::<Q2>(c2, s2, wanted, &self.tables[1]);
-        for (out, is_wanted, (r1, r2)) in [
-            (even, wanted != Wanted::Odd, (&*c1, &*c2)),
-            (odd, wanted != Wanted::Even, (&*s1, &*s2)),
-        ] {
-            out.clear();
-            if is_wanted {
+        wanted.write_into(
+            (even, odd),
+            [(&*c1, &*c2), (&*s1, &*s2)],
+            |(r1, r2), out| {
                 combine(r1, r2, 2 * words, LimbWriter::new(out, WORD_BITS));
-            }
-        }
+            },
+        );
     }
-}
-
-/// The 48-bit words of a number of `bits` bits, and one more: 2b - a has a bit more.
-pub(super) fn words_for(bits: u64) -> usize {
-    (bits as usize).div_ceil(WORD_BITS as usize) + 1
 }
 
 /// `number`'s 48-bit words into `out`, zeros after them.
