@@ -319,12 +319,17 @@ test-isa: wheels qemu-user ## The conformance suite on every SIMD path: FIB_RUST
 # built with Debian's cross toolchain and run by qemu-user (.cargo/config.toml names both).
 # Correctness only: an emulated CPU's speed says nothing of a real one's.
 .PHONY: test-aarch64
-test-aarch64: qemu-user rust-tools ## fib-rust's tests on aarch64 (NEON kernels) under qemu-user
+test-aarch64: qemu-user rust-tools aarch64-toolchain ## fib-rust's tests on aarch64 (NEON kernels) under qemu-user
+	FIB_EXPECT_ISA=neon cargo test --profile emulated -p fib-rust --target aarch64-unknown-linux-gnu
+
+# Debian's cross compiler and C library for aarch64: the tests' dev-dependencies build C
+# (`make lint`'s aarch64 clippy builds them too, so it needs this on a fresh machine).
+.PHONY: aarch64-toolchain
+aarch64-toolchain:
 	@command -v aarch64-linux-gnu-gcc >/dev/null || { \
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    gcc-aarch64-linux-gnu libc6-dev-arm64-cross; }
-	FIB_EXPECT_ISA=neon cargo test --profile emulated -p fib-rust --target aarch64-unknown-linux-gnu
 
 # Debian's PostgreSQL, for the tests of the results history against a real server (each
 # test session starts a throwaway one of its own, on 127.0.0.1).
@@ -382,7 +387,7 @@ chromium:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
 
 .PHONY: lint
-lint: setup node_modules/.installed ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff check and format --check, ESLint
+lint: setup node_modules/.installed aarch64-toolchain ## cargo fmt --check, clippy -D warnings (x86-64 and wasm32), ruff check and format --check, ESLint
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	# The kernels differ by target: the WebAssembly ones are linted too (the core only:

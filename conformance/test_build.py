@@ -44,9 +44,10 @@ def test_rust_builds_say_which_simd_kernels_run(impl):
     expected = os.environ.get("FIB_EXPECT_BASECASE")
     if expected:
         assert info["basecase"] == expected
-    # The NTT follows from the path and the target: doubles with AVX2 (whose CPUs all have
-    # FMA here, the emulated Haswell too), u64 on the scalar path of a 64-bit target, u32
-    # lanes elsewhere.
+    # The NTT follows from the path and the target: doubles with AVX2 and AVX-512 (whose
+    # CPUs all have FMA here, the emulated Haswell too), u64 on the scalar path of a 64-bit
+    # target, u32 lanes elsewhere.
     scalar_64 = info["isa"] == "scalar" and not info["target"].startswith("wasm32")
-    expected_ntt = {"avx2": "f64-fma"}.get(info["isa"], "u64-scalar" if scalar_64 else "u32-lanes")
+    in_doubles = {"avx2": "f64-fma", "avx512": "f64-fma"}
+    expected_ntt = in_doubles.get(info["isa"], "u64-scalar" if scalar_64 else "u32-lanes")
     assert info["ntt"] == expected_ntt, info

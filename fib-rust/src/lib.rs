@@ -33,9 +33,9 @@ pub mod tuning;
 pub use isa::{with_isa, Isa};
 
 /// The NTT of the path running on this thread, from the sizes where products go through
-/// NTTs: "f64-fma" (three 50-bit primes in doubles: AVX2 with FMA), "u64-scalar" (two
-/// 62-bit primes: the scalar path of 64-bit targets) or "u32-lanes" (three 30-bit primes on
-/// SIMD lanes of u32: AVX-512, NEON, simd128, 32-bit targets). For the bindings'
+/// NTTs: "f64-fma" (three 50-bit primes in doubles: AVX2 with FMA, and AVX-512 in eight
+/// lanes), "u64-scalar" (two 62-bit primes: the scalar path of 64-bit targets) or
+/// "u32-lanes" (three 30-bit primes on SIMD lanes of u32: NEON, simd128, 32-bit targets). For the bindings'
 /// `build_info()`, beside `Isa::current()` and `tuning::Basecase::current()`.
 pub fn ntt_method() -> &'static str {
     ntt::Method::current().name()

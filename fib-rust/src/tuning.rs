@@ -128,8 +128,10 @@ impl CutOvers {
             // AVX2 with FMA, the NTT in doubles (`ntt::float_primes`): `cut_overs --ntt-from
             // 9000,12000,14000 --rounds 9` against 20 000 (the lane NTT's), F(5*10^4) to
             // F(10^6): 12 000 bits gave 0.86-0.99x (9 000 0.89-1.01x, 14 000 0.94-1.0x).
-            (Isa::Avx2, Basecase::MulxAdx) if crate::isa::avx2_with_fma() => 12_000,
-            // The lane NTT (AVX-512; AVX2 without FMA):
+            // AVX-512 takes the same NTT in eight lanes: its cut-over was measured on its own
+            // (below).
+            (Isa::Avx2 | Isa::Avx512, Basecase::MulxAdx) if crate::isa::avx2_with_fma() => 12_000,
+            // The lane NTT (AVX2 without FMA; AVX-512 before it took the float NTT):
             // `cargo run --release -p fib-rust --example cut_overs -- --ntt-from ...` at n
             // from 24 681 to 10^6, with transforms of 3 2^k points too: 20 000 bits gave
             // 0.93x the time of 9 000 at F(75 000) and F(10^5), 0.97-0.99x at F(1.5*10^5) to

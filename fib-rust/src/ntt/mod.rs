@@ -35,7 +35,7 @@
 //! * `two_primes`: the same step by two 62-bit primes on u64 words of 48 bits, for the
 //!   scalar path of 64-bit targets, where one lane of u32 wastes a 64-bit multiplier;
 //! * `float_primes`: the same step by three 50-bit primes in doubles on 64-bit words,
-//!   for AVX2 with FMA ([`Method`] chooses).
+//!   for AVX2 with FMA and for AVX-512 ([`Method`] chooses).
 
 mod crt;
 mod field;
@@ -315,8 +315,8 @@ impl<'a> LimbWriter<'a> {
     }
 }
 
-/// Which NTT a computation takes: with AVX2 and FMA, three 50-bit primes in doubles
-/// (`float_primes`); on the scalar path of a 64-bit target, two 62-bit primes on u64
+/// Which NTT a computation takes: with AVX2 or AVX-512, and FMA, three 50-bit primes in
+/// doubles (`float_primes`, in 4 or 8 lanes); on the scalar path of a 64-bit target, two 62-bit primes on u64
 /// (`two_primes`), whose single lane does twice the work of a u32 one; elsewhere the lane
 /// NTT, three 30-bit primes on u32, with SIMD kernels per instruction set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -332,7 +332,7 @@ impl Method {
     pub(crate) fn current() -> Method {
         match Isa::current() {
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 if float_primes::runs_here() => Method::F64Fma,
+            Isa::Avx2 | Isa::Avx512 if float_primes::runs_here() => Method::F64Fma,
             Isa::Scalar if cfg!(target_pointer_width = "64") => Method::U64Scalar,
             _ => Method::U32Lanes,
         }
@@ -608,39 +608,46 @@ mod tests {
             methods.push(Method::F64Fma);
         }
         let (mut even, mut odd) = (Vec::new(), Vec::new());
-        for method in methods {
-            let mut multiplier = Multiplier::new(method, 5000 * 32);
-            for (len_a, len_b) in lengths {
-                for all_ones in [false, true] {
-                    let (wa, wb) = if all_ones {
-                        (vec![u32::MAX; len_a], vec![u32::MAX; len_b])
-                    } else {
-                        (words(len_a), words(len_b))
-                    };
-                    let (a, b) = (BigUint::new(wa), BigUint::new(wb));
-                    let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
-                    let (f2k, f2k1) = (&a * ((&b << 1u8) - &a), &a * &a + &b * &b);
-                    let (f2k, f2k1) = (limbs_of(&f2k), limbs_of(&f2k1));
-                    let ab = (&limbs_of(&a)[..], &limbs_of(&b)[..]);
-                    for (wanted, expected) in [
-                        (Wanted::Both, (&f2k[..], &f2k1[..])),
-                        (Wanted::Even, (&f2k[..], &[][..])),
-                        (Wanted::Odd, (&[][..], &f2k1[..])),
-                    ] {
-                        multiplier.doubling_step(ab, wanted, (&mut even, &mut odd));
-                        assert_eq!(
-                            (&even[..], &odd[..]),
-                            expected,
-                            "{method:?}: {len_a} x {len_b}, {}",
-                            match wanted {
-                                Wanted::Both => "both",
-                                Wanted::Even => "F(2k) only",
-                                Wanted::Odd => "F(2k+1) only",
-                            }
-                        );
+        // Each method on every path this machine runs: the lane NTT's kernels, and the float
+        // NTT's four or eight lanes, are chosen by the path.
+        let paths = methods
+            .into_iter()
+            .flat_map(|method| Isa::available().into_iter().map(move |isa| (method, isa)));
+        for (method, isa) in paths {
+            crate::isa::with_isa(isa, || {
+                let mut multiplier = Multiplier::new(method, 5000 * 32);
+                for (len_a, len_b) in lengths {
+                    for all_ones in [false, true] {
+                        let (wa, wb) = if all_ones {
+                            (vec![u32::MAX; len_a], vec![u32::MAX; len_b])
+                        } else {
+                            (words(len_a), words(len_b))
+                        };
+                        let (a, b) = (BigUint::new(wa), BigUint::new(wb));
+                        let b = if b < a { &a + &b } else { b }; // F(k+1) >= F(k)
+                        let (f2k, f2k1) = (&a * ((&b << 1u8) - &a), &a * &a + &b * &b);
+                        let (f2k, f2k1) = (limbs_of(&f2k), limbs_of(&f2k1));
+                        let ab = (&limbs_of(&a)[..], &limbs_of(&b)[..]);
+                        for (wanted, expected) in [
+                            (Wanted::Both, (&f2k[..], &f2k1[..])),
+                            (Wanted::Even, (&f2k[..], &[][..])),
+                            (Wanted::Odd, (&[][..], &f2k1[..])),
+                        ] {
+                            multiplier.doubling_step(ab, wanted, (&mut even, &mut odd));
+                            assert_eq!(
+                                (&even[..], &odd[..]),
+                                expected,
+                                "{method:?} on {isa}: {len_a} x {len_b}, {}",
+                                match wanted {
+                                    Wanted::Both => "both",
+                                    Wanted::Even => "F(2k) only",
+                                    Wanted::Odd => "F(2k+1) only",
+                                }
+                            );
+                        }
                     }
                 }
-            }
+            });
         }
     }
 }
