@@ -35,7 +35,10 @@
 //! * `two_primes`: the same step by two 62-bit primes on u64 words of 48 bits, for the
 //!   scalar path of 64-bit targets, where one lane of u32 wastes a 64-bit multiplier;
 //! * `float_primes`: the same step by three 50-bit primes in doubles on 64-bit words,
-//!   for AVX2 with FMA and for AVX-512 ([`Method`] chooses).
+//!   for AVX2 with FMA and for AVX-512 ([`Method`] chooses);
+//! * `wrapped`: where float_primes takes a transform a little shorter than the products
+//!   (F(10^5)'s last step: 1 024 points for 1 085 coefficients, not 1 536), the few
+//!   coefficients it wraps, computed exactly apart.
 
 mod crt;
 mod field;
@@ -45,6 +48,8 @@ mod garner;
 mod kernels;
 mod transform;
 mod two_primes;
+#[cfg(target_arch = "x86_64")]
+mod wrapped;
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, PoisonError};
@@ -374,8 +379,9 @@ impl Method {
             }
             #[cfg(target_arch = "x86_64")]
             Method::F64Fma => {
-                let words = words_for(bits + 1, float_primes::WORD_BITS);
-                float_primes::points_for(words) as u64 * u64::from(float_primes::WORD_BITS / 2)
+                let longest = (bits + 1).div_ceil(u64::from(float_primes::WORD_BITS)) as usize;
+                let points = float_primes::effective_points(longest);
+                (points * f64::from(float_primes::WORD_BITS / 2)) as u64
             }
         }
     }
@@ -600,6 +606,11 @@ mod tests {
             (1023, 1024),
             (1099, 1100),
             (4999, 5000),
+            // float_primes' transforms shorter than the products, wrapping 15, 37 and 75
+            // of their coefficients (`wrapped`): 1 024 and 3 072 points.
+            (1030, 1040),
+            (3100, 3110),
+            (1090, 1100),
         ];
         #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
         let mut methods = vec![Method::U32Lanes, Method::U64Scalar];
