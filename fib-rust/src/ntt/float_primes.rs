@@ -30,7 +30,7 @@ use std::arch::x86_64::*;
 #[cfg(test)]
 use super::two_primes::prime_factors;
 use super::two_primes::{inverse_length, Field, Twiddles as IntegerTwiddles};
-use super::wrapped::{self, Exact, Plan};
+use super::wrapped::Plan;
 use super::{transform_len, words_for, LimbWriter, Wanted};
 use crate::isa::Isa;
 use crate::limbs::{self, Limb};
@@ -63,27 +63,11 @@ pub(super) fn points_for(words: usize) -> usize {
     transform_len(words).max(MIN_POINTS)
 }
 
-/// A wrapped coefficient's cost in points of one transform (`wrapped::Plan`): its m
-/// products of words against the step's twelve transforms (four per prime), whose
-/// butterflies take four or eight lanes. Measured on AVX2 (AMD EPYC, Zen 4), F(n) for n
-/// from 5*10^4 to 6*10^5, five rounds: 0.3 against 0.15 / 0.6 / 1.2 gave the least time
-/// or within 1 % of it everywhere; 0.15 lost 13 % at F(6*10^5) (a transform wrapping 339
-/// coefficients), 0.6 and 1.2 up to 4 % and 14 % below F(2*10^5). Against no wrapping:
-/// F(10^5) 0.82-0.85x the time on AVX2, 0.81x on AVX-512; F(5*10^4) 0.93x / 0.85x.
-const WRAP_COST: f64 = 0.3;
-
 /// The transform for a step whose longer factor has `longest` words: the shortest that
-/// holds the products, or a shorter one that wraps a few of their coefficients.
+/// holds the products, or a shorter one whose wrapped coefficients a second transform
+/// of the top words gives (`wrapped`).
 pub(super) fn plan(longest: usize) -> Plan {
-    Plan::for_factors(longest, |points| points_for(points.div_ceil(2)), WRAP_COST)
-}
-
-/// The points' worth of work of a step whose longer factor has `longest` words: its
-/// transform's points, plus the wrapped coefficients' cost (for `ntt_pays_off`).
-pub(super) fn effective_points(longest: usize) -> f64 {
-    let plan = plan(longest);
-    let points = plan.points as f64;
-    plan.cost(WRAP_COST) / points.log2()
+    Plan::for_factors(longest, |points| points_for(points.div_ceil(2)))
 }
 
 /// `x mod p` as a double in [-p/2, p/2].
@@ -823,16 +807,10 @@ impl Kernels {
     }
 }
 
-/// Rebuilds the product's coefficients from Garner's digits (x1, t1, t2), exact integers
-/// in doubles, less the `wrapped` ones onto the lowest, and adds them up with their
-/// carries, 64 bits apart, then the wrapped ones above: the limbs of the product (x86-64's
-/// limbs are these words), into `out`.
-fn combine(
-    (x1, t1, t2): (&[f64], &[f64], &[f64]),
-    plan: Plan,
-    wrapped: &[Exact],
-    out: &mut Vec<Limb>,
-) {
+/// Rebuilds the first `coefficients` coefficients from Garner's digits (x1, t1, t2),
+/// exact integers in doubles, and adds them up with their carries, 64 bits apart: the
+/// limbs of the product (x86-64's limbs are these words), into `out`.
+fn combine(x1: &[f64], t1: &[f64], t2: &[f64], coefficients: usize, out: &mut Vec<Limb>) {
     // p1 p2 = 2^64 high + low with low in [-2^63, 2^63): p1 p2 t2 = 2^64 (high t2) + low t2,
     // and each of the three products below is one signed 64x64-bit multiplication.
     let p1p2 = u128::from(P1) * u128::from(P2);
@@ -840,45 +818,48 @@ fn combine(
     let high = ((p1p2 as i128 - i128::from(low)) >> 64) as i64;
     let mut carry: i128 = 0;
     out.clear();
-    // Coefficient i of the transform's product, exact (|x1 + p1 t1 + low t2| < 2^114, and
-    // the carry stays below 2^87), as 2^64 high + low.
-    let coefficient = |i: usize| {
-        // Exact: the doubles hold integers below 2^50.
-        let (x1, t1, t2) = (x1[i] as i64, t1[i] as i64, t2[i] as i64);
-        let low_part = i128::from(x1)
-            + i128::from(P1 as i64) * i128::from(t1)
-            + i128::from(low) * i128::from(t2);
-        (low_part, i128::from(high) * i128::from(t2))
-    };
-    let mut push = |(low_part, high_part): (i128, i128)| {
-        let sum = carry + low_part;
-        carry = (sum >> 64) + high_part;
-        sum as u64
-    };
-    // The lowest coefficients less those wrapped onto them, the rest, the wrapped ones.
-    let transformed = plan.coefficients.min(plan.points);
-    out.extend(wrapped.iter().enumerate().map(|(i, wrapped)| {
-        let (low_part, high_part) = coefficient(i);
-        push((low_part - wrapped.low, high_part - wrapped.high))
-    }));
-    out.extend((wrapped.len()..transformed).map(|i| push(coefficient(i))));
     out.extend(
-        wrapped
-            .iter()
-            .map(|wrapped| push((wrapped.low, wrapped.high))),
+        x1.iter()
+            .zip(t1)
+            .zip(t2)
+            .take(coefficients)
+            .map(|((&x1, &t1), &t2)| {
+                // Exact: the doubles hold integers below 2^50.
+                let (x1, t1, t2) = (x1 as i64, t1 as i64, t2 as i64);
+                // |x1 + p1 t1 + low t2| < 2^114, and the carry stays below 2^87.
+                let sum = carry
+                    + i128::from(x1)
+                    + i128::from(P1 as i64) * i128::from(t1)
+                    + i128::from(low) * i128::from(t2);
+                carry = (sum >> 64) + i128::from(high) * i128::from(t2);
+                sum as u64
+            }),
     );
     debug_assert!(carry >= 0, "a product of F(k)s is positive");
     LimbWriter::new(out, WORD_BITS).finish(carry as u128);
+}
+
+/// Takes the tail's products (those of the top `wrapped` words: their coefficients
+/// `wrapped - 1 .. 2 wrapped - 1` are the product's from the transform's points on) off
+/// the lowest coefficients, where the shorter transform added them, and moves them to
+/// the start of the tail, just above the transform's points: the coefficients in order.
+fn unwrap(main: &mut [f64], tail: &mut [f64], wrapped: usize, p: f64) {
+    let top = wrapped - 1..2 * wrapped - 1;
+    for (low, &high) in main.iter_mut().zip(&tail[top.clone()]) {
+        // Balanced again, as Garner's algorithm takes them: |low - high| <= 2p < 2^53.
+        let difference = *low - high;
+        *low = difference - (difference / p).round() * p;
+    }
+    tail.copy_within(top, 0);
 }
 
 /// The three primes' tables and buffers, for factors up to a size.
 pub(crate) struct Multiplier {
     pub(super) points: usize,
     tables: [Twiddles; 3],
-    /// Two products' residues for each prime, reused from step to step.
+    /// Two products' residues for each prime, reused from step to step: in each buffer,
+    /// the transform's points, then its tail's (at most half as many, `wrapped`).
     scratch: Vec<f64>,
-    /// The coefficients a step's transform wraps, of F(2k) and of F(2k+1).
-    wrapped: (Vec<Exact>, Vec<Exact>),
 }
 
 impl Multiplier {
@@ -896,8 +877,7 @@ impl Multiplier {
                 Twiddles::new::<P2>(points, g2),
                 Twiddles::new::<P3>(points, g3),
             ],
-            scratch: vec![0.0; 6 * points],
-            wrapped: (Vec::new(), Vec::new()),
+            scratch: vec![0.0; 6 * (points + points / 2)],
         }
     }
 
@@ -911,41 +891,55 @@ impl Multiplier {
     ) {
         // The limbs are the 64-bit words (x86-64).
         let (a, b) = (limbs::trimmed(a), limbs::trimmed(b));
-        let plan = plan(a.len().max(b.len()));
-        let points = plan.points;
+        let longest = a.len().max(b.len());
+        let plan = plan(longest);
+        let (points, wrapped) = (plan.points, plan.wrapped());
         assert!(points <= self.points, "Multiplier made for smaller numbers");
-        let (wrapped_even, wrapped_odd) = &mut self.wrapped;
-        wrapped::top_coefficients(
-            (a, b),
-            (points, plan.coefficients.max(points)),
-            wanted,
-            (wrapped_even, wrapped_odd),
-        );
-        let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
+        // The top words, from the same place in both: their product's upper half is what
+        // the transform wraps.
+        let from = longest - wrapped;
+        let (a_top, b_top) = (&a[from.min(a.len())..], &b[from.min(b.len())..]);
+        let span = points + plan.tail_points;
+        let mut buffers = self.scratch[..6 * span].chunks_exact_mut(span);
         let mut next = || buffers.next().expect("six buffers");
         let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
         // Chosen at each step: a spare multiplier may come from a thread on another path.
         let kernels = Kernels::current();
-        // SAFETY: a Multiplier is made only where `runs_here()` (asserted in `new`), and
-        // `Kernels::current` takes AVX-512 only on the AVX-512 path.
-        unsafe {
-            for (twiddles, products, squares) in [
-                (&self.tables[0], &mut *c1, &mut *s1),
-                (&self.tables[1], &mut *c2, &mut *s2),
-                (&self.tables[2], &mut *c3, &mut *s3),
-            ] {
+        for (twiddles, products, squares) in [
+            (&self.tables[0], &mut *c1, &mut *s1),
+            (&self.tables[1], &mut *c2, &mut *s2),
+            (&self.tables[2], &mut *c3, &mut *s3),
+        ] {
+            let (products, products_tail) = products.split_at_mut(points);
+            let (squares, squares_tail) = squares.split_at_mut(points);
+            // SAFETY: a Multiplier is made only where `runs_here()` (asserted in `new`),
+            // and `Kernels::current` takes AVX-512 only on the AVX-512 path.
+            unsafe {
                 (kernels.doubling_products_mod)((a, b), wanted, twiddles, products, squares);
+                if wrapped == 0 {
+                    continue;
+                }
+                let tails = (&mut *products_tail, &mut *squares_tail);
+                let top = (a_top, b_top);
+                (kernels.doubling_products_mod)(top, wanted, twiddles, tails.0, tails.1);
+            }
+            if wanted != Wanted::Odd {
+                unwrap(products, products_tail, wrapped, twiddles.p);
+            }
+            if wanted != Wanted::Even {
+                unwrap(squares, squares_tail, wrapped, twiddles.p);
             }
         }
-        // Whole vectors of either width (`points` is a multiple of 16).
-        let lanes = plan.coefficients.next_multiple_of(8).min(points);
+        // Whole vectors of either width (`points`, and a tail's, are multiples of 16).
+        let coefficients = plan.coefficients.min(points + wrapped);
+        let lanes = coefficients.next_multiple_of(8).min(span);
         wanted.write_into(
             (even, odd),
-            [(c1, c2, c3, &*wrapped_even), (s1, s2, s3, &*wrapped_odd)],
-            |(x1, x2, x3, wrapped), out| {
+            [(c1, c2, c3), (s1, s2, s3)],
+            |(x1, x2, x3), out| {
                 // SAFETY: as above.
                 unsafe { (kernels.garner)(&x1[..lanes], &mut x2[..lanes], &mut x3[..lanes]) };
-                combine((x1, x2, x3), plan, wrapped, out);
+                combine(x1, x2, x3, coefficients, out);
             },
         );
     }

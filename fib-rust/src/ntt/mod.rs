@@ -36,9 +36,9 @@
 //!   scalar path of 64-bit targets, where one lane of u32 wastes a 64-bit multiplier;
 //! * `float_primes`: the same step by three 50-bit primes in doubles on 64-bit words,
 //!   for AVX2 with FMA and for AVX-512 ([`Method`] chooses);
-//! * `wrapped`: where float_primes takes a transform a little shorter than the products
-//!   (F(10^5)'s last step: 1 024 points for 1 085 coefficients, not 1 536), the few
-//!   coefficients it wraps, computed exactly apart.
+//! * `wrapped`: where `float_primes` and `two_primes` take a transform shorter than the
+//!   products (F(10^5)'s last step: 1 024 points for 1 085 coefficients, not 1 536), the
+//!   coefficients it wraps, from a second, short transform of the factors' top words.
 
 mod crt;
 mod field;
@@ -48,7 +48,6 @@ mod garner;
 mod kernels;
 mod transform;
 mod two_primes;
-#[cfg(target_arch = "x86_64")]
 mod wrapped;
 
 use std::ops::{Deref, DerefMut};
@@ -374,13 +373,14 @@ impl Method {
             // F(k + 1) has at most one bit more, 2F(k+1) - F(k) one more again.
             Method::U32Lanes => transform_len(words_for(bits + 1, 32)) as u64 * 16,
             Method::U64Scalar => {
-                let words = words_for(bits + 1, two_primes::WORD_BITS);
-                transform_len(words) as u64 * u64::from(two_primes::WORD_BITS / 2)
+                let longest = (bits + 1).div_ceil(u64::from(two_primes::WORD_BITS)) as usize;
+                let points = two_primes::plan(longest).effective_points();
+                (points * f64::from(two_primes::WORD_BITS / 2)) as u64
             }
             #[cfg(target_arch = "x86_64")]
             Method::F64Fma => {
                 let longest = (bits + 1).div_ceil(u64::from(float_primes::WORD_BITS)) as usize;
-                let points = float_primes::effective_points(longest);
+                let points = float_primes::plan(longest).effective_points();
                 (points * f64::from(float_primes::WORD_BITS / 2)) as u64
             }
         }

@@ -20,8 +20,9 @@
 //! the path every machine can take.
 
 use super::transform_len;
-use super::{step_words, words_for, words_of, LimbWriter, Wanted};
-use crate::limbs::Limb;
+use super::wrapped::Plan;
+use super::{words_for, words_of, LimbWriter, Wanted};
+use crate::limbs::{self, Limb};
 
 /// 91 625 968 979 * 3 * 2^24 + 1 and 91 625 968 974 * 3 * 2^24 + 1: both hold transforms
 /// of 2^24 and of 3 * 2^23 points, and 4Q < 2^64 leaves room for a sum of two values.
@@ -32,6 +33,14 @@ const GENERATOR: u64 = 5;
 /// The bits of a number that one point carries.
 pub(super) const WORD_BITS: u32 = 48;
 const WORD_MASK: u64 = (1 << WORD_BITS) - 1;
+
+/// The transform for a step whose longer factor has `longest` words: the shortest that
+/// holds the products, or a shorter one whose wrapped coefficients a second transform
+/// of the top words gives (`wrapped`).
+pub(super) fn plan(longest: usize) -> Plan {
+    Plan::for_factors(longest, |points| transform_len(points.div_ceil(2)))
+}
+
 /// The longest transform both primes hold.
 const MAX_POINTS: usize = 1 << 24;
 /// Transforms longer than this run one level over the whole array and then each half
@@ -454,10 +463,45 @@ fn below_2p<const P: u64>(x: u64) -> u64 {
 }
 
 /// One doubling step modulo `P`: `products` and `squares` hold the words of a = F(k)
-/// and b = F(k+1), zero-padded, and get the residues of a (2b - a) and a^2 + b^2.
+/// and b = F(k+1), zero-padded to the plan's points, then (where it wraps) their top words
+/// for the tail's transform; they get the residues of a (2b - a) and a^2 + b^2, below P,
+/// the product's coefficients in order (those from the plan's points on where the tail
+/// was).
 fn doubling_products_mod<const P: u64>(
-    products: &mut [u64],
-    squares: &mut [u64],
+    (products, squares): (&mut [u64], &mut [u64]),
+    plan: Plan,
+    wanted: Wanted,
+    twiddles: &Twiddles,
+) {
+    let (products, products_tail) = products.split_at_mut(plan.points);
+    let (squares, squares_tail) = squares.split_at_mut(plan.points);
+    transform_products::<P>((products, squares), wanted, twiddles);
+    let wrapped = plan.wrapped();
+    if wrapped == 0 {
+        return;
+    }
+    // The top words' products: their coefficients wrapped - 1 .. 2 wrapped - 1 are the
+    // product's from plan.points on, which the transform added to its lowest ones.
+    transform_products::<P>((products_tail, squares_tail), wanted, twiddles);
+    for (is_wanted, main, tail) in [
+        (wanted != Wanted::Odd, products, products_tail),
+        (wanted != Wanted::Even, squares, squares_tail),
+    ] {
+        if is_wanted {
+            let top = wrapped - 1..2 * wrapped - 1;
+            for (low, &high) in main.iter_mut().zip(&tail[top.clone()]) {
+                *low = Field::<P>::sub(*low, high);
+            }
+            // Above the transform's points, where the carry pass reads them.
+            tail.copy_within(top, 0);
+        }
+    }
+}
+
+/// One transform's products: from a and b, zero-padded, the residues of a (2b - a) and
+/// a^2 + b^2 (those `wanted`), below P.
+fn transform_products<const P: u64>(
+    (products, squares): (&mut [u64], &mut [u64]),
     wanted: Wanted,
     twiddles: &Twiddles,
 ) {
@@ -504,7 +548,8 @@ impl Multiplier {
                 Twiddles::new::<Q1>(points, GENERATOR),
                 Twiddles::new::<Q2>(points, GENERATOR),
             ],
-            scratch: vec![0; 4 * points],
+            // Each buffer holds a transform and its tail's (at most half as long).
+            scratch: vec![0; 4 * (points + points / 2)],
         }
     }
 
@@ -516,23 +561,36 @@ impl Multiplier {
         wanted: Wanted,
         (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
     ) {
-        let words = step_words((a, b), WORD_BITS);
-        let points = transform_len(words);
+        let bits = limbs::bit_length(a).max(limbs::bit_length(b));
+        let longest = bits.div_ceil(u64::from(WORD_BITS)) as usize;
+        let plan = plan(longest.max(1));
+        let (points, wrapped) = (plan.points, plan.wrapped());
         assert!(points <= self.points, "Multiplier made for smaller numbers");
-        let (first, second) = self.scratch[..4 * points].split_at_mut(2 * points);
-        let (c1, s1) = first.split_at_mut(points);
-        let (c2, s2) = second.split_at_mut(points);
-        split_into_words(a, c1);
-        split_into_words(b, s1);
+        // Each buffer: the transform's points, then the tail's.
+        let span = points + plan.tail_points;
+        let (first, second) = self.scratch[..4 * span].split_at_mut(2 * span);
+        let (c1, s1) = first.split_at_mut(span);
+        let (c2, s2) = second.split_at_mut(span);
+        for (number, buffer) in [(a, &mut *c1), (b, &mut *s1)] {
+            let (main, tail) = buffer.split_at_mut(points);
+            split_into_words(number, main);
+            // The top `wrapped` words, whose product's upper half is the wrapped
+            // coefficients (`wrapped`).
+            if wrapped > 0 {
+                tail[..wrapped].copy_from_slice(&main[longest - wrapped..longest]);
+                tail[wrapped..].fill(0);
+            }
+        }
         c2.copy_from_slice(c1);
         s2.copy_from_slice(s1);
-        doubling_products_mod::<Q1>(c1, s1, wanted, &self.tables[0]);
-        doubling_products_mod::<Q2>(c2, s2, wanted, &self.tables[1]);
+        doubling_products_mod::<Q1>((c1, s1), plan, wanted, &self.tables[0]);
+        doubling_products_mod::<Q2>((c2, s2), plan, wanted, &self.tables[1]);
+        let coefficients = plan.coefficients.min(points + wrapped);
         wanted.write_into(
             (even, odd),
             [(&*c1, &*c2), (&*s1, &*s2)],
             |(r1, r2), out| {
-                combine(r1, r2, 2 * words, LimbWriter::new(out, WORD_BITS));
+                combine(r1, r2, coefficients, LimbWriter::new(out, WORD_BITS));
             },
         );
     }
