@@ -613,11 +613,13 @@ unsafe fn to_residues(words: &[u64], out: &mut [f64], twiddles: &Twiddles) {
 }
 
 /// The doubling step's products point by point, scaled by 1/points: `products` gets
-/// a (2b - a), `squares` a^2 + b^2, from the transforms of a and b in them.
+/// a (2b - a), `squares` a^2 + b^2, from the transforms of a and b in them; only those
+/// `wanted` (the last step needs one).
 #[inline(always)]
 unsafe fn doubling_pointwise<V: Doubles>(
     products: &mut [f64],
     squares: &mut [f64],
+    wanted: Wanted,
     twiddles: &Twiddles,
 ) {
     let p = twiddles.p as u64;
@@ -629,10 +631,14 @@ unsafe fn doubling_pointwise<V: Doubles>(
         let scale = V::splat(scale);
         for j in (0..products.len()).step_by(V::LANES) {
             let (a, b) = (V::load(products, j), V::load(squares, j));
-            let twice_b_minus_a = reduce(b.add(b).sub(a), m);
-            mulmod(mulmod(a, twice_b_minus_a, m), scale, m).store(products, j);
-            let sum = mulmod(a, a, m).add(mulmod(b, b, m));
-            mulmod(sum, scale, m).store(squares, j);
+            if wanted != Wanted::Odd {
+                let twice_b_minus_a = reduce(b.add(b).sub(a), m);
+                mulmod(mulmod(a, twice_b_minus_a, m), scale, m).store(products, j);
+            }
+            if wanted != Wanted::Even {
+                let sum = mulmod(a, a, m).add(mulmod(b, b, m));
+                mulmod(sum, scale, m).store(squares, j);
+            }
         }
     }
 }
@@ -757,7 +763,7 @@ macro_rules! float_kernels {
                     to_residues(b, squares, twiddles);
                     forward(products, twiddles);
                     forward(squares, twiddles);
-                    doubling_pointwise::<$vector>(products, squares, twiddles);
+                    doubling_pointwise::<$vector>(products, squares, wanted, twiddles);
                     if wanted != Wanted::Odd {
                         inverse(products, twiddles);
                     }
@@ -891,7 +897,7 @@ impl Multiplier {
     ) {
         // The limbs are the 64-bit words (x86-64).
         let (a, b) = (limbs::trimmed(a), limbs::trimmed(b));
-        let longest = a.len().max(b.len());
+        let longest = a.len().max(b.len()).max(1);
         let plan = plan(longest);
         let (points, wrapped) = (plan.points, plan.wrapped());
         assert!(points <= self.points, "Multiplier made for smaller numbers");
@@ -920,8 +926,7 @@ impl Multiplier {
                     continue;
                 }
                 let tails = (&mut *products_tail, &mut *squares_tail);
-                let top = (a_top, b_top);
-                (kernels.doubling_products_mod)(top, wanted, twiddles, tails.0, tails.1);
+                (kernels.doubling_products_mod)((a_top, b_top), wanted, twiddles, tails.0, tails.1);
             }
             if wanted != Wanted::Odd {
                 unwrap(products, products_tail, wrapped, twiddles.p);

@@ -516,10 +516,15 @@ fn transform_products<const P: u64>(
     for (x, y) in products.iter_mut().zip(squares.iter_mut()) {
         // From below 2P to below P: Montgomery's product takes either.
         let (a, b) = (Field::<P>::reduce(*x), Field::<P>::reduce(*y));
-        let twice_b_minus_a = Field::<P>::sub(Field::<P>::add(b, b), a);
-        *x = scale.times::<P>(Field::<P>::montgomery(a, twice_b_minus_a));
-        let sum = Field::<P>::montgomery(a, a) + Field::<P>::montgomery(b, b);
-        *y = scale.times::<P>(sum);
+        // Only the products wanted (the last step needs one).
+        if wanted != Wanted::Odd {
+            let twice_b_minus_a = Field::<P>::sub(Field::<P>::add(b, b), a);
+            *x = scale.times::<P>(Field::<P>::montgomery(a, twice_b_minus_a));
+        }
+        if wanted != Wanted::Even {
+            let sum = Field::<P>::montgomery(a, a) + Field::<P>::montgomery(b, b);
+            *y = scale.times::<P>(sum);
+        }
     }
     if wanted != Wanted::Odd {
         inverse::<P>(products, twiddles);
