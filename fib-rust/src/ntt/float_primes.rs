@@ -30,7 +30,7 @@ use std::arch::x86_64::*;
 #[cfg(test)]
 use super::two_primes::prime_factors;
 use super::two_primes::{inverse_length, Field, Twiddles as IntegerTwiddles};
-use super::wrapped::Plan;
+use super::wrapped::{self, Plan};
 use super::{transform_len, words_for, LimbWriter, Wanted};
 use crate::isa::Isa;
 use crate::limbs::{self, Limb};
@@ -67,7 +67,7 @@ pub(super) fn points_for(words: usize) -> usize {
 /// holds the products, or a shorter one whose wrapped coefficients a second transform
 /// of the top words gives (`wrapped`).
 pub(super) fn plan(longest: usize) -> Plan {
-    Plan::for_factors(longest, |points| points_for(points.div_ceil(2)))
+    Plan::for_factors(longest, |points| points_for(points.div_ceil(2)), |_| true)
 }
 
 /// `x mod p` as a double in [-p/2, p/2].
@@ -845,20 +845,6 @@ fn combine(x1: &[f64], t1: &[f64], t2: &[f64], coefficients: usize, out: &mut Ve
     LimbWriter::new(out, WORD_BITS).finish(carry as u128);
 }
 
-/// Takes the tail's products (those of the top `wrapped` words: their coefficients
-/// `wrapped - 1 .. 2 wrapped - 1` are the product's from the transform's points on) off
-/// the lowest coefficients, where the shorter transform added them, and moves them to
-/// the start of the tail, just above the transform's points: the coefficients in order.
-fn unwrap(main: &mut [f64], tail: &mut [f64], wrapped: usize, p: f64) {
-    let top = wrapped - 1..2 * wrapped - 1;
-    for (low, &high) in main.iter_mut().zip(&tail[top.clone()]) {
-        // Balanced again, as Garner's algorithm takes them: |low - high| <= 2p < 2^53.
-        let difference = *low - high;
-        *low = difference - (difference / p).round() * p;
-    }
-    tail.copy_within(top, 0);
-}
-
 /// The three primes' tables and buffers, for factors up to a size.
 pub(crate) struct Multiplier {
     pub(super) points: usize,
@@ -901,10 +887,8 @@ impl Multiplier {
         let plan = plan(longest);
         let (points, wrapped) = (plan.points, plan.wrapped());
         assert!(points <= self.points, "Multiplier made for smaller numbers");
-        // The top words, from the same place in both: their product's upper half is what
-        // the transform wraps.
-        let from = longest - wrapped;
-        let (a_top, b_top) = (&a[from.min(a.len())..], &b[from.min(b.len())..]);
+        let top = |x| wrapped::top_words(x, longest, wrapped);
+        let (a_top, b_top) = (top(a), top(b));
         let span = points + plan.tail_points;
         let mut buffers = self.scratch[..6 * span].chunks_exact_mut(span);
         let mut next = || buffers.next().expect("six buffers");
@@ -928,12 +912,12 @@ impl Multiplier {
                 let tails = (&mut *products_tail, &mut *squares_tail);
                 (kernels.doubling_products_mod)((a_top, b_top), wanted, twiddles, tails.0, tails.1);
             }
-            if wanted != Wanted::Odd {
-                unwrap(products, products_tail, wrapped, twiddles.p);
-            }
-            if wanted != Wanted::Even {
-                unwrap(squares, squares_tail, wrapped, twiddles.p);
-            }
+            let buffers = [(products, products_tail), (squares, squares_tail)];
+            wrapped::unwrap(wanted, wrapped, buffers, |low: f64, high| {
+                // Balanced again, as Garner's algorithm takes them: |low - high| <= 2p < 2^53.
+                let difference = low - high;
+                difference - (difference / twiddles.p).round() * twiddles.p
+            });
         }
         // Whole vectors of either width (`points`, and a tail's, are multiples of 16).
         let coefficients = plan.coefficients.min(points + wrapped);

@@ -36,9 +36,10 @@
 //!   scalar path of 64-bit targets, where one lane of u32 wastes a 64-bit multiplier;
 //! * `float_primes`: the same step by three 50-bit primes in doubles on 64-bit words,
 //!   for AVX2 with FMA and for AVX-512 ([`Method`] chooses);
-//! * `wrapped`: where `float_primes` and `two_primes` take a transform shorter than the
-//!   products (F(10^5)'s last step: 1 024 points for 1 085 coefficients, not 1 536), the
-//!   coefficients it wraps, from a second, short transform of the factors' top words.
+//! * `wrapped`: where a step takes a transform shorter than its products (F(10^5)'s last
+//!   step in doubles: 1 024 points for 1 085 coefficients, not 1 536), the coefficients it
+//!   wraps, from a second, short transform of the factors' top words: all three NTTs (the
+//!   lane NTT's shorter transforms are powers of two only).
 
 mod crt;
 mod field;
@@ -114,38 +115,64 @@ pub(super) fn words_for(bits: u64, word_bits: u32) -> usize {
     (bits as usize).div_ceil(word_bits as usize) + 1
 }
 
-/// The words of `word_bits` bits a step from a = F(k), b = F(k+1) multiplies.
-pub(super) fn step_words((a, b): (&[Limb], &[Limb]), word_bits: u32) -> usize {
-    words_for(limbs::bit_length(a).max(limbs::bit_length(b)), word_bits)
-}
-
 /// One doubling step for one prime: residues of the wanted products, left in `products`
-/// (F(2k)) and `squares` (F(2k+1)).
+/// (F(2k)) and `squares` (F(2k+1)): each buffer holds the plan's points, then (where it
+/// wraps) its tail's, and gets the products' coefficients in order (see `wrapped`).
 ///
 /// Only F(k) and F(k+1) are transformed: 2F(k+1) - F(k) is formed in the transform
 /// domain, which is linear.
 fn doubling_products_mod<const P: u32>(
     (a, b): (&[u32], &[u32]),
+    plan: wrapped::Plan,
     wanted: Wanted,
     twiddles: &Twiddles,
-    products: &mut [u32],
-    squares: &mut [u32],
+    (products, squares): (&mut [u32], &mut [u32]),
+) {
+    let (products, products_tail) = products.split_at_mut(plan.points);
+    let (squares, squares_tail) = squares.split_at_mut(plan.points);
+    transform_products::<P>((a, b), wanted, twiddles, (products, squares));
+    let wrapped = plan.wrapped();
+    if wrapped == 0 {
+        return;
+    }
+    let longest = a.len().max(b.len());
+    let top = |x| wrapped::top_words(x, longest, wrapped);
+    let tails = (&mut *products_tail, &mut *squares_tail);
+    transform_products::<P>((top(a), top(b)), wanted, twiddles, tails);
+    let buffers = [(products, products_tail), (squares, squares_tail)];
+    wrapped::unwrap(wanted, wrapped, buffers, Field::<P>::sub);
+}
+
+/// One transform's products: from a and b, the residues of a (2b - a) and a^2 + b^2 (those
+/// `wanted`), below P.
+fn transform_products<const P: u32>(
+    (a, b): (&[u32], &[u32]),
+    wanted: Wanted,
+    twiddles: &Twiddles,
+    (products, squares): (&mut [u32], &mut [u32]),
 ) {
     let points = products.len();
-    // The words fill at most half of the points; the transform reads the rest of the
-    // first half (a power of two), or of the first two thirds (3m points), as zeros.
-    let read = if points.is_power_of_two() {
+    // Factors that fill at most half of the points (all but a shorter transform's): the
+    // transform reads the rest of the first half (a power of two), or of the first two
+    // thirds (3m points), as zeros.
+    let longest = a.len().max(b.len());
+    let half = if points.is_power_of_two() {
         points / 2
     } else {
         points / 3 * 2
     };
+    let read = if longest <= half { half } else { points };
     for (words, out) in [(a, &mut *products), (b, &mut *squares)] {
         let input = &mut out[..read];
         input[..words.len()].copy_from_slice(words);
         input[words.len()..].fill(0);
         let whole_lanes = words.len().next_multiple_of(8).min(read);
         transform::to_residues::<P>(&mut input[..whole_lanes]);
-        transform::forward_zero_padded::<P>(out, twiddles);
+        if read == points {
+            transform::forward_power_of_two_whole::<P>(out, twiddles);
+        } else {
+            transform::forward_zero_padded::<P>(out, twiddles);
+        }
     }
     // The residues carry a factor 2^-32 from `to_residues`, the pointwise products two
     // more from their Montgomery products (one for the scale) and the inverse transform
@@ -188,7 +215,8 @@ impl LaneMultiplier {
                 Twiddles::new::<P2>(points, g2),
                 Twiddles::new::<P3>(points, g3),
             ],
-            scratch: vec![0; 6 * points],
+            // Each buffer holds a transform and its tail's (at most half as long).
+            scratch: vec![0; 6 * (points + points / 2)],
             words: Vec::with_capacity(points),
         }
     }
@@ -201,31 +229,48 @@ impl LaneMultiplier {
         wanted: Wanted,
         (even, odd): (&mut Vec<Limb>, &mut Vec<Limb>),
     ) {
-        let words = step_words((a, b), 32);
-        let points = transform_len(words);
-        assert!(
-            points <= self.points,
-            "LaneMultiplier made for smaller numbers"
-        );
-        let mut buffers = self.scratch[..6 * points].chunks_exact_mut(points);
-        let mut next = || buffers.next().expect("six buffers");
-        let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
         self.words.clear();
         push_words(&mut self.words, a);
         let a_len = self.words.len();
         push_words(&mut self.words, b);
-        let ab = self.words.split_at(a_len);
-        doubling_products_mod::<P1>(ab, wanted, &self.tables[0], c1, s1);
-        doubling_products_mod::<P2>(ab, wanted, &self.tables[1], c2, s2);
-        doubling_products_mod::<P3>(ab, wanted, &self.tables[2], c3, s3);
+        let (a, b) = self.words.split_at(a_len);
+        // Without zero words at the top (a limb's upper half may be).
+        let trimmed = |words: &[u32]| words.iter().rposition(|&w| w != 0).map_or(0, |i| i + 1);
+        let (a, b) = (&a[..trimmed(a)], &b[..trimmed(b)]);
+        let plan = lane_plan(a.len().max(b.len()).max(1));
+        let points = plan.points;
+        assert!(
+            points <= self.points,
+            "LaneMultiplier made for smaller numbers"
+        );
+        let span = points + plan.tail_points;
+        let mut buffers = self.scratch[..6 * span].chunks_exact_mut(span);
+        let mut next = || buffers.next().expect("six buffers");
+        let (c1, s1, c2, s2, c3, s3) = (next(), next(), next(), next(), next(), next());
+        let [t1, t2, t3] = &self.tables;
+        doubling_products_mod::<P1>((a, b), plan, wanted, t1, (&mut *c1, &mut *s1));
+        doubling_products_mod::<P2>((a, b), plan, wanted, t2, (&mut *c2, &mut *s2));
+        doubling_products_mod::<P3>((a, b), plan, wanted, t3, (&mut *c3, &mut *s3));
+        let coefficients = plan.coefficients.min(points + plan.wrapped());
         wanted.write_into(
             (even, odd),
             [(c1, c2, c3), (s1, s2, s3)],
             |(r1, r2, r3), out| {
-                combine(r1, r2, r3, 2 * words, LimbWriter::new(out, 32));
+                combine(r1, r2, r3, coefficients, LimbWriter::new(out, 32));
             },
         );
     }
+}
+
+/// The lane NTT's transform for a step whose longer factor has `longest` 32-bit words:
+/// the shortest that holds the products, or a shorter power of two with a tail
+/// (`wrapped`; its forward transform of 3m points assumes the last third zero).
+fn lane_plan(longest: usize) -> wrapped::Plan {
+    wrapped::Plan::for_factors(
+        longest,
+        |points| transform_len(points.div_ceil(2)),
+        usize::is_power_of_two,
+    )
 }
 
 /// The 32-bit words of a number given as limbs, appended to `words`: on 32-bit targets
@@ -370,8 +415,11 @@ impl Method {
     /// half the points).
     pub(crate) fn padded_bits(self, bits: u64) -> u64 {
         match self.for_bits(bits) {
-            // F(k + 1) has at most one bit more, 2F(k+1) - F(k) one more again.
-            Method::U32Lanes => transform_len(words_for(bits + 1, 32)) as u64 * 16,
+            // F(k + 1) has at most one bit more.
+            Method::U32Lanes => {
+                let longest = (bits + 1).div_ceil(32) as usize;
+                (lane_plan(longest).effective_points() * 16.0) as u64
+            }
             Method::U64Scalar => {
                 let longest = (bits + 1).div_ceil(u64::from(two_primes::WORD_BITS)) as usize;
                 let points = two_primes::plan(longest).effective_points();

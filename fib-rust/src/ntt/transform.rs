@@ -197,6 +197,13 @@ pub(super) fn forward_zero_padded<const P: u32>(a: &mut [u32], twiddles: &Twiddl
     }
 }
 
+/// The forward transform of a power of two points whose upper half need not be zero: the
+/// factors of a transform shorter than their product (`super::wrapped`).
+pub(super) fn forward_power_of_two_whole<const P: u32>(a: &mut [u32], twiddles: &Twiddles) {
+    debug_assert!(a.len().is_power_of_two());
+    forward_from::<P>(a, a.len() / 2, (&twiddles.forward, &twiddles.shoup[0]));
+}
+
 fn radix3_forward<const P: u32>(a: &mut [u32], m: usize, omega: u32, tw1: &[u32], tw2: &[u32]) {
     widest_lanes!(m, radix3_forward::<P>(a, m, omega, tw1, tw2));
 }

@@ -20,7 +20,7 @@
 //! the path every machine can take.
 
 use super::transform_len;
-use super::wrapped::Plan;
+use super::wrapped::{self, Plan};
 use super::{words_for, words_of, LimbWriter, Wanted};
 use crate::limbs::{self, Limb};
 
@@ -38,7 +38,11 @@ const WORD_MASK: u64 = (1 << WORD_BITS) - 1;
 /// holds the products, or a shorter one whose wrapped coefficients a second transform
 /// of the top words gives (`wrapped`).
 pub(super) fn plan(longest: usize) -> Plan {
-    Plan::for_factors(longest, |points| transform_len(points.div_ceil(2)))
+    Plan::for_factors(
+        longest,
+        |points| transform_len(points.div_ceil(2)),
+        |_| true,
+    )
 }
 
 /// The longest transform both primes hold.
@@ -482,20 +486,9 @@ fn doubling_products_mod<const P: u64>(
     }
     // The top words' products: their coefficients wrapped - 1 .. 2 wrapped - 1 are the
     // product's from plan.points on, which the transform added to its lowest ones.
-    transform_products::<P>((products_tail, squares_tail), wanted, twiddles);
-    for (is_wanted, main, tail) in [
-        (wanted != Wanted::Odd, products, products_tail),
-        (wanted != Wanted::Even, squares, squares_tail),
-    ] {
-        if is_wanted {
-            let top = wrapped - 1..2 * wrapped - 1;
-            for (low, &high) in main.iter_mut().zip(&tail[top.clone()]) {
-                *low = Field::<P>::sub(*low, high);
-            }
-            // Above the transform's points, where the carry pass reads them.
-            tail.copy_within(top, 0);
-        }
-    }
+    transform_products::<P>((&mut *products_tail, &mut *squares_tail), wanted, twiddles);
+    let buffers = [(products, products_tail), (squares, squares_tail)];
+    wrapped::unwrap(wanted, wrapped, buffers, Field::<P>::sub);
 }
 
 /// One transform's products: from a and b, zero-padded, the residues of a (2b - a) and
@@ -582,7 +575,8 @@ impl Multiplier {
             // The top `wrapped` words, whose product's upper half is the wrapped
             // coefficients (`wrapped`).
             if wrapped > 0 {
-                tail[..wrapped].copy_from_slice(&main[longest - wrapped..longest]);
+                let top = wrapped::top_words(&main[..longest], longest, wrapped);
+                tail[..wrapped].copy_from_slice(top);
                 tail[wrapped..].fill(0);
             }
         }

@@ -16,6 +16,8 @@
 //! (A first version computed the wrapped coefficients from their m^2 / 2 products of words
 //! instead: as fast for a few, and no help for thousands.)
 
+use super::Wanted;
+
 /// A step's transform length, and the coefficients it wraps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Plan {
@@ -33,8 +35,13 @@ impl Plan {
     /// The cheaper of the shortest transform that holds the products of factors of
     /// `longest` words, and the next shorter length that still holds the factors with
     /// the wrapped coefficients computed apart. `lengths(x)` is the shortest transform of
-    /// at least x points.
-    pub(super) fn for_factors(longest: usize, lengths: impl Fn(usize) -> usize) -> Plan {
+    /// at least x points; `shorter_may_be(points)` says whether the method can take a
+    /// shorter transform of that length (the lane NTT: powers of two only).
+    pub(super) fn for_factors(
+        longest: usize,
+        lengths: impl Fn(usize) -> usize,
+        shorter_may_be: impl Fn(usize) -> bool,
+    ) -> Plan {
         let coefficients = 2 * longest - 1;
         let full = Plan {
             points: lengths(coefficients),
@@ -46,7 +53,10 @@ impl Plan {
         let shorter = [full.points / 2, full.points / 4 * 3, full.points / 3 * 2]
             .into_iter()
             .filter(|&points| {
-                points < full.points && points >= longest && lengths(points) == points
+                points < full.points
+                    && points >= longest
+                    && lengths(points) == points
+                    && shorter_may_be(points)
             })
             .max();
         let Some(points) = shorter else {
@@ -85,6 +95,38 @@ impl Plan {
     }
 }
 
+/// The top `wrapped` words of a factor whose longer companion has `longest` words, from
+/// the same place in both: their products' upper halves are the wrapped coefficients.
+pub(super) fn top_words<T>(words: &[T], longest: usize, wrapped: usize) -> &[T] {
+    &words[(longest - wrapped).min(words.len())..]
+}
+
+/// After both transforms: takes the tail's products (coefficients `wrapped - 1 ..
+/// 2 wrapped - 1` of the top words' products: the product's from the transform's points
+/// on) off the lowest coefficients, where the shorter transform added them, by `sub`
+/// (modulo the prime), and moves them to the start of the tail, just above the
+/// transform's points, where the carry pass reads them. For the products `wanted`, each
+/// given as (transform, tail).
+pub(super) fn unwrap<T: Copy>(
+    wanted: Wanted,
+    wrapped: usize,
+    [products, squares]: [(&mut [T], &mut [T]); 2],
+    sub: impl Fn(T, T) -> T,
+) {
+    for (is_wanted, (main, tail)) in [
+        (wanted != Wanted::Odd, products),
+        (wanted != Wanted::Even, squares),
+    ] {
+        if is_wanted {
+            let top = wrapped - 1..2 * wrapped - 1;
+            for (low, &high) in main.iter_mut().zip(&tail[top.clone()]) {
+                *low = sub(*low, high);
+            }
+            tail.copy_within(top, 0);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,7 +135,7 @@ mod tests {
     fn a_shorter_transform_and_a_tail_where_they_cost_less() {
         let lengths = |x: usize| super::super::transform_len(x.div_ceil(2));
         let plan = |longest| {
-            let plan = Plan::for_factors(longest, lengths);
+            let plan = Plan::for_factors(longest, lengths, |_| true);
             (plan.points, plan.wrapped(), plan.tail_points)
         };
         // F(10^5)'s last step in 64-bit words: 543 words, 1 085 coefficients: 1 024 points
@@ -107,7 +149,7 @@ mod tests {
         // A transform that holds the products wraps nothing.
         assert_eq!(plan(512), (1024, 0, 0));
         for longest in 1..5000 {
-            let chosen = Plan::for_factors(longest, lengths);
+            let chosen = Plan::for_factors(longest, lengths, |_| true);
             let full = lengths(2 * longest - 1);
             let (points, wrapped, tail) = (chosen.points, chosen.wrapped(), chosen.tail_points);
             assert_eq!(lengths(points), points, "{longest}: a transform's length");
