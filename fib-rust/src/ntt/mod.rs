@@ -410,28 +410,19 @@ impl Method {
         self
     }
 
-    /// The bits a step from F(k) of `bits` bits pays for: its transform's points times
-    /// the bits of a factor that a point carries (half a word: a factor fills at most
-    /// half the points).
+    /// The bits a step from F(k) of `bits` bits pays for: its transform's points (and its
+    /// tail's, `wrapped`) times the bits of a factor that a point carries (half a word: a
+    /// factor fills at most half the points).
     pub(crate) fn padded_bits(self, bits: u64) -> u64 {
-        match self.for_bits(bits) {
-            // F(k + 1) has at most one bit more.
-            Method::U32Lanes => {
-                let longest = (bits + 1).div_ceil(32) as usize;
-                (lane_plan(longest).effective_points() * 16.0) as u64
-            }
-            Method::U64Scalar => {
-                let longest = (bits + 1).div_ceil(u64::from(two_primes::WORD_BITS)) as usize;
-                let points = two_primes::plan(longest).effective_points();
-                (points * f64::from(two_primes::WORD_BITS / 2)) as u64
-            }
+        let (word_bits, plan): (u32, fn(usize) -> wrapped::Plan) = match self.for_bits(bits) {
+            Method::U32Lanes => (32, lane_plan),
+            Method::U64Scalar => (two_primes::WORD_BITS, two_primes::plan),
             #[cfg(target_arch = "x86_64")]
-            Method::F64Fma => {
-                let longest = (bits + 1).div_ceil(u64::from(float_primes::WORD_BITS)) as usize;
-                let points = float_primes::plan(longest).effective_points();
-                (points * f64::from(float_primes::WORD_BITS / 2)) as u64
-            }
-        }
+            Method::F64Fma => (float_primes::WORD_BITS, float_primes::plan),
+        };
+        // F(k + 1) has at most one bit more.
+        let longest = (bits + 1).div_ceil(u64::from(word_bits)) as usize;
+        (plan(longest).effective_points() * f64::from(word_bits / 2)) as u64
     }
 
     /// The points of this method's transforms for factors of up to `bits` bits.
